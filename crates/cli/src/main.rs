@@ -1,0 +1,35 @@
+//! `countersign`: the command line over Countersign's crates, for terminal users and scripts.
+
+mod json;
+mod uri;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Two-factor codes, accounts and security keys from the terminal.
+#[derive(Parser)]
+#[command(name = "countersign", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with otpauth:// and otpauth-migration:// URIs read from standard input.
+    Uri {
+        #[command(subcommand)]
+        command: uri::UriCommand,
+    },
+}
+
+/// Exit status for bad input (a line that is not a usable URI, a wrong argument).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Uri { command } => uri::run(command),
+    }
+}

@@ -1,0 +1,63 @@
+//! Countersign's domain: two-factor accounts, their codes, and the URIs that carry them.
+//!
+//! Pure: no I/O, no clock. Callers pass the time in, which keeps every function testable.
+//!
+//! ```
+//! use countersign_otp::{parse_provisioning, Provisioning};
+//! let Provisioning::Account(account) =
+//!     parse_provisioning("otpauth://totp/RFC:6238?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8").unwrap()
+//! else { unreachable!() };
+//! assert_eq!(account.code_at(59).unwrap().text, "94287082");
+//! ```
+
+mod account;
+mod code;
+mod migration;
+mod secret;
+mod uri;
+
+pub use account::{
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, InvalidAccount, Kind, MAX_PERIOD,
+    STEAM_DIGITS,
+};
+pub use code::{Code, hotp, steam, totp};
+pub use migration::{
+    DEFAULT_BATCH_SIZE, EntryError, ExportLimit, MigrationBatch, MigrationError, MigrationExport,
+    SkippedEntry, decode_migration, encode_migration,
+};
+pub use secret::{MAX_SECRET_LEN, Secret, SecretError};
+pub use uri::{MAX_URI_LEN, UriError, parse_uri};
+
+/// What a provisioning text (a scanned QR code, a pasted line) holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provisioning {
+    /// One account, from an otpauth:// or steam:// URI.
+    Account(Account),
+    /// One batch of a Google Authenticator export.
+    Migration(MigrationBatch),
+}
+
+/// Why a provisioning text could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProvisioningError {
+    /// An otpauth:// or steam:// URI with a problem.
+    #[error(transparent)]
+    Uri(#[from] UriError),
+    /// An otpauth-migration:// URI with a problem.
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
+}
+
+/// Reads an otpauth://, steam:// or otpauth-migration:// text.
+pub fn parse_provisioning(text: &str) -> Result<Provisioning, ProvisioningError> {
+    let trimmed = text.trim_start();
+    let is_migration = trimmed
+        .get(..20)
+        .is_some_and(|head| head.eq_ignore_ascii_case("otpauth-migration://"));
+    if is_migration {
+        Ok(Provisioning::Migration(decode_migration(trimmed)?))
+    } else {
+        Ok(Provisioning::Account(parse_uri(trimmed)?))
+    }
+}
