@@ -1,0 +1,261 @@
+//! Other authenticators' files: import their exports, and export so a person can always leave.
+//!
+//! Pure bytes in, accounts out: no I/O, no clock. Each foreign format lives in its own module
+//! behind the one [`Format`] trait; [`detect_format`] picks the format of a file, and every
+//! import reports each entry on its own, so one bad entry never aborts the rest.
+//!
+//! Work done on behalf of a file is bounded before it starts: inputs over [`MAX_INPUT_LEN`] are
+//! refused, and key-derivation parameters read from a file are checked against caps (see
+//! [`ImportError::KdfTooExpensive`]) before any key is derived.
+//!
+//! ```
+//! use countersign_backup::{detect_format, Kind};
+//! let file = b"otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME\n";
+//! let format = detect_format(file).unwrap();
+//! assert_eq!(format.id(), "uris");
+//! let imported = format.import(file, None).unwrap();
+//! let account = imported.accounts().next().unwrap();
+//! assert_eq!((account.issuer.as_str(), account.kind), ("ACME", Kind::Totp { period: 30 }));
+//! ```
+
+mod aegis;
+mod andotp;
+mod bitwarden;
+mod crypto;
+mod ente;
+mod error;
+mod freeotp_plus;
+mod google;
+mod json;
+mod proton;
+mod qr;
+mod twofas;
+mod uris;
+
+use std::fmt;
+
+pub use countersign_otp::{Account, Algorithm, ExportLimit, Kind, Secret};
+pub use error::{ExportError, ImportError};
+pub use qr::{QrCode, QrExport};
+
+/// Largest file accepted for import: far above any real export (10,000 accounts of Aegis JSON
+/// are about 3 MB), low enough that a wrong file cannot make us parse for long.
+pub const MAX_INPUT_LEN: usize = 64 * 1024 * 1024;
+
+/// How sure a format is that a file is one of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Detection {
+    /// The file is not in this format.
+    No,
+    /// The file could be in this format, but nothing in it says so (an opaque encrypted blob).
+    Possible,
+    /// The file has this format's distinctive structure.
+    Certain,
+}
+
+/// One foreign file format: how to recognise it and how to read it.
+///
+/// Implementations are stateless and pure: bytes in, accounts out.
+pub trait Format: Sync {
+    /// Stable identifier for settings, the command line and the UI (`aegis`, `2fas`, ...).
+    fn id(&self) -> &'static str;
+    /// The app's name as people know it ("Aegis", "2FAS", ...).
+    fn name(&self) -> &'static str;
+    /// How sure this format is that `bytes` are one of its files. Cheap: no key derivation.
+    fn detect(&self, bytes: &[u8]) -> Detection;
+    /// Whether `bytes` are an encrypted file of this format, so the UI asks for a password first.
+    fn is_encrypted(&self, bytes: &[u8]) -> bool;
+    /// Reads every entry of the file. `password` is used only by encrypted files.
+    fn import(&self, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError>;
+}
+
+impl fmt::Debug for dyn Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Format({})", self.id())
+    }
+}
+
+/// One entry of an imported file: a usable account, or why it is not one.
+pub type ImportedEntry = Result<Account, InvalidEntry>;
+
+/// An entry of a file that cannot become an account; the rest of the file still imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidEntry {
+    /// Position of the entry in the file, from 1 (the line number for line-based formats).
+    pub position: usize,
+    /// Issuer and account name as the file gives them, or "" when unreadable. Never the secret.
+    pub label: String,
+    /// What is wrong, for a person.
+    pub reason: String,
+}
+
+impl fmt::Display for InvalidEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.label.is_empty() {
+            write!(f, "entry {}: {}", self.position, self.reason)
+        } else {
+            write!(
+                f,
+                "entry {} ({}): {}",
+                self.position, self.label, self.reason
+            )
+        }
+    }
+}
+
+/// Everything read from one file, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Each entry, usable or not.
+    pub entries: Vec<ImportedEntry>,
+    /// Things about the file as a whole a person should know (a missing migration batch).
+    pub warnings: Vec<String>,
+}
+
+impl Imported {
+    /// The usable accounts, in file order.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.entries.iter().filter_map(|entry| entry.as_ref().ok())
+    }
+
+    /// The entries that cannot be imported, in file order.
+    pub fn invalid(&self) -> impl Iterator<Item = &InvalidEntry> {
+        self.entries.iter().filter_map(|entry| entry.as_ref().err())
+    }
+
+    /// Consumes the import, keeping only the usable accounts.
+    pub fn into_accounts(self) -> Vec<Account> {
+        self.entries.into_iter().filter_map(Result::ok).collect()
+    }
+}
+
+/// Every supported format, in the order [`detect_format`] tries them.
+pub fn formats() -> &'static [&'static dyn Format] {
+    &[
+        &aegis::Aegis,
+        &twofas::TwoFas,
+        &ente::Ente,
+        &bitwarden::Bitwarden,
+        &proton::Proton,
+        &freeotp_plus::FreeOtpPlus,
+        &andotp::AndOtp,
+        &google::Google,
+        &uris::UriList,
+    ]
+}
+
+/// The format with this [`Format::id`].
+pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
+    formats()
+        .iter()
+        .copied()
+        .find(|format| format.id().eq_ignore_ascii_case(id))
+}
+
+/// The format of `bytes`: the first that is certain, else the first that finds it possible.
+pub fn detect_format(bytes: &[u8]) -> Option<&'static dyn Format> {
+    if bytes.len() > MAX_INPUT_LEN {
+        return None;
+    }
+    let mut possible = None;
+    for &format in formats() {
+        match format.detect(bytes) {
+            Detection::Certain => return Some(format),
+            Detection::Possible if possible.is_none() => possible = Some(format),
+            _ => {}
+        }
+    }
+    possible
+}
+
+/// Detects the format of `bytes` and imports them: what the UI and the command line call when
+/// the person did not name the format.
+pub fn import_auto(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> Result<(&'static dyn Format, Imported), ImportError> {
+    check_size(bytes)?;
+    if is_image(bytes) {
+        return Err(ImportError::Image);
+    }
+    let format = detect_format(bytes).ok_or(ImportError::Unrecognised)?;
+    Ok((format, format.import(bytes, password)?))
+}
+
+/// Exports accounts as a plain (unencrypted) Aegis vault file.
+///
+/// Aegis keeps issuer, name, secret, type, algorithm, digits, period or counter, note,
+/// favourite and groups; Countersign's icon choice and time offset have no place in it.
+pub fn export_aegis_plain(accounts: &[Account]) -> zeroize::Zeroizing<String> {
+    aegis::export_plain(accounts)
+}
+
+/// Exports accounts as an encrypted Aegis vault file that Aegis for Android imports: a password
+/// slot (scrypt N=2^15, r=8, p=1) wrapping a random master key, the content in AES-256-GCM.
+pub fn export_aegis_encrypted(accounts: &[Account], password: &str) -> String {
+    aegis::export_encrypted(accounts, password)
+}
+
+/// Exports accounts as otpauth:// URIs, one per line: what nearly every authenticator reads.
+pub fn export_uris(accounts: &[Account]) -> zeroize::Zeroizing<String> {
+    uris::export(accounts)
+}
+
+/// Google Authenticator migration QR codes (`batch_size` accounts per code, 10 like Google's
+/// own), as SVG, with the accounts that format cannot hold left out and listed.
+pub fn export_migration_qr(
+    accounts: &[Account],
+    batch_size: usize,
+) -> Result<QrExport, ExportError> {
+    qr::migration(accounts, batch_size)
+}
+
+/// One otpauth:// QR code per account, as SVG: any authenticator app can scan them.
+pub fn export_account_qr(accounts: &[Account]) -> Result<Vec<QrCode>, ExportError> {
+    qr::per_account(accounts)
+}
+
+/// Whether two accounts share the same secret: what decides that an import is a duplicate of an
+/// existing account (issuer and name are often renamed, the secret never is).
+pub fn same_secret(a: &Account, b: &Account) -> bool {
+    a.secret == b.secret
+}
+
+fn check_size(bytes: &[u8]) -> Result<(), ImportError> {
+    if bytes.len() > MAX_INPUT_LEN {
+        Err(ImportError::TooLarge {
+            size: bytes.len(),
+            max: MAX_INPUT_LEN,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// PNG, JPEG, GIF, WebP or BMP: a picture of a QR code, which the scanner reads, not us.
+fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(b"\xff\xd8\xff")
+        || bytes.starts_with(b"GIF8")
+        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+        // "BM" alone would also start 1 in 65,536 random blobs: require the size field to match.
+        || (bytes.starts_with(b"BM")
+            && bytes
+                .get(2..6)
+                .is_some_and(|size| size == (bytes.len() as u32).to_le_bytes()))
+}
+
+/// The label of an account as files show it: "Issuer (name)", "Issuer" or "name".
+fn label(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// The bytes as text, without a UTF-8 byte-order mark; `None` if they are not UTF-8.
+fn text(bytes: &[u8]) -> Option<&str> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(bytes).ok()
+}

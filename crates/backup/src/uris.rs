@@ -1,0 +1,127 @@
+//! A plain list of otpauth:// URIs, one per line: what most authenticators export as "plain
+//! text", and what Countersign exports for any app to read. `steam://` and
+//! `otpauth-migration://` lines are read too.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use countersign_otp::{Account, Provisioning, parse_provisioning};
+use zeroize::Zeroizing;
+
+use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
+
+const NAME: &str = "otpauth:// URI list";
+
+/// A text file of otpauth:// URIs.
+pub(crate) struct UriList;
+
+impl Format for UriList {
+    fn id(&self) -> &'static str {
+        "uris"
+    }
+
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn detect(&self, bytes: &[u8]) -> Detection {
+        let first = crate::text(bytes)
+            .and_then(|text| text.lines().map(str::trim).find(|line| !line.is_empty()));
+        match first {
+            Some(line) if is_uri(line) => Detection::Certain,
+            _ => Detection::No,
+        }
+    }
+
+    fn is_encrypted(&self, _bytes: &[u8]) -> bool {
+        false
+    }
+
+    fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
+        crate::check_size(bytes)?;
+        let text = crate::text(bytes).ok_or_else(|| ImportError::WrongFormat {
+            format: NAME,
+            reason: "not text".to_owned(),
+        })?;
+        if !text.lines().any(|line| is_uri(line.trim())) {
+            return Err(ImportError::WrongFormat {
+                format: NAME,
+                reason: "no line is an otpauth:// URI".to_owned(),
+            });
+        }
+        Ok(read_lines(text, false))
+    }
+}
+
+fn is_uri(line: &str) -> bool {
+    ["otpauth://", "otpauth-migration://", "steam://"]
+        .iter()
+        .any(|scheme| {
+            line.get(..scheme.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+        })
+}
+
+/// Reads every non-blank line; with `migration_only`, any other URI is an invalid entry.
+/// Warns when a multi-QR migration export is missing some of its codes.
+pub(crate) fn read_lines(text: &str, migration_only: bool) -> Imported {
+    let mut imported = Imported::default();
+    // Export id and size -> the batch numbers seen.
+    let mut batches: BTreeMap<(i32, u32), BTreeSet<u32>> = BTreeMap::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = Zeroizing::new(line.trim().to_owned());
+        if line.is_empty() {
+            continue;
+        }
+        let invalid = |label: String, reason: String| InvalidEntry {
+            position: index + 1,
+            label,
+            reason,
+        };
+        match parse_provisioning(&line) {
+            Ok(Provisioning::Migration(batch)) => {
+                batches
+                    .entry((batch.batch_id, batch.batch_size))
+                    .or_default()
+                    .insert(batch.batch_index);
+                imported.entries.extend(batch.accounts.into_iter().map(Ok));
+                imported.entries.extend(
+                    batch
+                        .skipped
+                        .into_iter()
+                        .map(|skipped| Err(invalid(skipped.label, skipped.reason.to_string()))),
+                );
+            }
+            Ok(Provisioning::Account(_)) if migration_only => imported.entries.push(Err(invalid(
+                String::new(),
+                "not an otpauth-migration:// URI".to_owned(),
+            ))),
+            Ok(Provisioning::Account(account)) => imported.entries.push(Ok(account)),
+            Err(error) => imported
+                .entries
+                .push(Err(invalid(String::new(), error.to_string()))),
+        }
+    }
+    for ((_, size), seen) in batches {
+        let missing: Vec<String> = (0..size)
+            .filter(|index| !seen.contains(index))
+            .map(|index| (index + 1).to_string())
+            .collect();
+        if !missing.is_empty() {
+            imported.warnings.push(format!(
+                "a Google Authenticator export of {size} QR codes is missing code {}: scan it \
+                 too, or its accounts are not imported",
+                missing.join(", ")
+            ));
+        }
+    }
+    imported
+}
+
+pub(crate) fn export(accounts: &[Account]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::new());
+    for account in accounts {
+        out.push_str(&account.to_uri());
+        out.push('\n');
+    }
+    out
+}
