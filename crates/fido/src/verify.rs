@@ -1,0 +1,807 @@
+//! A WebAuthn relying party's checks, one by one, for registrations and assertions.
+//!
+//! Parsing, client data, RP ID, flags and assertion signatures are checked here directly; the
+//! attestation statement and its certificate chain are verified by webauthn-rs-core (the RP
+//! library of the kanidm project), called so that it judges only the attestation.
+
+use crate::authdata::{AttestationObject, AuthenticatorData, flags};
+use crate::b64;
+use crate::catalog;
+use crate::cbor::{self, Map};
+use crate::pin::sha256;
+use crate::report::{Outcome, Report, VerifiedCredential};
+use ring::signature;
+use serde_json::Value as Json;
+use std::time::Duration;
+use webauthn_rs_core::WebauthnCore;
+use webauthn_rs_core::proto::{
+    AttestationCaList, COSEAlgorithm, ParsedAttestationData, RegisterPublicKeyCredential,
+    RegistrationState,
+};
+
+/// What a registration must satisfy beyond the WebAuthn rules.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Fail when the key did not verify the user (UV flag clear).
+    pub require_user_verification: bool,
+    /// COSE algorithms accepted; empty accepts ES256, ES384, EdDSA, RS256 and PS256.
+    pub algorithms: Vec<i64>,
+    /// Attestation roots (PEM) to trust instead of the bundled ones.
+    pub roots: Option<Vec<String>>,
+}
+
+const DEFAULT_ALGORITHMS: [i64; 5] = [-7, -35, -8, -257, -37];
+
+/// Verifies a registration (navigator.credentials.create) offline, listing every check.
+pub fn verify_registration(
+    rp_id: &str,
+    origin: &str,
+    challenge: &[u8],
+    client_data_json: &[u8],
+    attestation_object: &[u8],
+) -> Report {
+    verify_registration_with(
+        &Policy::default(),
+        rp_id,
+        origin,
+        challenge,
+        client_data_json,
+        attestation_object,
+    )
+}
+
+/// [`verify_registration`] with a [`Policy`].
+pub fn verify_registration_with(
+    policy: &Policy,
+    rp_id: &str,
+    origin: &str,
+    challenge: &[u8],
+    client_data_json: &[u8],
+    attestation_object: &[u8],
+) -> Report {
+    let mut report = Report::new(format!("WebAuthn registration for {rp_id} ({origin})"));
+    let client_ok = check_client_data(
+        &mut report,
+        "webauthn.create",
+        origin,
+        challenge,
+        client_data_json,
+    );
+
+    let object = match AttestationObject::parse(attestation_object) {
+        Ok(object) => {
+            report.push(
+                "attestation_object.cbor",
+                Outcome::Pass,
+                format!("format \"{}\"", object.format),
+            );
+            object
+        }
+        Err(e) => {
+            report.push(
+                "attestation_object.cbor",
+                Outcome::Fail,
+                format!("cannot be read: {}", plain(e)),
+            );
+            return report;
+        }
+    };
+    let data = &object.auth_data;
+    let rp_ok = check_auth_data(&mut report, policy, rp_id, data);
+    let Some(credential) = &data.credential else {
+        report.push(
+            "flags.attested_credential",
+            Outcome::Fail,
+            "AT flag clear: no credential in the authenticator data",
+        );
+        return report;
+    };
+    report.push(
+        "flags.attested_credential",
+        Outcome::Pass,
+        format!("credential ID of {} bytes", credential.credential_id.len()),
+    );
+
+    let key = CoseKey::parse(&credential.public_key);
+    let algorithm = match &key {
+        Ok(key) => {
+            report.push("credential.public_key", Outcome::Pass, key.describe());
+            let allowed = if policy.algorithms.is_empty() {
+                &DEFAULT_ALGORITHMS[..]
+            } else {
+                &policy.algorithms
+            };
+            report.expect(
+                "credential.algorithm",
+                allowed.contains(&key.alg),
+                format!("{} is acceptable", algorithm_name(key.alg)),
+                format!("{} was not requested", algorithm_name(key.alg)),
+            );
+            Some(key.alg)
+        }
+        Err(e) => {
+            report.push("credential.public_key", Outcome::Fail, e.clone());
+            report.push(
+                "credential.algorithm",
+                Outcome::Skipped,
+                "no usable public key",
+            );
+            None
+        }
+    };
+
+    const FORMATS: [&str; 7] = [
+        "packed",
+        "fido-u2f",
+        "none",
+        "tpm",
+        "android-key",
+        "android-safetynet",
+        "apple",
+    ];
+    let format_ok = report.expect(
+        "attestation.format",
+        FORMATS.contains(&object.format.as_str()),
+        format!("\"{}\" is a registered format", object.format),
+        format!("\"{}\" is not a WebAuthn attestation format", object.format),
+    );
+
+    let aaguid = uuid::Uuid::from_bytes(credential.aaguid);
+    let can_judge = client_ok && rp_ok && format_ok;
+    check_attestation(
+        &mut report,
+        policy,
+        rp_id,
+        &object,
+        client_data_json,
+        key.as_ref().ok().filter(|_| can_judge),
+    );
+
+    match catalog::model_name(&credential.aaguid) {
+        Some(name) => report.push("aaguid.model", Outcome::Pass, format!("{name} ({aaguid})")),
+        None if credential.aaguid == [0; 16] => report.push(
+            "aaguid.model",
+            Outcome::Skipped,
+            "AAGUID is all zeros (U2F or an anonymised key)",
+        ),
+        None => report.push(
+            "aaguid.model",
+            Outcome::Skipped,
+            format!("{aaguid} is not in the bundled list"),
+        ),
+    }
+
+    if let (Some(alg), Ok(public_key_cose)) = (algorithm, cose_bytes(&credential.public_key)) {
+        report.credential = Some(VerifiedCredential {
+            credential_id: credential.credential_id.clone(),
+            public_key_cose,
+            algorithm: alg,
+            sign_count: data.sign_count,
+            aaguid: aaguid.to_string(),
+        });
+    }
+    report
+}
+
+/// Verifies an assertion (navigator.credentials.get) offline against a stored public key
+/// (COSE_Key CBOR) and the counter stored with it.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_assertion(
+    rp_id: &str,
+    origin: &str,
+    challenge: &[u8],
+    client_data_json: &[u8],
+    authenticator_data: &[u8],
+    signature: &[u8],
+    public_key_cose: &[u8],
+    previous_counter: u32,
+) -> Report {
+    verify_assertion_with(
+        &Policy::default(),
+        rp_id,
+        origin,
+        challenge,
+        client_data_json,
+        authenticator_data,
+        signature,
+        public_key_cose,
+        previous_counter,
+    )
+}
+
+/// [`verify_assertion`] with a [`Policy`].
+#[allow(clippy::too_many_arguments)]
+pub fn verify_assertion_with(
+    policy: &Policy,
+    rp_id: &str,
+    origin: &str,
+    challenge: &[u8],
+    client_data_json: &[u8],
+    authenticator_data: &[u8],
+    signature: &[u8],
+    public_key_cose: &[u8],
+    previous_counter: u32,
+) -> Report {
+    let mut report = Report::new(format!("WebAuthn assertion for {rp_id} ({origin})"));
+    check_client_data(
+        &mut report,
+        "webauthn.get",
+        origin,
+        challenge,
+        client_data_json,
+    );
+    let data = match AuthenticatorData::parse(authenticator_data) {
+        Ok(data) => {
+            report.push(
+                "authenticator_data.parse",
+                Outcome::Pass,
+                format!("{} bytes", authenticator_data.len()),
+            );
+            Some(data)
+        }
+        Err(e) => {
+            report.push("authenticator_data.parse", Outcome::Fail, plain(e));
+            None
+        }
+    };
+    if let Some(data) = &data {
+        check_auth_data(&mut report, policy, rp_id, data);
+    }
+
+    let key = cbor::decode(public_key_cose)
+        .map_err(|e| e.to_string())
+        .and_then(|v| CoseKey::parse(&v));
+    match key {
+        Ok(key) => {
+            report.push("credential.public_key", Outcome::Pass, key.describe());
+            let signed = [authenticator_data, &sha256(client_data_json)[..]].concat();
+            match key.verify(&signed, signature) {
+                Ok(()) => report.push(
+                    "signature",
+                    Outcome::Pass,
+                    format!("valid {} signature", algorithm_name(key.alg)),
+                ),
+                Err(e) => report.push("signature", Outcome::Fail, e),
+            }
+        }
+        Err(e) => {
+            report.push("credential.public_key", Outcome::Fail, e);
+            report.push("signature", Outcome::Skipped, "no usable public key");
+        }
+    }
+
+    match &data {
+        Some(data) => {
+            let counter = data.sign_count;
+            if counter == 0 && previous_counter == 0 {
+                report.push(
+                    "sign_count",
+                    Outcome::Pass,
+                    "the key does not use a signature counter (0)",
+                );
+            } else {
+                report.expect(
+                    "sign_count",
+                    counter > previous_counter,
+                    format!("{counter} is above the stored {previous_counter}"),
+                    format!("{counter} is not above the stored {previous_counter}: the key may have been cloned"),
+                );
+            }
+        }
+        None => report.push(
+            "sign_count",
+            Outcome::Skipped,
+            "authenticator data unreadable",
+        ),
+    }
+    report
+}
+
+/// A parse error's own words, without the "answer from the key" framing.
+fn plain(e: crate::Error) -> String {
+    match e {
+        crate::Error::Protocol(message) => message,
+        other => other.to_string(),
+    }
+}
+
+/// Checks clientDataJSON; returns whether everything in it was as expected.
+fn check_client_data(
+    report: &mut Report,
+    kind: &str,
+    origin: &str,
+    challenge: &[u8],
+    json: &[u8],
+) -> bool {
+    let parsed: Option<serde_json::Map<String, Json>> = serde_json::from_slice(json).ok();
+    let Some(client) = parsed else {
+        report.push(
+            "client_data.json",
+            Outcome::Fail,
+            "clientDataJSON is not a JSON object",
+        );
+        for name in [
+            "client_data.type",
+            "client_data.challenge",
+            "client_data.origin",
+        ] {
+            report.push(name, Outcome::Skipped, "clientDataJSON unreadable");
+        }
+        return false;
+    };
+    report.push(
+        "client_data.json",
+        Outcome::Pass,
+        format!("{} bytes of JSON", json.len()),
+    );
+    let text = |key: &str| {
+        client
+            .get(key)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let got_type = text("type");
+    let mut ok = report.expect(
+        "client_data.type",
+        got_type == kind,
+        format!("\"{kind}\""),
+        format!("expected \"{kind}\", found \"{got_type}\""),
+    );
+    let got_challenge = b64::decode(&text("challenge")).unwrap_or_default();
+    ok &= report.expect(
+        "client_data.challenge",
+        !challenge.is_empty() && got_challenge == challenge,
+        "matches the challenge that was sent",
+        format!(
+            "\"{}\" is not the challenge that was sent ({})",
+            text("challenge"),
+            b64::encode(challenge)
+        ),
+    );
+    let got_origin = text("origin");
+    ok &= report.expect(
+        "client_data.origin",
+        same_origin(&got_origin, origin),
+        format!("\"{got_origin}\""),
+        format!("expected \"{origin}\", found \"{got_origin}\""),
+    );
+    if client.get("crossOrigin").and_then(Json::as_bool) == Some(true) {
+        report.push(
+            "client_data.cross_origin",
+            Outcome::Fail,
+            "made in a cross-origin iframe",
+        );
+        ok = false;
+    }
+    ok
+}
+
+/// Origins compare by scheme, host and port (so a trailing slash does not matter).
+fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin() && a.origin().is_tuple(),
+        _ => false,
+    }
+}
+
+/// Checks RP ID hash and flags; returns whether the RP ID matched and the user was present.
+fn check_auth_data(
+    report: &mut Report,
+    policy: &Policy,
+    rp_id: &str,
+    data: &AuthenticatorData,
+) -> bool {
+    let rp_ok = report.expect(
+        "auth_data.rp_id_hash",
+        data.rp_id_hash == sha256(rp_id.as_bytes()),
+        format!("SHA-256 of \"{rp_id}\""),
+        format!("not the SHA-256 of \"{rp_id}\": the credential is for another site"),
+    );
+    let up_ok = report.expect(
+        "flags.user_present",
+        data.has(flags::UP),
+        "UP set: the key was touched",
+        "UP clear: nobody touched the key",
+    );
+    match (data.has(flags::UV), policy.require_user_verification) {
+        (true, _) => report.push(
+            "flags.user_verified",
+            Outcome::Pass,
+            "UV set: PIN or fingerprint verified",
+        ),
+        (false, true) => report.push(
+            "flags.user_verified",
+            Outcome::Fail,
+            "UV clear although user verification was required",
+        ),
+        (false, false) => report.push(
+            "flags.user_verified",
+            Outcome::Skipped,
+            "UV clear: the user was not verified (not required)",
+        ),
+    }
+    if data.has(flags::BS) && !data.has(flags::BE) {
+        report.push(
+            "flags.backup",
+            Outcome::Fail,
+            "backed up (BS) but not backup eligible (BE)",
+        );
+    } else {
+        let what = if data.has(flags::BE) {
+            "backup eligible (a synced passkey)"
+        } else {
+            "device-bound"
+        };
+        report.push("flags.backup", Outcome::Pass, what);
+    }
+    rp_ok && up_ok
+}
+
+/// Verifies the attestation statement, then its chain to the bundled roots.
+///
+/// `key` is `None` when earlier checks failed and the attestation cannot be judged.
+fn check_attestation(
+    report: &mut Report,
+    policy: &Policy,
+    rp_id: &str,
+    object: &AttestationObject,
+    client_data_json: &[u8],
+    key: Option<&CoseKey>,
+) {
+    let Some(key) = key else {
+        for name in [
+            "attestation.statement",
+            "attestation.certificate",
+            "attestation.trust_chain",
+        ] {
+            report.push(
+                name,
+                Outcome::Skipped,
+                "earlier checks failed, so the attestation was not judged",
+            );
+        }
+        return;
+    };
+    let statement = match own_attestation(object, client_data_json, key) {
+        Some(result) => result,
+        None => core_register(rp_id, object, client_data_json, None),
+    };
+    let attestation = match statement {
+        Ok(data) => data,
+        Err(e) => {
+            report.push("attestation.statement", Outcome::Fail, e.clone());
+            let certificate_fault = e.contains("ertificate") || e.contains("x5c");
+            if certificate_fault {
+                report.push("attestation.certificate", Outcome::Fail, e);
+            } else {
+                report.push(
+                    "attestation.certificate",
+                    Outcome::Skipped,
+                    "statement invalid",
+                );
+            }
+            report.push(
+                "attestation.trust_chain",
+                Outcome::Skipped,
+                "statement invalid",
+            );
+            return;
+        }
+    };
+    let (kind, chain) = match &attestation {
+        ParsedAttestationData::Basic(c) => ("basic (full) attestation", Some(c.len())),
+        ParsedAttestationData::AttCa(c) => ("attestation CA", Some(c.len())),
+        ParsedAttestationData::AnonCa(c) => ("anonymisation CA", Some(c.len())),
+        ParsedAttestationData::Self_ => (
+            "self attestation (signed with the credential's own key)",
+            None,
+        ),
+        ParsedAttestationData::None => ("no attestation", None),
+        _ => ("an attestation type that proves nothing", None),
+    };
+    report.push(
+        "attestation.statement",
+        Outcome::Pass,
+        format!("valid {} statement: {kind}", object.format),
+    );
+    let Some(length) = chain else {
+        report.push(
+            "attestation.certificate",
+            Outcome::Skipped,
+            format!("{kind} carries no certificate"),
+        );
+        report.push(
+            "attestation.trust_chain",
+            Outcome::Skipped,
+            format!("{kind}: nothing chains to a vendor root"),
+        );
+        return;
+    };
+    report.push(
+        "attestation.certificate",
+        Outcome::Pass,
+        format!("{length} certificate(s); the format's certificate requirements hold"),
+    );
+    let roots = trusted_roots(policy);
+    match roots
+        .iter()
+        .find(|(_, list)| core_register(rp_id, object, client_data_json, Some(list)).is_ok())
+    {
+        Some((name, _)) => report.push("attestation.trust_chain", Outcome::Pass, format!("chains to {name}")),
+        None => report.push(
+            "attestation.trust_chain",
+            Outcome::Fail,
+            format!(
+                "the certificate chains to none of the {} trusted roots: an unknown vendor, or not genuine",
+                roots.len()
+            ),
+        ),
+    }
+}
+
+/// The policy's roots, or the bundled vendor roots; each with a name for the report.
+fn trusted_roots(policy: &Policy) -> Vec<(String, AttestationCaList)> {
+    let named: Vec<(String, &str)> = match &policy.roots {
+        Some(pems) => pems
+            .iter()
+            .enumerate()
+            .map(|(n, pem)| (format!("supplied root #{}", n + 1), pem.as_str()))
+            .collect(),
+        None => catalog::ROOTS
+            .iter()
+            .map(|(vendor, pem)| (format!("the bundled {vendor} root"), *pem))
+            .collect(),
+    };
+    named
+        .into_iter()
+        .filter_map(|(name, pem)| {
+            AttestationCaList::try_from(pem.as_bytes())
+                .ok()
+                .map(|list| (name, list))
+        })
+        .collect()
+}
+
+/// Verifies "none" and packed self attestation directly; `None` for formats with certificates.
+///
+/// webauthn-rs-core 0.6 cannot parse Ed25519 credential keys, so self and none attestation,
+/// which need nothing but the credential key, are checked here for every algorithm.
+fn own_attestation(
+    object: &AttestationObject,
+    client_data_json: &[u8],
+    key: &CoseKey,
+) -> Option<Result<ParsedAttestationData, String>> {
+    let statement = Map::from_value(object.statement.clone()).ok()?;
+    match object.format.as_str() {
+        "none" if statement.0.is_empty() => Some(Ok(ParsedAttestationData::None)),
+        "none" => Some(Err(
+            "a \"none\" attestation must have an empty statement".into()
+        )),
+        "packed" if statement.text("x5c").is_none() => {
+            let alg = cbor::int(statement.text("alg"));
+            if alg != Some(key.alg) {
+                return Some(Err(format!(
+                    "self attestation names algorithm {} but the credential key is {}",
+                    alg.map_or("none".into(), algorithm_name),
+                    algorithm_name(key.alg)
+                )));
+            }
+            let Some(sig) = cbor::bytes(statement.text("sig")) else {
+                return Some(Err("packed attestation without sig".into()));
+            };
+            let signed = [&object.auth_data_bytes[..], &sha256(client_data_json)[..]].concat();
+            Some(
+                key.verify(&signed, sig)
+                    .map(|()| ParsedAttestationData::Self_)
+                    .map_err(|_| {
+                        "the self-attestation signature does not verify with the credential key"
+                            .to_owned()
+                    }),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Runs webauthn-rs-core's registration with the client data's own challenge, origin and
+/// RP ID hash already checked, so that only the attestation is judged.
+fn core_register(
+    rp_id: &str,
+    object: &AttestationObject,
+    client_data_json: &[u8],
+    roots: Option<&AttestationCaList>,
+) -> Result<ParsedAttestationData, String> {
+    let client: Json = serde_json::from_slice(client_data_json).map_err(|e| e.to_string())?;
+    let origin = client["origin"].as_str().unwrap_or_default();
+    let challenge = client["challenge"].as_str().unwrap_or_default();
+    let origin_url = url::Url::parse(origin).map_err(|e| format!("origin: {e}"))?;
+    let core = WebauthnCore::new_unsafe_experts_only(
+        "Countersign",
+        rp_id,
+        vec![origin_url],
+        Duration::from_secs(60),
+        Some(true),
+        Some(true),
+    );
+    let builder = core
+        .new_challenge_register_builder(b"countersign", "countersign", "countersign")
+        .map_err(|e| e.to_string())?
+        .credential_algorithms(vec![
+            COSEAlgorithm::ES256,
+            COSEAlgorithm::ES384,
+            COSEAlgorithm::EDDSA,
+            COSEAlgorithm::RS256,
+            COSEAlgorithm::PS256,
+        ])
+        .reject_synchronised_authenticators(false);
+    let (_, state) = core
+        .generate_challenge_register(builder)
+        .map_err(|e| e.to_string())?;
+    // The state has no setter for the challenge; it is plain serde data.
+    let mut state = serde_json::to_value(&state).map_err(|e| e.to_string())?;
+    state["challenge"] = Json::String(challenge.to_owned());
+    let state: RegistrationState = serde_json::from_value(state).map_err(|e| e.to_string())?;
+    let id = object
+        .auth_data
+        .credential
+        .as_ref()
+        .map(|c| b64::encode(&c.credential_id))
+        .unwrap_or_default();
+    let credential: RegisterPublicKeyCredential = serde_json::from_value(serde_json::json!({
+        "id": id,
+        "rawId": id,
+        "type": "public-key",
+        "response": {
+            "attestationObject": b64::encode(&reencode(object)),
+            "clientDataJSON": b64::encode(client_data_json),
+        },
+        "extensions": {},
+    }))
+    .map_err(|e| e.to_string())?;
+    core.register_credential(&credential, &state, roots)
+        .map(|c| c.attestation.data)
+        .map_err(|e| e.to_string())
+}
+
+/// The attestation object as CBOR again (its parts were validated on the way in).
+fn reencode(object: &AttestationObject) -> Vec<u8> {
+    use ciborium::value::Value;
+    cbor::encode(&Value::Map(vec![
+        (
+            Value::Text("fmt".into()),
+            Value::Text(object.format.clone()),
+        ),
+        (Value::Text("attStmt".into()), object.statement.clone()),
+        (
+            Value::Text("authData".into()),
+            Value::Bytes(object.auth_data_bytes.clone()),
+        ),
+    ]))
+}
+
+fn cose_bytes(value: &ciborium::value::Value) -> Result<Vec<u8>, String> {
+    Ok(cbor::encode(value))
+}
+
+/// A credential public key in the shapes WebAuthn uses.
+struct CoseKey {
+    alg: i64,
+    /// Uncompressed EC point, Ed25519 key, or RSA (n, e).
+    material: KeyMaterial,
+}
+
+enum KeyMaterial {
+    Ec(Vec<u8>),
+    Ed25519(Vec<u8>),
+    Rsa { n: Vec<u8>, e: Vec<u8> },
+}
+
+impl CoseKey {
+    fn parse(value: &ciborium::value::Value) -> Result<CoseKey, String> {
+        let map = Map::from_value(value.clone())
+            .map_err(|_| "the public key is not a COSE_Key map".to_owned())?;
+        let kty = cbor::int(map.int(1)).ok_or("COSE_Key without kty")?;
+        let alg = cbor::int(map.int(3)).ok_or("COSE_Key without alg")?;
+        let material = match (kty, alg) {
+            (2, -7 | -35) => {
+                let (crv, size) = if alg == -7 { (1, 32) } else { (2, 48) };
+                let x = cbor::bytes(map.int(-2)).ok_or("EC2 key without x")?;
+                let y = cbor::bytes(map.int(-3)).ok_or("EC2 key without y")?;
+                if cbor::int(map.int(-1)) != Some(crv) || x.len() != size || y.len() != size {
+                    return Err(format!(
+                        "EC2 key with the wrong curve or coordinate size for {}",
+                        algorithm_name(alg)
+                    ));
+                }
+                KeyMaterial::Ec([&[4u8][..], x, y].concat())
+            }
+            (1, -8) => {
+                let x = cbor::bytes(map.int(-2)).ok_or("OKP key without x")?;
+                if cbor::int(map.int(-1)) != Some(6) || x.len() != 32 {
+                    return Err("OKP key is not a 32-byte Ed25519 key".into());
+                }
+                KeyMaterial::Ed25519(x.to_vec())
+            }
+            (3, -257 | -37) => KeyMaterial::Rsa {
+                n: cbor::bytes(map.int(-1))
+                    .ok_or("RSA key without n")?
+                    .to_vec(),
+                e: cbor::bytes(map.int(-2))
+                    .ok_or("RSA key without e")?
+                    .to_vec(),
+            },
+            _ => return Err(format!("unsupported key type {kty} with algorithm {alg}")),
+        };
+        Ok(CoseKey { alg, material })
+    }
+
+    fn describe(&self) -> String {
+        match &self.material {
+            KeyMaterial::Ec(_) => format!("{} elliptic-curve key", algorithm_name(self.alg)),
+            KeyMaterial::Ed25519(_) => "Ed25519 key".into(),
+            KeyMaterial::Rsa { n, .. } => {
+                format!("{}-bit RSA key ({})", n.len() * 8, algorithm_name(self.alg))
+            }
+        }
+    }
+
+    fn verify(&self, message: &[u8], sig: &[u8]) -> Result<(), String> {
+        let bad = |_| "the signature does not verify with the credential's public key".to_owned();
+        match &self.material {
+            KeyMaterial::Ec(point) => {
+                let alg: &dyn signature::VerificationAlgorithm = if self.alg == -7 {
+                    &signature::ECDSA_P256_SHA256_ASN1
+                } else {
+                    &signature::ECDSA_P384_SHA384_ASN1
+                };
+                signature::UnparsedPublicKey::new(alg, point)
+                    .verify(message, sig)
+                    .map_err(bad)
+            }
+            KeyMaterial::Ed25519(key) => {
+                signature::UnparsedPublicKey::new(&signature::ED25519, key)
+                    .verify(message, sig)
+                    .map_err(bad)
+            }
+            KeyMaterial::Rsa { n, e } => {
+                let params = if self.alg == -257 {
+                    &signature::RSA_PKCS1_2048_8192_SHA256
+                } else {
+                    &signature::RSA_PSS_2048_8192_SHA256
+                };
+                signature::RsaPublicKeyComponents { n, e }
+                    .verify(params, message, sig)
+                    .map_err(bad)
+            }
+        }
+    }
+}
+
+/// The usual name of a COSE algorithm.
+pub fn algorithm_name(alg: i64) -> String {
+    match alg {
+        -7 => "ES256".into(),
+        -35 => "ES384".into(),
+        -8 => "EdDSA".into(),
+        -257 => "RS256".into(),
+        -37 => "PS256".into(),
+        other => format!("COSE algorithm {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_ignore_trailing_slashes_but_not_ports() {
+        assert!(same_origin("https://example.com", "https://example.com/"));
+        assert!(!same_origin(
+            "https://example.com:8443",
+            "https://example.com"
+        ));
+        assert!(!same_origin("http://example.com", "https://example.com"));
+        assert!(!same_origin("not a url", "not a url"));
+    }
+}
