@@ -9,7 +9,6 @@ use chacha20::cipher::{KeyIvInit, StreamCipher};
 use chacha20::{ChaCha20, R20, hchacha};
 use data_encoding::{Encoding, HEXLOWER_PERMISSIVE, Specification};
 use poly1305::Poly1305;
-use poly1305::universal_hash::UniversalHash;
 use rand::RngCore;
 use zeroize::Zeroizing;
 
@@ -228,17 +227,28 @@ pub(crate) fn secretstream_open(
     let mut block0 = Zeroizing::new([0u8; 64]);
     chacha.apply_keystream(block0.as_mut());
     let poly_key: &[u8; 32] = block0[..32].try_into().ok()?;
-    let mut poly = Poly1305::new(poly_key.into());
     let mut block = [0u8; 64];
     block[0] = tag_byte[0];
     chacha.apply_keystream(&mut block);
     block[0] = tag_byte[0];
-    poly.update_padded(&block);
-    poly.update_padded(ciphertext);
-    let mut lengths = [0u8; 16];
-    lengths[8..].copy_from_slice(&(64 + ciphertext.len() as u64).to_le_bytes());
-    poly.update_padded(&lengths);
-    poly.verify(mac.into()).ok()?;
+    // The MAC covers the encrypted tag block, the ciphertext, then libsodium's padding, which
+    // is `mlen % 16` zero bytes (not the complement: a quirk now part of the format), then the
+    // lengths of the (empty) associated data and of block + ciphertext, as one byte stream.
+    let mut authenticated = Vec::with_capacity(64 + ciphertext.len() + 32);
+    authenticated.extend_from_slice(&block);
+    authenticated.extend_from_slice(ciphertext);
+    authenticated.resize(authenticated.len() + ciphertext.len() % 16, 0);
+    authenticated.extend_from_slice(&0u64.to_le_bytes());
+    authenticated.extend_from_slice(&(64 + ciphertext.len() as u64).to_le_bytes());
+    let expected = Poly1305::new(poly_key.into()).compute_unpadded(&authenticated);
+    // Constant time: no early exit on the first differing byte.
+    let difference = expected
+        .iter()
+        .zip(mac)
+        .fold(0u8, |difference, (a, b)| difference | (a ^ b));
+    if difference != 0 {
+        return None;
+    }
 
     let mut plaintext = Zeroizing::new(ciphertext.to_vec());
     chacha.apply_keystream(&mut plaintext);
