@@ -1,0 +1,152 @@
+//! The OS keyring slot's key, kept with the `keyring` crate (Secret Service, Keychain,
+//! Credential Manager), and never allowed to block the caller for long.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::crypto::Key;
+use crate::{Error, Result};
+
+/// The service name of every entry Countersign keeps in the OS keyring.
+pub const KEYRING_SERVICE: &str = "Countersign";
+/// The longest we wait for the keyring: a locked keyring may open a prompt and block until the
+/// person answers it; we give up and let them type the password instead.
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
+/// The user name of the entry that [`keyring_status`] writes and deletes.
+const PROBE_USER: &str = "availability-check";
+
+/// Checks that the OS keyring can store and delete a secret now, within [`KEYRING_TIMEOUT`].
+///
+/// For onboarding: whether to offer keyring unlock, and if not, why
+/// ([`Error::KeyringUnavailable`] carries the platform's words).
+pub fn keyring_status() -> Result<()> {
+    with_timeout(|| {
+        let entry = entry(PROBE_USER)?;
+        entry.set_secret(b"probe")?;
+        entry.delete_credential()
+    })
+}
+
+/// Stores the wrapping key of `vault_id`'s keyring slot (replacing any earlier one).
+pub(crate) fn store_key(vault_id: Uuid, key: &Key) -> Result<()> {
+    let key = key.clone();
+    with_timeout(move || entry(&user(vault_id))?.set_secret(key.bytes()))
+}
+
+/// Reads the wrapping key of `vault_id`'s keyring slot.
+pub(crate) fn load_key(vault_id: Uuid) -> Result<Key> {
+    let bytes = with_timeout(move || {
+        entry(&user(vault_id))?
+            .get_secret()
+            .map(zeroize::Zeroizing::new)
+    })?;
+    Key::from_slice(&bytes).ok_or(Error::KeyringKeyMissing)
+}
+
+/// Deletes the key of `vault_id`'s keyring slot; a key already gone is not an error.
+pub(crate) fn delete_key(vault_id: Uuid) -> Result<()> {
+    match with_timeout(move || entry(&user(vault_id))?.delete_credential()) {
+        Err(Error::KeyringKeyMissing) => Ok(()),
+        other => other,
+    }
+}
+
+fn user(vault_id: Uuid) -> String {
+    vault_id.hyphenated().to_string()
+}
+
+fn entry(user: &str) -> keyring::Result<keyring::Entry> {
+    keyring::Entry::new(KEYRING_SERVICE, user)
+}
+
+/// Runs a keyring call on its own thread and waits at most [`KEYRING_TIMEOUT`] for it.
+///
+/// A call that does not finish in time is abandoned (its thread ends whenever the platform
+/// answers) and reported as unavailable.
+fn with_timeout<T: Send + 'static>(
+    call: impl FnOnce() -> keyring::Result<T> + Send + 'static,
+) -> Result<T> {
+    run_with_timeout(KEYRING_TIMEOUT, call)?.map_err(classify)
+}
+
+/// The thread-and-deadline part of [`with_timeout`], separate so it can be tested.
+fn run_with_timeout<T: Send + 'static>(
+    timeout: Duration,
+    call: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let (sender, receiver) = mpsc::sync_channel(1);
+    thread::Builder::new()
+        .name("countersign-keyring".into())
+        .spawn(move || {
+            // The receiver may have given up already; nothing to do then.
+            let _ = sender.send(call());
+        })
+        .map_err(|error| Error::KeyringUnavailable {
+            cause: format!("could not start the keyring thread: {error}"),
+        })?;
+    receiver
+        .recv_timeout(timeout)
+        .map_err(|_| Error::KeyringUnavailable {
+            cause: format!(
+                "no answer within {} s (is a keyring unlock prompt waiting?)",
+                timeout.as_secs()
+            ),
+        })
+}
+
+/// Missing entry vs. everything else, which means "cannot use the keyring now" (RECIPES.md).
+fn classify(error: keyring::Error) -> Error {
+    match error {
+        keyring::Error::NoEntry => Error::KeyringKeyMissing,
+        keyring::Error::NoDefaultStore => Error::KeyringUnavailable {
+            // The cause of a store that failed to start is kept aside by keyring.
+            cause: match keyring::Entry::store_status() {
+                Err(cause) => cause.to_string(),
+                Ok(()) => error.to_string(),
+            },
+        },
+        // Display of these carries no secret bytes (BadEncoding's are only in Debug).
+        other => Error::KeyringUnavailable {
+            cause: other.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_that_never_answers_times_out() {
+        let start = std::time::Instant::now();
+        let result = run_with_timeout(Duration::from_millis(200), || {
+            thread::sleep(Duration::from_secs(3));
+        });
+        assert!(start.elapsed() < Duration::from_secs(2));
+        match result {
+            Err(Error::KeyringUnavailable { cause }) => {
+                assert!(cause.contains("no answer within"), "{cause}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_call_that_answers_returns_its_value() {
+        assert_eq!(run_with_timeout(Duration::from_secs(5), || 42).unwrap(), 42);
+    }
+
+    #[test]
+    fn errors_are_classified() {
+        assert_eq!(
+            classify(keyring::Error::NoEntry).kind(),
+            "keyring_key_missing"
+        );
+        let error = classify(keyring::Error::BadEncoding(b"secret".to_vec()));
+        assert_eq!(error.kind(), "keyring_unavailable");
+        assert!(!error.to_string().contains("secret"));
+    }
+}

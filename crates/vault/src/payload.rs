@@ -1,0 +1,290 @@
+//! What the vault holds: entries in the person's order, and tombstones for merging copies.
+
+use std::collections::{HashMap, HashSet};
+
+use countersign_otp::{Account, Kind};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One account in the vault, with the identity and times that let two copies be merged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable for the entry's whole life, on every device.
+    pub id: Uuid,
+    /// When it was added (Unix time, milliseconds).
+    pub created_ms: u64,
+    /// When the account was last changed (edit, HOTP counter). Merging keeps the newest.
+    pub modified_ms: u64,
+    /// When a code was last used (copied or typed); not a modification.
+    #[serde(default)]
+    pub last_used_ms: Option<u64>,
+    /// The account itself.
+    pub account: Account,
+}
+
+/// The mark a deleted entry leaves, so a merge with an older copy does not bring it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// The deleted entry's id.
+    pub id: Uuid,
+    /// When it was deleted (Unix time, milliseconds).
+    pub deleted_ms: u64,
+}
+
+/// The decrypted contents of a vault.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    /// Entries in the person's order.
+    pub entries: Vec<Entry>,
+    /// When the person last reordered the entries (Unix time, milliseconds; 0 if never).
+    #[serde(default)]
+    pub order_modified_ms: u64,
+    /// Deleted entries.
+    #[serde(default)]
+    pub tombstones: Vec<Tombstone>,
+}
+
+impl Payload {
+    /// The entry with this id.
+    pub fn entry(&self, id: Uuid) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.id == id)
+    }
+
+    pub(crate) fn entry_mut(&mut self, id: Uuid) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|entry| entry.id == id)
+    }
+
+    /// The entry whose account has this secret (duplicates are detected by secret).
+    pub fn find_secret(&self, account: &Account) -> Option<&Entry> {
+        let secret = account.secret.expose();
+        self.entries
+            .iter()
+            .find(|entry| entry.account.secret.expose() == secret)
+    }
+}
+
+/// Merges two copies of one vault (e.g. edited on two machines and synced).
+///
+/// Per id: the entry with the newest `modified_ms` wins; `last_used_ms` is the latest of both;
+/// an HOTP counter never goes backwards when both sides hold the same secret. A tombstone removes
+/// every version modified at or before its time (nothing comes back from an older copy), and
+/// gives way to an edit made after it. The order is the more recently reordered side's, followed
+/// by entries only the other side has, in its order.
+pub fn merge(a: &Payload, b: &Payload) -> Payload {
+    let mut deleted: HashMap<Uuid, u64> = HashMap::new();
+    for tombstone in a.tombstones.iter().chain(&b.tombstones) {
+        let time = deleted.entry(tombstone.id).or_default();
+        *time = (*time).max(tombstone.deleted_ms);
+    }
+
+    let b_by_id: HashMap<Uuid, &Entry> = b.entries.iter().map(|entry| (entry.id, entry)).collect();
+    let a_by_id: HashMap<Uuid, &Entry> = a.entries.iter().map(|entry| (entry.id, entry)).collect();
+    let mut merged: HashMap<Uuid, Entry> = HashMap::new();
+    for (id, entry) in &a_by_id {
+        merged.insert(*id, combine(Some(entry), b_by_id.get(id).copied()));
+    }
+    for (id, entry) in &b_by_id {
+        if !merged.contains_key(id) {
+            merged.insert(*id, combine(None, Some(entry)));
+        }
+    }
+    merged.retain(|id, entry| match deleted.get(id) {
+        Some(&deleted_ms) => entry.modified_ms > deleted_ms,
+        None => true,
+    });
+    // An entry edited after its deletion survives; its tombstone has served its purpose.
+    deleted.retain(|id, _| !merged.contains_key(id));
+
+    let (first, second) = if b.order_modified_ms > a.order_modified_ms {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    let mut seen = HashSet::new();
+    let mut entries = Vec::with_capacity(merged.len());
+    for entry in first.entries.iter().chain(&second.entries) {
+        if seen.insert(entry.id)
+            && let Some(entry) = merged.remove(&entry.id)
+        {
+            entries.push(entry);
+        }
+    }
+
+    let mut tombstones: Vec<Tombstone> = deleted
+        .into_iter()
+        .map(|(id, deleted_ms)| Tombstone { id, deleted_ms })
+        .collect();
+    tombstones.sort_by_key(|tombstone| (tombstone.deleted_ms, tombstone.id));
+    Payload {
+        entries,
+        order_modified_ms: a.order_modified_ms.max(b.order_modified_ms),
+        tombstones,
+    }
+}
+
+/// One id's entry from both sides.
+fn combine(a: Option<&Entry>, b: Option<&Entry>) -> Entry {
+    let (winner, other) = match (a, b) {
+        (Some(a), Some(b)) if b.modified_ms > a.modified_ms => (b, Some(a)),
+        (Some(a), b) => (a, b),
+        (None, Some(b)) => (b, None),
+        (None, None) => unreachable!("an id comes from at least one side"),
+    };
+    let mut entry = winner.clone();
+    if let Some(other) = other {
+        entry.last_used_ms = entry.last_used_ms.max(other.last_used_ms);
+        if let (Kind::Hotp { counter }, Kind::Hotp { counter: theirs }) =
+            (&mut entry.account.kind, other.account.kind)
+            && entry.account.secret == other.account.secret
+        {
+            *counter = (*counter).max(theirs);
+        }
+    }
+    entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use countersign_otp::Secret;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn entry(n: u128, name: &str, modified_ms: u64) -> Entry {
+        let secret = Secret::from_bytes(vec![n as u8 + 1; 10]).unwrap();
+        Entry {
+            id: id(n),
+            created_ms: 1,
+            modified_ms,
+            last_used_ms: None,
+            account: Account::totp("Issuer", name, secret),
+        }
+    }
+
+    fn payload(entries: Vec<Entry>, tombstones: Vec<Tombstone>) -> Payload {
+        Payload {
+            entries,
+            order_modified_ms: 0,
+            tombstones,
+        }
+    }
+
+    fn names(payload: &Payload) -> Vec<&str> {
+        payload
+            .entries
+            .iter()
+            .map(|e| e.account.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn entries_added_on_either_side_are_all_kept() {
+        let a = payload(vec![entry(1, "one", 10), entry(2, "two", 10)], vec![]);
+        let b = payload(vec![entry(1, "one", 10), entry(3, "three", 20)], vec![]);
+        assert_eq!(names(&merge(&a, &b)), ["one", "two", "three"]);
+        assert_eq!(names(&merge(&b, &a)), ["one", "three", "two"]);
+    }
+
+    #[test]
+    fn the_newest_modification_wins() {
+        let a = payload(vec![entry(1, "renamed on A", 30)], vec![]);
+        let b = payload(vec![entry(1, "renamed on B", 20)], vec![]);
+        assert_eq!(names(&merge(&a, &b)), ["renamed on A"]);
+        assert_eq!(names(&merge(&b, &a)), ["renamed on A"]);
+    }
+
+    #[test]
+    fn a_tombstone_beats_older_edits_and_nothing_is_resurrected() {
+        let deleted = payload(
+            vec![entry(2, "kept", 5)],
+            vec![Tombstone {
+                id: id(1),
+                deleted_ms: 50,
+            }],
+        );
+        let stale = payload(vec![entry(1, "old copy", 40), entry(2, "kept", 5)], vec![]);
+        for merged in [merge(&deleted, &stale), merge(&stale, &deleted)] {
+            assert_eq!(names(&merged), ["kept"]);
+            assert_eq!(
+                merged.tombstones,
+                [Tombstone {
+                    id: id(1),
+                    deleted_ms: 50
+                }]
+            );
+            // Merging the result with the stale copy again still does not bring it back.
+            assert_eq!(names(&merge(&merged, &stale)), ["kept"]);
+        }
+    }
+
+    #[test]
+    fn an_edit_after_the_deletion_survives() {
+        let deleted = payload(
+            vec![],
+            vec![Tombstone {
+                id: id(1),
+                deleted_ms: 50,
+            }],
+        );
+        let edited = payload(vec![entry(1, "edited later", 60)], vec![]);
+        let merged = merge(&deleted, &edited);
+        assert_eq!(names(&merged), ["edited later"]);
+        assert!(merged.tombstones.is_empty());
+    }
+
+    #[test]
+    fn merging_is_idempotent() {
+        let a = payload(
+            vec![entry(1, "one", 10), entry(2, "two", 10)],
+            vec![Tombstone {
+                id: id(9),
+                deleted_ms: 3,
+            }],
+        );
+        assert_eq!(merge(&a, &a), a);
+    }
+
+    #[test]
+    fn usage_times_combine_and_hotp_counters_never_go_back() {
+        let mut a = entry(1, "hotp", 10);
+        a.account.kind = Kind::Hotp { counter: 40 };
+        a.last_used_ms = Some(500);
+        let mut b = a.clone();
+        b.modified_ms = 20;
+        b.account.kind = Kind::Hotp { counter: 12 };
+        b.account.note = "newer note".into();
+        b.last_used_ms = Some(100);
+        let merged = merge(&payload(vec![a], vec![]), &payload(vec![b], vec![]));
+        let only = &merged.entries[0];
+        assert_eq!(only.account.note, "newer note");
+        assert_eq!(only.account.kind, Kind::Hotp { counter: 40 });
+        assert_eq!(only.last_used_ms, Some(500));
+    }
+
+    #[test]
+    fn the_more_recent_order_wins() {
+        let mut a = payload(vec![entry(1, "one", 1), entry(2, "two", 1)], vec![]);
+        let mut b = payload(vec![entry(2, "two", 1), entry(1, "one", 1)], vec![]);
+        a.order_modified_ms = 5;
+        b.order_modified_ms = 9;
+        assert_eq!(names(&merge(&a, &b)), ["two", "one"]);
+        assert_eq!(merge(&a, &b).order_modified_ms, 9);
+        b.order_modified_ms = 1;
+        assert_eq!(names(&merge(&b, &a)), ["one", "two"]);
+    }
+
+    #[test]
+    fn json_shape_is_stable() {
+        let mut e = entry(1, "alice", 2);
+        e.account.secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let json = serde_json::to_string(&payload(vec![e], vec![])).unwrap();
+        assert_eq!(
+            json,
+            r#"{"entries":[{"id":"00000000-0000-0000-0000-000000000001","created_ms":1,"modified_ms":2,"last_used_ms":null,"account":{"issuer":"Issuer","name":"alice","secret":"JBSWY3DPEHPK3PXP","type":"totp","period":30,"algorithm":"SHA1","digits":6,"note":"","group":null,"favourite":false,"icon":null,"time_offset":0}}],"order_modified_ms":0,"tombstones":[]}"#
+        );
+        let back: Payload = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.entries[0].account.name, "alice");
+    }
+}

@@ -1,0 +1,149 @@
+//! Growing delays after wrong passwords or recovery keys, kept in a small file next to the vault
+//! so that restarting the app does not reset them.
+//!
+//! This slows down guessing through the app. Someone who can copy the vault file can guess
+//! offline; against that, Argon2 is the defence.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::now_ms;
+
+/// Wrong attempts allowed in a row before any delay.
+const FREE_ATTEMPTS: u32 = 3;
+/// The longest delay between attempts.
+const MAX_DELAY: Duration = Duration::from_secs(300);
+
+/// The persisted state: consecutive failures and when the last one happened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct State {
+    failures: u32,
+    last_failure_ms: u64,
+}
+
+/// The delay required after `failures` consecutive wrong attempts: none for the first three,
+/// then 1 s, 2 s, 4 s... up to five minutes.
+pub(crate) fn delay_after(failures: u32) -> Duration {
+    if failures < FREE_ATTEMPTS {
+        return Duration::ZERO;
+    }
+    let exponent = (failures - FREE_ATTEMPTS).min(16);
+    Duration::from_secs(1 << exponent).min(MAX_DELAY)
+}
+
+/// The rate limiter of one data folder.
+pub(crate) struct RateLimit {
+    path: PathBuf,
+    /// Also kept in memory, so a folder we cannot write to still gets delays in this process.
+    memory: Mutex<State>,
+}
+
+impl RateLimit {
+    pub(crate) fn new(path: PathBuf) -> RateLimit {
+        RateLimit {
+            path,
+            memory: Mutex::new(State::default()),
+        }
+    }
+
+    /// How long until the next attempt is allowed; `None` if it is allowed now.
+    pub(crate) fn wait(&self) -> Option<Duration> {
+        let state = self.current();
+        let delay = delay_after(state.failures);
+        let elapsed = now_ms().saturating_sub(state.last_failure_ms);
+        // A clock set backwards gives `elapsed` 0: the wait is then at most one delay, never
+        // the length of the jump.
+        let remaining = delay.saturating_sub(Duration::from_millis(elapsed));
+        (!remaining.is_zero()).then_some(remaining)
+    }
+
+    /// Records a wrong attempt.
+    pub(crate) fn failed(&self) {
+        let mut state = self.current();
+        state.failures = state.failures.saturating_add(1);
+        state.last_failure_ms = now_ms();
+        self.store(state);
+    }
+
+    /// Records a successful unlock: the count starts over.
+    pub(crate) fn succeeded(&self) {
+        if self.current() != State::default() {
+            self.store(State::default());
+        }
+    }
+
+    /// The stricter of the file (another process may have written it) and memory.
+    fn current(&self) -> State {
+        let memory = *self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let file = read(&self.path).unwrap_or_default();
+        if (file.failures, file.last_failure_ms) > (memory.failures, memory.last_failure_ms) {
+            file
+        } else {
+            memory
+        }
+    }
+
+    fn store(&self, state: State) {
+        *self.memory.lock().unwrap_or_else(|e| e.into_inner()) = state;
+        // Best effort: the in-memory state still applies if the folder is read-only.
+        let _ = write(&self.path, state);
+    }
+}
+
+fn read(path: &Path) -> Option<State> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+fn write(path: &Path, state: State) -> std::io::Result<()> {
+    let json = serde_json::to_vec(&state).expect("plain data serialises");
+    crate::files::write_atomically(path, &json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_after_three_failures_up_to_five_minutes() {
+        let delays: Vec<u64> = (0..14).map(|n| delay_after(n).as_secs()).collect();
+        assert_eq!(
+            delays,
+            [0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]
+        );
+        assert_eq!(delay_after(u32::MAX), MAX_DELAY);
+    }
+
+    #[test]
+    fn failures_are_counted_and_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("attempts.json");
+        let limit = RateLimit::new(path.clone());
+        for _ in 0..3 {
+            assert_eq!(limit.wait(), None);
+            limit.failed();
+        }
+        let wait = limit.wait().unwrap();
+        assert!(wait > Duration::from_millis(500) && wait <= Duration::from_secs(1));
+        // A fresh limiter (a restarted app) reads the file.
+        assert!(RateLimit::new(path.clone()).wait().is_some());
+        limit.succeeded();
+        assert_eq!(limit.wait(), None);
+        assert_eq!(RateLimit::new(path).wait(), None);
+    }
+
+    #[test]
+    fn a_clock_set_back_waits_at_most_one_delay() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("attempts.json");
+        let future = State {
+            failures: 4,
+            last_failure_ms: now_ms() + 86_400_000,
+        };
+        write(&path, future).unwrap();
+        let wait = RateLimit::new(path).wait().unwrap();
+        assert_eq!(wait, Duration::from_secs(2));
+    }
+}

@@ -1,0 +1,768 @@
+//! The vault in its data folder: open, create, unlock, and every change saved as it is made.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use countersign_otp::{Account, Code, Kind};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, Key, TAG_LEN};
+use crate::files::{self, Backup, InstanceLock};
+use crate::format::{self, Header, MAX_FILE_LEN, Slot, SlotKind, SlotSummary};
+use crate::kdf::{KdfParams, calibrate};
+use crate::keyring;
+use crate::payload::{Entry, Payload, Tombstone, merge};
+use crate::ratelimit::RateLimit;
+use crate::recovery::RecoveryKey;
+use crate::{Error, Result, now_ms};
+
+/// The vault file's name in the data folder.
+pub const VAULT_FILE: &str = "vault.countersign";
+/// The lock file's name in the data folder.
+pub const LOCK_FILE: &str = "vault.lock";
+/// The unlock-attempts file's name in the data folder.
+pub const ATTEMPTS_FILE: &str = "unlock-attempts.json";
+/// The backups folder's name in the data folder.
+pub const BACKUPS_DIR: &str = "backups";
+
+/// What a data folder holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// No vault yet: time for onboarding.
+    NoVault,
+    /// A vault, locked.
+    Locked(VaultInfo),
+}
+
+/// What can be known about a vault without unlocking it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultInfo {
+    /// The vault's id (also the keyring entry's user name).
+    pub vault_id: Uuid,
+    /// How many times it has been saved.
+    pub generation: u64,
+    /// Which ways to unlock it has.
+    pub slots: SlotSummary,
+}
+
+/// Reads the header of vault file bytes, without any key: id, generation, slots.
+///
+/// Fails as opening would for a damaged file, a newer version or anything that is not a vault.
+pub fn inspect(bytes: &[u8]) -> Result<VaultInfo> {
+    let parsed = format::parse(bytes)?;
+    Ok(VaultInfo {
+        vault_id: parsed.header.vault_id,
+        generation: parsed.header.generation,
+        slots: parsed.header.summary(),
+    })
+}
+
+struct Inner {
+    dir: PathBuf,
+    /// `None` for a read-only store.
+    lock: Option<InstanceLock>,
+    attempts: RateLimit,
+}
+
+impl Inner {
+    fn vault_path(&self) -> PathBuf {
+        self.dir.join(VAULT_FILE)
+    }
+
+    fn backups_dir(&self) -> PathBuf {
+        self.dir.join(BACKUPS_DIR)
+    }
+
+    /// The vault file's bytes; [`Error::NoVault`] if there is none.
+    fn read_vault(&self) -> Result<Vec<u8>> {
+        let path = self.vault_path();
+        let file = match fs::File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Err(Error::NoVault),
+            Err(error) => return Err(Error::io(path)(error)),
+        };
+        let mut bytes = Vec::new();
+        // One byte over the limit is enough to know it is too large.
+        file.take(MAX_FILE_LEN + 1)
+            .read_to_end(&mut bytes)
+            .map_err(Error::io(&path))?;
+        if bytes.len() as u64 > MAX_FILE_LEN {
+            return Err(Error::corrupt("file too large"));
+        }
+        Ok(bytes)
+    }
+}
+
+/// A data folder that holds (or will hold) a vault.
+///
+/// A writable store holds the folder's lock file for as long as it, or any vault unlocked from
+/// it, lives: a second instance gets [`Error::InUse`].
+///
+/// ```no_run
+/// use countersign_vault::{Status, Store, default_data_dir};
+/// # fn main() -> Result<(), countersign_vault::Error> {
+/// countersign_vault::disable_core_dumps().ok();
+/// let store = Store::open(default_data_dir().expect("a home folder"))?;
+/// let mut vault = match store.status()? {
+///     Status::NoVault => {
+///         let (vault, recovery) = store.create(Some("correct horse"), true)?;
+///         println!("write this down: {}", *recovery.to_grouped());
+///         vault
+///     }
+///     Status::Locked(info) if info.slots.keyring => store.unlock_with_keyring()?,
+///     Status::Locked(_) => store.unlock_with_password("correct horse")?,
+/// };
+/// for entry in vault.entries() {
+///     println!("{}", entry.account.display_name());
+/// }
+/// vault.lock();
+/// # Ok(()) }
+/// ```
+pub struct Store {
+    inner: Arc<Inner>,
+    kdf: Option<KdfParams>,
+}
+
+impl Store {
+    /// Opens a data folder for reading and writing, creating it (owner-only) if needed, and
+    /// takes its lock. [`Error::InUse`] if another instance holds it.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Store> {
+        let dir = dir.into();
+        files::create_private_dir(&dir).map_err(Error::io(&dir))?;
+        let lock = InstanceLock::acquire(&dir.join(LOCK_FILE))?;
+        Ok(Store::new(dir, Some(lock)))
+    }
+
+    /// Opens a data folder without taking its lock (for viewing while another instance runs).
+    /// Everything that would save fails with [`Error::ReadOnly`].
+    pub fn open_read_only(dir: impl Into<PathBuf>) -> Store {
+        Store::new(dir.into(), None)
+    }
+
+    fn new(dir: PathBuf, lock: Option<InstanceLock>) -> Store {
+        let attempts = RateLimit::new(dir.join(ATTEMPTS_FILE));
+        Store {
+            inner: Arc::new(Inner {
+                dir,
+                lock,
+                attempts,
+            }),
+            kdf: None,
+        }
+    }
+
+    /// Uses these Argon2id parameters for new password slots instead of [`calibrate`]'s.
+    /// For tests and benchmarks.
+    pub fn with_kdf(mut self, params: KdfParams) -> Store {
+        self.kdf = Some(params);
+        self
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Whether there is a vault, and if so which ways to unlock it has.
+    pub fn status(&self) -> Result<Status> {
+        match self.inner.read_vault() {
+            Ok(bytes) => Ok(Status::Locked(inspect(&bytes)?)),
+            Err(Error::NoVault) => Ok(Status::NoVault),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// How long until the next password or recovery-key attempt is allowed, if one must wait.
+    pub fn unlock_wait(&self) -> Option<Duration> {
+        self.inner.attempts.wait()
+    }
+
+    /// Creates the vault: a password slot (if `password` is given), a keyring slot (if
+    /// `use_keyring`), and always a recovery slot, whose key is returned to be shown once.
+    ///
+    /// Needs a password or the keyring ([`Error::PasswordRequired`]). If the keyring fails,
+    /// nothing is written and the error says why ([`Error::KeyringUnavailable`]).
+    pub fn create(
+        &self,
+        password: Option<&str>,
+        use_keyring: bool,
+    ) -> Result<(Unlocked, RecoveryKey)> {
+        if self.inner.lock.is_none() {
+            return Err(Error::ReadOnly);
+        }
+        if password.is_none() && !use_keyring {
+            return Err(Error::PasswordRequired);
+        }
+        if password.is_some_and(str::is_empty) {
+            return Err(Error::EmptyPassword);
+        }
+        if self.inner.vault_path().exists() {
+            return Err(Error::VaultExists);
+        }
+        let vault_id = Uuid::new_v4();
+        let master = Key::random();
+        let mut header = Header {
+            vault_id,
+            generation: 0,
+            nonce: crypto::random(),
+            slots: Vec::new(),
+        };
+        if let Some(password) = password {
+            let kdf = self.kdf.unwrap_or_else(calibrate);
+            header.set_slot(password_slot(vault_id, &master, password, kdf)?);
+        }
+        if use_keyring {
+            let key = Key::random();
+            keyring::store_key(vault_id, &key)?;
+            header.set_slot(keyring_slot(vault_id, &master, &key));
+        }
+        let recovery = RecoveryKey::random();
+        header.set_slot(recovery_slot(vault_id, &master, &recovery));
+
+        let mut vault = Unlocked {
+            inner: Arc::clone(&self.inner),
+            kdf: self.kdf,
+            master,
+            header,
+            on_disk: None,
+            payload: Payload::default(),
+        };
+        if let Err(error) = vault.commit(|_, _| Ok(())) {
+            if use_keyring {
+                // Best effort: the key protects nothing now.
+                let _ = keyring::delete_key(vault_id);
+            }
+            return Err(error);
+        }
+        Ok((vault, recovery))
+    }
+
+    /// Unlocks with the key kept in the OS keyring (no password prompt).
+    pub fn unlock_with_keyring(&self) -> Result<Unlocked> {
+        let bytes = self.inner.read_vault()?;
+        let parsed = format::parse(&bytes)?;
+        let Some(Slot::Keyring(wrapped)) = parsed.header.slot(SlotKind::Keyring) else {
+            return Err(Error::NoSuchSlot("keyring"));
+        };
+        let vault_id = parsed.header.vault_id;
+        let key = keyring::load_key(vault_id)?;
+        let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
+        let master = crypto::unwrap(&key, wrapped, &context).ok_or(Error::KeyringKeyMissing)?;
+        self.finish(parsed, master)
+    }
+
+    /// Unlocks with the password. Rate limited: see [`Store::unlock_wait`].
+    pub fn unlock_with_password(&self, password: &str) -> Result<Unlocked> {
+        self.check_attempts()?;
+        let bytes = self.inner.read_vault()?;
+        let parsed = format::parse(&bytes)?;
+        let master = self.attempt(open_password_slot(&parsed.header, password))?;
+        self.finish(parsed, master)
+    }
+
+    /// Unlocks with the recovery key, as typed or scanned. Rate limited like passwords.
+    pub fn unlock_with_recovery(&self, recovery_key: &str) -> Result<Unlocked> {
+        self.check_attempts()?;
+        let bytes = self.inner.read_vault()?;
+        let parsed = format::parse(&bytes)?;
+        let Some(Slot::Recovery(wrapped)) = parsed.header.slot(SlotKind::Recovery) else {
+            return Err(Error::NoSuchSlot("recovery"));
+        };
+        let master = RecoveryKey::parse(recovery_key).and_then(|key| {
+            let context = Slot::context(parsed.header.vault_id, SlotKind::Recovery, &[]);
+            crypto::unwrap(&key.wrapping_key(), wrapped, &context)
+        });
+        let master = self.attempt(master.ok_or(Error::WrongRecoveryKey))?;
+        self.finish(parsed, master)
+    }
+
+    /// The backups kept next to the vault, oldest first.
+    pub fn backups(&self) -> Result<Vec<Backup>> {
+        let dir = self.inner.backups_dir();
+        files::list_backups(&dir).map_err(Error::io(dir))
+    }
+
+    /// Puts a backup back as the vault (e.g. after the vault was damaged). The current vault
+    /// file, if any, is kept next to it as `vault.countersign.replaced-<time>`.
+    pub fn restore_backup(&self, backup: &Backup) -> Result<()> {
+        if self.inner.lock.is_none() {
+            return Err(Error::ReadOnly);
+        }
+        let bytes = fs::read(&backup.path).map_err(Error::io(&backup.path))?;
+        inspect(&bytes)?;
+        let vault = self.inner.vault_path();
+        if vault.exists() {
+            let aside = self
+                .inner
+                .dir
+                .join(format!("{VAULT_FILE}.replaced-{}", now_ms()));
+            fs::hard_link(&vault, &aside)
+                .or_else(|_| fs::copy(&vault, &aside).map(drop))
+                .map_err(Error::io(aside))?;
+        }
+        files::write_atomically(&vault, &bytes).map_err(Error::io(vault))
+    }
+
+    fn check_attempts(&self) -> Result<()> {
+        match self.inner.attempts.wait() {
+            Some(wait) => Err(Error::RateLimited { wait }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a guess: failures grow the delay, success resets it. Other errors do neither.
+    fn attempt(&self, result: Result<Key>) -> Result<Key> {
+        match &result {
+            Ok(_) => self.inner.attempts.succeeded(),
+            Err(Error::WrongPassword | Error::WrongRecoveryKey) => self.inner.attempts.failed(),
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// Decrypts the payload with the unwrapped master key.
+    fn finish(&self, parsed: format::Parsed<'_>, master: Key) -> Result<Unlocked> {
+        let payload = decrypt_payload(&parsed, &master)?;
+        let on_disk = Some(parsed.checksum());
+        Ok(Unlocked {
+            inner: Arc::clone(&self.inner),
+            kdf: self.kdf,
+            master,
+            header: parsed.header,
+            on_disk,
+            payload,
+        })
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.inner.dir)
+            .field("read_only", &self.inner.lock.is_none())
+            .finish()
+    }
+}
+
+fn decrypt_payload(parsed: &format::Parsed<'_>, master: &Key) -> Result<Payload> {
+    let plaintext = crypto::open(
+        master,
+        &parsed.header.nonce,
+        parsed.header_bytes,
+        parsed.ciphertext,
+    )
+    .ok_or(Error::corrupt("payload authentication failed"))?;
+    serde_json::from_slice(&plaintext).map_err(|_| Error::corrupt("payload is not valid"))
+}
+
+/// The payload as JSON, in a buffer allocated once at its exact size (plus room for the tag):
+/// a growing buffer would leave copies of the secrets behind in freed memory.
+fn serialize_payload(payload: &Payload) -> Zeroizing<Vec<u8>> {
+    struct Count(usize);
+    impl io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, payload).expect("the payload serialises");
+    let mut buffer = Zeroizing::new(Vec::with_capacity(count.0 + TAG_LEN));
+    serde_json::to_writer(&mut *buffer, payload).expect("the payload serialises");
+    buffer
+}
+
+fn open_password_slot(header: &Header, password: &str) -> Result<Key> {
+    let Some(Slot::Password { kdf, salt, wrapped }) = header.slot(SlotKind::Password) else {
+        return Err(Error::NoSuchSlot("password"));
+    };
+    let key = kdf.derive(password.as_bytes(), salt)?;
+    let params = Slot::password_params(kdf, salt);
+    let context = Slot::context(header.vault_id, SlotKind::Password, &params);
+    crypto::unwrap(&key, wrapped, &context).ok_or(Error::WrongPassword)
+}
+
+fn password_slot(vault_id: Uuid, master: &Key, password: &str, kdf: KdfParams) -> Result<Slot> {
+    if password.is_empty() {
+        return Err(Error::EmptyPassword);
+    }
+    let salt = crypto::random();
+    let key = kdf.derive(password.as_bytes(), &salt)?;
+    let params = Slot::password_params(&kdf, &salt);
+    let context = Slot::context(vault_id, SlotKind::Password, &params);
+    Ok(Slot::Password {
+        kdf,
+        salt,
+        wrapped: crypto::wrap(&key, master, &context),
+    })
+}
+
+fn keyring_slot(vault_id: Uuid, master: &Key, key: &Key) -> Slot {
+    let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
+    Slot::Keyring(crypto::wrap(key, master, &context))
+}
+
+fn recovery_slot(vault_id: Uuid, master: &Key, recovery: &RecoveryKey) -> Slot {
+    let context = Slot::context(vault_id, SlotKind::Recovery, &[]);
+    Slot::Recovery(crypto::wrap(&recovery.wrapping_key(), master, &context))
+}
+
+/// What [`Unlocked::add_all`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddReport {
+    /// Ids of the added entries, in input order.
+    pub added: Vec<Uuid>,
+    /// Accounts not added because their secret is already in the vault: (index in the input,
+    /// the entry that has it).
+    pub duplicates: Vec<(usize, Uuid)>,
+}
+
+/// An unlocked vault. Every change is saved before the method returns; if saving fails, the
+/// change is not applied in memory either.
+///
+/// Dropping it (or [`Unlocked::lock`]) wipes the master key and the account secrets from memory.
+pub struct Unlocked {
+    inner: Arc<Inner>,
+    kdf: Option<KdfParams>,
+    master: Key,
+    header: Header,
+    /// Checksum of the header of the file as we last read or wrote it; `None` before creation.
+    on_disk: Option<[u8; 32]>,
+    payload: Payload,
+}
+
+impl std::fmt::Debug for Unlocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unlocked")
+            .field("vault_id", &self.header.vault_id)
+            .field("generation", &self.header.generation)
+            .field("entries", &self.payload.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Unlocked {
+    /// The vault's id.
+    pub fn vault_id(&self) -> Uuid {
+        self.header.vault_id
+    }
+
+    /// How many times the vault has been saved.
+    pub fn generation(&self) -> u64 {
+        self.header.generation
+    }
+
+    /// Which ways to unlock the vault has.
+    pub fn slots(&self) -> SlotSummary {
+        self.header.summary()
+    }
+
+    /// The entries, in the person's order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.payload.entries
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, id: Uuid) -> Option<&Entry> {
+        self.payload.entry(id)
+    }
+
+    /// Everything the vault holds, tombstones included (for export and merging).
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
+    /// Wipes the keys and secrets from memory. The same as dropping the value.
+    pub fn lock(self) {}
+
+    /// Adds an account. [`Error::Duplicate`] if one with the same secret is already there.
+    pub fn add(&mut self, account: Account) -> Result<Uuid> {
+        let report = self.add_all(vec![account])?;
+        match (report.added.first(), report.duplicates.first()) {
+            (Some(id), _) => Ok(*id),
+            (None, Some((_, existing))) => Err(Error::Duplicate {
+                existing: *existing,
+            }),
+            (None, None) => unreachable!("one account is either added or a duplicate"),
+        }
+    }
+
+    /// Adds many accounts with one save (imports), skipping those whose secret is already in
+    /// the vault or earlier in `accounts`. Fails without adding anything if one is invalid.
+    pub fn add_all(&mut self, accounts: Vec<Account>) -> Result<AddReport> {
+        for account in &accounts {
+            account.validate()?;
+        }
+        let now = now_ms();
+        self.commit(move |_, payload| {
+            let mut by_secret: HashMap<Vec<u8>, Uuid> = payload
+                .entries
+                .iter()
+                .map(|entry| (entry.account.secret.expose().to_vec(), entry.id))
+                .collect();
+            let mut report = AddReport::default();
+            for (index, account) in accounts.into_iter().enumerate() {
+                let secret = account.secret.expose().to_vec();
+                if let Some(existing) = by_secret.get(&secret) {
+                    report.duplicates.push((index, *existing));
+                    continue;
+                }
+                let id = Uuid::new_v4();
+                by_secret.insert(secret, id);
+                payload.entries.push(Entry {
+                    id,
+                    created_ms: now,
+                    modified_ms: now,
+                    last_used_ms: None,
+                    account,
+                });
+                report.added.push(id);
+            }
+            // The map holds copies of secrets: wipe them.
+            for (mut secret, _) in by_secret {
+                zeroize::Zeroize::zeroize(&mut secret);
+            }
+            Ok(report)
+        })
+    }
+
+    /// Replaces an entry's account (edit). [`Error::Duplicate`] if the new secret belongs to
+    /// another entry.
+    pub fn update(&mut self, id: Uuid, account: Account) -> Result<()> {
+        account.validate()?;
+        if let Some(other) = self.payload.find_secret(&account)
+            && other.id != id
+        {
+            return Err(Error::Duplicate { existing: other.id });
+        }
+        self.commit(move |_, payload| {
+            let entry = payload.entry_mut(id).ok_or(Error::NotFound(id))?;
+            entry.account = account;
+            entry.modified_ms = later(entry.modified_ms);
+            Ok(())
+        })
+    }
+
+    /// Deletes an entry, leaving a tombstone so that merging with an older copy does not bring
+    /// it back.
+    pub fn remove(&mut self, id: Uuid) -> Result<()> {
+        self.commit(|_, payload| {
+            let index = payload
+                .entries
+                .iter()
+                .position(|entry| entry.id == id)
+                .ok_or(Error::NotFound(id))?;
+            let entry = payload.entries.remove(index);
+            payload.tombstones.push(Tombstone {
+                id,
+                deleted_ms: later(entry.modified_ms),
+            });
+            Ok(())
+        })
+    }
+
+    /// Puts the listed entries first, in this order; the others follow in their current order.
+    pub fn reorder(&mut self, order: &[Uuid]) -> Result<()> {
+        if let Some(unknown) = order.iter().find(|id| self.payload.entry(**id).is_none()) {
+            return Err(Error::NotFound(*unknown));
+        }
+        self.commit(|_, payload| {
+            let mut rest = std::mem::take(&mut payload.entries);
+            for id in order {
+                if let Some(index) = rest.iter().position(|entry| entry.id == *id) {
+                    payload.entries.push(rest.remove(index));
+                }
+            }
+            payload.entries.append(&mut rest);
+            payload.order_modified_ms = later(payload.order_modified_ms);
+            Ok(())
+        })
+    }
+
+    /// Records that a code of this entry was used (copied or typed), for "recently used" sorting.
+    pub fn mark_used(&mut self, id: Uuid) -> Result<()> {
+        self.commit(|_, payload| {
+            let entry = payload.entry_mut(id).ok_or(Error::NotFound(id))?;
+            entry.last_used_ms = Some(now_ms());
+            Ok(())
+        })
+    }
+
+    /// The next code of an HOTP entry. The advanced counter is saved before the code is
+    /// returned, so a code is never shown twice, even after a crash.
+    pub fn next_hotp_code(&mut self, id: Uuid) -> Result<Code> {
+        let entry = self.payload.entry(id).ok_or(Error::NotFound(id))?;
+        let Kind::Hotp { counter } = entry.account.kind else {
+            return Err(Error::NotHotp);
+        };
+        let code = entry.account.code_at(0)?;
+        self.commit(|_, payload| {
+            let entry = payload.entry_mut(id).ok_or(Error::NotFound(id))?;
+            entry.account.kind = Kind::Hotp {
+                counter: counter.saturating_add(1),
+            };
+            entry.modified_ms = later(entry.modified_ms);
+            Ok(())
+        })?;
+        Ok(code)
+    }
+
+    /// Checks the password again (before showing a secret, changing settings...). Rate
+    /// limited like unlocking.
+    pub fn verify_password(&self, password: &str) -> Result<()> {
+        if let Some(wait) = self.inner.attempts.wait() {
+            return Err(Error::RateLimited { wait });
+        }
+        match open_password_slot(&self.header, password) {
+            Ok(_) => {
+                self.inner.attempts.succeeded();
+                Ok(())
+            }
+            Err(Error::WrongPassword) => {
+                self.inner.attempts.failed();
+                Err(Error::WrongPassword)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Sets (or replaces) the password. Argon2id parameters are calibrated for this machine.
+    pub fn set_password(&mut self, password: &str) -> Result<()> {
+        let kdf = self.kdf.unwrap_or_else(calibrate);
+        let slot = password_slot(self.header.vault_id, &self.master, password, kdf)?;
+        self.commit(|header, _| {
+            header.set_slot(slot);
+            Ok(())
+        })
+    }
+
+    /// Adds a keyring slot (or replaces it with a fresh key): later launches unlock without a
+    /// password while the OS keyring is available.
+    pub fn add_keyring_slot(&mut self) -> Result<()> {
+        let key = Key::random();
+        keyring::store_key(self.header.vault_id, &key)?;
+        let slot = keyring_slot(self.header.vault_id, &self.master, &key);
+        self.commit(|header, _| {
+            header.set_slot(slot);
+            Ok(())
+        })
+    }
+
+    /// Removes the keyring slot and (best effort) its key from the keyring. Refused when there
+    /// is no password slot: the vault would open only with the recovery key.
+    pub fn remove_keyring_slot(&mut self) -> Result<()> {
+        if !self.header.summary().keyring {
+            return Err(Error::NoSuchSlot("keyring"));
+        }
+        if !self.header.summary().password {
+            return Err(Error::LastCredential);
+        }
+        self.commit(|header, _| {
+            header.remove_slot(SlotKind::Keyring);
+            Ok(())
+        })?;
+        // The slot is gone from the vault; a key left in an unavailable keyring opens nothing
+        // but older backups, which the master key opens anyway.
+        let _ = keyring::delete_key(self.header.vault_id);
+        Ok(())
+    }
+
+    /// Replaces the recovery slot with a new key (the old one stops working), returned to be
+    /// shown once.
+    pub fn new_recovery_key(&mut self) -> Result<RecoveryKey> {
+        let recovery = RecoveryKey::random();
+        let slot = recovery_slot(self.header.vault_id, &self.master, &recovery);
+        self.commit(|header, _| {
+            header.set_slot(slot);
+            Ok(())
+        })?;
+        Ok(recovery)
+    }
+
+    /// After [`Error::ChangedOnDisk`]: reads the file as it is now (another device's copy of
+    /// this vault, synced in), merges it with what we hold (see [`merge`]) and saves the result.
+    ///
+    /// The file's own slots are kept. A file holding a different vault is not merged
+    /// ([`Error::ChangedOnDisk`] again): lock and unlock it instead.
+    pub fn merge_from_disk(&mut self) -> Result<()> {
+        let bytes = self.inner.read_vault()?;
+        let parsed = format::parse(&bytes)?;
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(Error::ChangedOnDisk);
+        }
+        let theirs = decrypt_payload(&parsed, &self.master)?;
+        let merged = merge(&self.payload, &theirs);
+        self.header = parsed.header.clone();
+        self.on_disk = Some(parsed.checksum());
+        self.commit(|_, payload| {
+            *payload = merged;
+            Ok(())
+        })
+    }
+
+    /// Applies a change to copies of the header and payload, saves them, and only then keeps
+    /// them.
+    fn commit<T>(
+        &mut self,
+        change: impl FnOnce(&mut Header, &mut Payload) -> Result<T>,
+    ) -> Result<T> {
+        let mut header = self.header.clone();
+        let mut payload = self.payload.clone();
+        let value = change(&mut header, &mut payload)?;
+        self.on_disk = Some(self.save(&mut header, &payload)?);
+        self.header = header;
+        self.payload = payload;
+        Ok(value)
+    }
+
+    /// Writes a new generation of the file, after checking that the file on disk is the one we
+    /// loaded and keeping it as a backup. Returns the new header checksum.
+    fn save(&self, header: &mut Header, payload: &Payload) -> Result<[u8; 32]> {
+        if self.inner.lock.is_none() {
+            return Err(Error::ReadOnly);
+        }
+        let vault = self.inner.vault_path();
+        let mut generation = header.generation;
+        match (self.inner.read_vault(), self.on_disk) {
+            (Err(Error::NoVault), None) => {}
+            (Ok(bytes), Some(expected)) => {
+                let parsed = format::parse(&bytes).map_err(|_| Error::ChangedOnDisk)?;
+                if parsed.checksum() != expected {
+                    return Err(Error::ChangedOnDisk);
+                }
+                generation = parsed.header.generation;
+                let backups = self.inner.backups_dir();
+                files::back_up(&vault, &backups, generation).map_err(Error::io(backups))?;
+            }
+            (Err(Error::Io { path, source }), _) => return Err(Error::Io { path, source }),
+            // Removed, replaced by something unreadable, or appeared while we created one.
+            _ => return Err(Error::ChangedOnDisk),
+        }
+        header.generation = generation.wrapping_add(1);
+        header.nonce = crypto::random();
+        let mut bytes = header.encode();
+        let ciphertext = crypto::seal(
+            &self.master,
+            &header.nonce,
+            &bytes,
+            serialize_payload(payload),
+        );
+        let checksum = format::checksum_of(&bytes);
+        bytes.extend_from_slice(&ciphertext);
+        files::write_atomically(&vault, &bytes).map_err(Error::io(vault))?;
+        Ok(checksum)
+    }
+}
+
+/// A time for a change that must sort after `previous`, even if the clock went backwards.
+fn later(previous: u64) -> u64 {
+    now_ms().max(previous.saturating_add(1))
+}
