@@ -33,6 +33,29 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// Removes temporary files that [`write_atomically`] leaves when killed between naming its
+/// temporary file and renaming it (`.NAME.XXXXXX` next to `NAME`). Best effort.
+pub(crate) fn remove_stale_temporaries(dir: &Path, names: &[&str]) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let stale = names.iter().any(|name| {
+            file_name
+                .strip_prefix('.')
+                .and_then(|rest| rest.strip_prefix(name))
+                .is_some_and(|suffix| suffix.starts_with('.'))
+        });
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// An exclusive lock on the data folder, held while the value lives (released by the OS even
 /// if the process is killed).
 pub(crate) struct InstanceLock {
@@ -169,6 +192,30 @@ mod tests {
         write_atomically(&file, b"y").unwrap();
         assert_eq!(mode(&file), 0o600);
         assert_eq!(fs::read(&file).unwrap(), b"y");
+    }
+
+    #[test]
+    fn only_our_stale_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            ".vault.x.abc123",
+            ".vault.x",
+            "vault.x",
+            ".other.abc123",
+            ".vault.xy.abc",
+        ] {
+            fs::write(dir.path().join(name), b"").unwrap();
+        }
+        remove_stale_temporaries(dir.path(), &["vault.x"]);
+        let mut left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [".other.abc123", ".vault.x", ".vault.xy.abc", "vault.x"]
+        );
     }
 
     #[test]

@@ -135,6 +135,9 @@ impl Store {
         let dir = dir.into();
         files::create_private_dir(&dir).map_err(Error::io(&dir))?;
         let lock = InstanceLock::acquire(&dir.join(LOCK_FILE))?;
+        // Holding the lock, no save of ours is under way: temporary files are leftovers of a
+        // process killed mid-save.
+        files::remove_stale_temporaries(&dir, &[VAULT_FILE, ATTEMPTS_FILE]);
         Ok(Store::new(dir, Some(lock)))
     }
 

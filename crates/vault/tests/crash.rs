@@ -1,0 +1,148 @@
+//! Crash consistency: a child process saves in a loop while this test kills it with SIGKILL at
+//! random moments, hundreds of times. After every kill the vault must open and hold the last
+//! state the child reported as saved, or the one it was saving.
+
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use countersign_otp::{Account, Kind, Secret};
+use countersign_vault::{KdfParams, Store};
+
+const CHILD_ENV: &str = "COUNTERSIGN_CRASH_CHILD";
+const ITERATIONS: usize = 300;
+
+fn store(dir: &Path) -> Store {
+    Store::open(dir)
+        .unwrap()
+        .with_kdf(KdfParams::new(64, 1, 1).unwrap())
+}
+
+/// The HOTP counter the vault holds now.
+fn counter(dir: &Path) -> u64 {
+    let vault = store(dir).unlock_with_password("pw").unwrap();
+    let Kind::Hotp { counter } = vault.entries()[0].account.kind else {
+        panic!("the entry is HOTP")
+    };
+    counter
+}
+
+/// Not a test of its own: the saving child. Advances the HOTP counter forever (each advance is
+/// a full save), printing each counter value once it is saved.
+#[test]
+fn child_process_entry_point() {
+    let Ok(dir) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    countersign_vault::disable_core_dumps().unwrap();
+    let mut vault = store(Path::new(&dir)).unlock_with_password("pw").unwrap();
+    let id = vault.entries()[0].id;
+    let Kind::Hotp { counter } = vault.entries()[0].account.kind else {
+        unreachable!()
+    };
+    println!("start {counter}");
+    loop {
+        vault.next_hotp_code(id).unwrap();
+        let Kind::Hotp { counter } = vault.entry(id).unwrap().account.kind else {
+            unreachable!()
+        };
+        println!("saved {counter}");
+    }
+}
+
+/// A small pseudo-random sequence, seeded from the clock (printed, to replay a failure).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_never_loses_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut vault, _) = store(dir.path()).create(Some("pw"), false).unwrap();
+        let secret = Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap();
+        vault
+            .add(Account::hotp("Crash", "test", secret, 0))
+            .unwrap();
+        let filler: Vec<Account> = (0..50u32)
+            .map(|n| {
+                let secret = Secret::from_bytes(n.to_be_bytes().repeat(5)).unwrap();
+                Account::totp("Filler", format!("account {n}"), secret)
+            })
+            .collect();
+        // Some bulk, so a save takes more than a blink.
+        vault.add_all(filler).unwrap();
+    }
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    println!("seed {seed}");
+    let mut random = Lcg(seed);
+    let mut committed = 0;
+    let mut landed_mid_save = 0;
+    let start = Instant::now();
+    for iteration in 0..ITERATIONS {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_process_entry_point", "--nocapture"])
+            .env(CHILD_ENV, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Wait until it is saving (past the test harness's own lines), then let it run a
+        // random while.
+        let started = lines
+            .by_ref()
+            .any(|line| line.unwrap().starts_with("start "));
+        assert!(started, "the child did not start");
+        std::thread::sleep(Duration::from_micros(random.below(60_000)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let mut last_saved = committed;
+        for line in lines {
+            let line = line.unwrap();
+            if let Some(value) = line.strip_prefix("saved ") {
+                last_saved = value.parse().unwrap();
+            }
+        }
+        let found = counter(dir.path());
+        assert!(
+            found == last_saved || found == last_saved + 1,
+            "iteration {iteration}: the child last reported {last_saved}, the vault holds {found}"
+        );
+        if found == last_saved + 1 {
+            landed_mid_save += 1;
+        }
+        committed = found;
+    }
+    // Each `counter` call above opened the store, which clears what a kill mid-rename leaves.
+    let strays: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    println!(
+        "{ITERATIONS} kills in {:?}: counter reached {committed}; {landed_mid_save} kills came \
+         after a save landed but before it was reported",
+        start.elapsed()
+    );
+    assert!(strays.is_empty(), "{strays:?}");
+    assert!(committed > ITERATIONS as u64 / 2, "the child made progress");
+    // The backups are intact encrypted vaults too.
+    for backup in store(dir.path()).backups().unwrap() {
+        countersign_vault::inspect(&std::fs::read(&backup.path).unwrap()).unwrap();
+    }
+}
