@@ -1,6 +1,7 @@
 //! `countersign`: the command line over Countersign's crates, for terminal users and scripts.
 
 mod json;
+mod key;
 mod uri;
 
 use std::process::ExitCode;
@@ -22,6 +23,16 @@ enum Command {
         #[command(subcommand)]
         command: uri::UriCommand,
     },
+    /// USB FIDO2 security keys: info, PIN, passkeys, the registration test, reset.
+    Key {
+        #[command(subcommand)]
+        command: key::KeyCommand,
+    },
+    /// Verify WebAuthn registrations and assertions offline, check by check.
+    Webauthn {
+        #[command(subcommand)]
+        command: key::WebauthnCommand,
+    },
 }
 
 /// Exit status for bad input (a line that is not a usable URI, a wrong argument).
@@ -31,5 +42,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Uri { command } => uri::run(command),
+        Command::Key { command } => key::run_key(command),
+        Command::Webauthn { command } => key::run_webauthn(command),
     }
 }

@@ -11,8 +11,10 @@
 //!
 //! Every call blocks; run it off the UI thread and call [`SecurityKey::cancel`] to stop it.
 
+#![warn(missing_docs)]
+
 pub mod authdata;
-mod b64;
+pub mod b64;
 pub mod catalog;
 mod cbor;
 mod ctap2;
