@@ -1,8 +1,8 @@
 //! Attestation objects and authenticator data from a key or a file are untrusted input: parsing
 //! and verifying them must never panic, and must always say what it checked.
 //!
-//! Run with `cargo +nightly fuzz run attestation_object` from crates/fido/fuzz; the corpus
-//! starts from recorded attestation objects of real keys.
+//! Run from crates/fido/fuzz, seeded with recorded attestation objects of real keys:
+//! `cargo +nightly fuzz run attestation_object corpus/attestation_object seeds/attestation_object`.
 
 #![no_main]
 
