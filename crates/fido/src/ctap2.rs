@@ -437,6 +437,11 @@ impl SecurityKey for CtapKey {
         params.user_display_name = request.user.display_name.clone().unwrap_or_default();
         params.option_rk = request.discoverable;
         params.exclude_list = request.exclude.clone();
+        if request.algorithms.is_empty() {
+            return Err(Error::Unsupported(
+                "a credential without an algorithm".into(),
+            ));
+        }
         params.key_types = request
             .algorithms
             .iter()
@@ -541,6 +546,12 @@ impl SecurityKey for CtapKey {
         for _ in 1..count.min(64) {
             let next = self.cbor(&[GET_NEXT_ASSERTION])?;
             assertions.push(Self::parse_assertion(&next, secret.as_ref())?);
+        }
+        // A key may leave out the credential when the allow list named exactly one.
+        if let [only] = request.allow.as_slice() {
+            for assertion in assertions.iter_mut().filter(|a| a.credential_id.is_empty()) {
+                assertion.credential_id = only.clone();
+            }
         }
         Ok(assertions)
     }
@@ -769,6 +780,7 @@ impl SecurityKey for CtapKey {
             reply = match self.bio(command, 2, Some(params), auth) {
                 Ok(reply) => reply,
                 Err(e) => {
+                    // Best effort: leave the sensor ready for the next attempt.
                     let _ = self.bio(command, 3, None, None);
                     return Err(e);
                 }
