@@ -16,8 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use countersign_scan::{
-    CAMERA_RETRY_STAGES, LumaView, STILL_IMAGE_STAGES, Stage, decode, decode_stages,
-    luma_from_image_bytes,
+    CAMERA_RETRY_STAGES, STILL_IMAGE_STAGES, Stage, decode, decode_stages, luma_from_image_bytes,
 };
 use qrcode::EcLevel;
 use rand::rngs::StdRng;
@@ -116,7 +115,7 @@ fn modules(text: &str) -> f64 {
 
 /// A perspective view of the square `corners`: one edge shortened, as a code held at an angle.
 fn tilt(rng: &mut StdRng, corners: [Point; 4]) -> [Point; 4] {
-    let shrink = rng.random_range(0.55..0.75);
+    let shrink = rng.random_range(0.65..0.85);
     let edge = rng.random_range(0..4);
     let (a, b) = (corners[edge], corners[(edge + 1) % 4]);
     let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
@@ -171,6 +170,11 @@ fn render(
         corners = tilt(rng, corners);
     }
     canvas.draw_code(text, EcLevel::M, corners, dark, light);
+    // Half the photos are lit from one side.
+    if rng.random_bool(0.5) {
+        let darkest = rng.random_range(0.35..0.7);
+        canvas.light_falloff(rng, darkest);
+    }
     let module = side / n;
     match category {
         Category::Blurred => canvas.blur((module * rng.random_range(0.35..0.5)) as f32),
@@ -256,7 +260,6 @@ struct Cell {
     ours_ok: usize,
     ours_wrong: usize,
     ours_ms: Vec<f64>,
-    rqrr_rescued: usize,
     zbar_ok: usize,
     zbar_ms: Vec<f64>,
     first_stage: BTreeMap<String, usize>,
@@ -272,22 +275,6 @@ fn median(v: &mut [f64]) -> f64 {
     }
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-/// rqrr alone, contained, as a would-be last stage.
-fn rqrr(view: LumaView<'_>) -> Vec<String> {
-    std::panic::catch_unwind(|| {
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(
-            view.width() as usize,
-            view.height() as usize,
-            |x, y| view.row(y as u32)[x],
-        );
-        img.detect_grids()
-            .iter()
-            .filter_map(|g| g.decode().ok().map(|(_, t)| t))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 fn zbar(file: &Path) -> (Vec<String>, Duration) {
@@ -329,8 +316,6 @@ fn main() {
                 .find(|&&s| !decode_stages(luma.view(), &[s]).is_empty())
                 .map_or("later stage only".to_owned(), |s| format!("{s:?}"));
             *cell.first_stage.entry(stage).or_default() += 1;
-        } else if rqrr(luma.view()).contains(&sample.text) {
-            cell.rqrr_rescued += 1;
         }
         cell.ours_wrong += found.iter().filter(|t| **t != sample.text).count();
         if args.zbar {
@@ -341,21 +326,18 @@ fn main() {
     }
 
     println!();
-    println!(
-        "| category | size | n | ours ok | ours median ms | +rqrr ok | zbar ok | zbar median ms |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| category | size | n | ours ok | ours median ms | zbar ok | zbar median ms |");
+    println!("|---|---|---|---|---|---|---|");
     let mut per_category: BTreeMap<Category, Cell> = BTreeMap::new();
     for ((category, size), cell) in &mut cells {
         let pct = |k: usize| 100.0 * k as f64 / cell.n as f64;
         println!(
-            "| {category:?} | {}x{} | {} | {:.0}% | {:.1} | {:.0}% | {} | {} |",
+            "| {category:?} | {}x{} | {} | {:.0}% | {:.1} | {} | {} |",
             size.0,
             size.1,
             cell.n,
             pct(cell.ours_ok),
             median(&mut cell.ours_ms),
-            pct(cell.ours_ok + cell.rqrr_rescued),
             if args.zbar {
                 format!("{:.0}%", pct(cell.zbar_ok))
             } else {
@@ -371,7 +353,6 @@ fn main() {
         total.n += cell.n;
         total.ours_ok += cell.ours_ok;
         total.ours_wrong += cell.ours_wrong;
-        total.rqrr_rescued += cell.rqrr_rescued;
         total.zbar_ok += cell.zbar_ok;
         for (stage, k) in &cell.first_stage {
             *total.first_stage.entry(stage.clone()).or_default() += k;
@@ -379,9 +360,9 @@ fn main() {
     }
 
     println!();
-    println!("| category | n | ours ok | +rqrr ok | zbar ok | wrong texts | read first by |");
-    println!("|---|---|---|---|---|---|---|");
-    let (mut n, mut ours, mut rq, mut zb) = (0, 0, 0, 0);
+    println!("| category | n | ours ok | zbar ok | wrong texts | read first by |");
+    println!("|---|---|---|---|---|---|");
+    let (mut n, mut ours, mut zb) = (0, 0, 0);
     for (category, t) in &per_category {
         let pct = |k: usize| 100.0 * k as f64 / t.n as f64;
         let stages: Vec<String> = t
@@ -390,10 +371,9 @@ fn main() {
             .map(|(s, k)| format!("{s} {k}"))
             .collect();
         println!(
-            "| {category:?} | {} | {:.0}% | {:.0}% | {} | {} | {} |",
+            "| {category:?} | {} | {:.0}% | {} | {} | {} |",
             t.n,
             pct(t.ours_ok),
-            pct(t.ours_ok + t.rqrr_rescued),
             if args.zbar {
                 format!("{:.0}%", pct(t.zbar_ok))
             } else {
@@ -402,20 +382,10 @@ fn main() {
             t.ours_wrong,
             stages.join(", "),
         );
-        (n, ours, rq, zb) = (
-            n + t.n,
-            ours + t.ours_ok,
-            rq + t.rqrr_rescued,
-            zb + t.zbar_ok,
-        );
+        (n, ours, zb) = (n + t.n, ours + t.ours_ok, zb + t.zbar_ok);
     }
     let pct = |k: usize| 100.0 * k as f64 / n as f64;
-    println!(
-        "| all | {n} | {:.0}% | {:.0}% | {:.0}% | | |",
-        pct(ours),
-        pct(ours + rq),
-        pct(zb)
-    );
+    println!("| all | {n} | {:.1}% | {:.1}% | | |", pct(ours), pct(zb));
 
     empty_frames(&args);
 }
@@ -426,11 +396,20 @@ fn empty_frames(args: &Args) {
     let mut rng = StdRng::seed_from_u64(7);
     println!();
     println!(
-        "| frame without a code | still-image cascade median ms | camera frame (plain + one retry) median ms | zbar median ms |"
+        "| frame without a code (median ms) | still-image cascade | camera frame (plain + one retry) | {} | zbar |",
+        STILL_IMAGE_STAGES
+            .iter()
+            .map(|s| format!("{s:?} alone"))
+            .collect::<Vec<_>>()
+            .join(" | ")
     );
-    println!("|---|---|---|---|");
+    println!(
+        "|---|---|---|{}---|",
+        "---|".repeat(STILL_IMAGE_STAGES.len())
+    );
     for (w, h) in CAMERA_SIZES.into_iter().chain([(3840, 2160)]) {
         let (mut still, mut camera, mut zbar_ms) = (Vec::new(), Vec::new(), Vec::new());
+        let mut stages = vec![Vec::new(); STILL_IMAGE_STAGES.len()];
         for i in 0..args.per_cell.max(3) {
             let mut canvas = Canvas::new(w, h, [170, 160, 150]);
             if i % 2 == 0 {
@@ -450,16 +429,26 @@ fn empty_frames(args: &Args) {
             let start = Instant::now();
             assert!(decode_stages(luma.view(), &[Stage::Plain, retry]).is_empty());
             camera.push(ms(start.elapsed()));
+            for (stage, times) in STILL_IMAGE_STAGES.iter().zip(&mut stages) {
+                let start = Instant::now();
+                assert!(decode_stages(luma.view(), &[*stage]).is_empty());
+                times.push(ms(start.elapsed()));
+            }
             if args.zbar {
                 let file = args.out.join(format!("empty-{w}x{h}-{i}.png"));
                 std::fs::write(&file, canvas.png()).unwrap();
                 zbar_ms.push(ms(zbar(&file).1));
             }
         }
+        let stages: Vec<String> = stages
+            .iter_mut()
+            .map(|t| format!("{:.1}", median(t)))
+            .collect();
         println!(
-            "| {w}x{h} | {:.1} | {:.1} | {} |",
+            "| {w}x{h} | {:.1} | {:.1} | {} | {} |",
             median(&mut still),
             median(&mut camera),
+            stages.join(" | "),
             if args.zbar {
                 format!("{:.1}", median(&mut zbar_ms))
             } else {

@@ -34,12 +34,14 @@ pub enum Stage {
     Rqrr,
 }
 
-/// The cascade for one still image (a file, a screenshot, a clipboard image).
+/// The cascade for one still image (a file, a screenshot, a clipboard image). rqrr comes
+/// last: the benchmark (BENCH.md) shows it reading steeply tilted codes that rxing misses.
 pub const STILL_IMAGE_STAGES: &[Stage] = &[
     Stage::Plain,
     Stage::ContrastStretch,
     Stage::Downscale,
     Stage::Binarise,
+    Stage::Rqrr,
 ];
 
 /// The retries a live camera pipeline spreads over successive frames, one per frame after

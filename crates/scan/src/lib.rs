@@ -12,6 +12,8 @@
 //! [`classify`] tells what a decoded text is. Decoded texts can hold secrets: this crate never
 //! logs them, and no `Debug` output here shows them.
 
+#![warn(missing_docs)]
+
 pub mod camera;
 mod classify;
 mod decode;

@@ -134,6 +134,26 @@ impl Canvas {
         }
     }
 
+    /// Uneven light: brightness falls linearly along a random direction down to `darkest`
+    /// (0..1) of the original, as with a lamp to one side.
+    pub fn light_falloff(&mut self, rng: &mut impl Rng, darkest: f64) {
+        let angle = rng.random_range(0.0..std::f64::consts::TAU);
+        let (dx, dy) = (angle.cos(), angle.sin());
+        let (w, h) = (self.width as f64, self.height as f64);
+        let span = dx.abs() * w + dy.abs() * h;
+        let start = dx.min(0.0) * w + dy.min(0.0) * h;
+        for y in 0..self.height {
+            for x in 0..self.width {
+                let t = (x as f64 * dx + y as f64 * dy - start) / span;
+                let factor = 1.0 - (1.0 - darkest) * t;
+                let i = 3 * (y as usize * self.width as usize + x as usize);
+                for c in &mut self.rgb[i..i + 3] {
+                    *c = (*c as f64 * factor) as u8;
+                }
+            }
+        }
+    }
+
     /// Photographic negative (a light-on-dark code).
     pub fn invert(&mut self) {
         for c in &mut self.rgb {
