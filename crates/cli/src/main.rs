@@ -3,6 +3,7 @@
 mod json;
 mod key;
 mod uri;
+mod vault;
 
 use std::process::ExitCode;
 
@@ -12,12 +13,18 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "countersign", version, about)]
 struct Cli {
+    /// The folder holding the vault (default: $COUNTERSIGN_DATA_DIR, else the platform's data
+    /// folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Vault(vault::VaultCommand),
     /// Work with otpauth:// and otpauth-migration:// URIs read from standard input.
     Uri {
         #[command(subcommand)]
@@ -41,6 +48,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Vault(command) => vault::run(command, cli.data_dir),
         Command::Uri { command } => uri::run(command),
         Command::Key { command } => key::run_key(command),
         Command::Webauthn { command } => key::run_webauthn(command),

@@ -751,19 +751,24 @@ impl Unlocked {
         }
         header.generation = generation.wrapping_add(1);
         header.nonce = crypto::random();
-        let mut bytes = header.encode();
-        let ciphertext = crypto::seal(
-            &self.master,
-            &header.nonce,
-            &bytes,
-            serialize_payload(payload),
-        );
-        let checksum = format::checksum_of(&bytes);
-        bytes.extend_from_slice(&ciphertext);
+        let (bytes, checksum) = seal_file(&self.master, header, payload);
         files::write_atomically(&vault, &bytes).map_err(Error::io(vault))?;
         Ok(checksum)
     }
 }
+
+/// The whole file for this header and payload, and its header checksum.
+fn seal_file(master: &Key, header: &Header, payload: &Payload) -> (Vec<u8>, [u8; 32]) {
+    let mut bytes = header.encode();
+    let ciphertext = crypto::seal(master, &header.nonce, &bytes, serialize_payload(payload));
+    let checksum = format::checksum_of(&bytes);
+    bytes.extend_from_slice(&ciphertext);
+    (bytes, checksum)
+}
+
+#[cfg(test)]
+#[path = "vectors.rs"]
+mod vectors;
 
 /// A time for a change that must sort after `previous`, even if the clock went backwards.
 fn later(previous: u64) -> u64 {
