@@ -301,6 +301,7 @@ fn main() {
     );
 
     let mut cells: BTreeMap<(Category, (u32, u32)), Cell> = BTreeMap::new();
+    let mut misses = Vec::new();
     for sample in &samples {
         let cell = cells.entry((sample.category, sample.size)).or_default();
         cell.n += 1;
@@ -318,10 +319,15 @@ fn main() {
             *cell.first_stage.entry(stage).or_default() += 1;
         }
         cell.ours_wrong += found.iter().filter(|t| **t != sample.text).count();
+        let mut zbar_read = None;
         if args.zbar {
             let (texts, elapsed) = zbar(&sample.file);
             cell.zbar_ms.push(ms(elapsed));
-            cell.zbar_ok += texts.contains(&sample.text) as usize;
+            zbar_read = Some(texts.contains(&sample.text));
+            cell.zbar_ok += usize::from(zbar_read == Some(true));
+        }
+        if !found.contains(&sample.text) {
+            misses.push((sample.file.file_name().unwrap().to_owned(), zbar_read));
         }
     }
 
@@ -386,6 +392,16 @@ fn main() {
     }
     let pct = |k: usize| 100.0 * k as f64 / n as f64;
     println!("| all | {n} | {:.1}% | {:.1}% | | |", pct(ours), pct(zb));
+
+    println!();
+    for (file, zbar_read) in &misses {
+        let zbar = match zbar_read {
+            Some(true) => "zbar reads it",
+            Some(false) => "zbar misses it too",
+            None => "zbar not run",
+        };
+        println!("missed: {} ({zbar})", file.to_string_lossy());
+    }
 
     empty_frames(&args);
 }

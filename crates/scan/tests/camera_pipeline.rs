@@ -286,3 +286,24 @@ fn a_single_frame_decodes_on_its_own() {
     let frame = frame(&scene(true), PixelFormat::Nv12);
     assert_eq!(frame.decode().unwrap(), [TEXT]);
 }
+
+#[cfg(all(feature = "camera", target_os = "linux"))]
+#[test]
+fn a_missing_camera_is_reported_as_not_found() {
+    use countersign_scan::camera::{Webcam, list_cameras};
+    const ABSENT: u32 = 250; // no /dev/video250 on any ordinary machine
+    let cameras = list_cameras().unwrap();
+    assert!(cameras.iter().all(|c| c.index != ABSENT));
+    assert!(matches!(
+        Webcam::open(ABSENT),
+        Err(ScanError::CameraNotFound(_))
+    ));
+    // The same failure reaches the interface through the scanner.
+    let scanner = CameraScanner::start(|| Webcam::open(ABSENT), Some(DEFAULT_PREVIEW_WIDTH));
+    let (previews, last) = run(&scanner);
+    assert!(previews.is_empty());
+    assert!(
+        matches!(last, ScanEvent::Failed(ScanError::CameraNotFound(_))),
+        "{last:?}"
+    );
+}
