@@ -20,7 +20,7 @@ pub enum ImportError {
     #[error("this file is an image: scan the QR code in it instead")]
     Image,
     /// The file is not in the format that was asked for.
-    #[error("this is not a {format} file: {reason}")]
+    #[error("this is not a file in the {format} format: {reason}")]
     WrongFormat {
         /// The format's name.
         format: &'static str,

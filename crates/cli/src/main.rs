@@ -1,5 +1,7 @@
 //! `countersign`: the command line over Countersign's crates, for terminal users and scripts.
 
+mod export;
+mod import;
 mod json;
 mod key;
 mod uri;
@@ -30,6 +32,12 @@ enum Command {
         #[command(subcommand)]
         command: uri::UriCommand,
     },
+    /// Read another authenticator's export (Aegis, 2FAS, andOTP, Bitwarden, Ente, FreeOTP+,
+    /// Proton, Google Authenticator, otpauth:// lists).
+    Import(import::ImportArgs),
+    /// Write the vault's accounts for another app: an encrypted Aegis vault, otpauth:// URIs,
+    /// or QR codes to scan with a phone.
+    Export(export::ExportArgs),
     /// USB FIDO2 security keys: info, PIN, passkeys, the registration test, reset.
     Key {
         #[command(subcommand)]
@@ -50,6 +58,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Vault(command) => vault::run(command, cli.data_dir),
         Command::Uri { command } => uri::run(command),
+        Command::Import(args) => import::run(args, cli.data_dir),
+        Command::Export(args) => export::run(args, cli.data_dir),
         Command::Key { command } => key::run_key(command),
         Command::Webauthn { command } => key::run_webauthn(command),
     }

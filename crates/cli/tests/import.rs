@@ -1,0 +1,367 @@
+//! `countersign import` as a script sees it: the real binary on real files, stdout, stderr and
+//! the exit status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use countersign_backup::{Account, Secret, export_aegis_encrypted, export_uris, format_by_id};
+use countersign_vault::{KdfParams, Store};
+
+fn countersign(args: &[&str], stdin: &str) -> Output {
+    countersign_in(Path::new("/nonexistent"), args, stdin)
+}
+
+/// Runs the binary with its data folder (the vault's) in `data_dir`.
+fn countersign_in(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_countersign"))
+        .args(args)
+        .env("COUNTERSIGN_DATA_DIR", data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the countersign binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8(bytes.to_vec())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn accounts() -> Vec<Account> {
+    let secret = |text| Secret::from_base32(text).unwrap();
+    vec![
+        Account::totp("Deno", "Mason", secret("4SJHB4GSD43FZBAI7C2HLRJGPQ")),
+        Account::hotp("WWE", "Mason", secret("5VAML3X35THCEBVRLV24CGBKOY"), 10300),
+        Account::steam("Boeing", "Sophia", secret("JRZCL47CMXVOQMNPZR2F7J4RGI")),
+    ]
+}
+
+const EXPECTED_JSON: [&str; 3] = [
+    r#"{"type":"totp","issuer":"Deno","account":"Mason","secret":"4SJHB4GSD43FZBAI7C2HLRJGPQ","algorithm":"SHA1","digits":6,"period":30}"#,
+    r#"{"type":"hotp","issuer":"WWE","account":"Mason","secret":"5VAML3X35THCEBVRLV24CGBKOY","algorithm":"SHA1","digits":6,"counter":10300}"#,
+    r#"{"type":"steam","issuer":"Boeing","account":"Sophia","secret":"JRZCL47CMXVOQMNPZR2F7J4RGI","algorithm":"SHA1","digits":5,"period":30}"#,
+];
+
+fn write(dir: &Path, name: &str, contents: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn dry_run_json_of_an_encrypted_aegis_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "aegis.json",
+        &export_aegis_encrypted(&accounts(), "pässword"),
+    );
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run", "--json"],
+        "pässword\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(lines(&out.stdout), EXPECTED_JSON);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn wrong_or_missing_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "aegis.json",
+        &export_aegis_encrypted(&accounts(), "right"),
+    );
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run", "--json"],
+        "wrong\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        lines(&out.stderr),
+        [format!("countersign: {file}: the password is wrong")]
+    );
+
+    let out = countersign(&["import", &file, "--dry-run"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        lines(&out.stderr),
+        [format!(
+            "countersign: no terminal to ask for the password of {file}: use --password-stdin"
+        )]
+    );
+}
+
+#[test]
+fn invalid_entries_go_to_stderr_and_the_rest_still_print() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = format!(
+        "{}otpauth://totp/Bad:x?secret=JBSWY3DPEHPK3PXP&digits=12\n",
+        *export_uris(&accounts())
+    );
+    let file = write(dir.path(), "codes.txt", &list);
+    let out = countersign(&["import", &file, "--dry-run", "--json"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(lines(&out.stdout), EXPECTED_JSON);
+    assert_eq!(
+        lines(&out.stderr),
+        [format!(
+            r#"countersign: {file}: entry 4: digits: "12" is not a number from 1 to 10"#
+        )]
+    );
+}
+
+#[test]
+fn human_readable_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "codes.txt", &export_uris(&accounts()));
+    let out = countersign(&["import", &file, "--dry-run"], "");
+    assert!(out.status.success());
+    assert_eq!(
+        lines(&out.stdout),
+        [
+            "Deno (Mason)\tTOTP SHA1 6 digits 30 s\t4SJHB4GSD43FZBAI7C2HLRJGPQ",
+            "WWE (Mason)\tHOTP SHA1 6 digits counter 10300\t5VAML3X35THCEBVRLV24CGBKOY",
+            "Boeing (Sophia)\tSTEAM SHA1 5 digits 30 s\tJRZCL47CMXVOQMNPZR2F7J4RGI",
+        ]
+    );
+}
+
+#[test]
+fn format_option_and_unrecognised_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "codes.txt", &export_uris(&accounts()));
+    let out = countersign(&["import", &file, "--format", "aegis", "--dry-run"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!(
+            "countersign: {file}: this is not a file in the Aegis format"
+        )),
+        "{stderr}"
+    );
+
+    let out = countersign(&["import", &file, "--format", "lastpass", "--dry-run"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            r#"countersign: unknown format "lastpass" (known: aegis, 2fas, ente, bitwarden, proton, freeotp-plus, andotp, google, uris)"#
+        ]
+    );
+
+    let diary = write(dir.path(), "diary.txt", "Dear diary,\n");
+    let out = countersign(&["import", &diary, "--dry-run"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        lines(&out.stderr),
+        [format!(
+            "countersign: {diary}: this file is not an export of any app Countersign can import from"
+        )]
+    );
+}
+
+/// A vault with a password, created with tiny Argon2 parameters to keep the test fast.
+fn vault(dir: &Path) {
+    let store = Store::open(dir)
+        .unwrap()
+        .with_kdf(KdfParams::new(64, 1, 1).unwrap());
+    store.create(Some("vault pw"), false).unwrap().0.lock();
+}
+
+const ADDED_JSON: [&str; 3] = [
+    r#"{"type":"totp","issuer":"Deno","account":"Mason","algorithm":"SHA1","digits":6,"period":30}"#,
+    r#"{"type":"hotp","issuer":"WWE","account":"Mason","algorithm":"SHA1","digits":6,"counter":10300}"#,
+    r#"{"type":"steam","issuer":"Boeing","account":"Sophia","algorithm":"SHA1","digits":5,"period":30}"#,
+];
+
+#[test]
+fn import_into_the_vault_then_export_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    vault(&data);
+    let file = write(
+        dir.path(),
+        "aegis.json",
+        &export_aegis_encrypted(&accounts(), "file pw"),
+    );
+
+    // The file's password, then the vault's.
+    let out = countersign_in(
+        &data,
+        &["import", &file, "--password-stdin", "--json"],
+        "file pw\nvault pw\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(lines(&out.stdout), ADDED_JSON);
+
+    // Importing again adds nothing and says so; it is not an error.
+    let out = countersign_in(
+        &data,
+        &["import", &file, "--password-stdin"],
+        "file pw\nvault pw\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        lines(&out.stderr)[0],
+        "countersign: already in the vault, not added again: Deno (Mason) (as Deno (Mason))"
+    );
+
+    let uris = dir.path().join("codes.txt");
+    let out = countersign_in(
+        &data,
+        &[
+            "export",
+            "--format",
+            "uris",
+            "--out",
+            uris.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "vault pw\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(&uris).unwrap(),
+        *export_uris(&accounts())
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&uris).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Never over an existing file.
+    let out = countersign_in(
+        &data,
+        &[
+            "export",
+            "--format",
+            "uris",
+            "--out",
+            uris.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "vault pw\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    let aegis = dir.path().join("aegis-export.json");
+    let out = countersign_in(
+        &data,
+        &[
+            "export",
+            "--format",
+            "aegis",
+            "--out",
+            aegis.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "vault pw\naegis pw\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    let exported = format_by_id("aegis")
+        .unwrap()
+        .import(&std::fs::read(&aegis).unwrap(), Some("aegis pw"))
+        .unwrap()
+        .into_accounts();
+    assert_eq!(exported, accounts());
+
+    let qr = dir.path().join("qr");
+    let out = countersign_in(
+        &data,
+        &[
+            "export",
+            "--format",
+            "migration-qr",
+            "--out",
+            qr.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "vault pw\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        lines(&out.stderr)[0],
+        "countersign: left out Boeing (Sophia): Google Authenticator cannot hold Steam accounts"
+    );
+    let svg = std::fs::read_to_string(qr.join("01.svg")).unwrap();
+    assert!(svg.contains("<svg"));
+    assert!(!qr.join("02.svg").exists());
+
+    let out = countersign_in(
+        &data,
+        &[
+            "export",
+            "--format",
+            "uris",
+            "--out",
+            "/tmp/never-written",
+            "--password-stdin",
+        ],
+        "wrong\n",
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(!Path::new("/tmp/never-written").exists());
+}
+
+#[test]
+fn import_without_a_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "codes.txt", &export_uris(&accounts()));
+    let out = countersign_in(
+        &dir.path().join("empty"),
+        &["import", &file, "--password-stdin"],
+        "pw\n",
+    );
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    assert!(out.stdout.is_empty());
+}
+
+/// The third-party fixtures, when ../shared is beside the repository.
+#[test]
+fn real_two_fas_export() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/aegis-importers");
+    if !dir.is_dir() {
+        println!("SKIPPED: {} is absent", dir.display());
+        return;
+    }
+    let file = dir.join("2fas_authenticator_encrypted_v4.2fas");
+    let out = countersign(
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--password-stdin",
+            "--dry-run",
+            "--json",
+        ],
+        "test\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        lines(&out.stdout),
+        [
+            r#"{"type":"totp","issuer":"Deno","account":"Mason","secret":"4SJHB4GSD43FZBAI7C2HLRJGPQ","algorithm":"SHA1","digits":6,"period":30}"#,
+            r#"{"type":"hotp","issuer":"Issuu","account":"James","secret":"YOOMIXWS5GN6RTBPUFFWKTW5M4","algorithm":"SHA1","digits":6,"counter":1}"#,
+            r#"{"type":"hotp","issuer":"Air Canada","account":"Benjamin","secret":"KUVJJOM753IHTNDSZVCNKL7GII","algorithm":"SHA256","digits":7,"counter":50}"#,
+            r#"{"type":"hotp","issuer":"WWE","account":"Mason","secret":"5VAML3X35THCEBVRLV24CGBKOY","algorithm":"SHA512","digits":8,"counter":10300}"#,
+            r#"{"type":"steam","issuer":"Boeing","account":"Sophia","secret":"JRZCL47CMXVOQMNPZR2F7J4RGI","algorithm":"SHA1","digits":5,"period":30}"#,
+        ]
+    );
+}
