@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -53,8 +52,8 @@ pub const CAMERA_RETRY_STAGES: &[Stage] =
 pub const MIN_DOWNSCALED_SIDE: u32 = 360;
 
 /// How long one image's decode may run before it is abandoned: rxing's thorough search
-/// ("try harder") has had endless-loop bugs.
-const WATCHDOG: Duration = Duration::from_secs(3);
+/// ("try harder") has had endless-loop bugs. Ten times what an empty 4K screenshot takes here.
+const WATCHDOG: Duration = Duration::from_secs(5);
 
 /// Finds every QR code in a still image and returns their texts, deduplicated, in the order
 /// found; empty when there is none.
@@ -80,26 +79,32 @@ pub fn decode_stages(image: LumaView<'_>, stages: &[Stage]) -> Vec<String> {
         return Vec::new();
     }
     // The worker may outlive this call, so it gets its own copy of the pixels.
-    let owned = Arc::new(
-        LumaImage::new(
-            image.contiguous().into_owned(),
-            image.width(),
-            image.height(),
-        )
-        .expect("a valid view has valid dimensions"),
-    );
+    let owned = LumaImage::new(
+        image.contiguous().into_owned(),
+        image.width(),
+        image.height(),
+    )
+    .expect("a valid view has valid dimensions");
     let stages = stages.to_vec();
+    with_watchdog(WATCHDOG, move || run_cascade(owned.view(), &stages))
+}
+
+/// Runs `work` on a thread of its own and waits at most `timeout` for it; a timeout, or a
+/// worker that panicked, gives the default (nothing found).
+fn with_watchdog<T: Default + Send + 'static>(
+    timeout: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name("qr-decode".into())
         .spawn(move || {
-            let _ = tx.send(run_cascade(owned.view(), &stages));
+            let _ = tx.send(work());
         });
     if spawned.is_err() {
-        return Vec::new();
+        return T::default();
     }
-    // A timeout or a worker that died both read as "nothing found".
-    rx.recv_timeout(WATCHDOG).unwrap_or_default()
+    rx.recv_timeout(timeout).unwrap_or_default()
 }
 
 fn run_cascade(image: LumaView<'_>, stages: &[Stage]) -> Vec<String> {
@@ -208,6 +213,25 @@ mod tests {
     fn dedup_keeps_first_order_and_drops_empty() {
         let texts = ["b", "a", "", "b", "c", "a"].map(String::from).to_vec();
         assert_eq!(dedup_valid(texts), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn the_watchdog_gives_up_on_a_hung_decode() {
+        let start = std::time::Instant::now();
+        let texts = with_watchdog(Duration::from_millis(50), || {
+            std::thread::sleep(Duration::from_secs(5));
+            vec!["too late".to_owned()]
+        });
+        assert!(texts.is_empty());
+        assert!(start.elapsed() < Duration::from_secs(2));
+        let texts = with_watchdog(Duration::from_secs(5), || vec!["in time".to_owned()]);
+        assert_eq!(texts, ["in time"]);
+    }
+
+    #[test]
+    fn a_panicking_stage_reads_as_nothing() {
+        let texts: Vec<String> = with_watchdog(Duration::from_secs(5), || panic!("decoder bug"));
+        assert!(texts.is_empty());
     }
 
     #[test]

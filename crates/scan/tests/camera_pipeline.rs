@@ -10,7 +10,7 @@ use std::time::Duration;
 use countersign_scan::camera::{
     CameraScanner, DEFAULT_PREVIEW_WIDTH, Frame, FrameSource, PixelFormat, PreviewFrame, ScanEvent,
 };
-use countersign_scan::{LumaImage, ScanError};
+use countersign_scan::{LumaImage, ScanError, Stage, decode_stages};
 use qrcode::EcLevel;
 use support::{Canvas, square};
 
@@ -277,6 +277,31 @@ fn damaged_frames_are_skipped() {
     let frames = vec![broken, short, frame(&scene(true), PixelFormat::Mjpeg)];
     let (source, probe) = Recording::new(frames, true);
     let scanner = CameraScanner::start(move || Ok(source), Some(DEFAULT_PREVIEW_WIDTH));
+    assert_found(run(&scanner).1);
+    assert!(probe.released.load(Ordering::SeqCst));
+}
+
+#[test]
+fn retries_spread_over_frames_read_what_the_plain_decode_cannot() {
+    // A dim, washed-out code: the plain decode fails, the contrast stretch reads it.
+    let mut canvas = Canvas::new(1280, 720, [128; 3]);
+    canvas.draw_code(
+        TEXT,
+        EcLevel::M,
+        square((640.0, 360.0), 460.0, 4.0),
+        112,
+        150,
+    );
+    let frame = frame(&canvas, PixelFormat::Gray);
+    let plain = frame
+        .with_luma(|v| decode_stages(v, &[Stage::Plain]))
+        .unwrap();
+    assert!(
+        plain.is_empty(),
+        "the plain decode should not read this frame"
+    );
+    let (source, probe) = Recording::new(vec![frame], true);
+    let scanner = CameraScanner::start(move || Ok(source), None);
     assert_found(run(&scanner).1);
     assert!(probe.released.load(Ordering::SeqCst));
 }
