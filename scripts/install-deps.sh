@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Countersign needs, skipping what is present.
+# Debian 12 / Ubuntu 22.04+; uses sudo when not root. Idempotent: a warm machine takes a second.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+packages=(
+  # Tauri on Linux (WebKitGTK 4.1) and the system tray
+  libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config
+  # Security keys (hidapi) and screen capture (xcap: PipeWire, Wayland, EGL, XCB)
+  libudev-dev libpipewire-0.3-dev libclang-dev libwayland-dev libegl-dev libgbm-dev libxcb1-dev
+  nasm
+  # Headless testing: X server, WebDriver, D-Bus session, Secret Service, clipboard, screenshots
+  xvfb webkit2gtk-driver dbus-x11 at-spi2-core gnome-keyring libsecret-tools xclip xdotool
+  imagemagick x11-apps
+  # Independent references the tests compare against
+  oathtool zbar-tools
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "Installing system packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2
+  exit 1
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js 20 or newer is needed for the UI build (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
+
+# The UI's packages: reinstall only when the lock file changed since the last install.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund)
+fi
+
+if [ "${1:-}" = "--test" ] && ! command -v tauri-driver >/dev/null; then
+  echo "Installing tauri-driver (WebDriver bridge for the end-to-end tests)"
+  cargo install tauri-driver --locked --version '^2'
+fi
