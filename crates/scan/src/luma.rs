@@ -90,7 +90,7 @@ impl std::fmt::Debug for LumaView<'_> {
 }
 
 /// An owned, unpadded 8-bit grayscale image.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct LumaImage {
     data: Vec<u8>,
     width: u32,
@@ -98,16 +98,17 @@ pub struct LumaImage {
 }
 
 impl LumaImage {
-    /// Wraps `width * height` row-major gray pixels.
-    pub fn new(data: Vec<u8>, width: u32, height: u32) -> Result<Self, ScanError> {
+    /// Takes the first `width * height` bytes of `data` as row-major gray pixels.
+    pub fn new(mut data: Vec<u8>, width: u32, height: u32) -> Result<Self, ScanError> {
         check_dimensions(width, height)?;
         let needed = width as usize * height as usize;
-        if data.len() != needed {
+        if data.len() < needed {
             return Err(ScanError::BufferTooSmall {
                 needed,
                 actual: data.len(),
             });
         }
+        data.truncate(needed);
         Ok(Self {
             data,
             width,
@@ -123,26 +124,9 @@ impl LumaImage {
         })
     }
 
-    /// Converts packed 8-bit BGRA pixels (the layout many screen APIs deliver).
-    pub fn from_bgra(bgra: &[u8], width: u32, height: u32) -> Result<Self, ScanError> {
-        Self::from_packed(bgra, width, height, 4, |p| {
-            over_white(luma(p[2], p[1], p[0]), p[3])
-        })
-    }
-
     /// Converts packed 8-bit RGB pixels.
     pub fn from_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Self, ScanError> {
         Self::from_packed(rgb, width, height, 3, |p| luma(p[0], p[1], p[2]))
-    }
-
-    /// Converts packed 8-bit BGR pixels.
-    pub fn from_bgr(bgr: &[u8], width: u32, height: u32) -> Result<Self, ScanError> {
-        Self::from_packed(bgr, width, height, 3, |p| luma(p[2], p[1], p[0]))
-    }
-
-    /// Takes the Y samples of packed YUYV 4:2:2 pixels (`Y0 U Y1 V`): already luma.
-    pub fn from_yuyv(yuyv: &[u8], width: u32, height: u32) -> Result<Self, ScanError> {
-        Self::from_packed(yuyv, width, height, 2, |p| p[0])
     }
 
     /// Borrows the image as a view.
@@ -168,11 +152,6 @@ impl LumaImage {
     /// The row-major pixels.
     pub fn as_bytes(&self) -> &[u8] {
         &self.data
-    }
-
-    /// Returns the row-major pixels.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.data
     }
 
     fn from_packed(
@@ -275,20 +254,18 @@ mod tests {
     }
 
     #[test]
-    fn bgr_and_rgb_agree() {
-        let rgb = [10, 200, 30, 255, 0, 0];
-        let bgr = [30, 200, 10, 0, 0, 255];
-        assert_eq!(
-            LumaImage::from_rgb(&rgb, 2, 1).unwrap(),
-            LumaImage::from_bgr(&bgr, 2, 1).unwrap()
-        );
-    }
-
-    #[test]
-    fn yuyv_keeps_the_y_samples() {
-        let yuyv = [10, 128, 20, 128, 30, 99, 40, 99];
-        let img = LumaImage::from_yuyv(&yuyv, 2, 2).unwrap();
+    fn padded_packed_rows_convert() {
+        // 2x2 YUYV with 2 bytes of padding per row: the Y samples are the luma.
+        let yuyv = [10, 128, 20, 128, 0, 0, 30, 99, 40, 99];
+        let img = LumaImage::from_packed_rows(&yuyv, 2, 2, 6, 2, |p| p[0]).unwrap();
         assert_eq!(img.as_bytes(), &[10, 20, 30, 40]);
+        assert!(matches!(
+            LumaImage::from_packed_rows(&yuyv, 2, 2, 3, 2, |p| p[0]),
+            Err(ScanError::InvalidStride {
+                width: 2,
+                stride: 3
+            })
+        ));
     }
 
     #[test]
