@@ -381,3 +381,62 @@ fn encrypted_files_need_the_right_password() {
         );
     }
 }
+
+/// 2FAS's `reference` opens under the same key, so damaged services are told apart from a
+/// wrong password.
+#[test]
+fn twofas_damaged_services_are_corrupt_not_a_wrong_password() {
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("2fas_authenticator_encrypted_v4.2fas")).unwrap();
+    let mut file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let services = file["servicesEncrypted"].as_str().unwrap().to_owned();
+    let flipped = if services.starts_with('A') { "B" } else { "A" };
+    file["servicesEncrypted"] = format!("{flipped}{}", &services[1..]).into();
+    let twofas = format_by_id("2fas").unwrap();
+    let error = twofas
+        .import(file.to_string().as_bytes(), Some("test"))
+        .unwrap_err();
+    assert_eq!(error.kind(), "corrupt", "{error}");
+    assert_eq!(
+        twofas
+            .import(file.to_string().as_bytes(), Some("nope"))
+            .unwrap_err()
+            .kind(),
+        "wrong_password"
+    );
+}
+
+/// Every fixture cut in half: an error, never a panic or a partial import.
+#[test]
+fn truncated_fixtures_are_refused() {
+    let Some(dir) = fixtures() else {
+        return;
+    };
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "md") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let half = &bytes[..bytes.len() / 2];
+        let format = detect_format(&bytes).unwrap();
+        match format.import(half, Some("test")) {
+            Err(error) => assert!(
+                ["corrupt", "wrong_format", "wrong_password"].contains(&error.kind()),
+                "{}: {error}",
+                path.display()
+            ),
+            // Line-based files lose their second half and the line cut through.
+            Ok(imported) => {
+                assert!(
+                    ["uris", "ente", "bitwarden"].contains(&format.id()),
+                    "{}",
+                    path.display()
+                );
+                assert!(imported.entries.len() < 7);
+            }
+        }
+    }
+}
