@@ -489,3 +489,11 @@ fn every_single_byte_flip_is_detected() {
     fs::write(&path, &original).unwrap();
     store.unlock_with_password("pw").unwrap();
 }
+
+#[test]
+fn the_app_can_share_the_store_and_vault_between_threads() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Store>();
+    shareable::<countersign_vault::Unlocked>();
+    shareable::<Error>();
+}

@@ -1,5 +1,6 @@
-//! The vault file parser on arbitrary bytes: `cargo +nightly fuzz run vault_file` (from
-//! crates/vault). It must never panic, and what it accepts stays within the format's caps.
+//! The vault file parser on arbitrary bytes. From crates/vault/fuzz:
+//! `cargo +nightly fuzz run vault_file corpus seeds/vault_file` (the seeds are the test vectors'
+//! files). It must never panic, and what it accepts stays within the format's caps.
 
 #![no_main]
 
