@@ -98,3 +98,24 @@ pub(crate) fn now_ms() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_millis() as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn core_dumps_are_disabled() {
+        super::disable_core_dumps().unwrap();
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Core);
+        assert_eq!(limit.current, Some(0));
+        assert_eq!(limit.maximum, Some(0));
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            rustix::process::dumpable_behavior().unwrap(),
+            rustix::process::DumpableBehavior::NotDumpable
+        );
+        // Atomic saves still work in a non-dumpable process (they go through /proc/self/fd).
+        let dir = tempfile::tempdir().unwrap();
+        crate::files::write_atomically(&dir.path().join("f"), b"x").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("f")).unwrap(), b"x");
+    }
+}
