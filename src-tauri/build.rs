@@ -1,7 +1,31 @@
 //! Embeds the web UI and the root tauri.conf.json, and declares the app's own commands so each
 //! one gets a permission that capabilities/ must grant explicitly.
 
-const COMMANDS: &[&str] = &["list_accounts", "add_from_text", "copy_code"];
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "create_vault",
+    "unlock_keyring",
+    "unlock_password",
+    "unlock_recovery",
+    "lock_vault",
+    "vault_security",
+    "change_password",
+    "set_keyring_unlock",
+    "new_recovery_key",
+    "list_accounts",
+    "add_from_text",
+    "update_account",
+    "delete_account",
+    "restore_account",
+    "reorder_accounts",
+    "next_hotp_code",
+    "note_activity",
+    "reveal_secret",
+    "copy_code",
+    "copy_text",
+    "get_settings",
+    "set_settings",
+];
 
 fn main() {
     // New files in the built UI do not otherwise trigger a rebuild (only edits do).

@@ -31,10 +31,10 @@ fn unavailable(error: arboard::Error) -> CommandError {
 }
 
 impl Clipboard {
-    /// Puts `text` on the clipboard, marked sensitive, and clears it after `clear_after` unless
-    /// something else has been copied meanwhile.
-    pub fn copy_sensitive(&self, text: String, clear_after: Duration) -> CommandResult<()> {
-        let text = Zeroizing::new(text);
+    /// Puts `text` on the clipboard, marked sensitive, and clears it after `clear_after` (if
+    /// any) unless something else has been copied meanwhile.
+    pub fn copy_sensitive(&self, text: &str, clear_after: Option<Duration>) -> CommandResult<()> {
+        let text = Zeroizing::new(text.to_owned());
         let generation = {
             let mut inner = self.0.lock().expect("clipboard lock");
             if inner.clipboard.is_none() {
@@ -45,6 +45,9 @@ impl Clipboard {
             inner.ours = Some(text);
             inner.generation += 1;
             inner.generation
+        };
+        let Some(clear_after) = clear_after else {
+            return Ok(());
         };
         let this = self.clone();
         std::thread::spawn(move || {

@@ -8,14 +8,11 @@ use countersign_e2e::{App, clipboard_text, oathtool, unix_now};
 /// RFC 6238's SHA-1 key in base32.
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
+/// A password for test vaults.
+const PASSWORD: &str = "correct horse battery";
+
 async fn add_uri(app: &App, uri: &str) {
-    let input = app.find("#uri-input").await;
-    input.send_keys(uri).await.expect("type the URI");
-    app.find("form.add button[type=submit]")
-        .await
-        .click()
-        .await
-        .expect("click Add");
+    app.add_uri(uri).await;
 }
 
 /// The code the app shows for the first account, and the Unix times just before and after it
@@ -46,7 +43,8 @@ fn expected_totp(digits: u32, period: u64, at: u64) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn pasted_uri_shows_the_correct_code_and_it_rolls_over() {
     let app = App::launch().await;
-    // The first screen invites the paste.
+    app.onboard(PASSWORD).await;
+    // The first screen after onboarding invites the paste.
     let heading = app.text("#empty-title").await;
     assert_eq!(heading, "Add your first account");
 
@@ -93,6 +91,7 @@ async fn pasted_uri_shows_the_correct_code_and_it_rolls_over() {
 #[tokio::test(flavor = "multi_thread")]
 async fn clicking_the_code_copies_it_to_the_x_clipboard() {
     let app = App::launch().await;
+    app.onboard(PASSWORD).await;
     add_uri(
         &app,
         &format!("otpauth://totp/Example:alice?secret={SECRET}&issuer=Example"),
@@ -121,7 +120,7 @@ async fn clicking_the_code_copies_it_to_the_x_clipboard() {
         expected.contains(&copied),
         "clipboard {copied}, oathtool {expected:?}"
     );
-    let shown = app.find(".copied.visible").await.text().await.unwrap();
+    let shown = app.text(".copied.visible").await;
     assert_eq!(shown, "Copied");
     app.quit().await;
 }
@@ -129,6 +128,7 @@ async fn clicking_the_code_copies_it_to_the_x_clipboard() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_uri_says_what_is_wrong_and_adds_nothing() {
     let app = App::launch().await;
+    app.onboard(PASSWORD).await;
     add_uri(&app, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12").await;
     let error = app.text("#uri-error").await;
     assert_eq!(error, "digits: \"12\" is not a number from 1 to 10");

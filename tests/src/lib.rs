@@ -206,6 +206,43 @@ impl App {
         }
     }
 
+    /// Clicks the element matching `css` once it is displayed.
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types `text` into the element matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.find(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// First launch: creates the vault with `password` (keyring unlock left as offered), saves
+    /// the recovery key shown once, and returns it.
+    pub async fn onboard(&self, password: &str) -> String {
+        self.type_into("#new-password", password).await;
+        self.type_into("#confirm-password", password).await;
+        self.click("form button[type=submit]").await;
+        let recovery = self.text("[data-testid=recovery-key]").await;
+        self.click(".screen .check input[type=checkbox]").await;
+        self.click(".screen .button.primary").await;
+        self.find("#empty-title").await;
+        recovery
+    }
+
+    /// Adds an account by pasting `uri` into the first visible setup-link field.
+    pub async fn add_uri(&self, uri: &str) {
+        self.type_into("#uri-input", uri).await;
+        self.click("form.add button[type=submit]").await;
+    }
+
     /// Saves a screenshot of the window to `artifacts/<name>.png` at the repository root.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");

@@ -1,12 +1,14 @@
-//! Listing accounts with their current codes, and adding accounts.
+//! The account list with current codes, and adding, editing, removing and ordering accounts.
 
-use countersign_otp::{Account, Kind, Provisioning, parse_provisioning};
-use serde::Serialize;
-use tauri::State;
+use countersign_otp::{Account, Algorithm, Kind, Provisioning, parse_provisioning};
+use countersign_vault::Entry;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::unix_now;
+use super::vault::blocking;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -18,14 +20,24 @@ pub struct AccountView {
     issuer: String,
     name: String,
     kind: &'static str,
+    algorithm: &'static str,
     digits: u8,
     period: Option<u32>,
-    /// The current code (TOTP, Steam) or the code at the counter (HOTP).
+    /// The current code (TOTP, Steam), or the last generated one (HOTP; empty before).
     code: String,
     /// The code of the next period, for the last seconds of the current one.
     next_code: Option<String>,
     /// Unix seconds when `code` stops being valid (time-based kinds).
     valid_until: Option<u64>,
+    /// HOTP: the counter of the next code.
+    counter: Option<u64>,
+    note: String,
+    group: Option<String>,
+    favourite: bool,
+    icon: Option<String>,
+    time_offset: i32,
+    /// When a code was last copied (Unix ms), for "most recently used".
+    last_used: Option<u64>,
 }
 
 /// The account list and the time it was computed at.
@@ -37,79 +49,288 @@ pub struct AccountList {
     accounts: Vec<AccountView>,
 }
 
-fn view(id: Uuid, account: &Account, now: u64) -> AccountView {
-    let code = account.code_at(now);
-    let (code, valid_until, next_code) = match code {
-        Ok(code) => {
-            let next = match (account.kind, code.valid_until) {
-                (Kind::Totp { .. } | Kind::Steam { .. }, Some(until)) => {
-                    account.code_at(until).ok().map(|next| next.text)
-                }
-                _ => None,
-            };
-            (code.text, code.valid_until, next)
-        }
-        Err(_) => (String::new(), None, None),
+fn view(entry: &Entry, hotp_code: Option<&str>, now: u64) -> AccountView {
+    let account = &entry.account;
+    let (code, valid_until, next_code) = match account.kind {
+        Kind::Hotp { .. } => (hotp_code.unwrap_or_default().to_owned(), None, None),
+        _ => match account.code_at(now) {
+            Ok(code) => {
+                let next = code
+                    .valid_until
+                    .and_then(|until| account.code_at(until).ok())
+                    .map(|next| next.text);
+                (code.text, code.valid_until, next)
+            }
+            Err(_) => (String::new(), None, None),
+        },
     };
     AccountView {
-        id,
+        id: entry.id,
         issuer: account.issuer.clone(),
         name: account.name.clone(),
         kind: account.kind.name(),
+        algorithm: account.algorithm.as_str(),
         digits: account.digits,
         period: account.kind.period(),
         code,
         next_code,
         valid_until,
+        counter: account.kind.counter(),
+        note: account.note.clone(),
+        group: account.group.clone(),
+        favourite: account.favourite,
+        icon: account.icon.clone(),
+        time_offset: account.time_offset,
+        last_used: entry.last_used_ms,
     }
 }
 
-/// Every account with its current code.
+/// Every account, in the person's order, with its current code.
 #[tauri::command]
-pub fn list_accounts(state: State<'_, AppState>) -> AccountList {
+pub fn list_accounts(state: State<'_, AppState>) -> CommandResult<AccountList> {
     let now = unix_now();
-    let accounts = state.accounts.lock().expect("accounts lock");
-    AccountList {
-        now,
-        accounts: accounts
-            .iter()
-            .map(|(id, account)| view(*id, account, now))
-            .collect(),
-    }
+    let hotp = state.hotp_codes.lock().expect("hotp lock");
+    state.with_vault(|vault| {
+        Ok(AccountList {
+            now,
+            accounts: vault
+                .entries()
+                .iter()
+                .map(|entry| view(entry, hotp.get(&entry.id).map(|c| c.as_str()), now))
+                .collect(),
+        })
+    })
 }
 
-/// Adds the accounts an otpauth://, steam:// or otpauth-migration:// text holds; returns
-/// their ids. The text is the only way a secret enters, and it is never echoed back.
+/// What adding a text did.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddResult {
+    /// Ids of the accounts added.
+    added: Vec<Uuid>,
+    /// Accounts skipped because the vault already has their secret.
+    duplicates: usize,
+    /// For a Google Authenticator export: this QR code's position and the export's size.
+    batch: Option<(u32, u32)>,
+}
+
+/// Adds the accounts an otpauth://, steam:// or otpauth-migration:// text holds. The text is
+/// one of the ways a secret enters; it is never echoed back.
 #[tauri::command]
-pub fn add_from_text(
-    state: State<'_, AppState>,
-    text: Zeroizing<String>,
-) -> CommandResult<Vec<Uuid>> {
-    let accounts = match parse_provisioning(text.trim())? {
-        Provisioning::Account(account) => vec![account],
-        Provisioning::Migration(batch) => batch.accounts,
-    };
+pub async fn add_from_text(app: AppHandle, text: Zeroizing<String>) -> CommandResult<AddResult> {
+    blocking(app, move |state| {
+        let (accounts, batch) = match parse_provisioning(text.trim())? {
+            Provisioning::Account(account) => (vec![account], None),
+            Provisioning::Migration(batch) => {
+                let position = (batch.batch_index + 1, batch.batch_size);
+                (batch.accounts, Some(position))
+            }
+        };
+        add_accounts(state, accounts, batch)
+    })
+    .await
+}
+
+/// Adds parsed accounts, skipping duplicates; an error when nothing at all was new.
+pub fn add_accounts(
+    state: &AppState,
+    accounts: Vec<Account>,
+    batch: Option<(u32, u32)>,
+) -> CommandResult<AddResult> {
     if accounts.is_empty() {
         return Err(CommandError::new(
             "nothing_to_add",
-            "This export holds no account Countersign can use.",
+            "This holds no account Countersign can use.",
         ));
     }
-    let mut list = state.accounts.lock().expect("accounts lock");
-    let mut added = Vec::new();
-    for account in accounts {
-        if list.iter().any(|(_, known)| known.secret == account.secret) {
-            continue;
-        }
-        let id = Uuid::new_v4();
-        list.push((id, account));
-        added.push(id);
-    }
-    if added.is_empty() {
+    state.touch();
+    let report = state.with_vault(|vault| Ok(vault.add_all(accounts)?))?;
+    if report.added.is_empty() && batch.is_none() {
         return Err(CommandError::new(
             "duplicate",
-            "This account is already in your list.",
+            "This account is already in your vault.",
         ));
     }
-    Ok(added)
+    Ok(AddResult {
+        added: report.added,
+        duplicates: report.duplicates.len(),
+        batch,
+    })
+}
+
+/// The fields the edit dialog can change.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEdit {
+    issuer: String,
+    name: String,
+    note: String,
+    group: Option<String>,
+    favourite: bool,
+    icon: Option<String>,
+    time_offset: i32,
+    digits: u8,
+    period: Option<u32>,
+    algorithm: String,
+}
+
+/// Saves an edited account; the secret and kind stay as they are.
+#[tauri::command]
+pub async fn update_account(app: AppHandle, id: Uuid, edit: AccountEdit) -> CommandResult<()> {
+    blocking(app, move |state| {
+        state.touch();
+        state.with_vault(|vault| {
+            let entry = vault
+                .entry(id)
+                .ok_or_else(|| CommandError::new("not_found", "That account no longer exists."))?;
+            let mut account = entry.account.clone();
+            account.issuer = edit.issuer.trim().to_owned();
+            account.name = edit.name.trim().to_owned();
+            account.note = edit.note;
+            account.group = edit
+                .group
+                .map(|g| g.trim().to_owned())
+                .filter(|g| !g.is_empty());
+            account.favourite = edit.favourite;
+            account.icon = edit.icon.filter(|i| !i.is_empty());
+            account.time_offset = edit.time_offset;
+            account.digits = edit.digits;
+            account.algorithm = Algorithm::parse(&edit.algorithm).ok_or_else(|| {
+                CommandError::new("invalid_account", "Choose SHA1, SHA256 or SHA512.")
+            })?;
+            account.kind = match (account.kind, edit.period) {
+                (Kind::Totp { .. }, Some(period)) => Kind::Totp { period },
+                (Kind::Steam { .. }, Some(period)) => Kind::Steam { period },
+                (kind, _) => kind,
+            };
+            account.validate()?;
+            vault.update(id, account)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Removes an account; it can be brought back with `restore_account` until the next removal or
+/// lock.
+#[tauri::command]
+pub async fn delete_account(app: AppHandle, id: Uuid) -> CommandResult<()> {
+    blocking(app, move |state| {
+        state.touch();
+        let removed = state.with_vault(|vault| {
+            let position = vault
+                .entries()
+                .iter()
+                .position(|entry| entry.id == id)
+                .ok_or_else(|| CommandError::new("not_found", "That account no longer exists."))?;
+            let entry = vault.entries()[position].clone();
+            vault.remove(id)?;
+            Ok((entry, position))
+        })?;
+        *state.last_deleted.lock().expect("undo lock") = Some(removed);
+        Ok(())
+    })
+    .await
+}
+
+/// Undoes the last removal: the account comes back where it was.
+#[tauri::command]
+pub async fn restore_account(app: AppHandle, id: Uuid) -> CommandResult<Uuid> {
+    blocking(app, move |state| {
+        state.touch();
+        let mut last = state.last_deleted.lock().expect("undo lock");
+        let (entry, position) = match last.take() {
+            Some((entry, position)) if entry.id == id => (entry, position),
+            other => {
+                *last = other;
+                return Err(CommandError::new(
+                    "not_found",
+                    "That removal can no longer be undone.",
+                ));
+            }
+        };
+        state.with_vault(|vault| {
+            let new_id = vault.add(entry.account.clone())?;
+            let mut order: Vec<Uuid> = vault.entries().iter().map(|e| e.id).collect();
+            order.retain(|known| *known != new_id);
+            order.insert(position.min(order.len()), new_id);
+            vault.reorder(&order)?;
+            Ok(new_id)
+        })
+    })
+    .await
+}
+
+/// Saves the person's order of the accounts.
+#[tauri::command]
+pub async fn reorder_accounts(app: AppHandle, order: Vec<Uuid>) -> CommandResult<()> {
+    blocking(app, move |state| {
+        state.touch();
+        state.with_vault(|vault| Ok(vault.reorder(&order)?))
+    })
+    .await
+}
+
+/// Generates the next HOTP code: the advanced counter is saved before the code is returned.
+#[tauri::command]
+pub async fn next_hotp_code(app: AppHandle, id: Uuid) -> CommandResult<String> {
+    blocking(app, move |state| {
+        state.touch();
+        let code = state.with_vault(|vault| Ok(vault.next_hotp_code(id)?))?;
+        state
+            .hotp_codes
+            .lock()
+            .expect("hotp lock")
+            .insert(id, Zeroizing::new(code.text.clone()));
+        Ok(code.text)
+    })
+    .await
+}
+
+/// Notes that the person is active (typing, clicking): pushes auto-lock back.
+#[tauri::command]
+pub fn note_activity(state: State<'_, AppState>) {
+    state.touch();
+}
+
+/// An account's secret, for moving it elsewhere by hand.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevealedSecret {
+    uri: Zeroizing<String>,
+    secret: Zeroizing<String>,
+    qr_svg: Zeroizing<String>,
+}
+
+/// Shows one account's secret and QR code, after asking the vault password again. The one way
+/// a secret reaches the window, on the person's explicit request.
+#[tauri::command]
+pub async fn reveal_secret(
+    app: AppHandle,
+    id: Uuid,
+    password: Zeroizing<String>,
+) -> CommandResult<RevealedSecret> {
+    blocking(app, move |state| {
+        state.touch();
+        state.with_vault(|vault| {
+            vault.verify_password(&password)?;
+            let entry = vault
+                .entry(id)
+                .ok_or_else(|| CommandError::new("not_found", "That account no longer exists."))?;
+            let uri = entry.account.to_uri();
+            let qr_svg = qrcode::QrCode::new(uri.as_bytes())
+                .map(|code| {
+                    code.render::<qrcode::render::svg::Color>()
+                        .min_dimensions(220, 220)
+                        .build()
+                })
+                .map_err(|e| CommandError::new("qr_too_long", e.to_string()))?;
+            Ok(RevealedSecret {
+                secret: entry.account.secret.to_base32(),
+                uri,
+                qr_svg: Zeroizing::new(qr_svg),
+            })
+        })
+    })
+    .await
 }

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod clipboard;
+pub mod settings;
+pub mod vault;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -1,5 +1,7 @@
-/** Typed calls into the Rust side. The webview never receives a secret, only what it shows. */
+/** Typed calls into the Rust side. The webview never receives a secret, only what it shows
+ *  (and, after the password is asked again, what the person explicitly asks to see). */
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 /** An account as the list shows it. */
 export interface AccountView {
@@ -7,11 +9,20 @@ export interface AccountView {
   issuer: string;
   name: string;
   kind: "totp" | "hotp" | "steam";
+  algorithm: "SHA1" | "SHA256" | "SHA512";
   digits: number;
   period: number | null;
+  /** Current code; for HOTP the last generated one, or "" before the first. */
   code: string;
   nextCode: string | null;
   validUntil: number | null;
+  counter: number | null;
+  note: string;
+  group: string | null;
+  favourite: boolean;
+  icon: string | null;
+  timeOffset: number;
+  lastUsed: number | null;
 }
 
 /** The accounts and the Unix time their codes were computed for. */
@@ -20,10 +31,79 @@ export interface AccountList {
   accounts: AccountView[];
 }
 
+/** What adding accounts did. */
+export interface AddResult {
+  added: string[];
+  duplicates: number;
+  /** [this batch (1-based), batch count] for Google Authenticator exports. */
+  batch: [number, number] | null;
+}
+
+/** The editable fields of an account. */
+export interface AccountEdit {
+  issuer: string;
+  name: string;
+  note: string;
+  group: string | null;
+  favourite: boolean;
+  icon: string | null;
+  timeOffset: number;
+  digits: number;
+  period: number | null;
+  algorithm: string;
+}
+
 /** An error from a command: a stable kind and a sentence for people. */
 export interface CommandError {
   kind: string;
   message: string;
+  retryAfter?: number;
+}
+
+/** Which ways the vault can be unlocked. */
+export interface Slots {
+  password: boolean;
+  keyring: boolean;
+  recovery: boolean;
+}
+
+/** Whether the OS keyring works now, and if not, why. */
+export interface KeyringState {
+  available: boolean;
+  reason: string | null;
+}
+
+/** What to show first. */
+export type VaultStatus =
+  | { state: "none"; keyring: KeyringState }
+  | { state: "locked"; slots: Slots; retryAfter: number | null }
+  | { state: "unlocked"; slots: Slots }
+  | { state: "error"; error: CommandError; path: string };
+
+/** A recovery key, shown once. */
+export interface RecoveryKeyView {
+  recoveryKey: string;
+  /** SVG markup of a QR code holding the key. */
+  recoveryQr: string;
+}
+
+/** An account's secret, revealed after the password was asked again. */
+export interface RevealedSecret {
+  uri: string;
+  secret: string;
+  qrSvg: string;
+}
+
+/** Preferences. */
+export interface Settings {
+  theme: "system" | "light" | "dark";
+  clipboardClearSeconds: number;
+  autoLockMinutes: number;
+  hideAfterCopy: boolean;
+  minimiseToTray: boolean;
+  showNextCode: boolean;
+  privacyMode: boolean;
+  sortOrder: "manual" | "name" | "recent";
 }
 
 /** Whether `value` is an error returned by a command. */
@@ -44,7 +124,39 @@ export function messageOf(error: unknown): string {
 }
 
 export const api = {
+  vaultStatus: () => invoke<VaultStatus>("vault_status"),
+  createVault: (password: string | null, useKeyring: boolean) =>
+    invoke<RecoveryKeyView>("create_vault", { options: { password, useKeyring } }),
+  unlockKeyring: () => invoke<void>("unlock_keyring"),
+  unlockPassword: (password: string) => invoke<void>("unlock_password", { password }),
+  unlockRecovery: (recoveryKey: string) => invoke<void>("unlock_recovery", { recoveryKey }),
+  lock: () => invoke<void>("lock_vault"),
+  vaultSecurity: () => invoke<{ slots: Slots; keyring: KeyringState }>("vault_security"),
+  changePassword: (current: string | null, newPassword: string) =>
+    invoke<void>("change_password", { current, newPassword }),
+  setKeyringUnlock: (password: string, enabled: boolean) =>
+    invoke<void>("set_keyring_unlock", { password, enabled }),
+  newRecoveryKey: (password: string) => invoke<RecoveryKeyView>("new_recovery_key", { password }),
+
   listAccounts: () => invoke<AccountList>("list_accounts"),
-  addFromText: (text: string) => invoke<string[]>("add_from_text", { text }),
+  addFromText: (text: string) => invoke<AddResult>("add_from_text", { text }),
+  updateAccount: (id: string, edit: AccountEdit) => invoke<void>("update_account", { id, edit }),
+  deleteAccount: (id: string) => invoke<void>("delete_account", { id }),
+  restoreAccount: (id: string) => invoke<string>("restore_account", { id }),
+  reorderAccounts: (order: string[]) => invoke<void>("reorder_accounts", { order }),
+  nextHotpCode: (id: string) => invoke<string>("next_hotp_code", { id }),
+  revealSecret: (id: string, password: string) =>
+    invoke<RevealedSecret>("reveal_secret", { id, password }),
+  noteActivity: () => invoke<void>("note_activity"),
   copyCode: (id: string) => invoke<void>("copy_code", { id }),
+  /** Copies text the window already shows (a recovery key), marked sensitive and cleared later. */
+  copyText: (text: string) => invoke<void>("copy_text", { text }),
+
+  getSettings: () => invoke<Settings>("get_settings"),
+  setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
 };
+
+/** Calls `handler` when the vault locks by itself (idle time, screen lock). */
+export function onVaultLocked(handler: () => void): Promise<UnlistenFn> {
+  return listen("vault-locked", handler);
+}

@@ -1,0 +1,23 @@
+//! Reading and saving the person's preferences.
+
+use tauri::State;
+
+use crate::error::{CommandError, CommandResult};
+use crate::settings::Settings;
+use crate::state::AppState;
+
+/// The current settings.
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings.lock().expect("settings lock").clone()
+}
+
+/// Validates and saves new settings; on error nothing changes.
+#[tauri::command]
+pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
+    settings
+        .save(&state.data_dir)
+        .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
+    *state.settings.lock().expect("settings lock") = settings.clone();
+    Ok(settings)
+}

@@ -1,0 +1,181 @@
+//! The person's preferences: not secret, kept as JSON next to the vault so that the unlock
+//! screen can already use the theme, and so `--data-dir` isolates them too.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// File name of the settings, in the data folder.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Light, dark, or whatever the OS says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the OS.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// How the account list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// The person's own order (drag or keyboard).
+    #[default]
+    Manual,
+    /// By issuer, then account name.
+    Name,
+    /// Most recently used first.
+    Recent,
+}
+
+/// Every preference, with the defaults a newcomer gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Colour theme.
+    pub theme: Theme,
+    /// Seconds before a copied code is cleared from the clipboard (0: never).
+    pub clipboard_clear_seconds: u32,
+    /// Minutes of inactivity before the vault locks (0: never).
+    pub auto_lock_minutes: u32,
+    /// Hide the window after a code is copied.
+    pub hide_after_copy: bool,
+    /// Keep running in the tray when the window is closed.
+    pub minimise_to_tray: bool,
+    /// Show the next code during the last seconds of the current one.
+    pub show_next_code: bool,
+    /// Hide codes until the row is hovered or selected.
+    pub privacy_mode: bool,
+    /// List order.
+    pub sort_order: SortOrder,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: Theme::System,
+            clipboard_clear_seconds: 20,
+            auto_lock_minutes: 5,
+            hide_after_copy: false,
+            minimise_to_tray: false,
+            show_next_code: true,
+            privacy_mode: false,
+            sort_order: SortOrder::Manual,
+        }
+    }
+}
+
+/// Largest accepted clipboard timeout and auto-lock delay: a day, in their units.
+const MAX_CLIPBOARD_SECONDS: u32 = 86_400;
+const MAX_AUTO_LOCK_MINUTES: u32 = 1_440;
+
+/// Why settings could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// A value is outside what the app accepts.
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// Writing the file failed.
+    #[error("could not save settings to {}: {source}", path.display())]
+    Io {
+        /// The settings file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+impl Settings {
+    /// Reads the settings in `data_dir`; defaults when absent or unreadable (a damaged
+    /// preferences file must never keep anyone from their codes).
+    pub fn load(data_dir: &Path) -> Settings {
+        std::fs::read(data_dir.join(SETTINGS_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Checks the values are in range.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if self.clipboard_clear_seconds > MAX_CLIPBOARD_SECONDS {
+            return Err(SettingsError::Invalid(
+                "The clipboard timeout can be at most a day.",
+            ));
+        }
+        if self.auto_lock_minutes > MAX_AUTO_LOCK_MINUTES {
+            return Err(SettingsError::Invalid(
+                "The auto-lock delay can be at most a day.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes the settings atomically to `data_dir`.
+    pub fn save(&self, data_dir: &Path) -> Result<(), SettingsError> {
+        self.validate()?;
+        let path = data_dir.join(SETTINGS_FILE);
+        let io = |source| SettingsError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(data_dir).map_err(io)?;
+        let json = serde_json::to_vec_pretty(self).expect("settings serialise");
+        let mut file = tempfile::NamedTempFile::new_in(data_dir).map_err(io)?;
+        std::io::Write::write_all(&mut file, &json).map_err(io)?;
+        file.as_file().sync_all().map_err(io)?;
+        file.persist(&path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_missing_or_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()), Settings::default());
+        std::fs::write(dir.path().join(SETTINGS_FILE), b"{not json").unwrap();
+        assert_eq!(Settings::load(dir.path()), Settings::default());
+    }
+
+    #[test]
+    fn round_trip_and_unknown_fields_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            theme: Theme::Dark,
+            clipboard_clear_seconds: 45,
+            sort_order: SortOrder::Recent,
+            ..Settings::default()
+        };
+        settings.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()), settings);
+        // A file from an older version, missing newer fields, keeps what it has.
+        std::fs::write(dir.path().join(SETTINGS_FILE), br#"{"theme":"light"}"#).unwrap();
+        let old = Settings::load(dir.path());
+        assert_eq!(old.theme, Theme::Light);
+        assert_eq!(old.auto_lock_minutes, 5);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_and_nothing_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            auto_lock_minutes: 100_000,
+            ..Settings::default()
+        };
+        assert!(matches!(
+            settings.save(dir.path()),
+            Err(SettingsError::Invalid(_))
+        ));
+        assert!(!dir.path().join(SETTINGS_FILE).exists());
+    }
+}
