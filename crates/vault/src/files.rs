@@ -56,6 +56,9 @@ pub(crate) fn remove_stale_temporaries(dir: &Path, names: &[&str]) {
     }
 }
 
+const LOCK_ATTEMPTS: u32 = 5;
+const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// An exclusive lock on the data folder, held while the value lives (released by the OS even
 /// if the process is killed).
 pub(crate) struct InstanceLock {
@@ -63,7 +66,7 @@ pub(crate) struct InstanceLock {
 }
 
 impl InstanceLock {
-    /// Takes the lock, or says that another instance has it. Never waits.
+    /// Takes the lock, or says that another instance has it. Waits at most 80 ms.
     pub(crate) fn acquire(path: &Path) -> Result<InstanceLock> {
         let file = File::options()
             .read(true)
@@ -72,7 +75,25 @@ impl InstanceLock {
             .truncate(false)
             .open(path)
             .map_err(Error::io(path))?;
-        match fs4::FileExt::try_lock(&file) {
+        // A process being spawned holds a copy of every descriptor between fork and exec, so
+        // a lock just released can look taken for a moment: look again a few times first.
+        let mut result = fs4::FileExt::try_lock(&file);
+        for _ in 1..LOCK_ATTEMPTS {
+            if !matches!(result, Err(fs4::TryLockError::WouldBlock)) {
+                break;
+            }
+            std::thread::sleep(LOCK_RETRY_PAUSE);
+            result = fs4::FileExt::try_lock(&file);
+        }
+        Self::taken(file, path, result)
+    }
+
+    fn taken(
+        file: File,
+        path: &Path,
+        result: std::result::Result<(), fs4::TryLockError>,
+    ) -> Result<InstanceLock> {
+        match result {
             Ok(()) => Ok(InstanceLock { _file: file }),
             Err(fs4::TryLockError::WouldBlock) => Err(Error::InUse {
                 path: path.to_owned(),
