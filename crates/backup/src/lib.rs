@@ -2,7 +2,8 @@
 //!
 //! Pure bytes in, accounts out: no I/O, no clock. Each foreign format lives in its own module
 //! behind the one [`Format`] trait; [`detect_format`] picks the format of a file, and every
-//! import reports each entry on its own, so one bad entry never aborts the rest.
+//! import reports each entry on its own, so one bad entry never aborts the rest. Countersign's
+//! own encrypted backups are listed too (`countersign`), read through countersign-vault.
 //!
 //! Work done on behalf of a file is bounded before it starts: inputs over [`MAX_INPUT_LEN`] are
 //! refused, and key-derivation parameters read from a file are checked against caps (see
@@ -21,6 +22,7 @@
 mod aegis;
 mod andotp;
 mod bitwarden;
+mod countersign;
 mod crypto;
 mod ente;
 mod error;
@@ -132,6 +134,7 @@ impl Imported {
 /// Every supported format, in the order [`detect_format`] tries them.
 pub fn formats() -> &'static [&'static dyn Format] {
     &[
+        &countersign::Countersign,
         &aegis::Aegis,
         &twofas::TwoFas,
         &ente::Ente,

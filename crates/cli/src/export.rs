@@ -9,12 +9,17 @@ use clap::{Args, ValueEnum};
 use countersign_backup::{
     Account, QrCode, export_account_qr, export_aegis_encrypted, export_migration_qr, export_uris,
 };
+use countersign_vault::{Entry, backup_file, calibrate};
+use zeroize::Zeroizing;
 
 use crate::import::{Failure, Passwords, open_vault};
 
 /// The formats `export` writes.
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
+    /// An encrypted Countersign backup (the vault format with a password slot only), under a
+    /// password of its own: every account field, ids and times kept.
+    Countersign,
     /// An encrypted Aegis vault (Aegis for Android imports it), under a password of its own.
     Aegis,
     /// otpauth:// URIs, one per line, in plain text: any authenticator reads them.
@@ -34,8 +39,8 @@ pub struct ExportArgs {
     /// The file to write (a folder for the QR formats); it must not exist yet.
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
-    /// Read passwords from standard input, one per line: the vault's, then (for aegis) the
-    /// export's. Otherwise they are asked on the terminal.
+    /// Read passwords from standard input, one per line: the vault's, then (for countersign
+    /// and aegis) the export's. Otherwise they are asked on the terminal.
     #[arg(long)]
     password_stdin: bool,
 }
@@ -53,23 +58,19 @@ fn export(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
     // Exporting hands out every secret: the vault's password is asked even when the OS keyring
     // could open it.
     let vault = open_vault(data_dir, &mut passwords, true)?;
-    let accounts: Vec<Account> = vault
-        .entries()
-        .iter()
-        .map(|entry| entry.account.clone())
-        .collect();
+    let entries: Vec<Entry> = vault.entries().to_vec();
     drop(vault);
+    let accounts: Vec<Account> = entries.iter().map(|entry| entry.account.clone()).collect();
     let out = &args.out;
     match args.format {
+        ExportFormat::Countersign => {
+            let password = new_password(&mut passwords, "the backup")?;
+            // Argon2id calibrated here, like the vault's own password slot.
+            let bytes = backup_file::write(&entries, &password, calibrate())?;
+            write_new(out, &bytes)?;
+        }
         ExportFormat::Aegis => {
-            let password = passwords.next("a password for the Aegis file")?;
-            if !passwords.read_from_stdin() && *passwords.next("that password again")? != *password
-            {
-                return Err(Failure::input("the two passwords differ"));
-            }
-            if password.is_empty() {
-                return Err(Failure::input("the Aegis file needs a password"));
-            }
+            let password = new_password(&mut passwords, "the Aegis file")?;
             write_new(out, export_aegis_encrypted(&accounts, &password).as_bytes())?;
         }
         ExportFormat::Uris => write_new(out, export_uris(&accounts).as_bytes())?,
@@ -95,6 +96,18 @@ fn export(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
         out.display()
     );
     Ok(())
+}
+
+/// A password for an encrypted export (`what` names it): asked twice on a terminal, never empty.
+fn new_password(passwords: &mut Passwords, what: &str) -> Result<Zeroizing<String>, Failure> {
+    let password = passwords.next(&format!("a password for {what}"))?;
+    if !passwords.read_from_stdin() && *passwords.next("that password again")? != *password {
+        return Err(Failure::input("the two passwords differ"));
+    }
+    if password.is_empty() {
+        return Err(Failure::input(format!("{what} needs a password")));
+    }
+    Ok(password)
 }
 
 /// Writes a new file only the user can read: it holds secrets, and must not replace anything.

@@ -16,11 +16,11 @@ use crate::json::AccountJson;
 /// What to import, and how.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The exported file (Aegis, 2FAS, andOTP, Bitwarden, Ente, FreeOTP+, Proton, Google
-    /// Authenticator migration URIs, or a list of otpauth:// URIs).
+    /// The exported file (a Countersign backup, Aegis, 2FAS, andOTP, Bitwarden, Ente, FreeOTP+,
+    /// Proton, Google Authenticator migration URIs, or a list of otpauth:// URIs).
     file: PathBuf,
-    /// The file's format, when detection guesses wrong: aegis, 2fas, andotp, bitwarden, ente,
-    /// freeotp-plus, proton, google or uris.
+    /// The file's format, when detection guesses wrong: countersign, aegis, 2fas, andotp,
+    /// bitwarden, ente, freeotp-plus, proton, google or uris.
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
     /// Read passwords from standard input, one per line: the file's (if it is encrypted), then

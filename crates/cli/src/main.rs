@@ -4,6 +4,7 @@ mod export;
 mod import;
 mod json;
 mod key;
+mod scan;
 mod uri;
 mod vault;
 
@@ -35,6 +36,9 @@ enum Command {
     /// Read another authenticator's export (Aegis, 2FAS, andOTP, Bitwarden, Ente, FreeOTP+,
     /// Proton, Google Authenticator, otpauth:// lists).
     Import(import::ImportArgs),
+    /// Read the QR codes in image files or on the screen, and the accounts they hold (--add
+    /// adds them to the vault).
+    Scan(scan::ScanArgs),
     /// Write the vault's accounts for another app: an encrypted Aegis vault, otpauth:// URIs,
     /// or QR codes to scan with a phone.
     Export(export::ExportArgs),
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Uri { command } => uri::run(command),
         Command::Import(args) => import::run(args, cli.data_dir),
         Command::Export(args) => export::run(args, cli.data_dir),
+        Command::Scan(args) => scan::run(args, cli.data_dir),
         Command::Key { command } => key::run_key(command),
         Command::Webauthn { command } => key::run_webauthn(command),
     }

@@ -8,6 +8,7 @@
 //!
 //! Start with [`Store`]: [`Store::open`] a data folder ([`default_data_dir`]), look at its
 //! [`Status`], then [`Store::create`] or unlock into an [`Unlocked`] vault.
+//! [`backup_file`] writes and reads encrypted backups: the same format with a password slot only.
 //!
 //! ```
 //! use countersign_otp::{Account, Secret};
@@ -27,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backup_file;
 mod crypto;
 mod error;
 mod files;

@@ -352,7 +352,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn decrypt_payload(parsed: &format::Parsed<'_>, master: &Key) -> Result<Payload> {
+pub(crate) fn decrypt_payload(parsed: &format::Parsed<'_>, master: &Key) -> Result<Payload> {
     let plaintext = crypto::open(
         master,
         &parsed.header.nonce,
@@ -383,7 +383,7 @@ fn serialize_payload(payload: &Payload) -> Zeroizing<Vec<u8>> {
     buffer
 }
 
-fn open_password_slot(header: &Header, password: &str) -> Result<Key> {
+pub(crate) fn open_password_slot(header: &Header, password: &str) -> Result<Key> {
     let Some(Slot::Password { kdf, salt, wrapped }) = header.slot(SlotKind::Password) else {
         return Err(Error::NoSuchSlot("password"));
     };
@@ -393,7 +393,12 @@ fn open_password_slot(header: &Header, password: &str) -> Result<Key> {
     crypto::unwrap(&key, wrapped, &context).ok_or(Error::WrongPassword)
 }
 
-fn password_slot(vault_id: Uuid, master: &Key, password: &str, kdf: KdfParams) -> Result<Slot> {
+pub(crate) fn password_slot(
+    vault_id: Uuid,
+    master: &Key,
+    password: &str,
+    kdf: KdfParams,
+) -> Result<Slot> {
     if password.is_empty() {
         return Err(Error::EmptyPassword);
     }
@@ -758,7 +763,7 @@ impl Unlocked {
 }
 
 /// The whole file for this header and payload, and its header checksum.
-fn seal_file(master: &Key, header: &Header, payload: &Payload) -> (Vec<u8>, [u8; 32]) {
+pub(crate) fn seal_file(master: &Key, header: &Header, payload: &Payload) -> (Vec<u8>, [u8; 32]) {
     let mut bytes = header.encode();
     let ciphertext = crypto::seal(master, &header.nonce, &bytes, serialize_payload(payload));
     let checksum = format::checksum_of(&bytes);
