@@ -27,7 +27,7 @@ impl CommandError {
 }
 
 /// Capitalises the first letter: library messages are written to follow a colon.
-fn sentence(text: &str) -> String {
+pub(crate) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => {

@@ -7,8 +7,12 @@ mod autolock;
 mod clipboard;
 mod commands;
 mod error;
+mod keys;
+mod scan;
+mod scan_camera;
 mod settings;
 mod state;
+mod transfer;
 
 use std::path::PathBuf;
 
@@ -50,8 +54,14 @@ pub fn run() {
     let _ = countersign_vault::disable_core_dumps();
     let app = tauri::Builder::default()
         .manage(AppState::new(data_dir()))
+        .manage(transfer::TransferState::default())
+        .manage(scan::ScanState::default())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(keys::KeysState::from_env())
         .setup(|app| {
             autolock::start(app.handle().clone());
+            transfer::setup(app.handle());
+            scan::setup(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -74,10 +84,44 @@ pub fn run() {
             commands::accounts::next_hotp_code,
             commands::accounts::note_activity,
             commands::accounts::reveal_secret,
+            commands::scan::scan_screen,
+            commands::scan::scan_image_file,
+            commands::scan::scan_clipboard,
+            commands::scan::scan_take_dropped,
+            commands::scan::scan_pending_code,
+            commands::scan::scan_confirm,
+            commands::scan::scan_discard,
+            commands::scan::scan_forget,
+            commands::scan::scan_list_cameras,
+            commands::scan::scan_camera_start,
+            commands::scan::scan_camera_stop,
             commands::clipboard::copy_code,
             commands::clipboard::copy_text,
             commands::settings::get_settings,
             commands::settings::set_settings,
+            commands::transfer::transfer_open_import,
+            commands::transfer::transfer_unlock_import,
+            commands::transfer::transfer_import,
+            commands::transfer::transfer_export,
+            commands::transfer::transfer_show_qr,
+            commands::transfer::transfer_qr_code,
+            commands::transfer::transfer_forget,
+            commands::keys::list_security_keys,
+            commands::keys::security_key_info,
+            commands::keys::set_security_key_pin,
+            commands::keys::change_security_key_pin,
+            commands::keys::security_key_passkeys,
+            commands::keys::delete_security_key_passkey,
+            commands::keys::security_key_fingerprints,
+            commands::keys::rename_security_key_fingerprint,
+            commands::keys::remove_security_key_fingerprint,
+            commands::keys::enroll_security_key_fingerprint,
+            commands::keys::test_security_key,
+            commands::keys::copy_security_key_report,
+            commands::keys::reset_security_key,
+            commands::keys::wink_security_key,
+            commands::keys::cancel_security_key,
+            commands::keys::forget_security_key_pins,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri application could not be built");

@@ -2,7 +2,10 @@
 
 pub mod accounts;
 pub mod clipboard;
+pub mod keys;
+pub mod scan;
 pub mod settings;
+pub mod transfer;
 pub mod vault;
 
 use std::time::{SystemTime, UNIX_EPOCH};

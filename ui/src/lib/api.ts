@@ -116,6 +116,15 @@ export function isCommandError(value: unknown): value is CommandError {
   );
 }
 
+/** Errors that mean the vault file itself cannot be used (damaged, from a newer version, asking
+ *  for unsafe KDF work, held by another instance): shown on their own screen. */
+export function isFatal(error: unknown): error is CommandError {
+  return (
+    isCommandError(error) &&
+    ["corrupt", "unsupported_version", "kdf_too_expensive", "in_use"].includes(error.kind)
+  );
+}
+
 /** A readable message for anything a command threw. */
 export function messageOf(error: unknown): string {
   if (isCommandError(error)) return error.message;

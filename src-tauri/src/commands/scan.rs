@@ -1,0 +1,250 @@
+//! Adding accounts by scanning a QR code: on the screen, in an image file (dialog or dropped
+//! onto the window), on the clipboard, or held up to a camera.
+//!
+//! Every capture and decode runs off the UI thread, images stay in memory, and what comes back
+//! is what the add dialog shows: labels, live codes, descriptions. Never a secret.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use countersign_scan::LumaImage;
+use countersign_scan::screen::{self, ScreenBackend, screen_backend};
+
+use serde::Deserialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State, WebviewWindow};
+use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
+
+use super::accounts::{AddResult, add_accounts};
+use crate::error::{CommandError, CommandResult};
+use crate::scan::{PendingCode, ScanOutcome, ScanState, is_otp_text, read_image_codes};
+use crate::scan_camera::{CameraEvent, CameraView};
+use crate::state::AppState;
+
+/// In debug builds, makes "Image file" open this path instead of showing the file dialog
+/// (end-to-end tests cannot click through a native dialog).
+pub const TEST_OPEN_PATH: &str = "COUNTERSIGN_TEST_OPEN_PATH";
+
+/// Runs `f` with the app's and the scanning state on a blocking worker thread.
+async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState, &ScanState) -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        f(&app.state::<AppState>(), &app.state::<ScanState>())
+    })
+    .await
+    .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
+}
+
+/// How long a hidden window takes to vanish from the screen (the desktop repaints what it
+/// covered) before the screen is captured.
+const HIDE_SETTLE: Duration = Duration::from_millis(200);
+
+/// Captures every monitor (or, on Wayland, what the person shares through the screenshot
+/// portal) and reads the QR codes on it. The capture stays in memory.
+#[tauri::command]
+pub async fn scan_screen(app: AppHandle, window: WebviewWindow) -> CommandResult<ScanOutcome> {
+    blocking(app, move |state, scan| {
+        state.with_vault(|_| Ok(()))?;
+        let mut texts: Vec<Zeroizing<String>> = Vec::new();
+        for image in capture_screens(&window)? {
+            for text in countersign_scan::decode(image.view()) {
+                if !texts.iter().any(|known| **known == text) {
+                    texts.push(Zeroizing::new(text));
+                }
+            }
+        }
+        scan.process(state, &texts)
+    })
+    .await
+}
+
+/// Captures the screen. When every monitor is read directly, this window is hidden meanwhile:
+/// the code is often right behind it. (The portal lets the person choose what to share.)
+fn capture_screens(window: &WebviewWindow) -> CommandResult<Vec<LumaImage>> {
+    let direct = screen_backend()? == ScreenBackend::Direct;
+    let hide = direct && window.is_visible().unwrap_or(false);
+    if hide {
+        let _ = window.hide();
+        std::thread::sleep(HIDE_SETTLE);
+    }
+    let images = screen::capture_screens();
+    if hide {
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    Ok(images?)
+}
+
+/// Asks for an image file with the system's file dialog and reads its QR codes; `None` when
+/// the person cancels.
+#[tauri::command]
+pub async fn scan_image_file(
+    app: AppHandle,
+    window: WebviewWindow,
+) -> CommandResult<Option<ScanOutcome>> {
+    let dialog = app.clone();
+    blocking(app, move |state, scan| {
+        state.with_vault(|_| Ok(()))?;
+        let Some(path) = pick_image(&dialog, &window) else {
+            return Ok(None);
+        };
+        let texts = read_image_codes(&path)?;
+        scan.process(state, &texts).map(Some)
+    })
+    .await
+}
+
+fn pick_image(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os(TEST_OPEN_PATH) {
+        return Some(path.into());
+    }
+    app.dialog()
+        .file()
+        .set_parent(window)
+        .set_title("Choose an image with a QR code")
+        .add_filter("Images", &["png", "jpg", "jpeg", "webp", "gif", "bmp"])
+        .blocking_pick_file()
+        .and_then(|file| file.into_path().ok())
+}
+
+/// Reads the clipboard: an image (a screenshot copied with the system's tool) is scanned for
+/// QR codes; text is searched for setup links, one per line.
+#[tauri::command]
+pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
+    blocking(app, |state, scan| {
+        state.with_vault(|_| Ok(()))?;
+        let unavailable = |e: arboard::Error| {
+            CommandError::new(
+                "clipboard_unavailable",
+                format!("The clipboard could not be read: {e}."),
+            )
+        };
+        let mut clipboard = arboard::Clipboard::new().map_err(unavailable)?;
+        let texts: Vec<Zeroizing<String>> = match clipboard.get_image() {
+            Ok(image) => {
+                let pixels = Zeroizing::new(image.bytes.into_owned());
+                let (width, height) = (image.width as u32, image.height as u32);
+                let texts = countersign_scan::scan_rgba(&pixels, width, height)?;
+                texts.into_iter().map(Zeroizing::new).collect()
+            }
+            Err(arboard::Error::ContentNotAvailable) => {
+                let text = match clipboard.get_text() {
+                    Ok(text) => Zeroizing::new(text),
+                    Err(arboard::Error::ContentNotAvailable) => {
+                        return Err(CommandError::new(
+                            "clipboard_empty",
+                            "The clipboard holds no image or text. Copy a screenshot of the QR \
+                             code, or its setup link, and try again.",
+                        ));
+                    }
+                    Err(e) => return Err(unavailable(e)),
+                };
+                let links: Vec<_> = text
+                    .lines()
+                    .filter(|line| is_otp_text(line))
+                    .map(|line| Zeroizing::new(line.trim().to_owned()))
+                    .collect();
+                if links.is_empty() {
+                    return Err(CommandError::new(
+                        "no_setup_link",
+                        "The clipboard holds text, but no setup link (otpauth://). Copy a \
+                         screenshot of the QR code, or the link itself, and try again.",
+                    ));
+                }
+                links
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        scan.process(state, &texts)
+    })
+    .await
+}
+
+/// What the last drop of files onto the window found (once), if anything.
+#[tauri::command]
+pub fn scan_take_dropped(scan: State<'_, ScanState>) -> CommandResult<Option<ScanOutcome>> {
+    scan.take_dropped().transpose()
+}
+
+/// The current code of a scanned account, for the confirmation card's live preview.
+#[tauri::command]
+pub fn scan_pending_code(scan: State<'_, ScanState>, token: String) -> CommandResult<PendingCode> {
+    scan.code(&token)
+}
+
+/// The confirmation card's fields.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Confirmation {
+    token: String,
+    issuer: String,
+    name: String,
+}
+
+/// Adds a scanned account, with the issuer and name as the person left them.
+#[tauri::command]
+pub async fn scan_confirm(app: AppHandle, confirmation: Confirmation) -> CommandResult<AddResult> {
+    blocking(app, move |state, scan| {
+        let account = scan.take(
+            &confirmation.token,
+            &confirmation.issuer,
+            &confirmation.name,
+        )?;
+        add_accounts(state, vec![account], None)
+    })
+    .await
+}
+
+/// Forgets one scanned account the person chose not to add.
+#[tauri::command]
+pub fn scan_discard(scan: State<'_, ScanState>, token: String) {
+    scan.discard(&token);
+}
+
+/// The add dialog closed: the camera stops and scanned accounts are forgotten.
+#[tauri::command]
+pub async fn scan_forget(app: AppHandle) -> CommandResult<()> {
+    blocking(app, |_, scan| {
+        scan.camera.stop();
+        scan.forget();
+        Ok(())
+    })
+    .await
+}
+
+/// The cameras present; empty when there is none.
+#[tauri::command]
+pub async fn scan_list_cameras(app: AppHandle) -> CommandResult<Vec<CameraView>> {
+    blocking(app, |_, _| crate::scan_camera::list()).await
+}
+
+/// Starts camera `index`: previews, then the scan's outcome (or failure), arrive on `on_event`.
+/// A camera already running is stopped first.
+#[tauri::command]
+pub async fn scan_camera_start(
+    app: AppHandle,
+    index: u32,
+    on_event: Channel<CameraEvent>,
+) -> CommandResult<()> {
+    let handle = app.clone();
+    blocking(app, move |state, scan| {
+        state.with_vault(|_| Ok(()))?;
+        scan.camera.start(handle, index, on_event);
+        Ok(())
+    })
+    .await
+}
+
+/// Stops the camera; returns once it is released.
+#[tauri::command]
+pub async fn scan_camera_stop(app: AppHandle) -> CommandResult<()> {
+    blocking(app, |_, scan| {
+        scan.camera.stop();
+        Ok(())
+    })
+    .await
+}

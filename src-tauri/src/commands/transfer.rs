@@ -1,0 +1,436 @@
+//! Moving in and out: import another app's export (or a Countersign backup) after a preview,
+//! and export to an encrypted Countersign backup, an encrypted Aegis vault, a plain otpauth://
+//! list, or QR codes shown one at a time.
+//!
+//! Files are chosen with the system's dialogs and read and written here, off the UI thread.
+//! Every export asks for the vault password again first. What the window gets: labels, kinds
+//! and statuses for imports; for exports the saved path, or the QR code it asked to see.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use countersign_backup::{
+    Account, ImportError, MAX_INPUT_LEN, QrCode, detect_format, export_account_qr,
+    export_aegis_encrypted, export_migration_qr, export_uris, import_auto,
+};
+use countersign_otp::DEFAULT_BATCH_SIZE;
+use countersign_vault::{Entry, backup_file, calibrate};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, WebviewWindow};
+use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+use crate::transfer::{ImportPreview, Opened, TransferState, import_error};
+
+/// In debug builds, makes the open dialog of an import return this path without showing
+/// (end-to-end tests cannot click through a native dialog). The scanner's "Image file" reads
+/// the same variable.
+pub const TEST_OPEN_PATH: &str = "COUNTERSIGN_TEST_OPEN_PATH";
+
+/// In debug builds, makes the save dialog of an export return this path without showing.
+pub const TEST_SAVE_PATH: &str = "COUNTERSIGN_TEST_SAVE_PATH";
+
+/// Runs `f` with the app's and the transfer state on a blocking worker thread, after
+/// forgetting what waited too long or outlived an unlocked vault.
+async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState, &TransferState) -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let (state, transfer) = (app.state::<AppState>(), app.state::<TransferState>());
+        transfer.expire(&state);
+        f(&state, &transfer)
+    })
+    .await
+    .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
+}
+
+/// The vault's entries, for previews (duplicates) and exports.
+fn vault_entries(state: &AppState) -> CommandResult<Vec<Entry>> {
+    state.with_vault(|vault| Ok(vault.entries().to_vec()))
+}
+
+/// Asks for a file to import with the system's open dialog and reads it: a preview, or the
+/// need for its password. `None` when the person cancels.
+#[tauri::command]
+pub async fn transfer_open_import(
+    app: AppHandle,
+    window: WebviewWindow,
+) -> CommandResult<Option<Opened>> {
+    let dialog = app.clone();
+    blocking(app, move |state, transfer| {
+        state.touch();
+        state.with_vault(|_| Ok(()))?;
+        let Some(path) = pick_import(&dialog, &window) else {
+            return Ok(None);
+        };
+        let bytes = read_import(&path)?;
+        let file_name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        // Structure and KDF caps are checked before a password is asked for.
+        let (format, contents) = match import_auto(&bytes, None) {
+            Ok((format, imported)) => (format, Ok(imported)),
+            Err(ImportError::PasswordRequired) => {
+                let format =
+                    detect_format(&bytes).ok_or_else(|| import_error(ImportError::Unrecognised))?;
+                (format, Err(bytes))
+            }
+            Err(error) => return Err(import_error(error)),
+        };
+        let existing = vault_entries(state)?;
+        Ok(Some(transfer.open(file_name, format, contents, &existing)))
+    })
+    .await
+}
+
+fn pick_import(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os(TEST_OPEN_PATH) {
+        return Some(path.into());
+    }
+    app.dialog()
+        .file()
+        .set_parent(window)
+        .set_title("Choose a file to import")
+        .blocking_pick_file()
+        .and_then(|file| file.into_path().ok())
+}
+
+/// The file's bytes, refusing (without reading them all) anything larger than an export can be.
+fn read_import(path: &Path) -> CommandResult<Zeroizing<Vec<u8>>> {
+    let unreadable = |e: std::io::Error| {
+        CommandError::new("io", format!("{} could not be read: {e}.", path.display()))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    // One byte over the cap is enough to know the file is too large.
+    file.take(MAX_INPUT_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() > MAX_INPUT_LEN {
+        return Err(import_error(ImportError::TooLarge {
+            size: bytes.len(),
+            max: MAX_INPUT_LEN,
+        }));
+    }
+    Ok(bytes)
+}
+
+/// Opens the encrypted file that `transfer_open_import` kept, with its password, and previews
+/// it. A wrong password changes nothing: try again.
+#[tauri::command]
+pub async fn transfer_unlock_import(
+    app: AppHandle,
+    token: String,
+    password: Zeroizing<String>,
+) -> CommandResult<ImportPreview> {
+    blocking(app, move |state, transfer| {
+        state.touch();
+        let existing = vault_entries(state)?;
+        transfer.unlock(&token, &password, &existing)
+    })
+    .await
+}
+
+/// What an import added.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportDone {
+    added: usize,
+    /// Selected accounts whose secret was already in the vault: not added again.
+    duplicates: usize,
+}
+
+/// Adds the selected accounts (indices into the preview) of the opened file to the vault, with
+/// one save. A bad selection adds nothing.
+#[tauri::command]
+pub async fn transfer_import(
+    app: AppHandle,
+    token: String,
+    selected: Vec<usize>,
+) -> CommandResult<ImportDone> {
+    blocking(app, move |state, transfer| {
+        state.touch();
+        let accounts = transfer.selected(&token, &selected)?;
+        let report = state.with_vault(|vault| Ok(vault.add_all(accounts)?))?;
+        transfer.imported(&token);
+        Ok(ImportDone {
+            added: report.added.len(),
+            duplicates: report.duplicates.len(),
+        })
+    })
+    .await
+}
+
+/// The file formats an export writes.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    /// An encrypted Countersign backup, under a password of its own.
+    Countersign,
+    /// An encrypted Aegis vault, under a password of its own.
+    Aegis,
+    /// otpauth:// URIs in plain text.
+    Uris,
+}
+
+impl ExportFormat {
+    /// The name the save dialog suggests, and the filter it offers.
+    fn file(self) -> (&'static str, &'static str, &'static [&'static str]) {
+        match self {
+            ExportFormat::Countersign => (
+                "countersign-backup.countersign",
+                "Countersign backup",
+                &[backup_file::EXTENSION],
+            ),
+            ExportFormat::Aegis => ("aegis-export.json", "Aegis vault", &["json"]),
+            ExportFormat::Uris => ("otpauth-accounts.txt", "Text", &["txt"]),
+        }
+    }
+}
+
+/// An export to a file, as the export form sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportRequest {
+    format: ExportFormat,
+    vault_password: Zeroizing<String>,
+    /// The encrypted formats' own password.
+    file_password: Option<Zeroizing<String>>,
+}
+
+impl ExportRequest {
+    /// The exported file's own password: required, and not empty, for the encrypted formats.
+    fn file_password(&self) -> CommandResult<&str> {
+        match &self.file_password {
+            Some(password) if !password.is_empty() => Ok(password),
+            _ => Err(CommandError::new(
+                "password_required",
+                "Choose a password for the exported file.",
+            )),
+        }
+    }
+}
+
+/// Where an export was saved.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportDone {
+    path: String,
+    count: usize,
+}
+
+/// Checks the vault password again, then gives the vault's entries: every export starts here.
+fn entries_after_password(state: &AppState, password: &str) -> CommandResult<Vec<Entry>> {
+    state.touch();
+    let entries = state.with_vault(|vault| {
+        vault
+            .verify_password(password)
+            .map_err(|error| match error {
+                countersign_vault::Error::NoSuchSlot(_) => CommandError::new(
+                    "no_password",
+                    "Exports ask for the vault password, and this vault has none: set one in \
+                 Settings first.",
+                ),
+                error => error.into(),
+            })?;
+        Ok(vault.entries().to_vec())
+    })?;
+    if entries.is_empty() {
+        return Err(CommandError::new(
+            "nothing_to_export",
+            "Your vault has no accounts to export yet.",
+        ));
+    }
+    Ok(entries)
+}
+
+/// Exports every account to a file chosen with the system's save dialog (which asks before
+/// replacing a file), readable by its owner only. The vault password is checked first; `None`
+/// when the person cancels the dialog.
+#[tauri::command]
+pub async fn transfer_export(
+    app: AppHandle,
+    window: WebviewWindow,
+    request: ExportRequest,
+) -> CommandResult<Option<ExportDone>> {
+    let dialog = app.clone();
+    blocking(app, move |state, _| {
+        if !matches!(request.format, ExportFormat::Uris) {
+            request.file_password()?;
+        }
+        let entries = entries_after_password(state, &request.vault_password)?;
+        let Some(path) = pick_save(&dialog, &window, request.format) else {
+            return Ok(None);
+        };
+        let accounts: Vec<Account> = entries.iter().map(|entry| entry.account.clone()).collect();
+        let bytes: Zeroizing<Vec<u8>> = match request.format {
+            // Argon2id calibrated for this machine, like the vault's own password slot.
+            ExportFormat::Countersign => Zeroizing::new(backup_file::write(
+                &entries,
+                request.file_password()?,
+                calibrate(),
+            )?),
+            ExportFormat::Aegis => Zeroizing::new(
+                export_aegis_encrypted(&accounts, request.file_password()?).into_bytes(),
+            ),
+            ExportFormat::Uris => Zeroizing::new(export_uris(&accounts).as_bytes().to_vec()),
+        };
+        write_private(&path, &bytes).map_err(|e| {
+            CommandError::new(
+                "io",
+                format!("{} could not be written: {e}.", path.display()),
+            )
+        })?;
+        Ok(Some(ExportDone {
+            path: path.display().to_string(),
+            count: entries.len(),
+        }))
+    })
+    .await
+}
+
+fn pick_save(app: &AppHandle, window: &WebviewWindow, format: ExportFormat) -> Option<PathBuf> {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os(TEST_SAVE_PATH) {
+        return Some(path.into());
+    }
+    let (name, filter, extensions) = format.file();
+    app.dialog()
+        .file()
+        .set_parent(window)
+        .set_title("Export your accounts")
+        .set_file_name(name)
+        .add_filter(filter, extensions)
+        .blocking_save_file()
+        .and_then(|file| file.into_path().ok())
+}
+
+/// Writes `bytes` as `path`, readable by its owner only (mode 0600 on Unix): a temporary file
+/// beside it, synced, then renamed over it, so a failure never leaves half a file. Replacing an
+/// existing file is what the save dialog already asked the person about.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // tempfile creates files with mode 0600.
+    let mut file = tempfile::Builder::new()
+        .prefix(".countersign-export-")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// How "Show as QR codes" lays accounts out.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+pub enum QrStyle {
+    /// Google Authenticator's "Transfer accounts" QR codes, 10 accounts each.
+    Migration,
+    /// One otpauth:// QR code per account: any app scans them.
+    Account,
+}
+
+/// One QR code of an export.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QrCodeView {
+    /// Identifies the export in `transfer_qr_code`.
+    token: String,
+    /// This code's position, from 0.
+    index: usize,
+    count: usize,
+    /// What the code holds ("Batch 1 of 2", "GitHub (alice)").
+    label: String,
+    /// The code as SVG markup.
+    svg: Zeroizing<String>,
+    /// Accounts the style cannot hold, and why (first code only).
+    left_out: Vec<String>,
+}
+
+/// Shows the vault's accounts as QR codes to scan with a phone, after asking the vault password
+/// again: the codes stay in Rust, and the window gets the first one.
+#[tauri::command]
+pub async fn transfer_show_qr(
+    app: AppHandle,
+    style: QrStyle,
+    password: Zeroizing<String>,
+) -> CommandResult<QrCodeView> {
+    blocking(app, move |state, transfer| {
+        let entries = entries_after_password(state, &password)?;
+        let accounts: Vec<Account> = entries.iter().map(|entry| entry.account.clone()).collect();
+        let qr_error = |e: countersign_backup::ExportError| {
+            CommandError::new(e.kind(), format!("{e}: show one code per account instead."))
+        };
+        let (codes, left_out): (Vec<QrCode>, Vec<String>) = match style {
+            QrStyle::Migration => {
+                let export =
+                    export_migration_qr(&accounts, DEFAULT_BATCH_SIZE).map_err(qr_error)?;
+                let left_out = export
+                    .left_out
+                    .iter()
+                    .map(|(index, limit)| format!("{}: {limit}", accounts[*index].display_name()))
+                    .collect();
+                (export.codes, left_out)
+            }
+            QrStyle::Account => (export_account_qr(&accounts).map_err(qr_error)?, Vec::new()),
+        };
+        if codes.is_empty() {
+            return Err(CommandError::new(
+                "nothing_to_export",
+                "None of your accounts fits this kind of QR code: show one code per account.",
+            ));
+        }
+        let token = transfer.show_qr(codes);
+        let (label, svg, count) = transfer.qr_code(&token, 0)?;
+        Ok(QrCodeView {
+            token,
+            index: 0,
+            count,
+            label,
+            svg,
+            left_out,
+        })
+    })
+    .await
+}
+
+/// Another QR code of the export being shown (next / previous).
+#[tauri::command]
+pub async fn transfer_qr_code(
+    app: AppHandle,
+    token: String,
+    index: usize,
+) -> CommandResult<QrCodeView> {
+    blocking(app, move |state, transfer| {
+        state.touch();
+        state.with_vault(|_| Ok(()))?;
+        let (label, svg, count) = transfer.qr_code(&token, index)?;
+        Ok(QrCodeView {
+            token,
+            index,
+            count,
+            label,
+            svg,
+            left_out: Vec::new(),
+        })
+    })
+    .await
+}
+
+/// Forgets the opened file and the QR codes shown (the dialog or the page closed).
+#[tauri::command]
+pub async fn transfer_forget(app: AppHandle) -> CommandResult<()> {
+    blocking(app, |_, transfer| {
+        transfer.forget();
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,562 @@
+//! What a scan adds: the QR texts from any source (screen, file, drop, clipboard, camera)
+//! sorted into accounts to confirm, Google Authenticator export batches added at once, and
+//! codes that hold no account, described.
+//!
+//! A scanned otpauth:// account waits here, under a random token, until the person confirms
+//! it: the window gets its label and live code, never its secret.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use countersign_otp::{Account, Kind, Provisioning, parse_provisioning};
+use countersign_scan::{QrContent, ScanError, classify};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use tauri::{AppHandle, DragDropEvent, Emitter, Listener, Manager, WindowEvent};
+
+use crate::autolock::LOCKED_EVENT;
+use crate::commands::unix_now;
+use crate::error::{CommandError, CommandResult};
+use crate::scan_camera::Camera;
+use crate::state::AppState;
+
+/// The event that tells the window files were dropped on it; `scan_take_dropped` has the result.
+pub const DROPPED_EVENT: &str = "scan-dropped";
+
+/// How long a scanned account waits for confirmation before it is forgotten.
+const PENDING_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// At most this many scanned accounts wait at once (a screen full of codes is plenty).
+const MAX_PENDING: usize = 32;
+
+/// Web addresses are shown up to this many characters.
+const MAX_SHOWN_ADDRESS: usize = 200;
+
+/// A scanned account waiting for confirmation.
+struct Pending {
+    account: Account,
+    scanned: Instant,
+}
+
+/// Which batches of one Google Authenticator export have been read.
+struct ExportSeen {
+    size: u32,
+    seen: BTreeSet<u32>,
+}
+
+/// The scanning state of the running app (managed next to [`AppState`]).
+#[derive(Default)]
+pub struct ScanState {
+    pending: Mutex<HashMap<String, Pending>>,
+    exports: Mutex<HashMap<i32, ExportSeen>>,
+    /// What the last drop of files onto the window found, until the window takes it.
+    dropped: Mutex<Option<CommandResult<ScanOutcome>>>,
+    /// The camera session of the add dialog, if one runs.
+    pub camera: Camera,
+}
+
+/// A scanned account as the confirmation card shows it.
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingView {
+    /// Identifies the account in `scan_confirm`, `scan_pending_code` and `scan_discard`.
+    token: String,
+    issuer: String,
+    name: String,
+    kind: &'static str,
+    algorithm: &'static str,
+    digits: u8,
+    period: Option<u32>,
+}
+
+/// The current code of a scanned account, for the card's live preview.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingCode {
+    /// The code; `None` for HOTP, whose codes are only made on request.
+    code: Option<String>,
+    /// Unix seconds when `code` stops being valid.
+    valid_until: Option<u64>,
+    /// Unix seconds the code was computed for: the window's clock for the countdown.
+    now: u64,
+}
+
+/// Progress through one Google Authenticator export.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgress {
+    /// The batch just read, counted from 1.
+    batch: u32,
+    /// How many QR codes the export has.
+    size: u32,
+    /// The batches read so far (this one included), counted from 1.
+    scanned: Vec<u32>,
+    /// Accounts of this batch added.
+    added: usize,
+    /// Accounts of this batch already in the vault (a batch read twice, or known accounts).
+    duplicates: usize,
+    /// Accounts of this batch that could not be used, with why.
+    skipped: Vec<String>,
+}
+
+/// A QR code that added nothing, described for the person.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanNote {
+    /// "web_address", "text", "invalid" (an OTP link with a problem) or "duplicate".
+    kind: &'static str,
+    message: String,
+}
+
+/// What one scan found.
+#[derive(Serialize, Clone, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanOutcome {
+    /// How many QR codes (or pasted links) were read.
+    codes: usize,
+    /// otpauth:// accounts waiting for the person to confirm them.
+    pending: Vec<PendingView>,
+    /// Export batches read; their accounts are already added.
+    exports: Vec<ExportProgress>,
+    /// Codes that added nothing, and why.
+    notes: Vec<ScanNote>,
+}
+
+impl ScanOutcome {
+    /// Adds what `other` found to this outcome (several dropped files).
+    fn merge(&mut self, other: ScanOutcome) {
+        self.codes += other.codes;
+        self.pending.extend(other.pending);
+        self.exports.extend(other.exports);
+        self.notes.extend(other.notes);
+    }
+}
+
+fn view(token: &str, account: &Account) -> PendingView {
+    PendingView {
+        token: token.to_owned(),
+        issuer: account.issuer.clone(),
+        name: account.name.clone(),
+        kind: account.kind.name(),
+        algorithm: account.algorithm.as_str(),
+        digits: account.digits,
+        period: account.kind.period(),
+    }
+}
+
+fn note(kind: &'static str, message: impl Into<String>) -> ScanNote {
+    ScanNote {
+        kind,
+        message: message.into(),
+    }
+}
+
+/// What a non-OTP text is, in words; the text itself is shown only for web addresses (any
+/// other text may be private: a Wi-Fi password, a recovery key).
+fn describe_other(text: &str) -> ScanNote {
+    match classify(text) {
+        QrContent::WebAddress => {
+            let text = text.trim();
+            let shown: String = text.chars().take(MAX_SHOWN_ADDRESS).collect();
+            let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+            note(
+                "web_address",
+                format!(
+                    "This QR code holds a web address, not a two-factor account: {shown}{ellipsis}"
+                ),
+            )
+        }
+        _ => note("text", "This QR code holds text, not a two-factor account."),
+    }
+}
+
+/// Whether `text` is one of the links Countersign adds accounts from.
+pub fn is_otp_text(text: &str) -> bool {
+    let steam = text
+        .trim_start()
+        .get(..8)
+        .is_some_and(|head| head.eq_ignore_ascii_case("steam://"));
+    steam
+        || matches!(
+            classify(text),
+            QrContent::OtpAuth | QrContent::OtpAuthMigration
+        )
+}
+
+impl ScanState {
+    /// Sorts scanned texts into accounts to confirm, export batches (added now) and notes.
+    /// Fails only when the vault is locked or cannot be saved.
+    pub fn process(
+        &self,
+        state: &AppState,
+        texts: &[Zeroizing<String>],
+    ) -> CommandResult<ScanOutcome> {
+        state.touch();
+        self.expire(state);
+        let mut outcome = ScanOutcome {
+            codes: texts.len(),
+            ..ScanOutcome::default()
+        };
+        for text in texts {
+            if !is_otp_text(text) {
+                outcome.notes.push(describe_other(text));
+                continue;
+            }
+            match parse_provisioning(text.trim()) {
+                Ok(Provisioning::Account(account)) => match self.hold(state, account)? {
+                    Ok(pending) => outcome.pending.push(pending),
+                    Err(duplicate) => outcome.notes.push(duplicate),
+                },
+                Ok(Provisioning::Migration(batch)) => {
+                    let skipped = batch
+                        .skipped
+                        .iter()
+                        .map(|s| format!("{}: {}", s.label, s.reason))
+                        .collect();
+                    let (index, size, id) =
+                        (batch.batch_index, batch.batch_size.max(1), batch.batch_id);
+                    let report = if batch.accounts.is_empty() {
+                        Default::default()
+                    } else {
+                        state.with_vault(|vault| Ok(vault.add_all(batch.accounts)?))?
+                    };
+                    outcome.exports.push(ExportProgress {
+                        batch: index + 1,
+                        size,
+                        scanned: self.record_batch(id, index, size),
+                        added: report.added.len(),
+                        duplicates: report.duplicates.len(),
+                        skipped,
+                    });
+                }
+                Err(error) => outcome.notes.push(note(
+                    "invalid",
+                    format!("This QR code holds a setup link Countersign cannot use: {error}."),
+                )),
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Keeps `account` for confirmation, or describes the vault entry that already has its
+    /// secret. Scanning the same code again gives the same token.
+    fn hold(
+        &self,
+        state: &AppState,
+        account: Account,
+    ) -> CommandResult<Result<PendingView, ScanNote>> {
+        let existing = state.with_vault(|vault| {
+            Ok(vault
+                .entries()
+                .iter()
+                .find(|entry| entry.account.secret == account.secret)
+                .map(|entry| entry.account.display_name()))
+        })?;
+        if let Some(existing) = existing {
+            return Ok(Err(note(
+                "duplicate",
+                format!(
+                    "This account is already in your vault, as {existing}. It was not added again."
+                ),
+            )));
+        }
+        let mut pending = self.pending.lock().expect("pending lock");
+        if let Some((token, _)) = pending
+            .iter()
+            .find(|(_, p)| p.account.secret == account.secret)
+        {
+            let token = token.clone();
+            let held = pending.get_mut(&token).expect("just found");
+            held.account = account;
+            held.scanned = Instant::now();
+            return Ok(Ok(view(&token, &held.account)));
+        }
+        if pending.len() >= MAX_PENDING
+            && let Some(oldest) = pending
+                .iter()
+                .min_by_key(|(_, p)| p.scanned)
+                .map(|(token, _)| token.clone())
+        {
+            pending.remove(&oldest);
+        }
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let shown = view(&token, &account);
+        pending.insert(
+            token,
+            Pending {
+                account,
+                scanned: Instant::now(),
+            },
+        );
+        Ok(Ok(shown))
+    }
+
+    /// Notes that batch `index` of export `id` was read; returns the batches read so far
+    /// (from 1). A finished export is forgotten.
+    fn record_batch(&self, id: i32, index: u32, size: u32) -> Vec<u32> {
+        let mut exports = self.exports.lock().expect("exports lock");
+        let export = exports.entry(id).or_insert_with(|| ExportSeen {
+            size,
+            seen: BTreeSet::new(),
+        });
+        if export.size != size {
+            // Another export that happens to share the id: start over with this one.
+            *export = ExportSeen {
+                size,
+                seen: BTreeSet::new(),
+            };
+        }
+        export.seen.insert(index.min(size - 1));
+        let scanned: Vec<u32> = export.seen.iter().map(|i| i + 1).collect();
+        if scanned.len() as u32 >= size {
+            exports.remove(&id);
+        }
+        scanned
+    }
+
+    /// The current code of a scanned account.
+    pub fn code(&self, token: &str) -> CommandResult<PendingCode> {
+        let pending = self.pending.lock().expect("pending lock");
+        let account = &pending.get(token).ok_or_else(gone)?.account;
+        let now = unix_now();
+        let (code, valid_until) = match account.kind {
+            Kind::Hotp { .. } => (None, None),
+            _ => {
+                let code = account.code_at(now)?;
+                (Some(code.text), code.valid_until)
+            }
+        };
+        Ok(PendingCode {
+            code,
+            valid_until,
+            now,
+        })
+    }
+
+    /// Takes a scanned account out, with the person's edits of its issuer and name.
+    pub fn take(&self, token: &str, issuer: &str, name: &str) -> CommandResult<Account> {
+        let mut pending = self.pending.lock().expect("pending lock");
+        let held = pending.get(token).ok_or_else(gone)?;
+        let mut account = held.account.clone();
+        account.issuer = issuer.trim().to_owned();
+        account.name = name.trim().to_owned();
+        // Bad edits change nothing: the account stays pending so the person can fix them.
+        if account.issuer.is_empty() && account.name.is_empty() {
+            return Err(CommandError::new(
+                "invalid_account",
+                "Give the account an issuer or a name, so you can tell it apart.",
+            ));
+        }
+        pending.remove(token);
+        Ok(account)
+    }
+
+    /// Forgets one scanned account.
+    pub fn discard(&self, token: &str) {
+        self.pending.lock().expect("pending lock").remove(token);
+    }
+
+    /// Forgets every scanned account and dropped result (the add dialog closed, the vault
+    /// locked). Export progress is kept: the rest of an export may be scanned later.
+    pub fn forget(&self) {
+        self.pending.lock().expect("pending lock").clear();
+        self.dropped.lock().expect("dropped lock").take();
+    }
+
+    /// Stops the camera and forgets everything, export progress too (the vault locked).
+    pub fn forget_all(&self) {
+        self.camera.stop();
+        self.forget();
+        self.exports.lock().expect("exports lock").clear();
+    }
+
+    /// Drops accounts scanned long ago, and everything once the vault is locked.
+    fn expire(&self, state: &AppState) {
+        if state.vault.lock().expect("vault lock").is_none() {
+            self.forget_all();
+            return;
+        }
+        self.pending
+            .lock()
+            .expect("pending lock")
+            .retain(|_, p| p.scanned.elapsed() < PENDING_LIFETIME);
+    }
+
+    /// Keeps what a drop of files found, for the window to take.
+    pub fn set_dropped(&self, outcome: CommandResult<ScanOutcome>) {
+        *self.dropped.lock().expect("dropped lock") = Some(outcome);
+    }
+
+    /// What the last drop found, once.
+    pub fn take_dropped(&self) -> Option<CommandResult<ScanOutcome>> {
+        self.dropped.lock().expect("dropped lock").take()
+    }
+}
+
+/// Scans image files dropped onto the main window, and forgets scanned accounts when the
+/// vault locks by itself.
+pub fn setup(app: &AppHandle) {
+    let handle = app.clone();
+    app.listen(LOCKED_EVENT, move |_| {
+        let handle = handle.clone();
+        // Stopping the camera waits for it: not on the thread that delivers events.
+        std::thread::spawn(move || handle.state::<ScanState>().forget_all());
+    });
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+            let (handle, paths) = (handle.clone(), paths.clone());
+            std::thread::spawn(move || {
+                let state = handle.state::<AppState>();
+                if state.vault.lock().expect("vault lock").is_none() {
+                    return; // nothing to add accounts to
+                }
+                let scan = handle.state::<ScanState>();
+                scan.set_dropped(scan_files(&scan, &state, &paths));
+                let _ = handle.emit(DROPPED_EVENT, ());
+            });
+        }
+    });
+}
+
+fn gone() -> CommandError {
+    CommandError::new(
+        "not_found",
+        "That scanned account is no longer waiting: scan its code again.",
+    )
+}
+
+/// Scans the image files at `paths` (a drop onto the window) into one outcome; a file that is
+/// not a readable image becomes a note.
+pub fn scan_files(
+    scan: &ScanState,
+    state: &AppState,
+    paths: &[std::path::PathBuf],
+) -> CommandResult<ScanOutcome> {
+    let mut outcome = ScanOutcome::default();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        match read_image_codes(path) {
+            Ok(texts) => outcome.merge(scan.process(state, &texts)?),
+            Err(error) => outcome
+                .notes
+                .push(note("invalid", format!("{name}: {}", error.message))),
+        }
+    }
+    Ok(outcome)
+}
+
+/// Every QR text in the image file at `path`.
+pub fn read_image_codes(path: &std::path::Path) -> CommandResult<Vec<Zeroizing<String>>> {
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+        CommandError::new(
+            "unreadable_file",
+            format!("The file could not be read: {e}."),
+        )
+    })?);
+    let texts = countersign_scan::scan_image_bytes(&bytes)?;
+    Ok(texts.into_iter().map(Zeroizing::new).collect())
+}
+
+impl From<ScanError> for CommandError {
+    fn from(error: ScanError) -> Self {
+        use ScanError as E;
+        let (kind, message) = match &error {
+            E::UnsupportedImageFormat => (
+                "unsupported_image",
+                "That file is not an image Countersign can read (PNG, JPEG, WebP, GIF or BMP).",
+            ),
+            E::ImageTooLarge => ("image_too_large", "That image is too large to read."),
+            E::CorruptImage(_) => ("corrupt_image", "That image is damaged or incomplete."),
+            E::NoDisplay => (
+                "no_display",
+                "There is no screen to capture here. Use an image file or the clipboard instead.",
+            ),
+            E::ScreenPermissionDenied => (
+                "screen_denied",
+                "Screen capture was not allowed. Allow it in your system settings, or use \
+                 another way to add the account.",
+            ),
+            E::PortalUnavailable(_) => (
+                "portal_unavailable",
+                "This desktop offers no screenshot service (xdg-desktop-portal). Use an image \
+                 file, the camera or the clipboard instead.",
+            ),
+            E::PortalCancelled => ("cancelled", "The screenshot was cancelled."),
+            E::CameraNotFound(_) => (
+                "camera_not_found",
+                "That camera is not available: it may be unplugged or used by another program.",
+            ),
+            E::CameraPermissionDenied(_) => (
+                "camera_denied",
+                "Camera access was not allowed. Allow it in your system settings and try again.",
+            ),
+            E::Camera(_) | E::InvalidFrame(_) | E::EndOfStream => {
+                ("camera_failed", "The camera stopped working.")
+            }
+            E::ScreenCapture(_) => ("capture_failed", "The screen could not be captured."),
+            _ => ("scan_failed", "The image could not be read."),
+        };
+        // The cause (an OS message) helps; it never holds decoded text.
+        let cause = std::error::Error::source(&error)
+            .map(|cause| format!(" ({cause})"))
+            .unwrap_or_default();
+        CommandError::new(kind, format!("{message}{cause}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_are_echoed() {
+        let web = describe_other("https://example.com/login");
+        assert_eq!(web.kind, "web_address");
+        assert_eq!(
+            web.message,
+            "This QR code holds a web address, not a two-factor account: https://example.com/login"
+        );
+        let wifi = describe_other("WIFI:S:home;T:WPA;P:hunter2;;");
+        assert_eq!(wifi.kind, "text");
+        assert!(!wifi.message.contains("hunter2"));
+        let long = describe_other(&format!("https://example.com/{}", "a".repeat(500)));
+        assert!(long.message.ends_with('…'));
+        assert!(long.message.chars().count() < MAX_SHOWN_ADDRESS + 80);
+    }
+
+    #[test]
+    fn otp_texts_are_recognised() {
+        assert!(is_otp_text("otpauth://totp/A:b?secret=JBSWY3DP"));
+        assert!(is_otp_text("  OTPAUTH-MIGRATION://offline?data=x"));
+        assert!(is_otp_text("steam://JBSWY3DP"));
+        assert!(!is_otp_text("https://example.com"));
+        assert!(!is_otp_text("steam"));
+    }
+
+    #[test]
+    fn batches_are_tracked_until_the_export_is_complete() {
+        let scan = ScanState::default();
+        assert_eq!(scan.record_batch(7, 0, 3), [1]);
+        assert_eq!(scan.record_batch(7, 0, 3), [1]);
+        assert_eq!(scan.record_batch(7, 2, 3), [1, 3]);
+        // Another export running at the same time is tracked apart.
+        assert_eq!(scan.record_batch(-4, 1, 2), [2]);
+        assert_eq!(scan.record_batch(7, 1, 3), [1, 2, 3]);
+        // Complete: forgotten, so scanning it again starts over.
+        assert_eq!(scan.record_batch(7, 1, 3), [2]);
+        // A different size under the same id is another export.
+        assert_eq!(scan.record_batch(-4, 0, 5), [1]);
+        // A single-batch export is complete at once.
+        assert_eq!(scan.record_batch(9, 0, 1), [1]);
+        assert!(!scan.exports.lock().unwrap().contains_key(&9));
+    }
+}

@@ -1,0 +1,503 @@
+//! Moving accounts in and out: an opened file's accounts waiting for the person's choice, and
+//! the QR codes of an export shown one at a time.
+//!
+//! Both wait here, in Rust, under a random token. The window gets what it shows: labels, kinds
+//! and statuses of imported accounts (never their secrets), and one QR code at a time of an
+//! export the person asked for with the vault password.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use countersign_backup::{Account, Format, ImportError, Imported, ImportedEntry, QrCode};
+use countersign_vault::Entry;
+use serde::Serialize;
+use tauri::{AppHandle, Listener, Manager};
+use zeroize::Zeroizing;
+
+use crate::autolock::LOCKED_EVENT;
+use crate::error::{CommandError, CommandResult, sentence};
+use crate::state::AppState;
+
+/// How long an opened file or a QR export waits for the person before it is forgotten.
+const LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// What an opened file holds so far.
+enum Contents {
+    /// Encrypted: the file's bytes, until its password is given.
+    Encrypted(Zeroizing<Vec<u8>>),
+    /// Read: every entry, usable or not, in file order.
+    Read(Vec<ImportedEntry>),
+}
+
+/// A file being imported.
+struct PendingImport {
+    token: String,
+    file_name: String,
+    format: &'static dyn Format,
+    contents: Contents,
+    warnings: Vec<String>,
+    opened: Instant,
+}
+
+/// The QR codes of an export, shown one at a time.
+struct QrSession {
+    token: String,
+    codes: Vec<QrCode>,
+    opened: Instant,
+}
+
+/// The transfer state of the running app (managed next to [`AppState`]).
+#[derive(Default)]
+pub struct TransferState {
+    import: Mutex<Option<PendingImport>>,
+    qr: Mutex<Option<QrSession>>,
+}
+
+/// What opening a file gave: a preview, or the need for the file's password first.
+#[derive(Serialize)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "state"
+)]
+pub enum Opened {
+    /// The file is encrypted: ask its password, then `transfer_unlock_import`.
+    NeedsPassword {
+        token: String,
+        file_name: String,
+        format: &'static str,
+    },
+    /// The file is read: choose what to import.
+    Preview(ImportPreview),
+}
+
+/// Every entry of an opened file, as the preview lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    /// Identifies the file in `transfer_import`.
+    token: String,
+    file_name: String,
+    /// The app the file comes from ("Aegis", "Countersign backup", ...).
+    format: &'static str,
+    items: Vec<PreviewItem>,
+    /// About the file as a whole (a missing migration batch).
+    warnings: Vec<String>,
+}
+
+/// One entry of an opened file: never its secret.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewItem {
+    /// Position in the file, from 0: what `transfer_import` selects.
+    index: usize,
+    issuer: String,
+    name: String,
+    /// `totp`, `hotp` or `steam`; `None` for an entry that could not be read.
+    kind: Option<&'static str>,
+    status: ItemStatus,
+    /// Why it is a duplicate or invalid, for a person.
+    detail: Option<String>,
+}
+
+/// Whether an entry can be imported.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Not in the vault yet: selected by default.
+    New,
+    /// Its secret is already in the vault, or earlier in the file: importing it adds nothing.
+    Duplicate,
+    /// It cannot become an account (the reason is in `detail`).
+    Invalid,
+}
+
+/// The preview of `entries` against the vault's `existing` entries. Duplicates are decided by
+/// secret, as the vault decides them when adding.
+pub fn preview_items(entries: &[ImportedEntry], existing: &[Entry]) -> Vec<PreviewItem> {
+    // Borrowed secrets: no copies to wipe afterwards.
+    let in_vault: HashMap<&[u8], &Account> = existing
+        .iter()
+        .map(|entry| (entry.account.secret.expose(), &entry.account))
+        .collect();
+    let mut in_file: HashMap<&[u8], usize> = HashMap::new();
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| match entry {
+            Ok(account) => {
+                let secret = account.secret.expose();
+                let (status, detail) = if let Some(existing) = in_vault.get(secret) {
+                    let detail = format!("Already in your vault as {}", existing.display_name());
+                    (ItemStatus::Duplicate, Some(detail))
+                } else if let Some(first) = in_file.get(secret) {
+                    let detail = format!("Same secret as entry {} of this file", first + 1);
+                    (ItemStatus::Duplicate, Some(detail))
+                } else {
+                    in_file.insert(secret, index);
+                    (ItemStatus::New, None)
+                };
+                PreviewItem {
+                    index,
+                    issuer: account.issuer.clone(),
+                    name: account.name.clone(),
+                    kind: Some(account.kind.name()),
+                    status,
+                    detail,
+                }
+            }
+            Err(invalid) => PreviewItem {
+                index,
+                issuer: if invalid.label.is_empty() {
+                    format!("Entry {}", invalid.position)
+                } else {
+                    invalid.label.clone()
+                },
+                name: String::new(),
+                kind: None,
+                status: ItemStatus::Invalid,
+                detail: Some(sentence(&invalid.reason)),
+            },
+        })
+        .collect()
+}
+
+/// A file's import error as the window shows it.
+pub fn import_error(error: ImportError) -> CommandError {
+    CommandError::new(error.kind(), sentence(&error.to_string()))
+}
+
+fn expired() -> CommandError {
+    CommandError::new(
+        "expired",
+        "This is no longer open (it was closed, or the vault locked): start again.",
+    )
+}
+
+fn new_token() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+impl TransferState {
+    /// Keeps an opened file. An encrypted one waits for its password; a plain one is previewed.
+    /// Replaces any file opened before.
+    pub fn open(
+        &self,
+        file_name: String,
+        format: &'static dyn Format,
+        contents: Result<Imported, Zeroizing<Vec<u8>>>,
+        existing: &[Entry],
+    ) -> Opened {
+        let token = new_token();
+        let (contents, warnings) = match contents {
+            Ok(imported) => (Contents::Read(imported.entries), imported.warnings),
+            Err(bytes) => (Contents::Encrypted(bytes), Vec::new()),
+        };
+        let pending = PendingImport {
+            token: token.clone(),
+            file_name: file_name.clone(),
+            format,
+            contents,
+            warnings,
+            opened: Instant::now(),
+        };
+        let opened = match &pending.contents {
+            Contents::Encrypted(_) => Opened::NeedsPassword {
+                token,
+                file_name,
+                format: format.name(),
+            },
+            Contents::Read(_) => Opened::Preview(preview(&pending, existing)),
+        };
+        *self.import.lock().expect("import lock") = Some(pending);
+        opened
+    }
+
+    /// Decrypts the opened file with its password and previews it. A wrong password keeps the
+    /// file open for another try.
+    pub fn unlock(
+        &self,
+        token: &str,
+        password: &str,
+        existing: &[Entry],
+    ) -> CommandResult<ImportPreview> {
+        let mut guard = self.import.lock().expect("import lock");
+        let pending = guard
+            .as_mut()
+            .filter(|pending| pending.token == token)
+            .ok_or_else(expired)?;
+        if let Contents::Encrypted(bytes) = &pending.contents {
+            if password.is_empty() {
+                return Err(CommandError::new(
+                    "password_required",
+                    "Enter the password the file was exported with.",
+                ));
+            }
+            let imported = pending
+                .format
+                .import(bytes, Some(password))
+                .map_err(import_error)?;
+            pending.contents = Contents::Read(imported.entries);
+            pending.warnings = imported.warnings;
+        }
+        Ok(preview(pending, existing))
+    }
+
+    /// Takes the selected accounts (by index) of the opened file, for adding to the vault.
+    /// Bad selections change nothing. The file stays open until [`TransferState::imported`].
+    pub fn selected(&self, token: &str, selected: &[usize]) -> CommandResult<Vec<Account>> {
+        let guard = self.import.lock().expect("import lock");
+        let pending = guard
+            .as_ref()
+            .filter(|pending| pending.token == token)
+            .ok_or_else(expired)?;
+        let Contents::Read(entries) = &pending.contents else {
+            return Err(CommandError::new(
+                "password_required",
+                "Enter the file's password first.",
+            ));
+        };
+        let mut indices = selected.to_vec();
+        indices.sort_unstable();
+        indices.dedup();
+        if indices.is_empty() {
+            return Err(CommandError::new(
+                "nothing_selected",
+                "Choose at least one account to import.",
+            ));
+        }
+        indices
+            .into_iter()
+            .map(|index| match entries.get(index) {
+                Some(Ok(account)) => Ok(account.clone()),
+                Some(Err(invalid)) => Err(CommandError::new(
+                    "invalid_account",
+                    format!(
+                        "Entry {} cannot be imported: {}.",
+                        index + 1,
+                        invalid.reason
+                    ),
+                )),
+                None => Err(CommandError::new(
+                    "invalid_selection",
+                    format!("The file has no entry {}.", index + 1),
+                )),
+            })
+            .collect()
+    }
+
+    /// The selected accounts were added: forgets the file.
+    pub fn imported(&self, token: &str) {
+        let mut guard = self.import.lock().expect("import lock");
+        if guard.as_ref().is_some_and(|pending| pending.token == token) {
+            guard.take();
+        }
+    }
+
+    /// Keeps the QR codes of an export and returns its token.
+    pub fn show_qr(&self, codes: Vec<QrCode>) -> String {
+        let token = new_token();
+        *self.qr.lock().expect("qr lock") = Some(QrSession {
+            token: token.clone(),
+            codes,
+            opened: Instant::now(),
+        });
+        token
+    }
+
+    /// One QR code of the export shown under `token`: (its label, its SVG, how many there are).
+    pub fn qr_code(
+        &self,
+        token: &str,
+        index: usize,
+    ) -> CommandResult<(String, Zeroizing<String>, usize)> {
+        let guard = self.qr.lock().expect("qr lock");
+        let session = guard
+            .as_ref()
+            .filter(|session| session.token == token)
+            .ok_or_else(expired)?;
+        let code = session.codes.get(index).ok_or_else(|| {
+            CommandError::new(
+                "invalid_selection",
+                format!("There is no QR code {}.", index + 1),
+            )
+        })?;
+        Ok((code.label.clone(), code.svg.clone(), session.codes.len()))
+    }
+
+    /// Forgets the opened file and the QR codes (the page closed, the vault locked).
+    pub fn forget(&self) {
+        self.import.lock().expect("import lock").take();
+        self.qr.lock().expect("qr lock").take();
+    }
+
+    /// Forgets everything once the vault is locked, and what waited too long.
+    pub fn expire(&self, state: &AppState) {
+        if state.vault.lock().expect("vault lock").is_none() {
+            self.forget();
+            return;
+        }
+        let mut import = self.import.lock().expect("import lock");
+        if import
+            .as_ref()
+            .is_some_and(|pending| pending.opened.elapsed() > LIFETIME)
+        {
+            import.take();
+        }
+        let mut qr = self.qr.lock().expect("qr lock");
+        if qr
+            .as_ref()
+            .is_some_and(|session| session.opened.elapsed() > LIFETIME)
+        {
+            qr.take();
+        }
+    }
+}
+
+fn preview(pending: &PendingImport, existing: &[Entry]) -> ImportPreview {
+    let items = match &pending.contents {
+        Contents::Read(entries) => preview_items(entries, existing),
+        Contents::Encrypted(_) => Vec::new(),
+    };
+    ImportPreview {
+        token: pending.token.clone(),
+        file_name: pending.file_name.clone(),
+        format: pending.format.name(),
+        items,
+        warnings: pending.warnings.clone(),
+    }
+}
+
+/// Forgets opened files and QR codes as soon as the vault locks by itself.
+pub fn setup(app: &AppHandle) {
+    let handle = app.clone();
+    app.listen(LOCKED_EVENT, move |_| {
+        handle.state::<TransferState>().forget()
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use countersign_backup::{InvalidEntry, Secret, format_by_id};
+    use countersign_vault::backup_file::entries_of;
+
+    use super::*;
+
+    fn account(issuer: &str, secret: &str) -> Account {
+        Account::totp(issuer, "me", Secret::from_base32(secret).unwrap())
+    }
+
+    #[test]
+    fn new_duplicate_and_invalid_entries() {
+        let existing = entries_of(vec![account("Vaulted", "JBSWY3DPEHPK3PXP")]);
+        let entries: Vec<ImportedEntry> = vec![
+            Ok(account("Again", "JBSWY3DPEHPK3PXP")),
+            Ok(account("Fresh", "GEZDGNBVGY3TQOJQ")),
+            Err(InvalidEntry {
+                position: 3,
+                label: String::new(),
+                reason: "digits: 12 is not a number from 1 to 10".into(),
+            }),
+            Ok(account("Twice", "GEZDGNBVGY3TQOJQ")),
+        ];
+        let items = preview_items(&entries, &existing);
+        let summary: Vec<_> = items
+            .iter()
+            .map(|item| (item.index, item.issuer.as_str(), item.status, item.kind))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (0, "Again", ItemStatus::Duplicate, Some("totp")),
+                (1, "Fresh", ItemStatus::New, Some("totp")),
+                (2, "Entry 3", ItemStatus::Invalid, None),
+                (3, "Twice", ItemStatus::Duplicate, Some("totp")),
+            ]
+        );
+        let details: Vec<_> = items.iter().map(|item| item.detail.as_deref()).collect();
+        assert_eq!(
+            details,
+            [
+                Some("Already in your vault as Vaulted (me)"),
+                None,
+                Some("Digits: 12 is not a number from 1 to 10."),
+                Some("Same secret as entry 2 of this file"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_preview_never_holds_a_secret() {
+        let entries: Vec<ImportedEntry> = vec![Ok(account("A", "JBSWY3DPEHPK3PXP"))];
+        let json = serde_json::to_string(&preview_items(&entries, &[])).unwrap();
+        assert!(!json.contains("JBSWY3DPEHPK3PXP"), "{json}");
+        assert_eq!(
+            json,
+            r#"[{"index":0,"issuer":"A","name":"me","kind":"totp","status":"new","detail":null}]"#
+        );
+    }
+
+    #[test]
+    fn selection_is_checked_and_a_wrong_token_is_refused() {
+        let state = TransferState::default();
+        let uris = format_by_id("uris").unwrap();
+        let file = b"otpauth://totp/A:me?secret=JBSWY3DPEHPK3PXP\notpauth://totp/B?secret=GEZD&digits=12\n";
+        let imported = uris.import(file, None).unwrap();
+        let Opened::Preview(preview) = state.open("list.txt".into(), uris, Ok(imported), &[])
+        else {
+            panic!("a plain file is previewed at once")
+        };
+        assert_eq!(preview.items.len(), 2);
+        let token = preview.token.clone();
+        assert_eq!(state.selected("other", &[0]).unwrap_err().kind, "expired");
+        assert_eq!(
+            state.selected(&token, &[]).unwrap_err().kind,
+            "nothing_selected"
+        );
+        assert_eq!(
+            state.selected(&token, &[1]).unwrap_err().kind,
+            "invalid_account"
+        );
+        assert_eq!(
+            state.selected(&token, &[7]).unwrap_err().kind,
+            "invalid_selection"
+        );
+        let chosen = state.selected(&token, &[0, 0]).unwrap();
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(chosen[0].issuer, "A");
+        state.imported(&token);
+        assert_eq!(state.selected(&token, &[0]).unwrap_err().kind, "expired");
+    }
+
+    #[test]
+    fn a_wrong_file_password_keeps_the_file_open() {
+        let state = TransferState::default();
+        let aegis = format_by_id("aegis").unwrap();
+        let bytes = countersign_backup::export_aegis_encrypted(
+            &[account("A", "JBSWY3DPEHPK3PXP")],
+            "right",
+        );
+        let Opened::NeedsPassword { token, format, .. } = state.open(
+            "aegis.json".into(),
+            aegis,
+            Err(Zeroizing::new(bytes.into_bytes())),
+            &[],
+        ) else {
+            panic!("an encrypted file needs its password")
+        };
+        assert_eq!(format, "Aegis");
+        let error = state.unlock(&token, "wrong", &[]).err().unwrap();
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            ("wrong_password", "The password is wrong.")
+        );
+        let preview = state.unlock(&token, "right", &[]).ok().unwrap();
+        assert_eq!(preview.items[0].status, ItemStatus::New);
+        state.forget();
+        assert_eq!(
+            state.unlock(&token, "right", &[]).err().unwrap().kind,
+            "expired"
+        );
+    }
+}
