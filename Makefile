@@ -3,14 +3,15 @@
 
 CARGO ?= cargo
 APP := $(or $(CARGO_TARGET_DIR),target)/debug/countersign-app
-E2E_THREADS ?= 2
+# The end-to-end tests each run an app window: more than two at once starve a small machine.
+TEST_THREADS ?= 2
 
 .PHONY: run test deps test-deps ui app lint ui-test rust-test e2e release bench clean
 
 run: deps app
 	$(APP)
 
-test: test-deps lint ui-test rust-test e2e
+test: test-deps lint ui-test rust-test
 	@echo "All tests passed."
 
 deps:
@@ -33,14 +34,20 @@ lint: ui
 ui-test:
 	cd ui && npm test
 
-# Rust unit and integration tests, with a real Secret Service and X display available.
+# Every Rust test in one `cargo test --workspace`: unit and integration tests with a real Secret
+# Service and X display, and the end-to-end tests driving the real app window under Xvfb through
+# tauri-driver + WebKitWebDriver. One invocation, one feature resolution: building a subset
+# (`-p`, `--exclude`) would compile Tauri and its dependencies over again.
 rust-test: ui
-	COUNTERSIGN_KEYRING_TESTS=1 scripts/headless.sh $(CARGO) test --workspace --exclude countersign-e2e
+	$(CARGO) build --workspace --all-targets
+	COUNTERSIGN_KEYRING_TESTS=1 COUNTERSIGN_APP=$(abspath $(APP)) scripts/headless.sh \
+		$(CARGO) test --workspace -- --test-threads=$(TEST_THREADS)
 
-# The real app window under Xvfb, driven through tauri-driver + WebKitWebDriver.
-e2e: app
+# Only the end-to-end tests (for working on the UI).
+e2e: ui
+	$(CARGO) build --workspace --all-targets
 	COUNTERSIGN_APP=$(abspath $(APP)) scripts/headless.sh \
-		$(CARGO) test -p countersign-e2e -- --test-threads=$(E2E_THREADS)
+		$(CARGO) test --workspace --test e2e -- --test-threads=$(TEST_THREADS)
 
 # An optimised, stripped binary (and a .deb with the Tauri CLI: see README).
 release: deps ui

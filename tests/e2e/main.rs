@@ -1,3 +1,8 @@
 //! End-to-end tests: the real app window, driven as a person would use it.
 
 mod codes;
+mod keys;
+mod list;
+mod scan;
+mod transfer;
+mod vault;

@@ -17,6 +17,23 @@ use thirtyfour::prelude::*;
 /// How long to wait for something to appear on screen before failing.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Starts repainting one almost transparent corner pixel every frame (see [`App::screenshot`]).
+const PAINT_TICKER_START: &str = "
+    const dot = document.createElement('div');
+    dot.id = 'e2e-paint-ticker';
+    dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0.01;pointer-events:none';
+    document.body.appendChild(dot);
+    let on = false;
+    const tick = () => { on = !on; dot.style.background = on ? '#000' : '#fff'; dot.frame = requestAnimationFrame(tick); };
+    tick();
+    return true;";
+
+/// Removes the pixel [`PAINT_TICKER_START`] added.
+const PAINT_TICKER_STOP: &str = "
+    const dot = document.getElementById('e2e-paint-ticker');
+    if (dot) { cancelAnimationFrame(dot.frame); dot.remove(); }
+    return true;";
+
 /// The app binary under test.
 pub fn app_binary() -> PathBuf {
     if let Ok(path) = std::env::var("COUNTERSIGN_APP") {
@@ -157,22 +174,25 @@ impl App {
         match element {
             Ok(element) => element,
             Err(error) => {
-                let shot = self.screenshot("failure").await;
+                let shot = match self.try_screenshot("failure").await {
+                    Ok(path) => path.display().to_string(),
+                    Err(e) => format!("none ({e})"),
+                };
                 let text = self.driver.find(By::Css("body")).await.ok();
                 let text = match text {
                     Some(body) => body.text().await.unwrap_or_default(),
                     None => String::new(),
                 };
                 panic!(
-                    "{css} did not appear within {UI_TIMEOUT:?}: {error}\nscreenshot: {}\npage text: {text}",
-                    shot.display()
+                    "{css} did not appear within {UI_TIMEOUT:?}: {error}\nscreenshot: {shot}\npage text: {text}"
                 )
             }
         }
     }
 
-    /// The text content of the first element matching `css`, once it exists. (WebDriver's own
-    /// element text depends on a visibility heuristic that misjudges ellipsised flex items.)
+    /// The text content of the first element matching `css`, once it exists, with white space
+    /// collapsed. (WebDriver's own element text depends on a visibility heuristic that
+    /// misjudges ellipsised flex items.)
     pub async fn text(&self, css: &str) -> String {
         let element = self
             .driver
@@ -186,8 +206,10 @@ impl App {
             .await
             .expect("textContent")
             .unwrap_or_default()
-            .trim()
-            .to_owned()
+            // As a person reads it: the markup's line breaks and indentation are one space.
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Polls `check` until it returns `Some`, failing with `what` after the UI timeout.
@@ -206,9 +228,119 @@ impl App {
         }
     }
 
+    /// Runs `script` in the page and returns its JSON result.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.driver
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("script {script}: {e}"))
+            .json()
+            .clone()
+    }
+
+    /// Finds the element matching `css` and scrolls it into the middle of the window, as a
+    /// person scrolls to what they point at (at the edge a toast may cover it).
+    async fn find_centred(&self, css: &str) -> WebElement {
+        let element = self.find(css).await;
+        self.driver
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'center'})",
+                vec![element.to_json().expect("element reference")],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
+        element
+    }
+
+    /// Presses Ctrl+`key` (held, as a person does: a Ctrl inside [`App::keys`] is released at
+    /// once).
+    pub async fn ctrl(&self, key: char) {
+        self.driver
+            .action_chain()
+            .key_down(Key::Control)
+            .send_keys(key.to_string())
+            .key_up(Key::Control)
+            .perform()
+            .await
+            .unwrap_or_else(|e| panic!("press Ctrl+{key}: {e}"));
+    }
+
+    /// Moves the mouse over the element matching `css` (rows show their actions on hover).
+    pub async fn hover(&self, css: &str) {
+        let element = self.find_centred(css).await;
+        self.driver
+            .action_chain()
+            .move_to_element_center(&element)
+            .perform()
+            .await
+            .unwrap_or_else(|e| panic!("hover {css}: {e}"));
+    }
+
+    /// The DOM property `name` of the element matching `css` ("" when unset).
+    pub async fn prop(&self, css: &str, name: &str) -> String {
+        self.find(css)
+            .await
+            .prop(name)
+            .await
+            .expect("read a property")
+            .unwrap_or_default()
+    }
+
+    /// The `id` of the focused element.
+    pub async fn focused_id(&self) -> String {
+        self.js("return document.activeElement && document.activeElement.id")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Presses keys on whatever has focus, as a keyboard would.
+    pub async fn keys(&self, keys: &str) {
+        self.driver
+            .action_chain()
+            .send_keys(keys)
+            .perform()
+            .await
+            .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
+    }
+
+    /// The issuers of the listed accounts, in screen order.
+    pub async fn issuers(&self) -> Vec<String> {
+        let value = self
+            .js("return [...document.querySelectorAll('li.row .issuer')].map(e => e.textContent.trim())")
+            .await;
+        value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits until the listed issuers are `expected`.
+    pub async fn wait_for_issuers(&self, expected: &[&str]) {
+        let expected: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        let start = Instant::now();
+        loop {
+            let now = self.issuers().await;
+            if now == expected {
+                return;
+            }
+            assert!(
+                start.elapsed() < UI_TIMEOUT,
+                "listed issuers are {now:?}, expected {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Clicks the element matching `css` once it is displayed.
     pub async fn click(&self, css: &str) {
-        self.find(css)
+        self.find_centred(css)
             .await
             .click()
             .await
@@ -245,16 +377,23 @@ impl App {
 
     /// Saves a screenshot of the window to `artifacts/<name>.png` at the repository root.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.try_screenshot(name)
+            .await
+            .unwrap_or_else(|e| panic!("a window screenshot: {e}"))
+    }
+
+    async fn try_screenshot(&self, name: &str) -> WebDriverResult<PathBuf> {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
         std::fs::create_dir_all(&folder).expect("artifacts folder");
         let path = folder.join(format!("{name}.png"));
         // A shot right after a DOM change can show the previous frame.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        self.driver
-            .screenshot(&path)
-            .await
-            .expect("a window screenshot");
-        path
+        // WebKitGTK takes the snapshot from the next frame it paints, and a still page paints
+        // none: keep a nearly invisible pixel changing until the shot is taken.
+        self.driver.execute(PAINT_TICKER_START, Vec::new()).await?;
+        let shot = self.driver.screenshot(&path).await;
+        self.driver.execute(PAINT_TICKER_STOP, Vec::new()).await?;
+        shot.map(|()| path)
     }
 
     /// Ends the session and stops tauri-driver (SIGTERM, so it stops WebKitWebDriver too).
@@ -278,6 +417,78 @@ impl Drop for App {
         if self.driver_process.try_wait().ok().flatten().is_none() {
             self.stop_driver();
         }
+    }
+}
+
+/// Creates a vault in `dir` holding `uris`, unlocked by `password` and by the OS keyring of the
+/// test's D-Bus session, with cheap KDF parameters so seeding is fast. Returns the entry ids.
+pub fn seed_vault(dir: &Path, password: &str, uris: &[String]) {
+    use countersign_vault::{KdfParams, Store};
+    let store = Store::open(dir)
+        .expect("open the data folder")
+        .with_kdf(KdfParams::new(64 * 1024, 1, 1).expect("valid KDF parameters"));
+    let (mut vault, _recovery) = store.create(Some(password), true).expect("create a vault");
+    let accounts = uris
+        .iter()
+        .map(|uri| countersign_otp::parse_uri(uri).expect("a valid test URI"))
+        .collect();
+    vault.add_all(accounts).expect("add the accounts");
+    vault.lock();
+}
+
+/// A session bus that allows everything and activates nothing.
+const BARE_BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#;
+
+/// A D-Bus session bus with no Secret Service on it: the OS keyring is "unavailable" for an
+/// app pointed at it. Stopped when dropped.
+pub struct BusWithoutKeyring {
+    process: Child,
+    /// The bus address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+}
+
+impl BusWithoutKeyring {
+    /// Starts a private dbus-daemon.
+    pub fn start() -> BusWithoutKeyring {
+        use std::io::{BufRead, BufReader};
+        // No service directories: nothing (gnome-keyring included) can be started on demand.
+        let config =
+            std::env::temp_dir().join(format!("countersign-bus-{}.conf", std::process::id()));
+        std::fs::write(&config, BARE_BUS_CONFIG).expect("write the bus configuration");
+        let mut process = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon is installed");
+        let mut address = String::new();
+        BufReader::new(process.stdout.take().expect("stdout"))
+            .read_line(&mut address)
+            .expect("dbus-daemon prints its address");
+        BusWithoutKeyring {
+            process,
+            address: address.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for BusWithoutKeyring {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
     }
 }
 
@@ -327,6 +538,44 @@ pub fn oathtool(args: &[&str]) -> String {
         .expect("ASCII")
         .trim()
         .to_owned()
+}
+
+/// The TOTP codes of `secret` (base32) valid during the last two seconds: a code read from the
+/// screen or clipboard must be one of them (a step boundary may fall in between).
+pub fn recent_totp(secret: &str, digits: u32, period: u64) -> Vec<String> {
+    let now = unix_now();
+    [now.saturating_sub(1), now]
+        .iter()
+        .map(|t| {
+            oathtool(&[
+                "--totp",
+                "--base32",
+                &format!("--digits={digits}"),
+                &format!("--time-step-size={period}s"),
+                &format!("--now=@{t}"),
+                secret,
+            ])
+        })
+        .collect()
+}
+
+/// The HOTP code of `secret` (base32) at `counter`, computed by oathtool.
+pub fn hotp(secret: &str, digits: u32, counter: u64) -> String {
+    oathtool(&[
+        "--hotp",
+        "--base32",
+        &format!("--digits={digits}"),
+        &format!("--counter={counter}"),
+        secret,
+    ])
+}
+
+/// Waits, if needed, until at least `margin` seconds remain in the current `period`, so a code
+/// read now is still the current one a moment later.
+pub async fn avoid_step_boundary(period: u64, margin: u64) {
+    while period - unix_now() % period < margin {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Unix time in seconds.

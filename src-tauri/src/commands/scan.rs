@@ -131,15 +131,21 @@ pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
                 let texts = countersign_scan::scan_rgba(&pixels, width, height)?;
                 texts.into_iter().map(Zeroizing::new).collect()
             }
-            Err(arboard::Error::ContentNotAvailable) => {
+            // Not an image (some owners answer an image request with their text): try text.
+            Err(image_error) => {
                 let text = match clipboard.get_text() {
                     Ok(text) => Zeroizing::new(text),
-                    Err(arboard::Error::ContentNotAvailable) => {
+                    Err(arboard::Error::ContentNotAvailable)
+                        if matches!(image_error, arboard::Error::ContentNotAvailable) =>
+                    {
                         return Err(CommandError::new(
                             "clipboard_empty",
                             "The clipboard holds no image or text. Copy a screenshot of the QR \
                              code, or its setup link, and try again.",
                         ));
+                    }
+                    Err(arboard::Error::ContentNotAvailable) => {
+                        return Err(unavailable(image_error));
                     }
                     Err(e) => return Err(unavailable(e)),
                 };
@@ -157,7 +163,6 @@ pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
                 }
                 links
             }
-            Err(e) => return Err(unavailable(e)),
         };
         scan.process(state, &texts)
     })

@@ -1,0 +1,403 @@
+//! Issue #7: the Security keys page, driven against the software key (OpenSK, in-process) that
+//! the app plugs in when started with COUNTERSIGN_TEST_SOFT_KEY=1.
+
+use countersign_e2e::thirtyfour::components::SelectElement;
+use countersign_e2e::thirtyfour::prelude::*;
+use countersign_e2e::{App, Launch, clipboard_text};
+
+const PASSWORD: &str = "correct horse battery";
+const SOFT_KEY: &str = "Countersign software key (OpenSK)";
+/// The AAGUID crates/fido gives the software key.
+const SOFT_AAGUID: &str = "c0a1e7b2-5f0e-4c6b-9a55-3c0f1d2e7a41";
+
+/// Launches with the software key (and `passkeys` stored on it), onboards, opens the page.
+async fn open_keys_page(passkeys: Option<&str>) -> App {
+    let mut env = vec![("COUNTERSIGN_TEST_SOFT_KEY".to_owned(), "1".to_owned())];
+    if let Some(passkeys) = passkeys {
+        env.push((
+            "COUNTERSIGN_TEST_SOFT_KEY_PASSKEYS".to_owned(),
+            passkeys.to_owned(),
+        ));
+    }
+    let app = App::launch_with(Launch {
+        env,
+        ..Launch::default()
+    })
+    .await;
+    app.onboard(PASSWORD).await;
+    app.click("button[data-page=keys]").await;
+    wait_text(&app, "#key-name", SOFT_KEY).await;
+    app.find("[data-testid=key-info]").await;
+    app
+}
+
+/// Waits until the element matching `css` has exactly `expected` as its text.
+async fn wait_text(app: &App, css: &str, expected: &str) {
+    app.wait_for(&format!("{css} to read {expected:?}"), || async {
+        let elements = app.driver.find_all(By::Css(css)).await.ok()?;
+        let text = elements.first()?.prop("textContent").await.ok()??;
+        (text.trim() == expected).then_some(())
+    })
+    .await;
+}
+
+/// Replaces the text of the input matching `css`.
+async fn retype(app: &App, css: &str, text: &str) {
+    let field = app.find(css).await;
+    field.clear().await.expect("clear the field");
+    field.send_keys(text).await.expect("type into the field");
+}
+
+/// The checks the report lists, as (name, outcome) in screen order.
+async fn shown_checks(app: &App) -> Vec<(String, String)> {
+    let mut checks = Vec::new();
+    for item in app
+        .driver
+        .find_all(By::Css("[data-testid=test-report] li.check"))
+        .await
+        .expect("the report's checks")
+    {
+        let name = item.attr("data-name").await.unwrap().unwrap_or_default();
+        let outcome = item.attr("data-outcome").await.unwrap().unwrap_or_default();
+        checks.push((name, outcome));
+    }
+    checks
+}
+
+/// The passkeys listed, as "site account" in screen order (read in one go: the list may
+/// re-render between two WebDriver calls).
+async fn shown_passkeys(app: &App) -> Vec<String> {
+    let shown = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=passkey-sites] li.site')]
+                .flatMap(site => [...site.querySelectorAll('.name')]
+                    .map(name => site.dataset.rpId + ' ' + name.textContent.trim()))",
+        )
+        .await;
+    serde_json::from_value(shown).expect("a list of strings")
+}
+
+async fn choose_theme(app: &App, theme: &str) {
+    app.click("button[data-page=settings]").await;
+    let select = SelectElement::new(&app.find("#theme").await)
+        .await
+        .expect("the theme menu");
+    select.select_by_value(theme).await.expect("choose a theme");
+    app.wait_for("the theme to apply", || async {
+        let root = app.driver.find(By::Css("html")).await.ok()?;
+        (root.attr("data-theme").await.ok()?? == theme).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn software_key_pin_registration_test_report_and_passkeys() {
+    let app = open_keys_page(Some("github.com:alice,github.com:bob,example.com:carol")).await;
+
+    // What the key is.
+    assert_eq!(app.text("[data-field=model]").await, SOFT_KEY);
+    assert_eq!(app.text("[data-field=aaguid]").await, SOFT_AAGUID);
+    let versions = app.text("[data-field=versions]").await;
+    assert!(
+        versions.contains("FIDO_2_0") && versions.contains("FIDO_2_1"),
+        "{versions}"
+    );
+    let algorithms = app.text("[data-field=algorithms]").await;
+    assert!(
+        algorithms.contains("ES256") && algorithms.contains("EdDSA"),
+        "{algorithms}"
+    );
+    assert!(
+        app.text("[data-field=extensions]")
+            .await
+            .contains("hmac-secret")
+    );
+    assert_eq!(
+        app.text("[data-field=min-pin-length]").await,
+        "4 characters"
+    );
+    assert_eq!(
+        app.text("[data-option=credMgmt] .value").await,
+        "yes",
+        "credential management is offered"
+    );
+    assert_eq!(app.text("[data-testid=pin-summary]").await, "No PIN set.");
+    app.screenshot("keys-info-light").await;
+
+    // Set a PIN: the key's minimum is explained and enforced before anything is sent.
+    app.click("[data-testid=pin-button]").await;
+    let rules = app.text("#pin-rules").await;
+    assert!(rules.starts_with("At least 4 characters"), "{rules}");
+    app.type_into("#new-key-pin", "12").await;
+    app.type_into("#confirm-key-pin", "12").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-error]",
+        "The PIN needs at least 4 characters.",
+    )
+    .await;
+    retype(&app, "#new-key-pin", "246810").await;
+    retype(&app, "#confirm-key-pin", "246810").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-summary]",
+        "PIN set, 8 attempts left.",
+    )
+    .await;
+    assert_eq!(app.text("[data-testid=pin-button]").await, "Change PIN");
+
+    // Change it, first with a wrong current PIN: the key says how many attempts are left.
+    app.click("[data-testid=pin-button]").await;
+    app.type_into("#current-key-pin", "000000").await;
+    app.type_into("#new-key-pin", "135790").await;
+    app.type_into("#confirm-key-pin", "135790").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-error]",
+        "Wrong PIN. 7 attempts left before the key blocks its PIN.",
+    )
+    .await;
+    app.type_into("#current-key-pin", "246810").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    // The right PIN restores the attempts.
+    wait_text(
+        &app,
+        "[data-testid=pin-summary]",
+        "PIN set, 8 attempts left.",
+    )
+    .await;
+
+    // Leaving the page forgets the PIN: the test asks for it again, and a wrong one is
+    // answered in the prompt rather than as a failed check.
+    app.click("button[data-page=codes]").await;
+    app.click("button[data-page=keys]").await;
+    app.click("[data-testid=run-test]").await;
+    app.type_into("#key-pin", "246810").await;
+    app.click("[data-testid=key-pin-prompt] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "#key-pin-error",
+        "Wrong PIN. 7 attempts left before the key blocks its PIN.",
+    )
+    .await;
+    app.type_into("#key-pin", "135790").await;
+    app.click("[data-testid=key-pin-prompt] button[type=submit]")
+        .await;
+    app.find("[data-testid=test-report]").await;
+
+    let checks = shown_checks(&app).await;
+    let failed: Vec<_> = checks.iter().filter(|(_, o)| o == "fail").collect();
+    assert!(failed.is_empty(), "failed checks: {failed:?}");
+    let outcome = |name: &str| {
+        checks
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| o.as_str())
+            .unwrap_or_else(|| panic!("{name} is not shown in {checks:?}"))
+    };
+    for name in [
+        "key.info",
+        "es256/make_credential",
+        "es256/registration/client_data.challenge",
+        "es256/registration/client_data.origin",
+        "es256/registration/auth_data.rp_id_hash",
+        "es256/registration/flags.user_present",
+        "es256/registration/flags.user_verified",
+        "es256/registration/credential.algorithm",
+        "es256/registration/attestation.statement",
+        "es256/registration/aaguid.model",
+        "es256/assertion/get_assertion",
+        "es256/assertion/signature",
+        "es256/assertion/sign_count",
+        "es256/assertion/flags.user_verified",
+        "es256/assertion_again/sign_count",
+        "es256/hmac_secret",
+        "eddsa_discoverable/make_credential",
+        "eddsa_discoverable/registration/credential.public_key",
+        "eddsa_discoverable/assertion/get_assertion",
+        "eddsa_discoverable/assertion/signature",
+        "eddsa_discoverable/cleanup",
+    ] {
+        assert_eq!(outcome(name), "pass", "{name}");
+    }
+    // Self attestation has no certificate to check or chain: skipped, with the reason shown.
+    let skipped: Vec<&str> = checks
+        .iter()
+        .filter(|(_, o)| o == "skipped")
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "es256/registration/attestation.certificate",
+            "es256/registration/attestation.trust_chain",
+            "eddsa_discoverable/registration/attestation.certificate",
+            "eddsa_discoverable/registration/attestation.trust_chain",
+        ]
+    );
+    let passed = checks.len() - skipped.len();
+    assert_eq!(
+        app.text("[data-testid=test-summary] .counts").await,
+        format!("{passed} passed · 0 failed · 4 skipped")
+    );
+    let statement = app
+        .text("[data-name='es256/registration/attestation.statement'] .reason")
+        .await;
+    assert!(statement.contains("self attestation"), "{statement}");
+    app.screenshot("keys-test-light").await;
+
+    // Copy report: the same checks as text, on the X clipboard.
+    app.click("[data-testid=copy-report]").await;
+    let text = app
+        .wait_for("the report on the clipboard", || async {
+            clipboard_text().filter(|t| t.starts_with("Countersign registration test:"))
+        })
+        .await;
+    assert!(
+        text.starts_with(&format!(
+            "Countersign registration test: Software key (OpenSK) ({SOFT_KEY}, AAGUID {SOFT_AAGUID})\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("PASS  eddsa_discoverable/cleanup"), "{text}");
+    assert!(
+        text.ends_with(&format!("{passed} passed, 0 failed, 4 skipped\n")),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), checks.len() + 2, "{text}");
+
+    // The test's discoverable credential is gone; the seeded passkeys are listed by site.
+    app.click("[data-testid=show-passkeys]").await;
+    app.find("[data-testid=passkey-sites]").await;
+    assert_eq!(
+        shown_passkeys(&app).await,
+        ["example.com carol", "github.com alice", "github.com bob"]
+    );
+
+    // Delete one, after confirming.
+    app.click("button[aria-label='Delete the passkey for bob on github.com']")
+        .await;
+    app.screenshot("keys-delete-confirm-light").await;
+    app.click("[data-testid=confirm-delete-passkey]").await;
+    app.wait_for("bob's passkey to disappear", || async {
+        let shown = shown_passkeys(&app).await;
+        (shown == ["example.com carol", "github.com alice"]).then_some(())
+    })
+    .await;
+    app.screenshot("keys-passkeys-light").await;
+
+    // The same page in the dark theme.
+    choose_theme(&app, "dark").await;
+    app.click("button[data-page=keys]").await;
+    wait_text(&app, "#key-name", SOFT_KEY).await;
+    app.find("[data-testid=key-info]").await;
+    app.screenshot("keys-info-dark").await;
+    app.click("[data-testid=run-test]").await;
+    app.type_into("#key-pin", "135790").await;
+    app.click("[data-testid=key-pin-prompt] button[type=submit]")
+        .await;
+    app.find("[data-testid=test-report]").await;
+    assert_eq!(
+        app.text("[data-testid=test-summary] .counts").await,
+        format!("{passed} passed · 0 failed · 4 skipped")
+    );
+    app.screenshot("keys-test-dark").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn software_key_fingerprints_wink_and_guided_reset() {
+    let app = open_keys_page(None).await;
+
+    // Identify makes the key blink.
+    app.click("button[title^='Make the key blink']").await;
+    wait_text(&app, ".toast span", "The key is blinking.").await;
+
+    // Fingerprints need a PIN.
+    app.click("[data-testid=pin-button]").await;
+    app.type_into("#new-key-pin", "9876").await;
+    app.type_into("#confirm-key-pin", "9876").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-summary]",
+        "PIN set, 8 attempts left.",
+    )
+    .await;
+
+    // The PIN just set is remembered for this visit: no prompt.
+    app.click("[data-testid=show-fingerprints]").await;
+    wait_text(
+        &app,
+        "[data-testid=no-fingerprints]",
+        "No fingerprints are enrolled.",
+    )
+    .await;
+    app.click("button.add").await;
+    app.type_into("#enroll-name", "Left thumb").await;
+    app.click("form.stack button[type=submit]").await;
+    wait_text(&app, "[data-testid=fingerprints] .name", "Left thumb").await;
+
+    app.click("button[aria-label='Rename Left thumb']").await;
+    retype(&app, "#fingerprint-name", "Right index").await;
+    app.click("form.stack button[type=submit]").await;
+    wait_text(&app, "[data-testid=fingerprints] .name", "Right index").await;
+    app.screenshot("keys-fingerprints-light").await;
+
+    app.click("button[aria-label='Remove Right index']").await;
+    app.click("[data-testid=confirm-remove-fingerprint]").await;
+    wait_text(
+        &app,
+        "[data-testid=no-fingerprints]",
+        "No fingerprints are enrolled.",
+    )
+    .await;
+
+    // Guided reset: the 10-second rule is explained; Start needs the acknowledgement.
+    app.click("[data-testid=reset-button]").await;
+    let rule = app.text("[data-testid=reset-dialog] .rule").await;
+    assert!(rule.contains("10 seconds of being plugged in"), "{rule}");
+    let start = app.find("[data-testid=reset-dialog] .button.danger").await;
+    assert!(
+        !start.is_enabled().await.unwrap(),
+        "Start waits for the checkbox"
+    );
+    app.screenshot("keys-reset-light").await;
+    app.click("[data-testid=reset-dialog] input[type=checkbox]")
+        .await;
+    start.click().await.unwrap();
+    wait_text(
+        &app,
+        "[data-testid=reset-dialog] .done",
+        "The key was reset: it has no PIN and no passkeys now.",
+    )
+    .await;
+    app.click("[data-testid=reset-dialog] .button.primary")
+        .await;
+    wait_text(&app, "[data-testid=pin-summary]", "No PIN set.").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_key_the_page_explains_plugging_one_in() {
+    let app = App::launch().await;
+    app.onboard(PASSWORD).await;
+    app.click("button[data-page=keys]").await;
+    wait_text(&app, "#no-keys-title", "No security key found").await;
+    let text = app.text("[data-testid=no-keys]").await;
+    assert!(text.contains("Plug in a FIDO2 security key"), "{text}");
+    assert!(text.contains("udev rule"), "{text}");
+    // The software key stays out unless the test-only switch is set.
+    assert!(!text.contains("software key"));
+    app.screenshot("keys-empty-light").await;
+    app.quit().await;
+}

@@ -1,0 +1,131 @@
+//! Issue #3: onboarding, keyring and password unlock, lock, and a damaged vault.
+
+use std::time::Duration;
+
+use countersign_e2e::{App, BusWithoutKeyring, Launch, seed_vault};
+
+const PASSWORD: &str = "correct horse battery";
+const URI: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_launch_creates_a_vault_that_the_keyring_reopens() {
+    let data = tempfile::tempdir().unwrap();
+    let launch = Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        ..Launch::default()
+    };
+    let app = App::launch_with(launch.clone()).await;
+    let title = app.text("#welcome-title").await;
+    assert_eq!(title, "Welcome to Countersign");
+    // The keyring works here, so it is offered and ticked by default.
+    let ticked = app
+        .js("return document.querySelector('.screen .check input').checked")
+        .await;
+    assert_eq!(ticked, serde_json::json!(true));
+    app.screenshot("onboarding").await;
+    let recovery = app.onboard(PASSWORD).await;
+    // Eight groups of four base32 characters.
+    assert_eq!(recovery.len(), 39, "{recovery}");
+    app.add_uri(URI).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+
+    assert!(data.path().join("vault.countersign").exists());
+    let app = App::launch_with(launch).await;
+    // Straight to the codes: no password asked.
+    app.wait_for_issuers(&["GitHub"]).await;
+    let on_unlock_screen = app
+        .js("return !!document.getElementById('unlock-secret')")
+        .await;
+    assert_eq!(on_unlock_screen, serde_json::json!(false));
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_the_password_unlocks_and_a_wrong_one_is_refused() {
+    let bus = BusWithoutKeyring::start();
+    let data = tempfile::tempdir().unwrap();
+    let launch = Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone())],
+    };
+    let app = App::launch_with(launch.clone()).await;
+    // Onboarding says why the keyring is not offered.
+    let notice = app.text("#keyring-unavailable").await;
+    assert!(
+        notice.starts_with("The system keyring is not available"),
+        "{notice}"
+    );
+    app.onboard(PASSWORD).await;
+    app.add_uri(URI).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+
+    let app = App::launch_with(launch).await;
+    app.type_into("#unlock-secret", "not the password").await;
+    app.keys("\u{E007}").await; // Enter
+    let error = app.text("#unlock-error").await;
+    assert_eq!(error, "That password is not right.");
+    // The field keeps focus and is empty, ready for another try.
+    assert_eq!(app.focused_id().await, "unlock-secret");
+    app.screenshot("unlock-wrong-password").await;
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_button_and_ctrl_l_lock_and_the_password_unlocks() {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);
+    let app = App::launch_with(Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        ..Launch::default()
+    })
+    .await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.click("[data-action=lock]").await;
+    app.find("#unlock-secret").await;
+    // Locked means locked: the codes are gone from the page.
+    assert!(app.issuers().await.is_empty());
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.ctrl('l').await;
+    app.find("#unlock-secret").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tampered_vault_shows_the_damaged_file_screen_and_is_left_alone() {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);
+    let path = data.path().join("vault.countersign");
+    let mut bytes = std::fs::read(&path).unwrap();
+    // A byte inside the encrypted payload (the end of the file): the header still parses, so
+    // this is caught by authentication, not by a format check.
+    let at = bytes.len() - 20;
+    bytes[at] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+
+    let app = App::launch_with(Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        ..Launch::default()
+    })
+    .await;
+    let title = app.text("#error-title").await;
+    assert_eq!(title, "Your vault file is damaged");
+    let kind = app
+        .js("return document.querySelector('[data-error-kind]').dataset.errorKind")
+        .await;
+    assert_eq!(kind, serde_json::json!("corrupt"));
+    app.screenshot("vault-damaged").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.quit().await;
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file must not change"
+    );
+}
