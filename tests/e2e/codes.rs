@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use countersign_e2e::thirtyfour::prelude::*;
-use countersign_e2e::{App, clipboard_text, oathtool, unix_now};
+use countersign_e2e::{App, oathtool, unix_now};
 
 /// RFC 6238's SHA-1 key in base32.
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -108,7 +108,7 @@ async fn clicking_the_code_copies_it_to_the_x_clipboard() {
         .expect("click the code");
     let copied = app
         .wait_for("the code on the clipboard", || async {
-            clipboard_text().filter(|text| text.len() == 6)
+            app.clipboard_text().filter(|text| text.len() == 6)
         })
         .await;
     let now = unix_now();

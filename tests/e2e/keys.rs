@@ -3,7 +3,7 @@
 
 use countersign_e2e::thirtyfour::components::SelectElement;
 use countersign_e2e::thirtyfour::prelude::*;
-use countersign_e2e::{App, Launch, clipboard_text};
+use countersign_e2e::{App, Launch};
 
 const PASSWORD: &str = "correct horse battery";
 const SOFT_KEY: &str = "Countersign software key (OpenSK)";
@@ -258,7 +258,8 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
     app.click("[data-testid=copy-report]").await;
     let text = app
         .wait_for("the report on the clipboard", || async {
-            clipboard_text().filter(|t| t.starts_with("Countersign registration test:"))
+            app.clipboard_text()
+                .filter(|t| t.starts_with("Countersign registration test:"))
         })
         .await;
     assert!(

@@ -3,10 +3,7 @@
 
 use std::time::Duration;
 
-use countersign_e2e::{
-    App, Launch, avoid_step_boundary, clipboard_text, hotp, recent_totp, seed_vault,
-    set_clipboard_text,
-};
+use countersign_e2e::{App, Launch, avoid_step_boundary, hotp, recent_totp, seed_vault};
 
 const PASSWORD: &str = "correct horse battery";
 const GITHUB: &str = "JBSWY3DPEHPK3PXP";
@@ -67,7 +64,7 @@ async fn typing_searches_and_enter_copies_the_first_match() {
     app.keys("\u{E007}").await;
     let copied = app
         .wait_for("the code on the clipboard", || async {
-            clipboard_text().filter(|t| t.len() == 6)
+            app.clipboard_text().filter(|t| t.len() == 6)
         })
         .await;
     let expected = recent_totp(GITLAB, 6, 30);
@@ -88,13 +85,13 @@ async fn the_clipboard_is_cleared_after_the_timeout_unless_it_changed() {
     app.click("li.row button.copy").await;
     let copied = app
         .wait_for("the code on the clipboard", || async {
-            clipboard_text().filter(|t| t.len() == 6)
+            app.clipboard_text().filter(|t| t.len() == 6)
         })
         .await;
     assert!(recent_totp(GITHUB, 6, 30).contains(&copied));
     tokio::time::sleep(Duration::from_millis(3000)).await;
     assert_eq!(
-        clipboard_text().unwrap_or_default(),
+        app.clipboard_text().unwrap_or_default(),
         "",
         "cleared after 2 s"
     );
@@ -102,12 +99,12 @@ async fn the_clipboard_is_cleared_after_the_timeout_unless_it_changed() {
     // Copy again, then the person copies something else: that must survive.
     app.click("li.row button.copy").await;
     app.wait_for("the code on the clipboard", || async {
-        clipboard_text().filter(|t| t.len() == 6)
+        app.clipboard_text().filter(|t| t.len() == 6)
     })
     .await;
-    set_clipboard_text("my own text");
+    app.set_clipboard_text("my own text");
     tokio::time::sleep(Duration::from_millis(3000)).await;
-    assert_eq!(clipboard_text().as_deref(), Some("my own text"));
+    assert_eq!(app.clipboard_text().as_deref(), Some("my own text"));
     app.quit().await;
 }
 
@@ -153,7 +150,7 @@ async fn hotp_generates_on_request_and_the_counter_persists() {
     assert_eq!(code, hotp(GITHUB, 6, 5));
     let copied = app
         .wait_for("the code on the clipboard", || async {
-            clipboard_text().filter(|t| t.len() == 6)
+            app.clipboard_text().filter(|t| t.len() == 6)
         })
         .await;
     assert_eq!(copied, code);
@@ -209,7 +206,7 @@ async fn keyboard_only_from_launch_to_a_copied_code() {
     app.keys("\u{E007}").await; // Enter copies
     let copied = app
         .wait_for("the code on the clipboard", || async {
-            clipboard_text().filter(|t| t.len() == 8)
+            app.clipboard_text().filter(|t| t.len() == 8)
         })
         .await;
     assert!(recent_totp(BANK, 8, 30).contains(&copied));

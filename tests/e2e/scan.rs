@@ -5,13 +5,13 @@
 //! own, so that what other tests show at the same time (recovery-key QR codes, copied codes)
 //! cannot reach them.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use countersign_e2e::thirtyfour::prelude::*;
-use countersign_e2e::{App, Launch, avoid_step_boundary, recent_totp};
+use countersign_e2e::{App, Display, Launch, avoid_step_boundary, recent_totp};
 use countersign_otp::{Account, Secret, encode_migration};
 use image::ImageEncoder;
 
@@ -60,68 +60,6 @@ fn write_png(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// An X server of the test's own (Xvfb), stopped when dropped.
-struct PrivateDisplay {
-    process: Child,
-    name: String,
-}
-
-impl PrivateDisplay {
-    fn start() -> PrivateDisplay {
-        let mut process = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is installed");
-        let mut number = String::new();
-        BufReader::new(process.stdout.take().expect("stdout"))
-            .read_line(&mut number)
-            .expect("Xvfb prints its display number");
-        PrivateDisplay {
-            process,
-            name: format!(":{}", number.trim()),
-        }
-    }
-
-    /// Options that start the app on this display, with `env` added.
-    fn launch(&self, env: &[(&str, &Path)]) -> Launch {
-        let mut env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.display().to_string()))
-            .collect();
-        env.push(("DISPLAY".into(), self.name.clone()));
-        Launch {
-            env,
-            ..Launch::default()
-        }
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut command = Command::new(program);
-        command
-            .env("DISPLAY", &self.name)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        command
-    }
-}
-
-impl Drop for PrivateDisplay {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
-
 /// A child process killed when dropped (an image viewer, a clipboard owner).
 struct Killed(Child);
 
@@ -164,7 +102,7 @@ async fn choose_dark_theme(app: &App) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn scanning_the_screen_adds_the_exact_account() {
-    let display = PrivateDisplay::start();
+    let display = Display::start();
     let app = App::launch_with(display.launch(&[])).await;
     app.onboard(PASSWORD).await;
     open_add_dialog(&app).await;
@@ -415,7 +353,7 @@ async fn a_web_address_qr_says_what_it_holds_and_adds_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_clipboard_gives_a_screenshot_or_a_pasted_link() {
-    let display = PrivateDisplay::start();
+    let display = Display::start();
     let app = App::launch_with(display.launch(&[])).await;
     app.onboard(PASSWORD).await;
     open_add_dialog(&app).await;

@@ -92,6 +92,81 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
 }
 
+/// An X server of the app's own (Xvfb), stopped when dropped: tests running side by side must
+/// not share a clipboard or a screen.
+pub struct Display {
+    process: Child,
+    name: String,
+}
+
+impl Display {
+    /// Starts Xvfb on a free display number.
+    pub fn start() -> Display {
+        use std::io::{BufRead, BufReader};
+        let mut process = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed");
+        let mut number = String::new();
+        BufReader::new(process.stdout.take().expect("stdout"))
+            .read_line(&mut number)
+            .expect("Xvfb prints its display number");
+        Display {
+            process,
+            name: format!(":{}", number.trim()),
+        }
+    }
+
+    /// Its name, for `DISPLAY`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Options that start the app on this display, with `env` added.
+    pub fn launch(&self, env: &[(&str, &Path)]) -> Launch {
+        let mut env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.display().to_string()))
+            .collect();
+        env.push(("DISPLAY".into(), self.name.clone()));
+        Launch {
+            env,
+            ..Launch::default()
+        }
+    }
+
+    /// `program` set up to run on this display, its output discarded.
+    pub fn command(&self, program: &str) -> Command {
+        display_command(&self.name, program)
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn display_command(display: &str, program: &str) -> Command {
+    let mut command = Command::new(program);
+    command
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
 /// A running app: the WebDriver session and everything that must be cleaned up after it.
 pub struct App {
     /// The WebDriver session driving the app's window.
@@ -100,6 +175,10 @@ pub struct App {
     /// The data folder the app was started with.
     pub data_dir: PathBuf,
     _temp: Option<tempfile::TempDir>,
+    /// The X display the app runs on.
+    display_name: String,
+    /// Declared last: the X server stops after the app.
+    _display: Option<Display>,
 }
 
 impl App {
@@ -119,6 +198,20 @@ impl App {
                 (Some(temp), dir)
             }
         };
+        // The app's own X server, unless the test brought one.
+        let given = options
+            .env
+            .iter()
+            .find(|(key, _)| key == "DISPLAY")
+            .map(|(_, value)| value.clone());
+        let (display, display_name) = match given {
+            Some(name) => (None, name),
+            None => {
+                let display = Display::start();
+                let name = display.name().to_owned();
+                (Some(display), name)
+            }
+        };
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new("tauri-driver");
@@ -126,6 +219,7 @@ impl App {
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .env("COUNTERSIGN_DATA_DIR", &data_dir)
+            .env("DISPLAY", &display_name)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("E2E_VERBOSE").is_some() {
@@ -159,6 +253,8 @@ impl App {
             driver_process,
             data_dir,
             _temp: temp,
+            display_name,
+            _display: display,
         }
     }
 
@@ -396,6 +492,37 @@ impl App {
         shot.map(|()| path)
     }
 
+    /// The text on the app's X clipboard, read by xclip (None when it holds no text, or its
+    /// owner does not answer within 5 s).
+    pub fn clipboard_text(&self) -> Option<String> {
+        let output = Command::new("timeout")
+            .args(["5", "xclip", "-o", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display_name)
+            .output()
+            .expect("timeout and xclip are installed");
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Puts `text` on the app's X clipboard with xclip, as another program would.
+    pub fn set_clipboard_text(&self, text: &str) {
+        use std::io::Write;
+        let mut child = display_command(&self.display_name, "xclip")
+            .args(["-selection", "clipboard", "-i"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("xclip is installed");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write to xclip");
+        child.wait().expect("xclip forks and exits");
+    }
+
     /// Ends the session and stops tauri-driver (SIGTERM, so it stops WebKitWebDriver too).
     pub async fn quit(mut self) {
         let _ = self.driver.clone().quit().await;
@@ -490,37 +617,6 @@ impl Drop for BusWithoutKeyring {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
-}
-
-/// The X clipboard's text, read with xclip like any other program would.
-pub fn clipboard_text() -> Option<String> {
-    let output = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .expect("xclip is installed");
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// Puts `text` on the X clipboard as another program would (xclip serves it in the background).
-pub fn set_clipboard_text(text: &str) {
-    use std::io::Write;
-    let mut child = Command::new("xclip")
-        .args(["-selection", "clipboard", "-i"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("xclip is installed");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write to xclip");
-    child.wait().expect("xclip forks and exits");
 }
 
 /// An OTP code computed by `oathtool` (OATH Toolkit), an implementation independent of ours.
