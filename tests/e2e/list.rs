@@ -112,6 +112,13 @@ async fn the_clipboard_is_cleared_after_the_timeout_unless_it_changed() {
 async fn edit_then_remove_with_undo_puts_it_back_in_place() {
     let (app, _data) = seeded(&uris()).await;
     app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    // Known issuers get their bundled mark, others a lettered badge.
+    let badges = app
+        .js("return [...document.querySelectorAll('li.row .badge')]
+                .map(b => b.dataset.icon || b.textContent.trim())")
+        .await;
+    assert_eq!(badges, serde_json::json!(["github", "gitlab", "B"]));
+    app.screenshot("accounts-light").await;
     // Edit GitLab: new issuer and a group.
     app.hover("li.row:nth-child(2)").await;
     app.click("li.row:nth-child(2) button[aria-label^='Edit']")
@@ -234,5 +241,58 @@ async fn settings_persist_across_a_restart() {
     assert_eq!(theme, serde_json::json!("dark"));
     app.wait_for_issuers(&["Bank", "GitHub", "GitLab"]).await;
     app.screenshot("accounts-dark").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fifty_accounts_scroll_and_search_in_both_themes() {
+    const ISSUERS: [&str; 10] = [
+        "GitHub",
+        "Google",
+        "Dropbox",
+        "Discord",
+        "Proton",
+        "Steam",
+        "Bitwarden",
+        "Cloudflare",
+        "Acme Bank",
+        "Mastodon",
+    ];
+    let uris: Vec<String> = (0..50)
+        .map(|i| {
+            let issuer = ISSUERS[i % ISSUERS.len()];
+            // Distinct secrets: the same secret twice is one account.
+            let secret = data_encoding::BASE32_NOPAD.encode(format!("account-{i:04}").as_bytes());
+            format!(
+                "otpauth://totp/{issuer}:user{i}@example.com?secret={secret}&issuer={}",
+                issuer.replace(' ', "%20")
+            )
+        })
+        .collect();
+    let (app, _data) = seeded(&uris).await;
+    app.wait_for("fifty accounts", || async {
+        let count = app
+            .js("return document.querySelector('li.row').getAttribute('aria-setsize')")
+            .await;
+        (count == serde_json::json!("50")).then_some(())
+    })
+    .await;
+    app.screenshot("accounts-50-light").await;
+    app.keys("user17").await;
+    app.wait_for_issuers(&["Cloudflare"]).await;
+    app.keys("\u{E003}\u{E003}\u{E003}\u{E003}\u{E003}\u{E003}")
+        .await; // Backspace
+    app.click("[data-page=settings]").await;
+    app.find("#theme").await.send_keys("Dark").await.unwrap();
+    app.wait_for("the dark theme", || async {
+        (app.js("return document.documentElement.dataset.theme")
+            .await
+            == "dark")
+            .then_some(())
+    })
+    .await;
+    app.click("[data-page=codes]").await;
+    app.find("li.row").await;
+    app.screenshot("accounts-50-dark").await;
     app.quit().await;
 }
