@@ -15,7 +15,8 @@ pub const KEYRING_SERVICE: &str = "Countersign";
 /// The longest we wait for the keyring: a locked keyring may open a prompt and block until the
 /// person answers it; we give up and let them type the password instead.
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
-/// The user name of the entry that [`keyring_status`] writes and deletes.
+/// The user name of the entries that [`keyring_status`] writes and deletes, followed by a
+/// random suffix: two processes checking at once must not delete each other's probe.
 const PROBE_USER: &str = "availability-check";
 
 /// Checks that the OS keyring can store and delete a secret now, within [`KEYRING_TIMEOUT`].
@@ -24,7 +25,7 @@ const PROBE_USER: &str = "availability-check";
 /// ([`Error::KeyringUnavailable`] carries the platform's words).
 pub fn keyring_status() -> Result<()> {
     with_timeout(|| {
-        let entry = entry(PROBE_USER)?;
+        let entry = entry(&format!("{PROBE_USER}-{}", Uuid::new_v4()))?;
         entry.set_secret(b"probe")?;
         entry.delete_credential()
     })
