@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use countersign_e2e::thirtyfour::components::SelectElement;
 use countersign_e2e::{App, Launch, avoid_step_boundary, hotp, recent_totp, seed_vault};
 
 const PASSWORD: &str = "correct horse battery";
@@ -127,10 +128,22 @@ async fn edit_then_remove_with_undo_puts_it_back_in_place() {
     issuer.clear().await.unwrap();
     issuer.send_keys("GitLab Work").await.unwrap();
     app.type_into("#edit-group", "Work").await;
+    // And the lettered badge instead of GitLab's mark.
+    SelectElement::new(&app.find("#edit-icon").await)
+        .await
+        .unwrap()
+        .select_by_value("letters")
+        .await
+        .unwrap();
     app.screenshot("edit-dialog").await;
     app.click("dialog button[type=submit]").await;
     app.wait_for_issuers(&["GitHub", "GitLab Work", "Bank"])
         .await;
+    let badges = app
+        .js("return [...document.querySelectorAll('li.row .badge')]
+                .map(b => b.dataset.icon || b.textContent.trim())")
+        .await;
+    assert_eq!(badges, serde_json::json!(["github", "GW", "B"]));
     let chip = app.text(".groups .chip:nth-child(2)").await;
     assert_eq!(chip, "Work");
 

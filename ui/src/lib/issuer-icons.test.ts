@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { issuerIcon } from "./issuer-icons";
+import { ALL_ICONS, LETTERS, accountIcon, issuerIcon } from "./issuer-icons";
 
 describe("issuerIcon", () => {
   it("matches issuers however they are written", () => {
@@ -25,5 +25,23 @@ describe("issuerIcon", () => {
     expect(issuerIcon("GitLab")?.color).toBe("#FC6D26");
     expect(issuerIcon("GitHub")?.color).toBeNull();
     expect(issuerIcon("GitHub")?.path).toMatch(/^M/);
+  });
+});
+
+describe("accountIcon", () => {
+  it("prefers the icon chosen by hand, then the issuer's", () => {
+    expect(accountIcon("steam", "GitHub")?.slug).toBe("steam");
+    expect(accountIcon(null, "GitHub")?.slug).toBe("github");
+    expect(accountIcon(LETTERS, "GitHub")).toBeNull();
+    // A slug no longer bundled falls back to the issuer.
+    expect(accountIcon("gone-brand", "GitHub")?.slug).toBe("github");
+  });
+
+  it("lists each icon once, by title", () => {
+    const slugs = ALL_ICONS.map((icon) => icon.slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    expect(slugs.length).toBeGreaterThan(80);
+    const titles = ALL_ICONS.map((icon) => icon.title);
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b)));
   });
 });

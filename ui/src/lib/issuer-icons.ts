@@ -96,6 +96,22 @@ for (const [alias, slug] of Object.entries(ALIASES)) {
   if (icon) BY_KEY.set(alias, icon);
 }
 
+/** The `icon` value that asks for the lettered badge even when the issuer has a mark. */
+export const LETTERS = "letters";
+
+/** Every bundled icon, by title, for choosing one by hand. */
+export const ALL_ICONS: readonly IssuerIcon[] = [
+  ...new Map([...BY_KEY.values()].map((icon) => [icon.slug, icon])).values(),
+].sort((a, b) => a.title.localeCompare(b.title));
+
+/** The icon an account shows: the one chosen by hand (`icon`, a slug or [`LETTERS`]), or else
+ *  the one matching its issuer. */
+export function accountIcon(icon: string | null, issuer: string): IssuerIcon | null {
+  if (icon === LETTERS) return null;
+  const chosen = icon ? ALL_ICONS.find((candidate) => candidate.slug === icon) : undefined;
+  return chosen ?? issuerIcon(issuer);
+}
+
 /** Endings that name the company rather than the brand ("github.com", "Dropbox Inc"). */
 const SUFFIXES = ["com", "org", "net", "io", "inc", "llc", "ltd", "gmbh"];
 
