@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "change_security_key_pin",
     "security_key_passkeys",
     "delete_security_key_passkey",
+    "set_security_key_always_uv",
     "security_key_fingerprints",
     "rename_security_key_fingerprint",
     "remove_security_key_fingerprint",

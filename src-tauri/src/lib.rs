@@ -112,6 +112,7 @@ pub fn run() {
             commands::keys::change_security_key_pin,
             commands::keys::security_key_passkeys,
             commands::keys::delete_security_key_passkey,
+            commands::keys::set_security_key_always_uv,
             commands::keys::security_key_fingerprints,
             commands::keys::rename_security_key_fingerprint,
             commands::keys::remove_security_key_fingerprint,

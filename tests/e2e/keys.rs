@@ -335,7 +335,32 @@ async fn software_key_fingerprints_wink_and_guided_reset() {
     )
     .await;
 
-    // The PIN just set is remembered for this visit: no prompt.
+    // Always require verification, on and off (the PIN just set is remembered: no prompt).
+    app.click("[data-testid=always-uv]").await;
+    wait_text(
+        &app,
+        ".toast span",
+        "The key now always asks for the PIN or a fingerprint.",
+    )
+    .await;
+    let checked = "return document.querySelector('[data-testid=always-uv]').checked";
+    app.wait_for("the key to report alwaysUv on", || async {
+        (app.js(checked).await == serde_json::json!(true)).then_some(())
+    })
+    .await;
+    app.click("[data-testid=always-uv]").await;
+    wait_text(
+        &app,
+        ".toast span",
+        "The key asks for verification only when a site does.",
+    )
+    .await;
+    app.wait_for("the key to report alwaysUv off", || async {
+        (app.js(checked).await == serde_json::json!(false)).then_some(())
+    })
+    .await;
+
+    // The PIN is still remembered for this visit: no prompt.
     app.click("[data-testid=show-fingerprints]").await;
     wait_text(
         &app,

@@ -27,6 +27,9 @@ const RESET: u8 = 0x07;
 const GET_NEXT_ASSERTION: u8 = 0x08;
 const BIO_ENROLLMENT: u8 = 0x09;
 const CREDENTIAL_MANAGEMENT: u8 = 0x0A;
+const AUTHENTICATOR_CONFIG: u8 = 0x0D;
+/// authenticatorConfig's toggleAlwaysUv subcommand.
+const TOGGLE_ALWAYS_UV: u8 = 0x02;
 const BIO_ENROLLMENT_PRE: u8 = 0x40;
 const CREDENTIAL_MANAGEMENT_PRE: u8 = 0x41;
 
@@ -789,6 +792,38 @@ impl SecurityKey for CtapKey {
         Err(Error::Protocol(
             "fingerprint enrolment never finished".into(),
         ))
+    }
+
+    fn set_always_uv(&self, pin: Option<&Pin>, on: bool) -> Result<()> {
+        let info = self.get_info()?;
+        let Some(current) = info.option("alwaysUv") else {
+            return Err(Error::Unsupported("always requiring verification".into()));
+        };
+        if info.option("authnrCfg") != Some(true) {
+            return Err(Error::Unsupported("authenticatorConfig".into()));
+        }
+        if current == on {
+            return Ok(());
+        }
+        let mut map = vec![(i(1), i(TOGGLE_ALWAYS_UV.into()))];
+        // With a PIN set the command must be authorised: HMAC with a token allowed to
+        // configure, over 32 x 0xff || 0x0d || subCommand (CTAP 2.1, 6.11).
+        if info.pin_set == Some(true) {
+            let pin = pin.ok_or(Error::PinRequired)?;
+            let (protocol, token) =
+                self.pin_token(&info, pin, Permission::AuthenticatorConfiguration, None)?;
+            let mut message = vec![0xff; 32];
+            message.extend([AUTHENTICATOR_CONFIG, TOGGLE_ALWAYS_UV]);
+            map.push((i(3), i(protocol.number().into())));
+            map.push((
+                i(4),
+                Value::Bytes(pin::authenticate(protocol, &token, &message)),
+            ));
+        }
+        self.with_retries(
+            self.cbor(&to_payload(map, AUTHENTICATOR_CONFIG).map_err(Error::protocol)?),
+        )
+        .map(drop)
     }
 
     fn reset(&self) -> Result<()> {

@@ -310,6 +310,9 @@ pub trait SecurityKey: Send + Sync {
         pin: &Pin,
         progress: &mut dyn FnMut(EnrollProgress),
     ) -> Result<Fingerprint>;
+    /// Turns "always require user verification" (CTAP 2.1 alwaysUv) on or off; doing nothing
+    /// when it already is. Needs the PIN when one is set.
+    fn set_always_uv(&self, pin: Option<&Pin>, on: bool) -> Result<()>;
     /// Erases every credential and the PIN. Keys allow it only within seconds of being plugged
     /// in, and then need a touch.
     fn reset(&self) -> Result<()>;

@@ -299,3 +299,31 @@ fn wink_and_label() {
     assert_eq!(key.label(), "Software key (OpenSK)");
     key.wink().unwrap();
 }
+
+#[test]
+fn always_uv_turns_on_and_off_with_the_pin() {
+    let (_device, key) = fresh();
+    assert_eq!(key.info().unwrap().option("alwaysUv"), Some(false));
+    let pin = Pin::new("4321");
+    key.set_pin(&pin).unwrap();
+
+    // With a PIN set, the key takes the change only with it.
+    assert!(matches!(
+        key.set_always_uv(None, true),
+        Err(Error::PinRequired)
+    ));
+    let wrong = Pin::new("0000");
+    assert!(matches!(
+        key.set_always_uv(Some(&wrong), true),
+        Err(Error::PinInvalid { .. })
+    ));
+    assert_eq!(key.info().unwrap().option("alwaysUv"), Some(false));
+
+    key.set_always_uv(Some(&pin), true).unwrap();
+    assert_eq!(key.info().unwrap().option("alwaysUv"), Some(true));
+    // Asking for what already is changes nothing (toggling would turn it off).
+    key.set_always_uv(Some(&pin), true).unwrap();
+    assert_eq!(key.info().unwrap().option("alwaysUv"), Some(true));
+    key.set_always_uv(Some(&pin), false).unwrap();
+    assert_eq!(key.info().unwrap().option("alwaysUv"), Some(false));
+}

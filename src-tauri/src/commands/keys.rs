@@ -272,6 +272,26 @@ pub async fn security_key_passkeys(
     .await
 }
 
+/// Turns "always require verification" (alwaysUv) on or off; with the PIN when one is set.
+#[tauri::command]
+pub async fn set_security_key_always_uv(
+    app: AppHandle,
+    id: String,
+    on: bool,
+    pin: Option<Zeroizing<String>>,
+) -> CommandResult<()> {
+    let pin = pin.map(pin_from);
+    with_key(app, id, move |state, id, key| {
+        let info = key.info().map_err(key_error)?;
+        if info.pin_set == Some(true) {
+            state.with_pin(id, pin, |pin| key.set_always_uv(Some(pin), on))
+        } else {
+            key.set_always_uv(None, on).map_err(key_error)
+        }
+    })
+    .await
+}
+
 fn decode_id(text: &str, what: &str) -> CommandResult<Vec<u8>> {
     b64::decode(text)
         .ok()

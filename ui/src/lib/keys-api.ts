@@ -93,6 +93,8 @@ export const keysApi = {
     invoke<void>("change_security_key_pin", { id, current, newPin }),
   /** `pin` null uses the PIN that worked earlier this visit; fails with kind "pin_needed" if none. */
   passkeys: (id: string, pin: string | null) => invoke<SiteView[]>("security_key_passkeys", { id, pin }),
+  setAlwaysUv: (id: string, on: boolean, pin: string | null) =>
+    invoke<void>("set_security_key_always_uv", { id, on, pin }),
   deletePasskey: (id: string, credentialId: string) =>
     invoke<void>("delete_security_key_passkey", { id, credentialId }),
   fingerprints: (id: string, pin: string | null) =>
