@@ -22,10 +22,6 @@ use crate::scan::{PendingCode, ScanOutcome, ScanState, is_otp_text, read_image_c
 use crate::scan_camera::{CameraEvent, CameraView};
 use crate::state::AppState;
 
-/// In debug builds, makes "Image file" open this path instead of showing the file dialog
-/// (end-to-end tests cannot click through a native dialog).
-pub const TEST_OPEN_PATH: &str = "COUNTERSIGN_TEST_OPEN_PATH";
-
 /// Runs `f` with the app's and the scanning state on a blocking worker thread.
 async fn blocking<T: Send + 'static>(
     app: AppHandle,
@@ -99,7 +95,7 @@ pub async fn scan_image_file(
 
 fn pick_image(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
     #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(TEST_OPEN_PATH) {
+    if let Some(path) = std::env::var_os(super::TEST_OPEN_PATH) {
         return Some(path.into());
     }
     app.dialog()

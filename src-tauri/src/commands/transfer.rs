@@ -24,13 +24,9 @@ use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 use crate::transfer::{ImportPreview, Opened, TransferState, import_error};
 
-/// In debug builds, makes the open dialog of an import return this path without showing
-/// (end-to-end tests cannot click through a native dialog). The scanner's "Image file" reads
-/// the same variable.
-pub const TEST_OPEN_PATH: &str = "COUNTERSIGN_TEST_OPEN_PATH";
-
 /// In debug builds, makes the save dialog of an export return this path without showing.
-pub const TEST_SAVE_PATH: &str = "COUNTERSIGN_TEST_SAVE_PATH";
+#[cfg(debug_assertions)]
+const TEST_SAVE_PATH: &str = "COUNTERSIGN_TEST_SAVE_PATH";
 
 /// Runs `f` with the app's and the transfer state on a blocking worker thread, after
 /// forgetting what waited too long or outlived an unlocked vault.
@@ -89,7 +85,7 @@ pub async fn transfer_open_import(
 
 fn pick_import(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
     #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(TEST_OPEN_PATH) {
+    if let Some(path) = std::env::var_os(super::TEST_OPEN_PATH) {
         return Some(path.into());
     }
     app.dialog()
