@@ -72,15 +72,70 @@ fn free_port() -> u16 {
         .expect("a free local port")
 }
 
-fn wait_for_port(port: u16, deadline: Duration) {
+/// Launches tried before a test gives up (see [`App::launch_with`]).
+const LAUNCH_ATTEMPTS: u32 = 3;
+
+/// Whether something listens on `port` within `deadline`.
+fn wait_for_port(port: u16, deadline: Duration) -> bool {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < deadline,
-            "tauri-driver did not listen on port {port} within {deadline:?}"
-        );
+        if start.elapsed() > deadline {
+            return false;
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
+    true
+}
+
+/// Starts tauri-driver on fresh ports for an app with this environment; returns it and its port.
+fn spawn_driver(env: &[(String, String)], data_dir: &Path, display: &str) -> (Child, u16) {
+    let port = free_port();
+    let native_port = free_port();
+    let mut command = Command::new("tauri-driver");
+    command
+        .args(["--port", &port.to_string()])
+        .args(["--native-port", &native_port.to_string()])
+        .env("COUNTERSIGN_DATA_DIR", data_dir)
+        .env("DISPLAY", display)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(if std::env::var_os("E2E_VERBOSE").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        });
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let process = command
+        .spawn()
+        .expect("tauri-driver is on PATH (cargo install tauri-driver --locked)");
+    (process, port)
+}
+
+/// What tauri-driver needs to start the app.
+fn capabilities() -> Capabilities {
+    let mut capabilities = Capabilities::new();
+    capabilities
+        .set(
+            "tauri:options",
+            json!({ "application": app_binary().to_string_lossy() }),
+        )
+        .expect("capabilities");
+    capabilities
+        .set("browserName", "wry")
+        .expect("capabilities");
+    capabilities
+}
+
+/// Stops tauri-driver (SIGTERM, so it stops WebKitWebDriver and the app too) and reaps it.
+fn stop(process: &mut Child) {
+    let pid = process.id() as libc::pid_t;
+    // SAFETY: signalling a child we spawned and have not reaped.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let _ = process.wait();
 }
 
 /// Options for launching the app.
@@ -212,42 +267,28 @@ impl App {
                 (Some(display), name)
             }
         };
-        let port = free_port();
-        let native_port = free_port();
-        let mut command = Command::new("tauri-driver");
-        command
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .env("COUNTERSIGN_DATA_DIR", &data_dir)
-            .env("DISPLAY", &display_name)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(if std::env::var_os("E2E_VERBOSE").is_some() {
-                Stdio::inherit()
+        // Ports are picked free and then released, so a test starting beside this one can take
+        // the same one: start again on fresh ports when the session cannot be made.
+        let mut attempt = 1;
+        let (driver, driver_process) = loop {
+            let (mut process, port) = spawn_driver(&options.env, &data_dir, &display_name);
+            let session = if wait_for_port(port, Duration::from_secs(10)) {
+                WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities())
+                    .await
+                    .map_err(|e| e.to_string())
             } else {
-                Stdio::null()
-            });
-        for (key, value) in &options.env {
-            command.env(key, value);
-        }
-        let driver_process = command
-            .spawn()
-            .expect("tauri-driver is on PATH (cargo install tauri-driver --locked)");
-        wait_for_port(port, Duration::from_secs(10));
-
-        let mut capabilities = Capabilities::new();
-        capabilities
-            .set(
-                "tauri:options",
-                json!({ "application": app_binary().to_string_lossy() }),
-            )
-            .expect("capabilities");
-        capabilities
-            .set("browserName", "wry")
-            .expect("capabilities");
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)
-            .await
-            .expect("a WebDriver session with the app");
+                Err(format!("tauri-driver did not listen on port {port}"))
+            };
+            match session {
+                Ok(driver) => break (driver, process),
+                Err(error) if attempt < LAUNCH_ATTEMPTS => {
+                    eprintln!("launch attempt {attempt} failed, trying again: {error}");
+                    stop(&mut process);
+                    attempt += 1;
+                }
+                Err(error) => panic!("a WebDriver session with the app: {error}"),
+            }
+        };
         App {
             driver,
             driver_process,
@@ -530,12 +571,7 @@ impl App {
     }
 
     fn stop_driver(&mut self) {
-        let pid = self.driver_process.id() as libc::pid_t;
-        // SAFETY: signalling a child we spawned and have not reaped.
-        unsafe {
-            libc::kill(pid, libc::SIGTERM);
-        }
-        let _ = self.driver_process.wait();
+        stop(&mut self.driver_process);
     }
 }
 
