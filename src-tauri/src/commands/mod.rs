@@ -15,6 +15,28 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[cfg(debug_assertions)]
 const TEST_OPEN_PATH: &str = "COUNTERSIGN_TEST_OPEN_PATH";
 
+/// Asks for one file with the system's open dialog over `window`, offering only `filter`
+/// (a name and extensions) when given; `None` when the person cancels.
+fn pick_file(
+    app: &tauri::AppHandle,
+    window: &tauri::WebviewWindow,
+    title: &str,
+    filter: Option<(&str, &[&str])>,
+) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os(TEST_OPEN_PATH) {
+        return Some(path.into());
+    }
+    let mut dialog = app.dialog().file().set_parent(window).set_title(title);
+    if let Some((name, extensions)) = filter {
+        dialog = dialog.add_filter(name, extensions);
+    }
+    dialog
+        .blocking_pick_file()
+        .and_then(|file| file.into_path().ok())
+}
+
 /// Seconds since the Unix epoch: the one clock every code is computed from.
 pub fn unix_now() -> u64 {
     SystemTime::now()

@@ -13,7 +13,6 @@ use countersign_scan::screen::{self, ScreenBackend, screen_backend};
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State, WebviewWindow};
-use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
 use super::accounts::{AddResult, add_accounts};
@@ -94,17 +93,12 @@ pub async fn scan_image_file(
 }
 
 fn pick_image(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(super::TEST_OPEN_PATH) {
-        return Some(path.into());
-    }
-    app.dialog()
-        .file()
-        .set_parent(window)
-        .set_title("Choose an image with a QR code")
-        .add_filter("Images", &["png", "jpg", "jpeg", "webp", "gif", "bmp"])
-        .blocking_pick_file()
-        .and_then(|file| file.into_path().ok())
+    super::pick_file(
+        app,
+        window,
+        "Choose an image with a QR code",
+        Some(("Images", &["png", "jpg", "jpeg", "webp", "gif", "bmp"])),
+    )
 }
 
 /// Reads the clipboard: an image (a screenshot copied with the system's tool) is scanned for

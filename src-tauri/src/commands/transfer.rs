@@ -84,16 +84,7 @@ pub async fn transfer_open_import(
 }
 
 fn pick_import(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(super::TEST_OPEN_PATH) {
-        return Some(path.into());
-    }
-    app.dialog()
-        .file()
-        .set_parent(window)
-        .set_title("Choose a file to import")
-        .blocking_pick_file()
-        .and_then(|file| file.into_path().ok())
+    super::pick_file(app, window, "Choose a file to import", None)
 }
 
 /// The file's bytes, refusing (without reading them all) anything larger than an export can be.
