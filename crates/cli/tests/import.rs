@@ -1,12 +1,14 @@
 //! `countersign import` as a script sees it: the real binary on real files, stdout, stderr and
 //! the exit status.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use countersign_backup::{Account, Secret, export_aegis_encrypted, export_uris, format_by_id};
 use countersign_vault::{KdfParams, Store};
+
+mod common;
+use common::lines;
 
 fn countersign(args: &[&str], stdin: &str) -> Output {
     countersign_in(Path::new("/nonexistent"), args, stdin)
@@ -14,28 +16,7 @@ fn countersign(args: &[&str], stdin: &str) -> Output {
 
 /// Runs the binary with its data folder (the vault's) in `data_dir`.
 fn countersign_in(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_countersign"))
-        .args(args)
-        .env("COUNTERSIGN_DATA_DIR", data_dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the countersign binary runs");
-    // A command that fails before reading its input closes the pipe early; that is fine.
-    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.unwrap(),
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn lines(bytes: &[u8]) -> Vec<String> {
-    String::from_utf8(bytes.to_vec())
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    common::run(Some(data_dir), args, stdin)
 }
 
 fn accounts() -> Vec<Account> {

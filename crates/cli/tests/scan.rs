@@ -1,7 +1,6 @@
 //! `countersign scan` as a script sees it: the real binary on generated QR images (and, under
 //! an X display, on the real screen), stdout, stderr and the exit status.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -10,27 +9,12 @@ use countersign_otp::{Account, Secret, encode_migration};
 use countersign_vault::{KdfParams, Store};
 use image::ImageEncoder;
 
+mod common;
+use common::lines;
+
 /// Runs the binary with its data folder (the vault's) in `data_dir`.
 fn countersign(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_countersign"))
-        .args(args)
-        .env("COUNTERSIGN_DATA_DIR", data_dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the countersign binary runs");
-    // The command may finish without reading standard input.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
-
-fn lines(bytes: &[u8]) -> Vec<String> {
-    String::from_utf8(bytes.to_vec())
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    common::run(Some(data_dir), args, stdin)
 }
 
 /// A PNG of a QR code holding `text`: 6-pixel modules with the quiet zone.

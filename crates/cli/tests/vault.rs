@@ -1,30 +1,19 @@
 //! The vault commands as a script sees them: the real binary, a data folder of its own, stdin
 //! in, stdout/stderr/exit status out.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use countersign_otp::{Account, Secret};
 use countersign_vault::{KdfParams, Store};
 
+mod common;
+
 fn countersign(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_countersign"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("COUNTERSIGN_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the countersign binary runs");
-    // A command that fails before reading its input closes the pipe early; that is fine.
-    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.unwrap(),
-    }
-    child.wait_with_output().unwrap()
+    let dir = dir.to_str().expect("a UTF-8 temporary path");
+    let mut all = vec!["--data-dir", dir];
+    all.extend_from_slice(args);
+    common::run(None, &all, stdin)
 }
 
 fn stdout(output: &Output) -> String {
@@ -278,15 +267,11 @@ fn no_vault_and_passwd() {
 fn the_data_folder_comes_from_the_environment_too() {
     let dir = tempfile::tempdir().unwrap();
     vault(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_countersign"))
-        .args(["unlock-test", "--password-stdin"])
-        .env("COUNTERSIGN_DATA_DIR", dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"pw\n").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::run(
+        Some(dir.path()),
+        &["unlock-test", "--password-stdin"],
+        "pw\n",
+    );
     assert_eq!(
         stdout(&output),
         "ok: the vault opens and holds 3 account(s)\n"

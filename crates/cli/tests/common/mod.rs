@@ -1,0 +1,39 @@
+//! What every CLI test does: run the real binary on some input and read what it printed.
+
+// Each test binary uses part of this.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `countersign args` with `stdin` as its input and waits for it. The vault's data folder
+/// is `data_dir` when given; otherwise none is set in the environment.
+pub fn run(data_dir: Option<&Path>, args: &[&str], stdin: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_countersign"));
+    command
+        .args(args)
+        .env_remove("COUNTERSIGN_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = data_dir {
+        command.env("COUNTERSIGN_DATA_DIR", dir);
+    }
+    let mut child = command.spawn().expect("the countersign binary runs");
+    // A command that fails before reading its input closes the pipe early; that is fine.
+    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.unwrap(),
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The lines of a command's output.
+pub fn lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8(bytes.to_vec())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
