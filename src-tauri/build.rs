@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "copy_text",
     "get_settings",
     "set_settings",
+    "tray_available",
     "transfer_open_import",
     "transfer_unlock_import",
     "transfer_import",

@@ -6,6 +6,7 @@
 mod autolock;
 mod clipboard;
 mod commands;
+mod desktop;
 mod error;
 mod keys;
 mod scan;
@@ -52,8 +53,11 @@ pub fn run() {
     configure_webkit();
     // Secrets must never land in a core file; failure to ask is not worth refusing to start.
     let _ = countersign_vault::disable_core_dumps();
+    let data_dir = data_dir();
     let app = tauri::Builder::default()
-        .manage(AppState::new(data_dir()))
+        // First, so that a second launch hands over before anything else starts.
+        .plugin(desktop::single_instance(&data_dir))
+        .manage(AppState::new(data_dir))
         .manage(transfer::TransferState::default())
         .manage(scan::ScanState::default())
         .plugin(tauri_plugin_dialog::init())
@@ -62,8 +66,13 @@ pub fn run() {
             autolock::start(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());
+            // A desktop without a working tray still gets its codes.
+            if let Err(error) = desktop::setup_tray(app.handle()) {
+                eprintln!("countersign: no tray icon: {error}");
+            }
             Ok(())
         })
+        .on_window_event(desktop::window_event)
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::create_vault,
@@ -99,6 +108,7 @@ pub fn run() {
             commands::clipboard::copy_text,
             commands::settings::get_settings,
             commands::settings::set_settings,
+            commands::settings::tray_available,
             commands::transfer::transfer_open_import,
             commands::transfer::transfer_unlock_import,
             commands::transfer::transfer_import,

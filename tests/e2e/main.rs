@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app window, driven as a person would use it.
 
 mod codes;
+mod desktop;
 mod keys;
 mod list;
 mod scan;

@@ -564,6 +564,30 @@ impl App {
         child.wait().expect("xclip forks and exits");
     }
 
+    /// The X display the app runs on.
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    /// Whether the app's main window is shown, hidden (unmapped) or gone (the app quit).
+    pub fn window_state(&self) -> WindowState {
+        x11::window_state(&self.display_name)
+    }
+
+    /// Asks the app to close its main window, as a window manager's close button does
+    /// (a WM_DELETE_WINDOW message).
+    pub fn request_close(&self) {
+        x11::request_close(&self.display_name);
+    }
+
+    /// Waits for the main window to reach `state`.
+    pub async fn wait_for_window(&self, state: WindowState) {
+        self.wait_for(&format!("the window to be {state:?}"), || async {
+            (self.window_state() == state).then_some(())
+        })
+        .await;
+    }
+
     /// Ends the session and stops tauri-driver (SIGTERM, so it stops WebKitWebDriver too).
     pub async fn quit(mut self) {
         let _ = self.driver.clone().quit().await;
@@ -580,6 +604,107 @@ impl Drop for App {
         if self.driver_process.try_wait().ok().flatten().is_none() {
             self.stop_driver();
         }
+    }
+}
+
+/// The app's main window as the X server sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowState {
+    /// Mapped: on screen.
+    Shown,
+    /// Exists but unmapped (hidden, in the tray).
+    Hidden,
+    /// No such window: the app has quit.
+    Gone,
+}
+
+/// The X side of the window: found by title among the top-level windows (there is no window
+/// manager under Xvfb, so the app's windows are the root's children).
+mod x11 {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{
+        Atom, AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, Window,
+    };
+    use x11rb::rust_connection::RustConnection;
+
+    use super::WindowState;
+
+    struct Atoms {
+        wm_protocols: Atom,
+        wm_delete_window: Atom,
+        net_wm_name: Atom,
+        utf8_string: Atom,
+    }
+
+    fn connect(display: &str) -> (RustConnection, Window, Atoms) {
+        let (connection, screen) = x11rb::connect(Some(display)).expect("connect to the X display");
+        let root = connection.setup().roots[screen].root;
+        let atom = |name: &str| {
+            connection
+                .intern_atom(false, name.as_bytes())
+                .expect("intern an atom")
+                .reply()
+                .expect("the atom")
+                .atom
+        };
+        let atoms = Atoms {
+            wm_protocols: atom("WM_PROTOCOLS"),
+            wm_delete_window: atom("WM_DELETE_WINDOW"),
+            net_wm_name: atom("_NET_WM_NAME"),
+            utf8_string: atom("UTF8_STRING"),
+        };
+        (connection, root, atoms)
+    }
+
+    /// The top-level window titled "Countersign" that accepts WM_DELETE_WINDOW.
+    fn main_window(connection: &RustConnection, root: Window, atoms: &Atoms) -> Option<Window> {
+        let children = connection.query_tree(root).ok()?.reply().ok()?.children;
+        children.into_iter().find(|&window| {
+            let title = connection
+                .get_property(false, window, atoms.net_wm_name, atoms.utf8_string, 0, 64)
+                .ok()
+                .and_then(|cookie| cookie.reply().ok())
+                .map(|reply| reply.value);
+            let protocols = connection
+                .get_property(false, window, atoms.wm_protocols, AtomEnum::ATOM, 0, 16)
+                .ok()
+                .and_then(|cookie| cookie.reply().ok())
+                .and_then(|reply| reply.value32().map(|atoms| atoms.collect::<Vec<_>>()))
+                .unwrap_or_default();
+            title.as_deref() == Some(b"Countersign".as_slice())
+                && protocols.contains(&atoms.wm_delete_window)
+        })
+    }
+
+    pub fn window_state(display: &str) -> WindowState {
+        let (connection, root, atoms) = connect(display);
+        let Some(window) = main_window(&connection, root, &atoms) else {
+            return WindowState::Gone;
+        };
+        match connection
+            .get_window_attributes(window)
+            .ok()
+            .and_then(|cookie| cookie.reply().ok())
+        {
+            Some(attributes) if attributes.map_state == MapState::VIEWABLE => WindowState::Shown,
+            Some(_) => WindowState::Hidden,
+            None => WindowState::Gone,
+        }
+    }
+
+    pub fn request_close(display: &str) {
+        let (connection, root, atoms) = connect(display);
+        let window = main_window(&connection, root, &atoms).expect("the app's window exists");
+        let message = ClientMessageEvent::new(
+            32,
+            window,
+            atoms.wm_protocols,
+            [atoms.wm_delete_window, x11rb::CURRENT_TIME, 0, 0, 0],
+        );
+        connection
+            .send_event(false, window, EventMask::NO_EVENT, message)
+            .expect("send WM_DELETE_WINDOW");
+        connection.flush().expect("flush the X connection");
     }
 }
 

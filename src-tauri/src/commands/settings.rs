@@ -1,6 +1,6 @@
 //! Reading and saving the person's preferences.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
@@ -20,4 +20,10 @@ pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> CommandRe
         .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
     *state.settings.lock().expect("settings lock") = settings.clone();
     Ok(settings)
+}
+
+/// Whether there is a tray icon to keep running in (no tray library, no icon).
+#[tauri::command]
+pub fn tray_available(app: AppHandle) -> bool {
+    crate::desktop::has_tray(&app)
 }

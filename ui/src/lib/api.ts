@@ -163,6 +163,8 @@ export const api = {
 
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+  /** Whether there is a tray icon to keep running in. */
+  trayAvailable: () => invoke<boolean>("tray_available"),
 };
 
 /** Calls `handler` when the vault locks by itself (idle time, screen lock). */

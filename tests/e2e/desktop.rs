@@ -1,0 +1,106 @@
+//! Issue #4: the app on the desktop: closing into the tray, hiding after a copy, and a second
+//! launch on the same data folder bringing the running window back instead of starting again.
+
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use countersign_e2e::{App, Launch, WindowState, app_binary, recent_totp, seed_vault};
+
+const PASSWORD: &str = "correct horse battery";
+const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+
+async fn seeded() -> (App, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
+    let app = App::launch_with(Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        ..Launch::default()
+    })
+    .await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    (app, data)
+}
+
+/// Starts the app binary again, as a person would from their launcher, on the same folder and
+/// display; returns how it exited (it must hand over to the running one and leave).
+fn launch_again(app: &App) -> ExitStatus {
+    let mut second = Command::new(app_binary())
+        .env("COUNTERSIGN_DATA_DIR", &app.data_dir)
+        .env("DISPLAY", app.display_name())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the app binary");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = second.try_wait().expect("poll the second instance") {
+            return status;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("the second launch kept running instead of handing over to the first");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Flips a settings checkbox and waits until the settings file says `expected`.
+async fn set_toggle(app: &App, css: &str, field: &str, expected: bool) {
+    app.click("[data-page=settings]").await;
+    assert_eq!(app.prop(css, "disabled").await, "false", "{css} is offered");
+    app.click(css).await;
+    app.wait_for(&format!("{field} = {expected} saved"), || async {
+        let saved = std::fs::read(app.data_dir.join("settings.json")).ok()?;
+        let saved: serde_json::Value = serde_json::from_slice(&saved).ok()?;
+        (saved[field] == serde_json::json!(expected)).then_some(())
+    })
+    .await;
+    app.click("[data-page=codes]").await;
+    app.wait_for_issuers(&["GitHub"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_keeps_it_in_the_tray_and_launching_again_brings_it_back() {
+    let (app, _data) = seeded().await;
+    assert_eq!(app.window_state(), WindowState::Shown);
+    set_toggle(&app, "#minimise-to-tray", "minimiseToTray", true).await;
+
+    app.request_close();
+    app.wait_for_window(WindowState::Hidden).await;
+    // Still running and still unlocked behind the hidden window.
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    let status = launch_again(&app);
+    assert!(status.success(), "the second launch exited with {status}");
+    app.wait_for_window(WindowState::Shown).await;
+    // The same instance, not a new one at the unlock screen.
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    // Without the setting, closing the window quits.
+    set_toggle(&app, "#minimise-to-tray", "minimiseToTray", false).await;
+    app.request_close();
+    app.wait_for_window(WindowState::Gone).await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_window_hidden_after_a_copy_comes_back_on_the_next_launch() {
+    let (app, _data) = seeded().await;
+    set_toggle(&app, "#hide-after-copy", "hideAfterCopy", true).await;
+
+    app.keys("git\u{E007}").await; // search, Enter copies
+    app.wait_for_window(WindowState::Hidden).await;
+    let copied = app.clipboard_text().expect("a code on the clipboard");
+    assert!(
+        recent_totp("JBSWY3DPEHPK3PXP", 6, 30).contains(&copied),
+        "{copied:?} is GitHub's code"
+    );
+
+    let status = launch_again(&app);
+    assert!(status.success(), "the second launch exited with {status}");
+    app.wait_for_window(WindowState::Shown).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+}
