@@ -4,7 +4,9 @@
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use countersign_e2e::{App, Launch, WindowState, app_binary, recent_totp, seed_vault};
+use countersign_e2e::{
+    App, BusWithoutKeyring, Launch, TrayHost, WindowState, app_binary, recent_totp, seed_vault,
+};
 
 const PASSWORD: &str = "correct horse battery";
 const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -102,5 +104,46 @@ async fn a_window_hidden_after_a_copy_comes_back_on_the_next_launch() {
     assert!(status.success(), "the second launch exited with {status}");
     app.wait_for_window(WindowState::Shown).await;
     app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tray_menu_shows_locks_and_quits() {
+    let bus = BusWithoutKeyring::start();
+    let tray = TrayHost::start(&bus.address).await;
+    let app = App::launch_with(Launch {
+        env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone())],
+        ..Launch::default()
+    })
+    .await;
+    app.onboard(PASSWORD).await;
+    app.add_uri(GITHUB).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    let item = tray.wait_for_item().await;
+    let labels: Vec<String> = tray
+        .menu_entries(&item)
+        .await
+        .into_iter()
+        .map(|(_, label)| label)
+        .collect();
+    assert_eq!(labels, ["Show Countersign", "Lock", "Quit Countersign"]);
+
+    tray.click(&item, "Lock").await;
+    app.find("#unlock-secret").await;
+    assert!(app.issuers().await.is_empty(), "no codes while locked");
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await; // Enter
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    set_toggle(&app, "#minimise-to-tray", "minimiseToTray", true).await;
+    app.request_close();
+    app.wait_for_window(WindowState::Hidden).await;
+    tray.click(&item, "Show Countersign").await;
+    app.wait_for_window(WindowState::Shown).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    tray.click(&item, "Quit Countersign").await;
+    app.wait_for_window(WindowState::Gone).await;
     app.quit().await;
 }
