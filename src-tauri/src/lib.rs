@@ -63,6 +63,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(keys::KeysState::from_env())
         .setup(|app| {
+            // The keyring unlock overlaps the window's loading instead of following it.
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("launch-unlock".into())
+                .spawn(move || handle.state::<AppState>().unlock_at_launch())?;
             autolock::start(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());

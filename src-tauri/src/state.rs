@@ -32,6 +32,9 @@ pub struct AppState {
     pub last_activity: Mutex<Instant>,
     /// The HOTP codes generated this session, shown and copied until the next one or lock.
     pub hotp_codes: Mutex<HashMap<Uuid, Zeroizing<String>>>,
+    /// Why the keyring unlock tried at launch failed: the window's own first attempt reports
+    /// it rather than asking the keyring (and perhaps the person) a second time.
+    pub launch_unlock_error: Mutex<Option<CommandError>>,
 }
 
 impl AppState {
@@ -48,6 +51,27 @@ impl AppState {
             last_deleted: Mutex::new(None),
             last_activity: Mutex::new(Instant::now()),
             hotp_codes: Mutex::new(HashMap::new()),
+            launch_unlock_error: Mutex::new(None),
+        }
+    }
+
+    /// Unlocks with the OS keyring while the window is still loading, as the window would do
+    /// first anyway. The vault mutex is held throughout, so the window's first question about
+    /// the vault waits for the answer. No vault or no keyring slot: nothing to do.
+    pub fn unlock_at_launch(&self) {
+        let mut vault = self.vault.lock().expect("vault lock");
+        let Ok(store) = self.store() else {
+            return;
+        };
+        match store.unlock_with_keyring() {
+            Ok(unlocked) => {
+                *vault = Some(unlocked);
+                self.touch();
+            }
+            Err(countersign_vault::Error::NoVault | countersign_vault::Error::NoSuchSlot(_)) => {}
+            Err(error) => {
+                *self.launch_unlock_error.lock().expect("launch error lock") = Some(error.into());
+            }
         }
     }
 

@@ -76,6 +76,31 @@ async fn without_a_keyring_the_password_unlocks_and_a_wrong_one_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_keyring_gone_since_the_last_run_says_so_and_the_password_unlocks() {
+    // Made with the keyring of the test session; opened where there is none.
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);
+    let bus = BusWithoutKeyring::start();
+    let app = App::launch_with(Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone())],
+    })
+    .await;
+    let notice = app.text("[data-testid=unlock-notice]").await;
+    assert!(
+        notice
+            == "The OS keyring is unavailable: no keyring program (such as GNOME Keyring or \
+                KWallet) runs in this session.",
+        "{notice}"
+    );
+    assert!(app.issuers().await.is_empty());
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await; // Enter
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn lock_button_and_ctrl_l_lock_and_the_password_unlocks() {
     let data = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);

@@ -104,15 +104,25 @@ fn classify(error: keyring::Error) -> Error {
         keyring::Error::NoEntry => Error::KeyringKeyMissing,
         keyring::Error::NoDefaultStore => Error::KeyringUnavailable {
             // The cause of a store that failed to start is kept aside by keyring.
-            cause: match keyring::Entry::store_status() {
+            cause: plain_cause(match keyring::Entry::store_status() {
                 Err(cause) => cause.to_string(),
                 Ok(()) => error.to_string(),
-            },
+            }),
         },
         // Display of these carries no secret bytes (BadEncoding's are only in Debug).
         other => Error::KeyringUnavailable {
-            cause: other.to_string(),
+            cause: plain_cause(other.to_string()),
         },
+    }
+}
+
+/// The platform's words, except where a person deserves plainer ones: D-Bus saying nobody
+/// provides the Secret Service means no keyring program runs in this session.
+fn plain_cause(platform: String) -> String {
+    if platform.contains("ServiceUnknown") && platform.contains("org.freedesktop.secrets") {
+        "no keyring program (such as GNOME Keyring or KWallet) runs in this session".to_owned()
+    } else {
+        platform
     }
 }
 
@@ -133,6 +143,18 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_missing_secret_service_is_said_plainly() {
+        let dbus = "Platform failure: zbus error: org.freedesktop.DBus.Error.ServiceUnknown: The \
+                    name org.freedesktop.secrets was not provided by any .service files";
+        assert_eq!(
+            plain_cause(dbus.to_owned()),
+            "no keyring program (such as GNOME Keyring or KWallet) runs in this session"
+        );
+        let other = "Platform failure: the collection is locked";
+        assert_eq!(plain_cause(other.to_owned()), other);
     }
 
     #[test]

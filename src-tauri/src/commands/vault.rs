@@ -159,6 +159,14 @@ pub async fn create_vault(app: AppHandle, options: CreateVault) -> CommandResult
 #[tauri::command]
 pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
     blocking(app, |state| {
+        let failed_at_launch = state
+            .launch_unlock_error
+            .lock()
+            .expect("launch error lock")
+            .take();
+        if let Some(error) = failed_at_launch {
+            return Err(error);
+        }
         let vault = state.store()?.unlock_with_keyring()?;
         *state.vault.lock().expect("vault lock") = Some(vault);
         state.touch();
