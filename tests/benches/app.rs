@@ -143,11 +143,7 @@ struct LaunchTimes {
 
 async fn launch_once(data: &std::path::Path) -> (App, LaunchTimes) {
     let start = Instant::now();
-    let app = App::launch_with(Launch {
-        data_dir: Some(data.to_path_buf()),
-        ..Launch::default()
-    })
-    .await;
+    let app = App::launch_with(Launch::folder(data)).await;
     app.find("li.row [data-testid=code]").await;
     let webdriver = start.elapsed();
     let marks: Vec<Option<f64>> = app
@@ -170,7 +166,7 @@ async fn launch_once(data: &std::path::Path) -> (App, LaunchTimes) {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    const LAUNCHES: usize = 5;
+    const LAUNCHES: usize = 9;
     let mut rows = Vec::new();
     let mut launch_rows = Vec::new();
     for count in [3usize, 500, 5000] {

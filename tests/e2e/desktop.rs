@@ -14,11 +14,7 @@ const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issu
 async fn seeded() -> (App, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
-    let app = App::launch_with(Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::default()
-    })
-    .await;
+    let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub"]).await;
     (app, data)
 }

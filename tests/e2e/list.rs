@@ -22,22 +22,14 @@ fn uris() -> Vec<String> {
 async fn seeded(uris: &[String]) -> (App, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, uris);
-    let app = App::launch_with(Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::default()
-    })
-    .await;
+    let app = App::launch_with(Launch::folder(data.path())).await;
     app.find("li.row").await;
     (app, data)
 }
 
 async fn relaunch(app: App, data: &tempfile::TempDir) -> App {
     app.quit().await;
-    let app = App::launch_with(Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::default()
-    })
-    .await;
+    let app = App::launch_with(Launch::folder(data.path())).await;
     app.find("li.row").await;
     app
 }

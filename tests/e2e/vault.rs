@@ -10,10 +10,7 @@ const URI: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=
 #[tokio::test(flavor = "multi_thread")]
 async fn first_launch_creates_a_vault_that_the_keyring_reopens() {
     let data = tempfile::tempdir().unwrap();
-    let launch = Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::default()
-    };
+    let launch = Launch::folder(data.path());
     let app = App::launch_with(launch.clone()).await;
     let title = app.text("#welcome-title").await;
     assert_eq!(title, "Welcome to Countersign");
@@ -46,8 +43,8 @@ async fn without_a_keyring_the_password_unlocks_and_a_wrong_one_is_refused() {
     let bus = BusWithoutKeyring::start();
     let data = tempfile::tempdir().unwrap();
     let launch = Launch {
-        data_dir: Some(data.path().to_path_buf()),
         env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone())],
+        ..Launch::folder(data.path())
     };
     let app = App::launch_with(launch.clone()).await;
     // Onboarding says why the keyring is not offered.
@@ -82,8 +79,8 @@ async fn a_keyring_gone_since_the_last_run_says_so_and_the_password_unlocks() {
     seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);
     let bus = BusWithoutKeyring::start();
     let app = App::launch_with(Launch {
-        data_dir: Some(data.path().to_path_buf()),
         env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone())],
+        ..Launch::folder(data.path())
     })
     .await;
     let notice = app.text("[data-testid=unlock-notice]").await;
@@ -104,11 +101,7 @@ async fn a_keyring_gone_since_the_last_run_says_so_and_the_password_unlocks() {
 async fn lock_button_and_ctrl_l_lock_and_the_password_unlocks() {
     let data = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);
-    let app = App::launch_with(Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::default()
-    })
-    .await;
+    let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub"]).await;
     app.click("[data-action=lock]").await;
     app.find("#unlock-secret").await;
@@ -134,11 +127,7 @@ async fn a_tampered_vault_shows_the_damaged_file_screen_and_is_left_alone() {
     bytes[at] ^= 0x01;
     std::fs::write(&path, &bytes).unwrap();
 
-    let app = App::launch_with(Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::default()
-    })
-    .await;
+    let app = App::launch_with(Launch::folder(data.path())).await;
     let title = app.text("#error-title").await;
     assert_eq!(title, "Your vault file is damaged");
     let kind = app

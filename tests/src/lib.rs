@@ -147,6 +147,16 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
 }
 
+impl Launch {
+    /// Options that start the app on the data folder `dir`.
+    pub fn folder(dir: &Path) -> Launch {
+        Launch {
+            data_dir: Some(dir.to_path_buf()),
+            ..Launch::default()
+        }
+    }
+}
+
 /// An X server of the app's own (Xvfb), stopped when dropped: tests running side by side must
 /// not share a clipboard or a screen.
 pub struct Display {
@@ -463,18 +473,7 @@ impl App {
     /// Waits until the listed issuers are `expected`.
     pub async fn wait_for_issuers(&self, expected: &[&str]) {
         let expected: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
-        let start = Instant::now();
-        loop {
-            let now = self.issuers().await;
-            if now == expected {
-                return;
-            }
-            assert!(
-                start.elapsed() < UI_TIMEOUT,
-                "listed issuers are {now:?}, expected {expected:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_equal("the listed issuers", &expected, || self.issuers()).await;
     }
 
     /// Clicks the element matching `css` once it is displayed.
@@ -584,18 +583,7 @@ impl App {
 
     /// Waits for the main window to reach `state`.
     pub async fn wait_for_window(&self, state: WindowState) {
-        let start = Instant::now();
-        loop {
-            let now = self.window_state();
-            if now == state {
-                return;
-            }
-            assert!(
-                start.elapsed() < UI_TIMEOUT,
-                "the window is still {now:?} after {UI_TIMEOUT:?}, expected {state:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_equal("the window", &state, || async { self.window_state() }).await;
     }
 
     /// Ends the session and stops tauri-driver (SIGTERM, so it stops WebKitWebDriver too).
@@ -614,6 +602,27 @@ impl Drop for App {
         if self.driver_process.try_wait().ok().flatten().is_none() {
             self.stop_driver();
         }
+    }
+}
+
+/// Polls `current` until it equals `expected`; fails after [`UI_TIMEOUT`] with the last value.
+async fn wait_until_equal<T, F, Fut>(what: &str, expected: &T, mut current: F)
+where
+    T: PartialEq + std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let start = Instant::now();
+    loop {
+        let now = current().await;
+        if &now == expected {
+            return;
+        }
+        assert!(
+            start.elapsed() < UI_TIMEOUT,
+            "{what}: {now:?} after {UI_TIMEOUT:?}, expected {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
