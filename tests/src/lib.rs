@@ -575,6 +575,11 @@ impl App {
         x11::window_state(&self.display_name)
     }
 
+    /// Where the app's main window sits on its screen (its top-left corner, in pixels).
+    pub fn window_origin(&self) -> Option<(i16, i16)> {
+        x11::window_origin(&self.display_name)
+    }
+
     /// Asks the app to close its main window, as a window manager's close button does
     /// (a WM_DELETE_WINDOW message).
     pub fn request_close(&self) {
@@ -709,6 +714,17 @@ mod x11 {
             Some(_) => WindowState::Hidden,
             None => WindowState::Gone,
         }
+    }
+
+    pub fn window_origin(display: &str) -> Option<(i16, i16)> {
+        let (connection, root, atoms) = connect(display);
+        let window = main_window(&connection, root, &atoms)?;
+        let reply = connection
+            .translate_coordinates(window, root, 0, 0)
+            .ok()?
+            .reply()
+            .ok()?;
+        Some((reply.dst_x, reply.dst_y))
     }
 
     pub fn request_close(display: &str) {
