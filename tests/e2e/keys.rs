@@ -188,6 +188,7 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
         "Wrong PIN. 7 attempts left before the key blocks its PIN.",
     )
     .await;
+    app.screenshot("keys-pin-prompt-light").await;
     app.type_into("#key-pin", "135790").await;
     app.click("[data-testid=key-pin-prompt] button[type=submit]")
         .await;
