@@ -49,12 +49,7 @@ async fn set_toggle(app: &App, css: &str, field: &str, expected: bool) {
     app.click("[data-page=settings]").await;
     assert_eq!(app.prop(css, "disabled").await, "false", "{css} is offered");
     app.click(css).await;
-    app.wait_for(&format!("{field} = {expected} saved"), || async {
-        let saved = std::fs::read(app.data_dir.join("settings.json")).ok()?;
-        let saved: serde_json::Value = serde_json::from_slice(&saved).ok()?;
-        (saved[field] == serde_json::json!(expected)).then_some(())
-    })
-    .await;
+    app.wait_for_saved_setting(field, expected.into()).await;
     app.click("[data-page=codes]").await;
     app.wait_for_issuers(&["GitHub"]).await;
 }

@@ -86,11 +86,12 @@ async fn a_keyring_gone_since_the_last_run_says_so_and_the_password_unlocks() {
     let notice = app.text("[data-testid=unlock-notice]").await;
     assert!(
         notice
-            == "The OS keyring is unavailable: no keyring program (such as GNOME Keyring or \
+            == "The system keyring is unavailable: no keyring program (such as GNOME Keyring or \
                 KWallet) runs in this session.",
         "{notice}"
     );
     assert!(app.issuers().await.is_empty());
+    app.screenshot("unlock-keyring-gone").await;
     app.type_into("#unlock-secret", PASSWORD).await;
     app.keys("\u{E007}").await; // Enter
     app.wait_for_issuers(&["GitHub"]).await;

@@ -565,6 +565,17 @@ impl App {
         child.wait().expect("xclip forks and exits");
     }
 
+    /// Waits until the settings file in the data folder holds `value` for `field` (the
+    /// Settings page saves on change, asynchronously).
+    pub async fn wait_for_saved_setting(&self, field: &str, value: serde_json::Value) {
+        self.wait_for(&format!("{field} = {value} saved"), || async {
+            let saved = std::fs::read(self.data_dir.join("settings.json")).ok()?;
+            let saved: serde_json::Value = serde_json::from_slice(&saved).ok()?;
+            (saved[field] == value).then_some(())
+        })
+        .await;
+    }
+
     /// The X display the app runs on.
     pub fn display_name(&self) -> &str {
         &self.display_name

@@ -28,7 +28,7 @@ Exit status:
   8   a vault already exists (init)
   9   the vault is in use by another running Countersign
   10  too many wrong passwords: wait and try again
-  11  the OS keyring is unavailable or holds no key for this vault
+  11  the system keyring is unavailable or holds no key for this vault
   12  the vault file changed on disk while this command ran
   13  the account is already in the vault (add)
   14  no account matches the query

@@ -19,10 +19,10 @@ pub enum Error {
     #[error("wrong recovery key")]
     WrongRecoveryKey,
     /// The OS keyring has no key for this vault, or one that does not open it.
-    #[error("the OS keyring holds no key that opens this vault")]
+    #[error("the system keyring holds no key that opens this vault")]
     KeyringKeyMissing,
     /// The OS keyring cannot be used right now (no Secret Service, locked, timed out...).
-    #[error("the OS keyring is unavailable: {cause}")]
+    #[error("the system keyring is unavailable: {cause}")]
     KeyringUnavailable {
         /// What the platform said, for the person to read.
         cause: String,

@@ -232,7 +232,7 @@ fn without_a_session_bus_the_keyring_is_unavailable_with_its_cause() {
     let no_bus = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
     let status = run_child("status", dir.path(), &no_bus);
     assert_eq!(status.kind, "keyring_unavailable");
-    assert!(status.message.len() > "the OS keyring is unavailable: ".len());
+    assert!(status.message.len() > "the system keyring is unavailable: ".len());
     println!("no bus: {}", status.message);
 
     // Creating a vault with the keyring then fails and writes nothing.
