@@ -13,7 +13,6 @@ use std::time::Duration;
 use countersign_e2e::thirtyfour::prelude::*;
 use countersign_e2e::{App, Display, Launch, avoid_step_boundary, recent_totp};
 use countersign_otp::{Account, Secret, encode_migration};
-use image::ImageEncoder;
 
 const PASSWORD: &str = "correct horse battery";
 /// Shown on the screen by the screen test.
@@ -23,35 +22,21 @@ const FILE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// On the clipboard.
 const CLIP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
-/// A PNG of a QR code holding `text`: black modules, 8 pixels each, with the quiet zone.
+/// Pixels per QR module in the test images.
+const SCALE: u32 = 8;
+
+/// A PNG of a QR code holding `text`, with its quiet zone (qrcode's own renderer).
 fn qr_png(text: &str) -> Vec<u8> {
-    let code = qrcode::QrCode::new(text.as_bytes()).expect("the text fits a QR code");
-    let (modules, scale, quiet) = (code.width(), 8, 4);
-    let side = (modules + 2 * quiet) * scale;
-    let colors = code.to_colors();
-    let mut pixels = vec![255u8; side * side];
-    for (index, color) in colors.iter().enumerate() {
-        if *color != qrcode::Color::Dark {
-            continue;
-        }
-        let (x, y) = (
-            (index % modules + quiet) * scale,
-            (index / modules + quiet) * scale,
-        );
-        for row in y..y + scale {
-            pixels[row * side + x..row * side + x + scale].fill(0);
-        }
-    }
-    let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(
-            &pixels,
-            side as u32,
-            side as u32,
-            image::ExtendedColorType::L8,
-        )
+    let image = qrcode::QrCode::new(text.as_bytes())
+        .expect("the text fits a QR code")
+        .render::<image::Luma<u8>>()
+        .module_dimensions(SCALE, SCALE)
+        .build();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
         .expect("PNG encoding");
-    png
+    png.into_inner()
 }
 
 fn write_png(dir: &Path, name: &str, text: &str) -> PathBuf {

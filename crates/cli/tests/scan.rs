@@ -17,33 +17,21 @@ fn countersign(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
     common::run(Some(data_dir), args, stdin)
 }
 
-/// A PNG of a QR code holding `text`: 6-pixel modules with the quiet zone.
+/// Pixels per QR module in the test images.
+const SCALE: u32 = 6;
+
+/// A PNG of a QR code holding `text`, with its quiet zone (qrcode's own renderer).
 fn qr_png(text: &str) -> Vec<u8> {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let (modules, scale, quiet) = (code.width(), 6, 4);
-    let side = (modules + 2 * quiet) * scale;
-    let mut pixels = vec![255u8; side * side];
-    for (index, color) in code.to_colors().iter().enumerate() {
-        if *color == qrcode::Color::Dark {
-            let (x, y) = (
-                (index % modules + quiet) * scale,
-                (index / modules + quiet) * scale,
-            );
-            for row in y..y + scale {
-                pixels[row * side + x..row * side + x + scale].fill(0);
-            }
-        }
-    }
-    let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(
-            &pixels,
-            side as u32,
-            side as u32,
-            image::ExtendedColorType::L8,
-        )
-        .unwrap();
-    png
+    let image = qrcode::QrCode::new(text.as_bytes())
+        .expect("the text fits a QR code")
+        .render::<image::Luma<u8>>()
+        .module_dimensions(SCALE, SCALE)
+        .build();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("PNG encoding");
+    png.into_inner()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
