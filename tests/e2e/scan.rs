@@ -55,6 +55,15 @@ impl Drop for Killed {
     }
 }
 
+/// Launches the app with `launch`, makes a vault and opens the add dialog: where every scan
+/// starts.
+async fn launch_at_add_dialog(launch: Launch) -> App {
+    let app = App::launch_with(launch).await;
+    app.onboard(PASSWORD).await;
+    open_add_dialog(&app).await;
+    app
+}
+
 /// Opens the add dialog from the empty state's "More ways to add".
 async fn open_add_dialog(app: &App) {
     app.click("button.more").await;
@@ -88,9 +97,7 @@ async fn choose_dark_theme(app: &App) {
 #[tokio::test(flavor = "multi_thread")]
 async fn scanning_the_screen_adds_the_exact_account() {
     let display = Display::start();
-    let app = App::launch_with(display.launch(&[])).await;
-    app.onboard(PASSWORD).await;
-    open_add_dialog(&app).await;
+    let app = launch_at_add_dialog(display.launch(&[])).await;
     // Scan screen is the first tab, chosen, with its button focused: Enter would do.
     assert_eq!(app.text("[role=tab][aria-selected=true]").await, "Screen");
     assert_eq!(app.focused_id().await, "scan-screen");
@@ -184,13 +191,10 @@ async fn an_image_file_is_confirmed_with_an_edited_name_in_the_dark_theme() {
         "otpauth://totp/Files%20Inc:old-name?secret={FILE_SECRET}&issuer=Files%20Inc&digits=8"
     );
     let png = write_png(dir.path(), "code.png", &uri);
-    let app = App::launch_with(Launch {
-        env: vec![(
-            "COUNTERSIGN_TEST_OPEN_PATH".into(),
-            png.display().to_string(),
-        )],
-        ..Launch::default()
-    })
+    let app = App::launch_with(Launch::with_env(
+        "COUNTERSIGN_TEST_OPEN_PATH",
+        png.display(),
+    ))
     .await;
     app.onboard(PASSWORD).await;
     choose_dark_theme(&app).await;
@@ -253,16 +257,11 @@ async fn a_two_batch_google_export_is_added_batch_by_batch() {
     let dir = tempfile::tempdir().unwrap();
     // The dialog "opens" this path each time; the test swaps what it holds.
     let path = dir.path().join("export.png");
-    let app = App::launch_with(Launch {
-        env: vec![(
-            "COUNTERSIGN_TEST_OPEN_PATH".into(),
-            path.display().to_string(),
-        )],
-        ..Launch::default()
-    })
+    let app = launch_at_add_dialog(Launch::with_env(
+        "COUNTERSIGN_TEST_OPEN_PATH",
+        path.display(),
+    ))
     .await;
-    app.onboard(PASSWORD).await;
-    open_add_dialog(&app).await;
     app.click("[data-tab=file]").await;
 
     std::fs::write(&path, qr_png(&export.uris[0])).unwrap();
@@ -310,16 +309,11 @@ async fn a_two_batch_google_export_is_added_batch_by_batch() {
 async fn a_web_address_qr_says_what_it_holds_and_adds_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let png = write_png(dir.path(), "web.png", "https://example.com/login?next=%2F");
-    let app = App::launch_with(Launch {
-        env: vec![(
-            "COUNTERSIGN_TEST_OPEN_PATH".into(),
-            png.display().to_string(),
-        )],
-        ..Launch::default()
-    })
+    let app = launch_at_add_dialog(Launch::with_env(
+        "COUNTERSIGN_TEST_OPEN_PATH",
+        png.display(),
+    ))
     .await;
-    app.onboard(PASSWORD).await;
-    open_add_dialog(&app).await;
     app.click("[data-tab=file]").await;
     app.click("#scan-file").await;
     let note = app
@@ -339,9 +333,7 @@ async fn a_web_address_qr_says_what_it_holds_and_adds_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_clipboard_gives_a_screenshot_or_a_pasted_link() {
     let display = Display::start();
-    let app = App::launch_with(display.launch(&[])).await;
-    app.onboard(PASSWORD).await;
-    open_add_dialog(&app).await;
+    let app = launch_at_add_dialog(display.launch(&[])).await;
     app.click("[data-tab=clipboard]").await;
 
     // A screenshot of a QR code on the clipboard, as a screenshot tool puts it there.
@@ -410,9 +402,7 @@ async fn the_clipboard_gives_a_screenshot_or_a_pasted_link() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_camera_is_said_plainly() {
-    let app = App::launch().await;
-    app.onboard(PASSWORD).await;
-    open_add_dialog(&app).await;
+    let app = launch_at_add_dialog(Launch::default()).await;
     app.click("[data-tab=camera]").await;
     assert_eq!(
         app.text("[data-testid=no-camera] .lead").await,
@@ -430,16 +420,11 @@ async fn the_camera_previews_reads_a_code_and_is_released() {
     let blank = image::GrayImage::from_pixel(640, 480, image::Luma([200]));
     blank.save(&picture).unwrap();
     let in_use = dir.path().join("camera.png.in-use");
-    let app = App::launch_with(Launch {
-        env: vec![(
-            "COUNTERSIGN_TEST_CAMERA".into(),
-            picture.display().to_string(),
-        )],
-        ..Launch::default()
-    })
+    let app = launch_at_add_dialog(Launch::with_env(
+        "COUNTERSIGN_TEST_CAMERA",
+        picture.display(),
+    ))
     .await;
-    app.onboard(PASSWORD).await;
-    open_add_dialog(&app).await;
     app.click("[data-tab=camera]").await;
     app.click("#camera-start").await;
     let preview = app.prop("[data-testid=camera-preview]", "src").await;

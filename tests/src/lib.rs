@@ -148,6 +148,14 @@ pub struct Launch {
 }
 
 impl Launch {
+    /// Options that start the app with `key` set to `value` in its environment.
+    pub fn with_env(key: &str, value: impl std::fmt::Display) -> Launch {
+        Launch {
+            env: vec![(key.to_owned(), value.to_string())],
+            ..Launch::default()
+        }
+    }
+
     /// Options that start the app on the data folder `dir`.
     pub fn folder(dir: &Path) -> Launch {
         Launch {

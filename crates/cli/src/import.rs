@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use countersign_backup::{Account, ImportError, Imported, format_by_id, formats, import_auto};
-use countersign_vault::{Status, Store, Unlocked, default_data_dir};
+use countersign_vault::{AddReport, Status, Store, Unlocked, default_data_dir};
 use zeroize::Zeroizing;
 
 use crate::EXIT_BAD_INPUT;
@@ -284,7 +284,13 @@ fn add(
             let _ = writeln!(stdout, "{}", *line);
         }
     }
-    // A second import of the same file is not an error: those accounts are simply there.
+    report_duplicates(&vault, &report, &names);
+    Ok(())
+}
+
+/// Tells stderr which of the accounts named `names` were already in the vault, and as what.
+/// Adding the same accounts twice is not an error: they are simply there.
+pub(crate) fn report_duplicates(vault: &Unlocked, report: &AddReport, names: &[String]) {
     for (index, existing) in &report.duplicates {
         let existing = vault
             .entry(*existing)
@@ -295,5 +301,4 @@ fn add(
             names[*index]
         );
     }
-    Ok(())
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::EXIT_BAD_INPUT;
-use crate::import::{Failure, Passwords, open_vault};
+use crate::import::{Failure, Passwords, open_vault, report_duplicates};
 use crate::json::AccountJson;
 
 /// What to scan, and what to do with it.
@@ -252,15 +252,6 @@ fn add(
             }
         }
     }
-    for (index, existing) in &report.duplicates {
-        let existing = vault
-            .entry(*existing)
-            .map(|entry| entry.account.display_name())
-            .unwrap_or_default();
-        eprintln!(
-            "countersign: already in the vault, not added again: {} (as {existing})",
-            names[*index]
-        );
-    }
+    report_duplicates(&vault, &report, &names);
     Ok(())
 }
