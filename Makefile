@@ -6,7 +6,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/countersign-app
 # The end-to-end tests each run an app window: more than two at once starve a small machine.
 TEST_THREADS ?= 2
 
-.PHONY: run test deps test-deps ui app lint ui-test rust-test e2e release bench clean
+.PHONY: run test deps test-deps ui app lint ui-test rust-test e2e release bench bench-desktop clean
 
 run: deps app
 	$(APP)
@@ -55,6 +55,15 @@ release: deps ui
 
 bench:
 	$(CARGO) bench --workspace
+
+# Countersign beside KeePassXC on one Xvfb screen: launch, memory and idle CPU, open and hidden
+# (tests/benches/desktop.rs; results in tests/BENCH.md). About 12 minutes.
+BENCH_VENV ?= $(HOME)/.cache/countersign/bench-venv
+bench-desktop: release
+	scripts/install-deps.sh --bench
+	COUNTERSIGN_APP=$(abspath $(or $(CARGO_TARGET_DIR),target)/release/countersign-app) \
+		BENCH_PYTHON=$(BENCH_VENV)/bin/python scripts/headless.sh \
+		$(CARGO) bench -p countersign-e2e --bench desktop
 
 clean:
 	$(CARGO) clean

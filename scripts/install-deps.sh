@@ -47,6 +47,26 @@ if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/
   (cd ui && npm ci --no-audit --no-fund)
 fi
 
+# The side-by-side benchmark (make bench-desktop): KeePassXC to compare with, and pykeepass
+# (in a virtual environment of its own) to write its database.
+if [ "${1:-}" = "--bench" ]; then
+  bench_packages=()
+  dpkg -s keepassxc >/dev/null 2>&1 || bench_packages+=(keepassxc)
+  # Debian's own python3 needs python3-venv for `python3 -m venv`.
+  python3 -c 'import ensurepip' 2>/dev/null || bench_packages+=(python3-venv)
+  if ((${#bench_packages[@]})); then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${bench_packages[@]}"
+  fi
+  venv="${BENCH_VENV:-$HOME/.cache/countersign/bench-venv}"
+  if ! "$venv/bin/python" -c 'import pykeepass' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q 'pykeepass==4.1.1.post1'
+  fi
+fi
+
 if [ "${1:-}" = "--test" ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --locked --version '^2'

@@ -1,15 +1,31 @@
 //! How the app sits on the desktop: one running instance per data folder, the tray icon and its
 //! menu, and closing the window into the tray when the person asked for that.
+//!
+//! Hidden means gone: hiding the main window destroys it, and WebKit's processes with it (a
+//! webview costs ~100 MB and wakes up even unmapped); showing it builds it again from the
+//! config. The vault and everything else in Rust stay as they were.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sha2::{Digest, Sha256};
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, Runtime, Window, WindowEvent};
+use tauri::{
+    AppHandle, DragDropEvent, Emitter, Manager, RunEvent, Runtime, WebviewUrl,
+    WebviewWindowBuilder, Window, WindowEvent,
+};
 
 use crate::autolock::LOCKED_EVENT;
 use crate::state::AppState;
+
+/// The main window's label.
+pub const MAIN_WINDOW: &str = "main";
+
+/// Whether the main window is hidden on purpose (closed into the tray, hidden after a copy):
+/// the app then keeps running with no window at all.
+#[derive(Default)]
+pub struct Hidden(AtomicBool);
 
 /// The tray icon's id.
 const TRAY_ID: &str = "main";
@@ -42,12 +58,60 @@ fn instance_id(data_dir: &Path) -> String {
     )
 }
 
-/// Brings the main window back: shown, restored and focused.
+/// Brings the main window back: shown, restored and focused, built anew if it was hidden.
 pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window("main") {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         let _ = window.show();
         let _ = window.unminimize();
         let _ = window.set_focus();
+        return;
+    }
+    let Some(config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN_WINDOW)
+    else {
+        return;
+    };
+    // The page learns it is a window shown again, not a launch: it must not unlock with the
+    // keyring by itself after a lock.
+    let mut config = config.clone();
+    config.url = WebviewUrl::App("index.html?reopened".into());
+    let built = WebviewWindowBuilder::from_config(app, &config).and_then(|builder| builder.build());
+    match built {
+        Ok(window) => {
+            app.state::<Hidden>().0.store(false, Ordering::SeqCst);
+            let _ = window.set_focus();
+        }
+        Err(error) => eprintln!("countersign: the window could not be shown: {error}"),
+    }
+}
+
+/// Hides the main window by destroying it (and its web processes); the app keeps running
+/// until [`show_main_window`] builds it again.
+pub fn hide_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        app.state::<Hidden>().0.store(true, Ordering::SeqCst);
+        // Later on the event loop: this may run inside the webview's own IPC or event
+        // callback, which must not see its webview vanish under it.
+        let _ = app.run_on_main_thread(move || {
+            let _ = window.destroy();
+        });
+    }
+}
+
+/// Keeps the app alive when its last window went away on purpose (see [`Hidden`]).
+pub fn run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
+    match event {
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } if app.state::<Hidden>().0.load(Ordering::SeqCst) => {
+            api.prevent_exit();
+        }
+        RunEvent::Exit => app.state::<AppState>().lock(),
+        _ => {}
     }
 }
 
@@ -90,21 +154,26 @@ fn menu_event(app: &AppHandle, event: MenuEvent) {
 }
 
 /// Closing the main window hides it instead when "keep running in the tray" is on and there is
-/// a tray to come back from.
+/// a tray to come back from; image files dropped on it are scanned.
 pub fn window_event(window: &Window, event: &WindowEvent) {
-    let WindowEvent::CloseRequested { api, .. } = event else {
-        return;
-    };
     let app = window.app_handle();
-    let to_tray = app
-        .state::<AppState>()
-        .settings
-        .lock()
-        .expect("settings lock")
-        .minimise_to_tray;
-    if window.label() == "main" && to_tray && app.tray_by_id(TRAY_ID).is_some() {
-        api.prevent_close();
-        let _ = window.hide();
+    match event {
+        WindowEvent::CloseRequested { api, .. } if window.label() == MAIN_WINDOW => {
+            let to_tray = app
+                .state::<AppState>()
+                .settings
+                .lock()
+                .expect("settings lock")
+                .minimise_to_tray;
+            if to_tray && app.tray_by_id(TRAY_ID).is_some() {
+                api.prevent_close();
+                hide_main_window(app);
+            }
+        }
+        WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+            crate::scan::files_dropped(app, paths.clone());
+        }
+        _ => {}
     }
 }
 

@@ -62,6 +62,7 @@ pub fn run() {
         .manage(scan::ScanState::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(keys::KeysState::from_env())
+        .manage(desktop::Hidden::default())
         .setup(|app| {
             // The keyring unlock overlaps the window's loading instead of following it.
             let handle = app.handle().clone();
@@ -141,9 +142,5 @@ pub fn run() {
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri application could not be built");
-    app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event {
-            handle.state::<AppState>().lock();
-        }
-    });
+    app.run(|handle, event| desktop::run_event(handle, &event));
 }

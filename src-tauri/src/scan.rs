@@ -14,7 +14,7 @@ use countersign_scan::{QrContent, ScanError, classify};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use tauri::{AppHandle, DragDropEvent, Emitter, Listener, Manager, WindowEvent};
+use tauri::{AppHandle, Emitter, Listener, Manager};
 
 use crate::autolock::LOCKED_EVENT;
 use crate::commands::unix_now;
@@ -395,8 +395,7 @@ impl ScanState {
     }
 }
 
-/// Scans image files dropped onto the main window, and forgets scanned accounts when the
-/// vault locks by itself.
+/// Forgets scanned accounts when the vault locks by itself.
 pub fn setup(app: &AppHandle) {
     let handle = app.clone();
     app.listen(LOCKED_EVENT, move |_| {
@@ -404,23 +403,19 @@ pub fn setup(app: &AppHandle) {
         // Stopping the camera waits for it: not on the thread that delivers events.
         std::thread::spawn(move || handle.state::<ScanState>().forget_all());
     });
-    let Some(window) = app.get_webview_window("main") else {
-        return;
-    };
+}
+
+/// Scans image files dropped onto the window (off the event thread) and tells the window.
+pub fn files_dropped(app: &AppHandle, paths: Vec<std::path::PathBuf>) {
     let handle = app.clone();
-    window.on_window_event(move |event| {
-        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
-            let (handle, paths) = (handle.clone(), paths.clone());
-            std::thread::spawn(move || {
-                let state = handle.state::<AppState>();
-                if state.vault.lock().expect("vault lock").is_none() {
-                    return; // nothing to add accounts to
-                }
-                let scan = handle.state::<ScanState>();
-                scan.set_dropped(scan_files(&scan, &state, &paths));
-                let _ = handle.emit(DROPPED_EVENT, ());
-            });
+    std::thread::spawn(move || {
+        let state = handle.state::<AppState>();
+        if state.vault.lock().expect("vault lock").is_none() {
+            return; // nothing to add accounts to
         }
+        let scan = handle.state::<ScanState>();
+        scan.set_dropped(scan_files(&scan, &state, &paths));
+        let _ = handle.emit(DROPPED_EVENT, ());
     });
 }
 

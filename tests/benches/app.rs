@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use countersign_e2e::measure::pss_tree_kb;
 use countersign_e2e::{App, Display, Launch, app_binary, seed_vault};
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
@@ -34,29 +35,6 @@ fn uris(count: usize) -> Vec<String> {
             format!("otpauth://totp/Issuer%20{i}:user{i}%40example.com?secret={secret}&issuer=Issuer%20{i}")
         })
         .collect()
-}
-
-/// Proportional set size (kB) of `pid` and all its descendants.
-fn pss_tree_kb(pid: u32) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![pid];
-    while let Some(pid) = stack.pop() {
-        if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
-            total += rollup
-                .lines()
-                .find_map(|l| l.strip_prefix("Pss:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0);
-        }
-        if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
-            stack.extend(
-                children
-                    .split_whitespace()
-                    .filter_map(|c| c.parse::<u32>().ok()),
-            );
-        }
-    }
-    total
 }
 
 /// The newest process running the app binary.

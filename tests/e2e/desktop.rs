@@ -1,5 +1,7 @@
 //! Issue #4: the app on the desktop: closing into the tray, hiding after a copy, and a second
 //! launch on the same data folder bringing the running window back instead of starting again.
+//! Issue #11: hidden means gone: the window and WebKit's processes are destroyed while the app
+//! (and its unlocked vault) runs on, and showing it builds the window anew.
 
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -61,20 +63,51 @@ async fn closing_keeps_it_in_the_tray_and_launching_again_brings_it_back() {
     set_toggle(&app, "#minimise-to-tray", "minimiseToTray", true).await;
 
     app.request_close();
-    app.wait_for_window(WindowState::Hidden).await;
-    // Still running and still unlocked behind the hidden window.
-    app.wait_for_issuers(&["GitHub"]).await;
+    app.wait_for_window(WindowState::Gone).await;
+    // Still running, with no web process left.
+    let running = app.wait_for_no_webview().await;
+    assert!(
+        running.iter().any(|name| name.starts_with("countersign")),
+        "the app runs on: {running:?}"
+    );
 
     let status = launch_again(&app);
     assert!(status.success(), "the second launch exited with {status}");
     app.wait_for_window(WindowState::Shown).await;
-    // The same instance, not a new one at the unlock screen.
+    app.follow_new_window().await;
+    // The same instance, still unlocked: codes, not the unlock screen.
     app.wait_for_issuers(&["GitHub"]).await;
 
     // Without the setting, closing the window quits.
     set_toggle(&app, "#minimise-to-tray", "minimiseToTray", false).await;
     app.request_close();
     app.wait_for_window(WindowState::Gone).await;
+    app.wait_for("the app to quit", || async {
+        app.app_process().is_none().then_some(())
+    })
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_window_shown_again_after_a_lock_asks_to_unlock() {
+    let (app, _data) = seeded().await;
+    set_toggle(&app, "#minimise-to-tray", "minimiseToTray", true).await;
+    app.ctrl('l').await;
+    app.find("#unlock-secret").await;
+
+    app.request_close();
+    app.wait_for_window(WindowState::Gone).await;
+    app.wait_for_no_webview().await;
+    assert!(launch_again(&app).success());
+    app.wait_for_window(WindowState::Shown).await;
+    app.follow_new_window().await;
+    // A launch unlocks with the keyring by itself; a window shown again must not undo a lock.
+    app.find("#unlock-secret").await;
+    assert!(app.issuers().await.is_empty(), "no codes while locked");
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await; // Enter
+    app.wait_for_issuers(&["GitHub"]).await;
     app.quit().await;
 }
 
@@ -84,7 +117,8 @@ async fn a_window_hidden_after_a_copy_comes_back_on_the_next_launch() {
     set_toggle(&app, "#hide-after-copy", "hideAfterCopy", true).await;
 
     app.keys("git\u{E007}").await; // search, Enter copies
-    app.wait_for_window(WindowState::Hidden).await;
+    app.wait_for_window(WindowState::Gone).await;
+    app.wait_for_no_webview().await;
     let copied = app.clipboard_text().expect("a code on the clipboard");
     assert!(
         recent_totp("JBSWY3DPEHPK3PXP", 6, 30).contains(&copied),
@@ -94,6 +128,7 @@ async fn a_window_hidden_after_a_copy_comes_back_on_the_next_launch() {
     let status = launch_again(&app);
     assert!(status.success(), "the second launch exited with {status}");
     app.wait_for_window(WindowState::Shown).await;
+    app.follow_new_window().await;
     app.wait_for_issuers(&["GitHub"]).await;
     app.quit().await;
 }
@@ -129,9 +164,11 @@ async fn the_tray_menu_shows_locks_and_quits() {
 
     set_toggle(&app, "#minimise-to-tray", "minimiseToTray", true).await;
     app.request_close();
-    app.wait_for_window(WindowState::Hidden).await;
+    app.wait_for_window(WindowState::Gone).await;
+    app.wait_for_no_webview().await;
     tray.click(&item, "Show Countersign").await;
     app.wait_for_window(WindowState::Shown).await;
+    app.follow_new_window().await;
     app.wait_for_issuers(&["GitHub"]).await;
 
     tray.click(&item, "Quit Countersign").await;

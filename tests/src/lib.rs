@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 pub use thirtyfour;
+
+pub mod measure;
 use thirtyfour::prelude::*;
+pub use x11::request_close_titled;
 
 /// How long to wait for something to appear on screen before failing.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(10);
@@ -610,6 +613,50 @@ impl App {
         wait_until_equal("the window", &state, || async { self.window_state() }).await;
     }
 
+    /// The app's process: the app binary running on this test's data folder.
+    pub fn app_process(&self) -> Option<u32> {
+        let binary = std::fs::canonicalize(app_binary()).ok()?;
+        let wanted = format!("COUNTERSIGN_DATA_DIR={}", self.data_dir.display());
+        std::fs::read_dir("/proc")
+            .ok()?
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .find(|pid| {
+                std::fs::read_link(format!("/proc/{pid}/exe")).ok().as_ref() == Some(&binary)
+                    && std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+                        environ
+                            .split(|&b| b == 0)
+                            .any(|var| var == wanted.as_bytes())
+                    })
+            })
+    }
+
+    /// Waits until the app runs without any web process: its window was destroyed (hidden
+    /// into the tray) and WebKit's processes have exited. Returns what still runs.
+    pub async fn wait_for_no_webview(&self) -> Vec<String> {
+        let pid = self.app_process().expect("the app is running");
+        self.wait_for("the WebKit web process to exit", || async {
+            let names = measure::process_names(pid);
+            (!names.iter().any(|name| name.starts_with("WebKitWebProces"))).then_some(names)
+        })
+        .await
+    }
+
+    /// Follows the main window after it was built anew (shown again from the tray): WebDriver
+    /// talks to the new page from now on.
+    pub async fn follow_new_window(&self) {
+        let handle = self
+            .wait_for("a new window", || async {
+                let windows = self.driver.windows().await.ok()?;
+                windows.into_iter().last()
+            })
+            .await;
+        self.driver
+            .switch_to_window(handle)
+            .await
+            .expect("switch to the new window");
+    }
+
     /// Ends the session and stops tauri-driver (SIGTERM, so it stops WebKitWebDriver too).
     pub async fn quit(mut self) {
         let _ = self.driver.clone().quit().await;
@@ -655,9 +702,9 @@ where
 pub enum WindowState {
     /// Mapped: on screen.
     Shown,
-    /// Exists but unmapped (hidden, in the tray).
+    /// Exists but unmapped (hidden for a moment, e.g. while the screen is scanned).
     Hidden,
-    /// No such window: the app has quit.
+    /// No such window: destroyed into the tray, or the app has quit.
     Gone,
 }
 
@@ -701,6 +748,16 @@ mod x11 {
 
     /// The top-level window titled "Countersign" that accepts WM_DELETE_WINDOW.
     fn main_window(connection: &RustConnection, root: Window, atoms: &Atoms) -> Option<Window> {
+        titled_window(connection, root, atoms, |title| title == b"Countersign")
+    }
+
+    /// The first top-level window whose title passes `wanted` and that accepts WM_DELETE_WINDOW.
+    fn titled_window(
+        connection: &RustConnection,
+        root: Window,
+        atoms: &Atoms,
+        wanted: impl Fn(&[u8]) -> bool,
+    ) -> Option<Window> {
         let children = connection.query_tree(root).ok()?.reply().ok()?.children;
         children.into_iter().find(|&window| {
             let title = connection
@@ -714,8 +771,7 @@ mod x11 {
                 .and_then(|cookie| cookie.reply().ok())
                 .and_then(|reply| reply.value32().map(|atoms| atoms.collect::<Vec<_>>()))
                 .unwrap_or_default();
-            title.as_deref() == Some(b"Countersign".as_slice())
-                && protocols.contains(&atoms.wm_delete_window)
+            title.as_deref().is_some_and(&wanted) && protocols.contains(&atoms.wm_delete_window)
         })
     }
 
@@ -747,8 +803,15 @@ mod x11 {
     }
 
     pub fn request_close(display: &str) {
+        request_close_titled(display, "Countersign");
+    }
+
+    /// Sends WM_DELETE_WINDOW to the top-level window whose title contains `title`.
+    pub fn request_close_titled(display: &str, title: &str) {
         let (connection, root, atoms) = connect(display);
-        let window = main_window(&connection, root, &atoms).expect("the app's window exists");
+        let wanted = |name: &[u8]| String::from_utf8_lossy(name).contains(title);
+        let window = titled_window(&connection, root, &atoms, wanted)
+            .unwrap_or_else(|| panic!("a window titled {title:?} exists"));
         let message = ClientMessageEvent::new(
             32,
             window,

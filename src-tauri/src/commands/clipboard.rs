@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use countersign_otp::Kind;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -49,10 +49,8 @@ pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> Comman
     let clear_after = (settings.clipboard_clear_seconds > 0)
         .then(|| Duration::from_secs(settings.clipboard_clear_seconds.into()));
     state.clipboard.copy_sensitive(&code, clear_after)?;
-    if settings.hide_after_copy
-        && let Some(window) = app.get_webview_window("main")
-    {
-        let _ = window.hide();
+    if settings.hide_after_copy {
+        crate::desktop::hide_main_window(&app);
     }
     Ok(())
 }
