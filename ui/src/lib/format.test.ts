@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupCode, hueOf, initials, remainingFraction, secondsLeft, showNext } from "./format";
+import { commonCountdown, follows, groupCode, hueOf, initials, remainingFraction, secondsLeft, showNext } from "./format";
 
 describe("groupCode", () => {
   it("splits six and eight digits evenly", () => {
@@ -47,5 +47,24 @@ describe("badges", () => {
     expect(hueOf("GitHub")).not.toBe(hueOf("GitLab"));
     expect(hueOf("x")).toBeGreaterThanOrEqual(0);
     expect(hueOf("x")).toBeLessThan(360);
+  });
+});
+
+describe("commonCountdown", () => {
+  const totp = (validUntil: number, period = 30) => ({ validUntil, period });
+  const hotp = { validUntil: null, period: null };
+  it("is the countdown most accounts share", () => {
+    const accounts = [totp(60), hotp, totp(120, 60), totp(60), totp(60), totp(120, 60)];
+    const countdown = commonCountdown(accounts);
+    expect(countdown).toEqual({ validUntil: 60, period: 30 });
+    expect(accounts.map((a) => follows(a, countdown))).toEqual([true, false, false, true, true, false]);
+  });
+  it("is none without time-based accounts", () => {
+    expect(commonCountdown([])).toBeNull();
+    expect(commonCountdown([hotp])).toBeNull();
+    expect(follows(totp(60), null)).toBe(false);
+  });
+  it("tells a different step of the same period apart", () => {
+    expect(commonCountdown([totp(90), totp(60), totp(60)])).toEqual({ validUntil: 60, period: 30 });
   });
 });

@@ -46,3 +46,42 @@ export function hueOf(text: string): number {
   }
   return hash % 360;
 }
+
+/** What the shared countdown needs of an account. */
+export interface Expiring {
+  validUntil: number | null;
+  period: number | null;
+}
+
+/** A countdown: when the current code expires and the period it belongs to. */
+export interface Countdown {
+  validUntil: number;
+  period: number;
+}
+
+/**
+ * The countdown most time-based accounts share (the same period and step: usually 30 s), shown
+ * once above the list; only accounts that differ from it show a ring of their own. An idle
+ * window then repaints one ring a second instead of one per row. `null` with no time-based
+ * account.
+ */
+export function commonCountdown(accounts: readonly Expiring[]): Countdown | null {
+  const counts = new Map<string, { countdown: Countdown; count: number }>();
+  let best: { countdown: Countdown; count: number } | null = null;
+  for (const { validUntil, period } of accounts) {
+    if (validUntil === null || period === null) continue;
+    const key = `${validUntil}/${period}`;
+    const entry = counts.get(key) ?? { countdown: { validUntil, period }, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+    if (best === null || entry.count > best.count) best = entry;
+  }
+  return best?.countdown ?? null;
+}
+
+/** Whether `account` follows `countdown` (so its row needs no ring of its own). */
+export function follows(account: Expiring, countdown: Countdown | null): boolean {
+  return (
+    countdown !== null && account.validUntil === countdown.validUntil && account.period === countdown.period
+  );
+}
