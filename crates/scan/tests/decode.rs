@@ -4,9 +4,10 @@ mod support;
 
 use std::io::Cursor;
 
+use countersign_otp::{Intake, read_intake};
 use countersign_scan::{
-    LumaView, QrContent, ScanError, Stage, classify, decode, decode_stages, luma_from_image_bytes,
-    scan_image_bytes, scan_rgba,
+    LumaView, ScanError, Stage, decode, decode_stages, luma_from_image_bytes, scan_image_bytes,
+    scan_rgba,
 };
 use image::{DynamicImage, ImageFormat, RgbImage};
 use qrcode::EcLevel;
@@ -127,7 +128,10 @@ fn reads_a_code_that_is_not_an_otp_uri() {
     let canvas = single("https://example.com/help?topic=2fa", 260.0, 0.0);
     let found = decode(canvas.luma().view());
     assert_eq!(found, ["https://example.com/help?topic=2fa"]);
-    assert_eq!(classify(&found[0]), QrContent::WebAddress);
+    assert_eq!(
+        read_intake(&found[0]),
+        Intake::WebAddress("https://example.com/help?topic=2fa".into())
+    );
 }
 
 #[test]
