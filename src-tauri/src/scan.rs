@@ -13,6 +13,7 @@ use countersign_otp::{
     Account, BatchProgress, BatchTracker, Intake, Kind, MigrationBatch, read_intake,
 };
 use countersign_scan::ScanError;
+use countersign_vault::Novelty;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -247,11 +248,13 @@ impl ScanState {
         account: Account,
     ) -> CommandResult<Result<PendingView, ScanNote>> {
         let existing = state.with_vault(|vault| {
-            Ok(vault
-                .entries()
-                .iter()
-                .find(|entry| entry.account.secret == account.secret)
-                .map(|entry| entry.account.display_name()))
+            // The vault's own rule, the one adding the account would apply.
+            Ok(match vault.sort_new([&account]).as_slice() {
+                [Novelty::InVault(id)] => {
+                    vault.entry(*id).map(|entry| entry.account.display_name())
+                }
+                _ => None,
+            })
         })?;
         if let Some(existing) = existing {
             return Ok(Err(note(
