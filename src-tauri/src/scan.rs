@@ -5,12 +5,15 @@
 //! A scanned otpauth:// account waits here, under a random token, until the person confirms
 //! it: the window gets its label and live code, never its secret.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use countersign_otp::{Account, Kind, Provisioning, parse_provisioning};
-use countersign_scan::{QrContent, ScanError, classify};
+use countersign_otp::{
+    Account, BatchProgress, BatchTracker, Intake, Kind, MigrationBatch, read_intake,
+};
+use countersign_scan::ScanError;
+use countersign_vault::Novelty;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -40,17 +43,12 @@ struct Pending {
     scanned: Instant,
 }
 
-/// Which batches of one Google Authenticator export have been read.
-struct ExportSeen {
-    size: u32,
-    seen: BTreeSet<u32>,
-}
-
 /// The scanning state of the running app (managed next to [`AppState`]).
 #[derive(Default)]
 pub struct ScanState {
     pending: Mutex<HashMap<String, Pending>>,
-    exports: Mutex<HashMap<i32, ExportSeen>>,
+    /// Google Authenticator export batches read, scanned or pasted alike.
+    exports: Mutex<BatchTracker>,
     /// What the last drop of files onto the window found, until the window takes it.
     dropped: Mutex<Option<CommandResult<ScanOutcome>>>,
     /// The camera session of the add dialog, if one runs.
@@ -153,14 +151,17 @@ fn note(kind: &'static str, message: impl Into<String>) -> ScanNote {
     }
 }
 
-/// What a non-OTP text is, in words; the text itself is shown only for web addresses (any
-/// other text may be private: a Wi-Fi password, a recovery key).
-fn describe_other(text: &str) -> ScanNote {
-    match classify(text) {
-        QrContent::WebAddress => {
-            let text = text.trim();
-            let shown: String = text.chars().take(MAX_SHOWN_ADDRESS).collect();
-            let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+/// What a text that is no setup link is, in words; the text itself is shown only for web
+/// addresses (`Intake` keeps no other text: it may be private, a Wi-Fi password, a recovery key).
+fn describe_other(other: &Intake) -> ScanNote {
+    match other {
+        Intake::WebAddress(address) => {
+            let shown: String = address.chars().take(MAX_SHOWN_ADDRESS).collect();
+            let ellipsis = if shown.len() < address.len() {
+                "…"
+            } else {
+                ""
+            };
             note(
                 "web_address",
                 format!(
@@ -172,19 +173,6 @@ fn describe_other(text: &str) -> ScanNote {
     }
 }
 
-/// Whether `text` is one of the links Countersign adds accounts from.
-pub fn is_otp_text(text: &str) -> bool {
-    let steam = text
-        .trim_start()
-        .get(..8)
-        .is_some_and(|head| head.eq_ignore_ascii_case("steam://"));
-    steam
-        || matches!(
-            classify(text),
-            QrContent::OtpAuth | QrContent::OtpAuthMigration
-        )
-}
-
 impl ScanState {
     /// Sorts scanned texts into accounts to confirm, export batches (added now) and notes.
     /// Fails only when the vault is locked or cannot be saved.
@@ -193,51 +181,63 @@ impl ScanState {
         state: &AppState,
         texts: &[Zeroizing<String>],
     ) -> CommandResult<ScanOutcome> {
+        let intakes = texts.iter().map(|text| read_intake(text)).collect();
+        self.process_intakes(state, intakes)
+    }
+
+    /// [`ScanState::process`] for texts already read (the clipboard's setup links).
+    pub fn process_intakes(
+        &self,
+        state: &AppState,
+        intakes: Vec<Intake>,
+    ) -> CommandResult<ScanOutcome> {
         state.touch();
         self.expire(state);
         let mut outcome = ScanOutcome {
-            codes: texts.len(),
+            codes: intakes.len(),
             ..ScanOutcome::default()
         };
-        for text in texts {
-            if !is_otp_text(text) {
-                outcome.notes.push(describe_other(text));
-                continue;
-            }
-            match parse_provisioning(text.trim()) {
-                Ok(Provisioning::Account(account)) => match self.hold(state, account)? {
+        for intake in intakes {
+            match intake {
+                Intake::Account(account) => match self.hold(state, account)? {
                     Ok(pending) => outcome.pending.push(pending),
                     Err(duplicate) => outcome.notes.push(duplicate),
                 },
-                Ok(Provisioning::Migration(batch)) => {
+                Intake::Migration(mut batch) => {
                     let skipped = batch
                         .skipped
                         .iter()
                         .map(|s| format!("{}: {}", s.label, s.reason))
                         .collect();
-                    let (index, size, id) =
-                        (batch.batch_index, batch.batch_size.max(1), batch.batch_id);
-                    let report = if batch.accounts.is_empty() {
+                    let accounts = std::mem::take(&mut batch.accounts);
+                    let report = if accounts.is_empty() {
                         Default::default()
                     } else {
-                        state.with_vault(|vault| Ok(vault.add_all(batch.accounts)?))?
+                        state.with_vault(|vault| Ok(vault.add_all(accounts)?))?
                     };
+                    let progress = self.record_export(&batch);
                     outcome.exports.push(ExportProgress {
-                        batch: index + 1,
-                        size,
-                        scanned: self.record_batch(id, index, size),
+                        batch: progress.batch,
+                        size: progress.size,
+                        scanned: progress.seen,
                         added: report.added.len(),
                         duplicates: report.duplicates.len(),
                         skipped,
                     });
                 }
-                Err(error) => outcome.notes.push(note(
+                Intake::Invalid(error) => outcome.notes.push(note(
                     "invalid",
                     format!("This QR code holds a setup link Countersign cannot use: {error}."),
                 )),
+                other => outcome.notes.push(describe_other(&other)),
             }
         }
         Ok(outcome)
+    }
+
+    /// Notes that an export batch was read, scanned or pasted: the progress the person sees.
+    pub fn record_export(&self, batch: &MigrationBatch) -> BatchProgress {
+        self.exports.lock().expect("exports lock").record(batch)
     }
 
     /// Keeps `account` for confirmation, or describes the vault entry that already has its
@@ -248,11 +248,13 @@ impl ScanState {
         account: Account,
     ) -> CommandResult<Result<PendingView, ScanNote>> {
         let existing = state.with_vault(|vault| {
-            Ok(vault
-                .entries()
-                .iter()
-                .find(|entry| entry.account.secret == account.secret)
-                .map(|entry| entry.account.display_name()))
+            // The vault's own rule, the one adding the account would apply.
+            Ok(match vault.sort_new([&account]).as_slice() {
+                [Novelty::InVault(id)] => {
+                    vault.entry(*id).map(|entry| entry.account.display_name())
+                }
+                _ => None,
+            })
         })?;
         if let Some(existing) = existing {
             return Ok(Err(note(
@@ -291,29 +293,6 @@ impl ScanState {
             },
         );
         Ok(Ok(shown))
-    }
-
-    /// Notes that batch `index` of export `id` was read; returns the batches read so far
-    /// (from 1). A finished export is forgotten.
-    fn record_batch(&self, id: i32, index: u32, size: u32) -> Vec<u32> {
-        let mut exports = self.exports.lock().expect("exports lock");
-        let export = exports.entry(id).or_insert_with(|| ExportSeen {
-            size,
-            seen: BTreeSet::new(),
-        });
-        if export.size != size {
-            // Another export that happens to share the id: start over with this one.
-            *export = ExportSeen {
-                size,
-                seen: BTreeSet::new(),
-            };
-        }
-        export.seen.insert(index.min(size - 1));
-        let scanned: Vec<u32> = export.seen.iter().map(|i| i + 1).collect();
-        if scanned.len() as u32 >= size {
-            exports.remove(&id);
-        }
-        scanned
     }
 
     /// The current code of a scanned account.
@@ -514,44 +493,20 @@ mod tests {
 
     #[test]
     fn only_web_addresses_are_echoed() {
-        let web = describe_other("https://example.com/login");
+        let web = describe_other(&read_intake("https://example.com/login"));
         assert_eq!(web.kind, "web_address");
         assert_eq!(
             web.message,
             "This QR code holds a web address, not a two-factor account: https://example.com/login"
         );
-        let wifi = describe_other("WIFI:S:home;T:WPA;P:hunter2;;");
+        let wifi = describe_other(&read_intake("WIFI:S:home;T:WPA;P:hunter2;;"));
         assert_eq!(wifi.kind, "text");
         assert!(!wifi.message.contains("hunter2"));
-        let long = describe_other(&format!("https://example.com/{}", "a".repeat(500)));
+        let long = describe_other(&read_intake(&format!(
+            "https://example.com/{}",
+            "a".repeat(500)
+        )));
         assert!(long.message.ends_with('…'));
         assert!(long.message.chars().count() < MAX_SHOWN_ADDRESS + 80);
-    }
-
-    #[test]
-    fn otp_texts_are_recognised() {
-        assert!(is_otp_text("otpauth://totp/A:b?secret=JBSWY3DP"));
-        assert!(is_otp_text("  OTPAUTH-MIGRATION://offline?data=x"));
-        assert!(is_otp_text("steam://JBSWY3DP"));
-        assert!(!is_otp_text("https://example.com"));
-        assert!(!is_otp_text("steam"));
-    }
-
-    #[test]
-    fn batches_are_tracked_until_the_export_is_complete() {
-        let scan = ScanState::default();
-        assert_eq!(scan.record_batch(7, 0, 3), [1]);
-        assert_eq!(scan.record_batch(7, 0, 3), [1]);
-        assert_eq!(scan.record_batch(7, 2, 3), [1, 3]);
-        // Another export running at the same time is tracked apart.
-        assert_eq!(scan.record_batch(-4, 1, 2), [2]);
-        assert_eq!(scan.record_batch(7, 1, 3), [1, 2, 3]);
-        // Complete: forgotten, so scanning it again starts over.
-        assert_eq!(scan.record_batch(7, 1, 3), [2]);
-        // A different size under the same id is another export.
-        assert_eq!(scan.record_batch(-4, 0, 5), [1]);
-        // A single-batch export is complete at once.
-        assert_eq!(scan.record_batch(9, 0, 1), [1]);
-        assert!(!scan.exports.lock().unwrap().contains_key(&9));
     }
 }

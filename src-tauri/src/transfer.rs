@@ -5,12 +5,11 @@
 //! and statuses of imported accounts (never their secrets), and one QR code at a time of an
 //! export the person asked for with the vault password.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use countersign_backup::{Account, Format, ImportError, Imported, ImportedEntry, QrCode};
-use countersign_vault::Entry;
+use countersign_vault::{Novelty, Payload};
 use serde::Serialize;
 use tauri::{AppHandle, Listener, Manager};
 use zeroize::Zeroizing;
@@ -113,30 +112,39 @@ pub enum ItemStatus {
     Invalid,
 }
 
-/// The preview of `entries` against the vault's `existing` entries. Duplicates are decided by
-/// secret, as the vault decides them when adding.
-pub fn preview_items(entries: &[ImportedEntry], existing: &[Entry]) -> Vec<PreviewItem> {
-    // Borrowed secrets: no copies to wipe afterwards.
-    let in_vault: HashMap<&[u8], &Account> = existing
+/// The preview of `entries` against what the vault holds, `existing`. Whether an entry is new
+/// is the vault's to say ([`Payload::sort_new`]): the same rule that decides when adding.
+pub fn preview_items(entries: &[ImportedEntry], existing: &Payload) -> Vec<PreviewItem> {
+    // The readable entries' positions in the file: the vault sorts their accounts, in order.
+    let readable: Vec<usize> = entries
         .iter()
-        .map(|entry| (entry.account.secret.expose(), &entry.account))
+        .enumerate()
+        .filter_map(|(index, entry)| entry.is_ok().then_some(index))
         .collect();
-    let mut in_file: HashMap<&[u8], usize> = HashMap::new();
+    let mut novelties = existing
+        .sort_new(entries.iter().filter_map(|entry| entry.as_ref().ok()))
+        .into_iter();
     entries
         .iter()
         .enumerate()
         .map(|(index, entry)| match entry {
             Ok(account) => {
-                let secret = account.secret.expose();
-                let (status, detail) = if let Some(existing) = in_vault.get(secret) {
-                    let detail = format!("Already in your vault as {}", existing.display_name());
-                    (ItemStatus::Duplicate, Some(detail))
-                } else if let Some(first) = in_file.get(secret) {
-                    let detail = format!("Same secret as entry {} of this file", first + 1);
-                    (ItemStatus::Duplicate, Some(detail))
-                } else {
-                    in_file.insert(secret, index);
-                    (ItemStatus::New, None)
+                let novelty = novelties.next().expect("one novelty per readable entry");
+                let (status, detail) = match novelty {
+                    Novelty::New => (ItemStatus::New, None),
+                    Novelty::InVault(id) => {
+                        let name = existing
+                            .entry(id)
+                            .map(|entry| entry.account.display_name())
+                            .unwrap_or_default();
+                        let detail = format!("Already in your vault as {name}");
+                        (ItemStatus::Duplicate, Some(detail))
+                    }
+                    Novelty::Repeat(first) => {
+                        let detail =
+                            format!("Same secret as entry {} of this file", readable[first] + 1);
+                        (ItemStatus::Duplicate, Some(detail))
+                    }
                 };
                 PreviewItem {
                     index,
@@ -187,7 +195,7 @@ impl TransferState {
         file_name: String,
         format: &'static dyn Format,
         contents: Result<Imported, Zeroizing<Vec<u8>>>,
-        existing: &[Entry],
+        existing: &Payload,
     ) -> Opened {
         let token = new_token();
         let (contents, warnings) = match contents {
@@ -220,7 +228,7 @@ impl TransferState {
         &self,
         token: &str,
         password: &str,
-        existing: &[Entry],
+        existing: &Payload,
     ) -> CommandResult<ImportPreview> {
         let mut guard = self.import.lock().expect("import lock");
         let pending = guard
@@ -355,7 +363,7 @@ impl TransferState {
     }
 }
 
-fn preview(pending: &PendingImport, existing: &[Entry]) -> ImportPreview {
+fn preview(pending: &PendingImport, existing: &Payload) -> ImportPreview {
     let items = match &pending.contents {
         Contents::Read(entries) => preview_items(entries, existing),
         Contents::Encrypted(_) => Vec::new(),
@@ -390,7 +398,10 @@ mod tests {
 
     #[test]
     fn new_duplicate_and_invalid_entries() {
-        let existing = entries_of(vec![account("Vaulted", "JBSWY3DPEHPK3PXP")]);
+        let existing = Payload {
+            entries: entries_of(vec![account("Vaulted", "JBSWY3DPEHPK3PXP")]),
+            ..Payload::default()
+        };
         let entries: Vec<ImportedEntry> = vec![
             Ok(account("Again", "JBSWY3DPEHPK3PXP")),
             Ok(account("Fresh", "GEZDGNBVGY3TQOJQ")),
@@ -430,7 +441,7 @@ mod tests {
     #[test]
     fn the_preview_never_holds_a_secret() {
         let entries: Vec<ImportedEntry> = vec![Ok(account("A", "JBSWY3DPEHPK3PXP"))];
-        let json = serde_json::to_string(&preview_items(&entries, &[])).unwrap();
+        let json = serde_json::to_string(&preview_items(&entries, &Payload::default())).unwrap();
         assert!(!json.contains("JBSWY3DPEHPK3PXP"), "{json}");
         assert_eq!(
             json,
@@ -444,7 +455,8 @@ mod tests {
         let uris = format_by_id("uris").unwrap();
         let file = b"otpauth://totp/A:me?secret=JBSWY3DPEHPK3PXP\notpauth://totp/B?secret=GEZD&digits=12\n";
         let imported = uris.import(file, None).unwrap();
-        let Opened::Preview(preview) = state.open("list.txt".into(), uris, Ok(imported), &[])
+        let Opened::Preview(preview) =
+            state.open("list.txt".into(), uris, Ok(imported), &Payload::default())
         else {
             panic!("a plain file is previewed at once")
         };
@@ -482,21 +494,31 @@ mod tests {
             "aegis.json".into(),
             aegis,
             Err(Zeroizing::new(bytes.into_bytes())),
-            &[],
+            &Payload::default(),
         ) else {
             panic!("an encrypted file needs its password")
         };
         assert_eq!(format, "Aegis");
-        let error = state.unlock(&token, "wrong", &[]).err().unwrap();
+        let error = state
+            .unlock(&token, "wrong", &Payload::default())
+            .err()
+            .unwrap();
         assert_eq!(
             (error.kind, error.message.as_str()),
             ("wrong_password", "The password is wrong.")
         );
-        let preview = state.unlock(&token, "right", &[]).ok().unwrap();
+        let preview = state
+            .unlock(&token, "right", &Payload::default())
+            .ok()
+            .unwrap();
         assert_eq!(preview.items[0].status, ItemStatus::New);
         state.forget();
         assert_eq!(
-            state.unlock(&token, "right", &[]).err().unwrap().kind,
+            state
+                .unlock(&token, "right", &Payload::default())
+                .err()
+                .unwrap()
+                .kind,
             "expired"
         );
     }

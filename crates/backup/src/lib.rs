@@ -218,12 +218,6 @@ pub fn export_account_qr(accounts: &[Account]) -> Result<Vec<QrCode>, ExportErro
     qr::per_account(accounts)
 }
 
-/// Whether two accounts share the same secret: what decides that an import is a duplicate of an
-/// existing account (issuer and name are often renamed, the secret never is).
-pub fn same_secret(a: &Account, b: &Account) -> bool {
-    a.secret == b.secret
-}
-
 fn check_size(bytes: &[u8]) -> Result<(), ImportError> {
     if bytes.len() > MAX_INPUT_LEN {
         Err(ImportError::TooLarge {

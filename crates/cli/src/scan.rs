@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use countersign_otp::{Account, Provisioning, parse_provisioning};
-use countersign_scan::{QrContent, classify};
+use countersign_otp::{Account, Intake, read_intake};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -150,18 +149,10 @@ fn parse(source: String, texts: Vec<String>) -> Scanned {
     let mut accounts = Vec::new();
     let mut errors = Vec::new();
     for text in &texts {
-        let otp = matches!(
-            classify(text),
-            QrContent::OtpAuth | QrContent::OtpAuthMigration
-        ) || text
-            .get(..8)
-            .is_some_and(|h| h.eq_ignore_ascii_case("steam://"));
-        if !otp {
-            continue;
-        }
-        match parse_provisioning(text) {
-            Ok(Provisioning::Account(account)) => accounts.push(account),
-            Ok(Provisioning::Migration(batch)) => {
+        // Web addresses and other text are listed as texts, and add nothing.
+        match read_intake(text) {
+            Intake::Account(account) => accounts.push(account),
+            Intake::Migration(batch) => {
                 errors.extend(batch.skipped.iter().map(|skipped| {
                     format!(
                         "account {} ({}): {}",
@@ -172,7 +163,8 @@ fn parse(source: String, texts: Vec<String>) -> Scanned {
                 }));
                 accounts.extend(batch.accounts);
             }
-            Err(error) => errors.push(error.to_string()),
+            Intake::Invalid(error) => errors.push(error.to_string()),
+            _ => {}
         }
     }
     Scanned {

@@ -12,6 +12,7 @@
 
 mod account;
 mod code;
+mod intake;
 mod migration;
 mod secret;
 mod uri;
@@ -21,9 +22,10 @@ pub use account::{
     STEAM_DIGITS,
 };
 pub use code::{Code, hotp, steam, totp};
+pub use intake::{Intake, read_intake};
 pub use migration::{
-    DEFAULT_BATCH_SIZE, EntryError, ExportLimit, MigrationBatch, MigrationError, MigrationExport,
-    SkippedEntry, decode_migration, encode_migration,
+    BatchProgress, BatchTracker, DEFAULT_BATCH_SIZE, EntryError, ExportLimit, MigrationBatch,
+    MigrationError, MigrationExport, SkippedEntry, decode_migration, encode_migration,
 };
 pub use secret::{MAX_SECRET_LEN, Secret, SecretError};
 pub use uri::{MAX_URI_LEN, UriError, parse_uri};
@@ -50,6 +52,8 @@ pub enum ProvisioningError {
 }
 
 /// Reads an otpauth://, steam:// or otpauth-migration:// text.
+///
+/// What to do with any text, setup link or not, is [`read_intake`]'s to say.
 pub fn parse_provisioning(text: &str) -> Result<Provisioning, ProvisioningError> {
     let trimmed = text.trim_start();
     let is_migration = trimmed

@@ -3,6 +3,10 @@
 //! `data` is the standard base64 of a protobuf `MigrationPayload`. An export of many accounts is
 //! split into batches (one QR code each), numbered by `batch_index` of `batch_size` and tied
 //! together by `batch_id`. The format has no period field: every TOTP is 30 s.
+//! [`BatchTracker`] follows which batches of each export have been read, wherever they came
+//! from (a scan, a paste).
+
+use std::collections::{BTreeSet, HashMap};
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -124,6 +128,80 @@ pub struct MigrationBatch {
     pub batch_size: u32,
     /// Identifies the export this QR code belongs to.
     pub batch_id: i32,
+}
+
+/// Where one batch sits in its export, and which batches of that export have been read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchProgress {
+    /// The batch just read, counted from 1.
+    pub batch: u32,
+    /// How many batches (QR codes) the export has, at least 1.
+    pub size: u32,
+    /// The batches of this export read so far, this one included: counted from 1, ascending.
+    pub seen: Vec<u32>,
+}
+
+impl BatchProgress {
+    /// Whether every batch of the export has been read.
+    pub fn is_complete(&self) -> bool {
+        self.seen.len() as u64 >= u64::from(self.size)
+    }
+}
+
+/// Which batches of each Google Authenticator export have been read, so the person can be
+/// told "batch 2 of 3 read, now batch 1" however each batch arrived.
+///
+/// An export is told apart by its `batch_id` and size; once all its batches are in, it is
+/// forgotten, so reading it again starts over.
+#[derive(Debug, Default)]
+pub struct BatchTracker {
+    exports: HashMap<i32, ExportSeen>,
+}
+
+/// The batches of one export read so far (from 0).
+#[derive(Debug)]
+struct ExportSeen {
+    size: u32,
+    seen: BTreeSet<u32>,
+}
+
+impl BatchTracker {
+    /// Notes that `batch` was read; returns its place and the batches of its export read so
+    /// far.
+    pub fn record(&mut self, batch: &MigrationBatch) -> BatchProgress {
+        let size = batch.batch_size.max(1);
+        let export = self
+            .exports
+            .entry(batch.batch_id)
+            .or_insert_with(|| ExportSeen {
+                size,
+                seen: BTreeSet::new(),
+            });
+        if export.size != size {
+            // Another export that happens to share the id: start over with this one.
+            *export = ExportSeen {
+                size,
+                seen: BTreeSet::new(),
+            };
+        }
+        // An index past the end is malformed; it still counts as the last batch, so the
+        // export can complete.
+        export.seen.insert(batch.batch_index.min(size - 1));
+        let progress = BatchProgress {
+            batch: batch.batch_index.saturating_add(1),
+            size,
+            seen: export.seen.iter().map(|index| index + 1).collect(),
+        };
+        if progress.is_complete() {
+            self.exports.remove(&batch.batch_id);
+        }
+        progress
+    }
+
+    /// Forgets every export (the vault locked).
+    pub fn clear(&mut self) {
+        self.exports.clear();
+    }
 }
 
 fn lenient_base64(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
@@ -332,6 +410,109 @@ pub fn encode_migration(accounts: &[Account], batch_size: usize, batch_id: i32) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `record` says about batch `index` of export `id` of `size` batches: the batches
+    /// read so far.
+    fn record_batch(tracker: &mut BatchTracker, id: i32, index: u32, size: u32) -> Vec<u32> {
+        let batch = MigrationBatch {
+            accounts: Vec::new(),
+            skipped: Vec::new(),
+            batch_index: index,
+            batch_size: size,
+            batch_id: id,
+        };
+        tracker.record(&batch).seen
+    }
+
+    /// Moved from the app's scanner, which used to keep this count itself.
+    #[test]
+    fn batches_are_tracked_until_the_export_is_complete() {
+        let mut scan = BatchTracker::default();
+        assert_eq!(record_batch(&mut scan, 7, 0, 3), [1]);
+        assert_eq!(record_batch(&mut scan, 7, 0, 3), [1]);
+        assert_eq!(record_batch(&mut scan, 7, 2, 3), [1, 3]);
+        // Another export running at the same time is tracked apart.
+        assert_eq!(record_batch(&mut scan, -4, 1, 2), [2]);
+        assert_eq!(record_batch(&mut scan, 7, 1, 3), [1, 2, 3]);
+        // Complete: forgotten, so scanning it again starts over.
+        assert_eq!(record_batch(&mut scan, 7, 1, 3), [2]);
+        // A different size under the same id is another export.
+        assert_eq!(record_batch(&mut scan, -4, 0, 5), [1]);
+        // A single-batch export is complete at once.
+        assert_eq!(record_batch(&mut scan, 9, 0, 1), [1]);
+        assert!(!scan.exports.contains_key(&9));
+    }
+
+    /// A pasted batch and scanned ones are one export's progress: the paste box and the
+    /// scanner read through `read_intake` and share one tracker.
+    #[test]
+    fn pasted_and_scanned_batches_share_progress() {
+        let accounts: Vec<Account> = (1..=5u8)
+            .map(|i| {
+                let secret = Secret::from_bytes(vec![i; 20]).unwrap();
+                Account::totp("Example", format!("user{i}"), secret)
+            })
+            .collect();
+        let export = encode_migration(&accounts, 2, 31);
+        assert_eq!(export.uris.len(), 3);
+        let read = |text: &str| match crate::read_intake(text) {
+            crate::Intake::Migration(batch) => batch,
+            other => panic!("an export batch, not {other:?}"),
+        };
+        let mut tracker = BatchTracker::default();
+
+        // Batch 2 pasted, with the spaces and line break a paste brings along.
+        let pasted = read(&format!("  {}\n", *export.uris[1]));
+        assert_eq!(
+            tracker.record(&pasted),
+            BatchProgress {
+                batch: 2,
+                size: 3,
+                seen: vec![2]
+            }
+        );
+        // Batch 3 scanned: the paste counts.
+        let scanned = tracker.record(&read(&export.uris[2]));
+        assert_eq!((scanned.batch, scanned.seen.as_slice()), (3, &[2, 3][..]));
+        assert!(!scanned.is_complete());
+        // Batch 1 pasted again, case changed: the export is complete and forgotten.
+        let upper = export.uris[0].replacen("otpauth-migration", "OTPAUTH-MIGRATION", 1);
+        let last = tracker.record(&read(&upper));
+        assert_eq!(
+            last,
+            BatchProgress {
+                batch: 1,
+                size: 3,
+                seen: vec![1, 2, 3]
+            }
+        );
+        assert!(last.is_complete());
+        assert!(tracker.exports.is_empty());
+    }
+
+    #[test]
+    fn clear_forgets_every_export() {
+        let mut tracker = BatchTracker::default();
+        assert_eq!(record_batch(&mut tracker, 1, 0, 2), [1]);
+        tracker.clear();
+        assert_eq!(record_batch(&mut tracker, 1, 1, 2), [2]);
+    }
+
+    /// A malformed index past the end still completes the export instead of overflowing.
+    #[test]
+    fn an_index_past_the_end_counts_as_the_last_batch() {
+        let mut tracker = BatchTracker::default();
+        assert_eq!(record_batch(&mut tracker, 5, 0, 2), [1]);
+        let batch = MigrationBatch {
+            accounts: Vec::new(),
+            skipped: Vec::new(),
+            batch_index: u32::MAX,
+            batch_size: 2,
+            batch_id: 5,
+        };
+        let progress = tracker.record(&batch);
+        assert_eq!((progress.batch, progress.seen), (u32::MAX, vec![1, 2]));
+    }
 
     /// Every field of the payload, including an MD5 entry that must be skipped, not fatal.
     #[test]

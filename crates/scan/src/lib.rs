@@ -9,13 +9,13 @@
 //! - a webcam ([`camera`]): a [`camera::FrameSource`] (nokhwa's with feature `camera`, or
 //!   recorded frames) driven by a [`camera::CameraScanner`].
 //!
-//! [`classify`] tells what a decoded text is. Decoded texts can hold secrets: this crate never
-//! logs them, and no `Debug` output here shows them.
+//! What a decoded text is (an account, a web address) is `countersign-otp`'s to say
+//! (`read_intake`): this crate only turns images into texts. Decoded texts can hold secrets:
+//! this crate never logs them, and no `Debug` output here shows them.
 
 #![warn(missing_docs)]
 
 pub mod camera;
-mod classify;
 mod decode;
 mod error;
 mod filters;
@@ -24,7 +24,6 @@ mod luma;
 #[cfg(feature = "screen")]
 pub mod screen;
 
-pub use classify::{QrContent, classify};
 pub use decode::{
     CAMERA_RETRY_STAGES, MIN_DOWNSCALED_SIDE, STILL_IMAGE_STAGES, Stage, decode, decode_stages,
 };

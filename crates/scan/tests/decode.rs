@@ -4,9 +4,12 @@ mod support;
 
 use std::io::Cursor;
 
+use countersign_otp::{
+    Account, BatchProgress, BatchTracker, Intake, Secret, encode_migration, read_intake,
+};
 use countersign_scan::{
-    LumaView, QrContent, ScanError, Stage, classify, decode, decode_stages, luma_from_image_bytes,
-    scan_image_bytes, scan_rgba,
+    LumaView, ScanError, Stage, decode, decode_stages, luma_from_image_bytes, scan_image_bytes,
+    scan_rgba,
 };
 use image::{DynamicImage, ImageFormat, RgbImage};
 use qrcode::EcLevel;
@@ -127,7 +130,48 @@ fn reads_a_code_that_is_not_an_otp_uri() {
     let canvas = single("https://example.com/help?topic=2fa", 260.0, 0.0);
     let found = decode(canvas.luma().view());
     assert_eq!(found, ["https://example.com/help?topic=2fa"]);
-    assert_eq!(classify(&found[0]), QrContent::WebAddress);
+    assert_eq!(
+        read_intake(&found[0]),
+        Intake::WebAddress("https://example.com/help?topic=2fa".into())
+    );
+}
+
+/// A Google export read partly from pasted links, partly from scanned QR codes: every text
+/// goes through `read_intake`, and one tracker counts the batches however they came.
+#[test]
+fn pasted_and_scanned_export_batches_count_together() {
+    let accounts: Vec<Account> = (1..=3u8)
+        .map(|i| {
+            let secret = Secret::from_bytes(vec![i; 20]).unwrap();
+            Account::totp("Example", format!("user{i}"), secret)
+        })
+        .collect();
+    let export = encode_migration(&accounts, 1, 4242);
+    let batch = |text: &str| match read_intake(text) {
+        Intake::Migration(batch) => batch,
+        other => panic!("an export batch, not {other:?}"),
+    };
+    let mut tracker = BatchTracker::default();
+
+    let pasted = tracker.record(&batch(&format!(" {}\n", *export.uris[0])));
+    assert_eq!((pasted.batch, pasted.size, pasted.seen), (1, 3, vec![1]));
+
+    let scanned = decode(single(&export.uris[2], 320.0, 0.0).luma().view());
+    assert_eq!(scanned, [export.uris[2].as_str()]);
+    let third = batch(&scanned[0]);
+    assert_eq!(third.accounts, [accounts[2].clone()]);
+    assert_eq!(
+        tracker.record(&third),
+        BatchProgress {
+            batch: 3,
+            size: 3,
+            seen: vec![1, 3]
+        }
+    );
+
+    let last = tracker.record(&batch(&export.uris[1]));
+    assert_eq!(last.seen, [1, 2, 3]);
+    assert!(last.is_complete());
 }
 
 #[test]

@@ -48,7 +48,7 @@ pub use files::{BACKUPS_KEPT, Backup};
 pub use format::SlotSummary;
 pub use kdf::{CALIBRATION_TARGET, KdfParams, calibrate, calibrate_for};
 pub use keyring::{KEYRING_SERVICE, KEYRING_TIMEOUT, keyring_status};
-pub use payload::{Entry, Payload, Tombstone, merge};
+pub use payload::{Entry, Novelty, Payload, Tombstone, merge};
 pub use recovery::RecoveryKey;
 pub use store::{
     ATTEMPTS_FILE, AddReport, BACKUPS_DIR, LOCK_FILE, Status, Store, Unlocked, VAULT_FILE,

@@ -1,5 +1,6 @@
 //! What the vault holds: entries in the person's order, and tombstones for merging copies.
 
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
 
 use countersign_otp::{Account, Kind};
@@ -31,6 +32,20 @@ pub struct Tombstone {
     pub deleted_ms: u64,
 }
 
+/// Whether an account is new to a vault, as [`Payload::sort_new`] tells it.
+///
+/// Decided by secret alone: issuers and names are often renamed, the secret never is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Novelty {
+    /// Neither the vault nor an earlier account of the list has its secret: adding adds it.
+    New,
+    /// The vault already has its secret, in the entry with this id.
+    InVault(Uuid),
+    /// The earlier account of the list at this position, from 0 (a [`Novelty::New`] one), has
+    /// its secret.
+    Repeat(usize),
+}
+
 /// The decrypted contents of a vault.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payload {
@@ -60,6 +75,37 @@ impl Payload {
         self.entries
             .iter()
             .find(|entry| entry.account.secret.expose() == secret)
+    }
+
+    /// Which of `accounts` adding would add, and which the vault or an earlier account of the
+    /// list already has: one [`Novelty`] per account, in order. Changes nothing.
+    pub fn sort_new<'a>(&self, accounts: impl IntoIterator<Item = &'a Account>) -> Vec<Novelty> {
+        // Borrowed secrets: no copies to wipe afterwards. Reversed so that, should two entries
+        // share a secret (merged copies), the first wins, as in `find_secret`.
+        let in_vault: HashMap<&[u8], Uuid> = self
+            .entries
+            .iter()
+            .rev()
+            .map(|entry| (entry.account.secret.expose(), entry.id))
+            .collect();
+        let mut first_in_list: HashMap<&[u8], usize> = HashMap::new();
+        accounts
+            .into_iter()
+            .enumerate()
+            .map(|(index, account)| {
+                let secret = account.secret.expose();
+                if let Some(existing) = in_vault.get(secret) {
+                    return Novelty::InVault(*existing);
+                }
+                match first_in_list.entry(secret) {
+                    MapEntry::Occupied(first) => Novelty::Repeat(*first.get()),
+                    MapEntry::Vacant(slot) => {
+                        slot.insert(index);
+                        Novelty::New
+                    }
+                }
+            })
+            .collect()
     }
 }
 
@@ -177,6 +223,51 @@ mod tests {
             .iter()
             .map(|e| e.account.name.as_str())
             .collect()
+    }
+
+    #[test]
+    fn sort_new_tells_new_from_known_and_repeated_accounts() {
+        let vault = payload(vec![entry(1, "one", 10), entry(2, "two", 10)], vec![]);
+        let account = |n: u128, name: &str| entry(n, name, 0).account;
+        let sorted = vault.sort_new(&[
+            account(2, "two, renamed"),
+            account(7, "seven"),
+            account(1, "one again"),
+            account(7, "seven again"),
+            account(8, "eight"),
+            account(7, "seven a third time"),
+        ]);
+        assert_eq!(
+            sorted,
+            [
+                Novelty::InVault(id(2)),
+                Novelty::New,
+                Novelty::InVault(id(1)),
+                Novelty::Repeat(1),
+                Novelty::New,
+                Novelty::Repeat(1),
+            ]
+        );
+        assert_eq!(vault.sort_new(&[]), []);
+        // Any accounts by reference: a single one, or the readable entries of a file.
+        let single = account(1, "alone");
+        assert_eq!(vault.sort_new([&single]), [Novelty::InVault(id(1))]);
+        assert_eq!(
+            payload(vec![], vec![]).sort_new(&[account(1, "one")]),
+            [Novelty::New]
+        );
+    }
+
+    /// Merged copies can leave two entries with one secret: the first one is named, as
+    /// `find_secret` names it.
+    #[test]
+    fn sort_new_names_the_first_entry_with_a_secret() {
+        let mut twin = entry(1, "twin", 10);
+        twin.id = id(9);
+        let vault = payload(vec![entry(1, "one", 10), twin], vec![]);
+        let account = entry(1, "again", 0).account;
+        assert_eq!(vault.sort_new([&account]), [Novelty::InVault(id(1))]);
+        assert_eq!(vault.find_secret(&account).map(|e| e.id), Some(id(1)));
     }
 
     #[test]

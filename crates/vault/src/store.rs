@@ -1,6 +1,5 @@
 //! The vault in its data folder: open, create, unlock, and every change saved as it is made.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -16,7 +15,7 @@ use crate::files::{self, Backup, InstanceLock};
 use crate::format::{self, Header, MAX_FILE_LEN, Slot, SlotKind, SlotSummary};
 use crate::kdf::{KdfParams, calibrate};
 use crate::keyring;
-use crate::payload::{Entry, Payload, Tombstone, merge};
+use crate::payload::{Entry, Novelty, Payload, Tombstone, merge};
 use crate::ratelimit::RateLimit;
 use crate::recovery::RecoveryKey;
 use crate::{Error, Result, now_ms};
@@ -504,42 +503,47 @@ impl Unlocked {
     }
 
     /// Adds many accounts with one save (imports), skipping those whose secret is already in
-    /// the vault or earlier in `accounts`. Fails without adding anything if one is invalid.
+    /// the vault or earlier in `accounts` (as [`Unlocked::sort_new`] tells them apart). Fails
+    /// without adding anything if one is invalid.
     pub fn add_all(&mut self, accounts: Vec<Account>) -> Result<AddReport> {
         for account in &accounts {
             account.validate()?;
         }
         let now = now_ms();
         self.commit(move |_, payload| {
-            let mut by_secret: HashMap<Vec<u8>, Uuid> = payload
-                .entries
-                .iter()
-                .map(|entry| (entry.account.secret.expose().to_vec(), entry.id))
-                .collect();
+            let novelties = payload.sort_new(&accounts);
             let mut report = AddReport::default();
-            for (index, account) in accounts.into_iter().enumerate() {
-                let secret = account.secret.expose().to_vec();
-                if let Some(existing) = by_secret.get(&secret) {
-                    report.duplicates.push((index, *existing));
-                    continue;
+            // The id each new account got, by input index: a repeat is reported as its first.
+            let mut added_ids: Vec<Option<Uuid>> = vec![None; accounts.len()];
+            for ((index, account), novelty) in accounts.into_iter().enumerate().zip(novelties) {
+                match novelty {
+                    Novelty::InVault(existing) => report.duplicates.push((index, existing)),
+                    Novelty::Repeat(first) => {
+                        let first = added_ids[first].expect("a repeat follows its new first");
+                        report.duplicates.push((index, first));
+                    }
+                    Novelty::New => {
+                        let id = Uuid::new_v4();
+                        added_ids[index] = Some(id);
+                        payload.entries.push(Entry {
+                            id,
+                            created_ms: now,
+                            modified_ms: now,
+                            last_used_ms: None,
+                            account,
+                        });
+                        report.added.push(id);
+                    }
                 }
-                let id = Uuid::new_v4();
-                by_secret.insert(secret, id);
-                payload.entries.push(Entry {
-                    id,
-                    created_ms: now,
-                    modified_ms: now,
-                    last_used_ms: None,
-                    account,
-                });
-                report.added.push(id);
-            }
-            // The map holds copies of secrets: wipe them.
-            for (mut secret, _) in by_secret {
-                zeroize::Zeroize::zeroize(&mut secret);
             }
             Ok(report)
         })
+    }
+
+    /// Which of `accounts` are new to the vault and which it already has, without changing
+    /// anything: what [`Unlocked::add_all`] would add and skip, for previews and confirmations.
+    pub fn sort_new<'a>(&self, accounts: impl IntoIterator<Item = &'a Account>) -> Vec<Novelty> {
+        self.payload.sort_new(accounts)
     }
 
     /// Replaces an entry's account (edit). [`Error::Duplicate`] if the new secret belongs to

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use countersign_otp::{Account, Kind, Secret};
 use countersign_vault::{
-    ATTEMPTS_FILE, Error, KdfParams, LOCK_FILE, SlotSummary, Status, Store, VAULT_FILE, inspect,
+    ATTEMPTS_FILE, Error, KdfParams, LOCK_FILE, Novelty, SlotSummary, Status, Store, VAULT_FILE,
+    inspect,
 };
 
 fn tiny() -> KdfParams {
@@ -119,6 +120,43 @@ fn creation_needs_a_password_or_the_keyring_and_happens_once() {
         store.create(Some("pw"), false).unwrap_err().kind(),
         "vault_exists"
     );
+}
+
+/// The dry run changes nothing and says what `add_all` then does, account by account.
+#[test]
+fn sort_new_previews_what_add_all_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let (mut vault, _) = store.create(Some("pw"), false).unwrap();
+    let known = vault.add(github()).unwrap();
+    let generation = vault.generation();
+    let accounts = vec![
+        Account::totp("New", "1", secret("MFRGGZDFMZTWQ2LK")),
+        Account::totp("Renamed", "", secret("JBSWY3DPEHPK3PXP")),
+        Account::totp("New twice", "", secret("MFRGGZDFMZTWQ2LK")),
+        Account::hotp("Other", "2", secret("GEZDGNBVGY3TQOJQ"), 0),
+    ];
+    let sorted = vault.sort_new(&accounts);
+    assert_eq!(
+        sorted,
+        [
+            Novelty::New,
+            Novelty::InVault(known),
+            Novelty::Repeat(0),
+            Novelty::New
+        ]
+    );
+    assert_eq!((vault.entries().len(), vault.generation()), (1, generation));
+
+    let report = vault.add_all(accounts).unwrap();
+    assert_eq!(report.added.len(), 2);
+    assert_eq!(
+        report.duplicates,
+        [(1, known), (2, report.added[0])],
+        "the repeat is reported as the account added for its first"
+    );
+    let again = vault.sort_new(&[Account::totp("X", "", secret("GEZDGNBVGY3TQOJQ"))]);
+    assert_eq!(again, [Novelty::InVault(report.added[1])]);
 }
 
 #[test]

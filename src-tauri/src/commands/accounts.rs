@@ -1,15 +1,16 @@
 //! The account list with current codes, and adding, editing, removing and ordering accounts.
 
-use countersign_otp::{Account, Algorithm, Kind, Provisioning, parse_provisioning};
+use countersign_otp::{Account, Algorithm, Kind, Provisioning, read_intake};
 use countersign_vault::Entry;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::unix_now;
 use super::vault::blocking;
 use crate::error::{CommandError, CommandResult};
+use crate::scan::ScanState;
 use crate::state::AppState;
 
 /// An account as the list shows it: everything but the secret.
@@ -118,12 +119,14 @@ pub struct AddResult {
 /// one of the ways a secret enters; it is never echoed back.
 #[tauri::command]
 pub async fn add_from_text(app: AppHandle, text: Zeroizing<String>) -> CommandResult<AddResult> {
+    let handle = app.clone();
     blocking(app, move |state| {
-        let (accounts, batch) = match parse_provisioning(text.trim())? {
+        let (accounts, batch) = match read_intake(&text).into_provisioning()? {
             Provisioning::Account(account) => (vec![account], None),
             Provisioning::Migration(batch) => {
-                let position = (batch.batch_index + 1, batch.batch_size);
-                (batch.accounts, Some(position))
+                // Counted with scanned batches, so a scan after this paste knows it was read.
+                let progress = handle.state::<ScanState>().record_export(&batch);
+                (batch.accounts, Some((progress.batch, progress.size)))
             }
         };
         add_accounts(state, accounts, batch)

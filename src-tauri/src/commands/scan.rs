@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use countersign_otp::{Intake, read_intake};
 use countersign_scan::LumaImage;
 use countersign_scan::screen::{self, ScreenBackend, screen_backend};
 
@@ -17,7 +18,7 @@ use zeroize::Zeroizing;
 
 use super::accounts::{AddResult, add_accounts};
 use crate::error::{CommandError, CommandResult};
-use crate::scan::{PendingCode, ScanOutcome, ScanState, is_otp_text, read_image_codes};
+use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
 use crate::scan_camera::{CameraEvent, CameraView};
 use crate::state::AppState;
 
@@ -114,12 +115,13 @@ pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
             )
         };
         let mut clipboard = arboard::Clipboard::new().map_err(unavailable)?;
-        let texts: Vec<Zeroizing<String>> = match clipboard.get_image() {
+        let intakes: Vec<Intake> = match clipboard.get_image() {
             Ok(image) => {
                 let pixels = Zeroizing::new(image.bytes.into_owned());
                 let (width, height) = (image.width as u32, image.height as u32);
                 let texts = countersign_scan::scan_rgba(&pixels, width, height)?;
-                texts.into_iter().map(Zeroizing::new).collect()
+                let texts: Vec<Zeroizing<String>> = texts.into_iter().map(Zeroizing::new).collect();
+                texts.iter().map(|text| read_intake(text)).collect()
             }
             // Not an image (some owners answer an image request with their text): try text.
             Err(image_error) => {
@@ -139,10 +141,10 @@ pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
                     }
                     Err(e) => return Err(unavailable(e)),
                 };
-                let links: Vec<_> = text
+                let links: Vec<Intake> = text
                     .lines()
-                    .filter(|line| is_otp_text(line))
-                    .map(|line| Zeroizing::new(line.trim().to_owned()))
+                    .map(read_intake)
+                    .filter(Intake::is_setup_link)
                     .collect();
                 if links.is_empty() {
                     return Err(CommandError::new(
@@ -154,7 +156,7 @@ pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
                 links
             }
         };
-        scan.process(state, &texts)
+        scan.process_intakes(state, intakes)
     })
     .await
 }

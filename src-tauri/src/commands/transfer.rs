@@ -43,11 +43,6 @@ async fn blocking<T: Send + 'static>(
     .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
 }
 
-/// The vault's entries, for previews (duplicates) and exports.
-fn vault_entries(state: &AppState) -> CommandResult<Vec<Entry>> {
-    state.with_vault(|vault| Ok(vault.entries().to_vec()))
-}
-
 /// Asks for a file to import with the system's open dialog and reads it: a preview, or the
 /// need for its password. `None` when the person cancels.
 #[tauri::command]
@@ -77,8 +72,15 @@ pub async fn transfer_open_import(
             }
             Err(error) => return Err(import_error(error)),
         };
-        let existing = vault_entries(state)?;
-        Ok(Some(transfer.open(file_name, format, contents, &existing)))
+        // The preview asks the vault which accounts are new.
+        state.with_vault(|vault| {
+            Ok(Some(transfer.open(
+                file_name,
+                format,
+                contents,
+                vault.payload(),
+            )))
+        })
     })
     .await
 }
@@ -117,8 +119,7 @@ pub async fn transfer_unlock_import(
 ) -> CommandResult<ImportPreview> {
     blocking(app, move |state, transfer| {
         state.touch();
-        let existing = vault_entries(state)?;
-        transfer.unlock(&token, &password, &existing)
+        state.with_vault(|vault| transfer.unlock(&token, &password, vault.payload()))
     })
     .await
 }
