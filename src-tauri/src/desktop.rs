@@ -98,9 +98,49 @@ pub fn hide_main_window<R: Runtime>(app: &AppHandle<R>) {
         // callback, which must not see its webview vanish under it.
         let _ = app.run_on_main_thread(move || {
             let _ = window.destroy();
+            end_network_process();
         });
     }
 }
+
+/// Ends WebKit's network process, which outlives the last webview (Tauri keeps the web
+/// context for the app's lifetime) and holds ~16 MB for nothing while the app sits in the
+/// tray. WebKit starts a new one with the next webview, as it does after a crash. Not under
+/// WebDriver (tauri-driver sets TAURI_WEBVIEW_AUTOMATION): its automation session ends with
+/// the network process; tests/e2e/desktop.rs checks this path without WebDriver.
+#[cfg(target_os = "linux")]
+fn end_network_process() {
+    if std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_some() {
+        return;
+    }
+    let mut stack = vec![std::process::id()];
+    while let Some(pid) = stack.pop() {
+        // The kernel shortens names to 15 bytes.
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if name.trim_end() == "WebKitNetworkPr" {
+            // SAFETY: signalling a process of our own tree; a stale pid is at worst ESRCH.
+            unsafe {
+                libc::kill(pid as libc::pid_t, libc::SIGTERM);
+            }
+            continue;
+        }
+        let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten();
+        for thread in threads.flatten() {
+            let children = std::fs::read_to_string(thread.path().join("children"));
+            stack.extend(
+                children
+                    .iter()
+                    .flat_map(|c| c.split_whitespace())
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn end_network_process() {}
 
 /// Keeps the app alive when its last window went away on purpose (see [`Hidden`]).
 pub fn run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {

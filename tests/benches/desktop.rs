@@ -10,7 +10,8 @@
 //!
 //! `make bench-desktop` installs KeePassXC and pykeepass, builds the release app and runs this
 //! inside scripts/headless.sh (a private D-Bus session with an unlocked gnome-keyring).
-//! `BENCH_LAUNCHES` (default 5) and `BENCH_IDLE_SECONDS` (default 60) shorten a trial run.
+//! `BENCH_LAUNCHES` (default 5), `BENCH_IDLE_SECONDS` (default 60) and `BENCH_COUNTS` (default
+//! "500,5000") shorten a trial run.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -265,7 +266,12 @@ fn main() {
         app_binary().display(),
         idle.as_secs()
     );
-    for count in [500usize, 5000] {
+    let counts: Vec<usize> = std::env::var("BENCH_COUNTS")
+        .unwrap_or_else(|_| "500,5000".into())
+        .split(',')
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    for count in counts {
         let setup = Setup::new(count);
         let screen = ScreenWatcher::connect(setup.display.name());
         let mut paints: [Vec<Paint>; 2] = [Vec::new(), Vec::new()];

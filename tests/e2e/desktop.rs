@@ -6,8 +6,10 @@
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use countersign_e2e::measure::{ScreenWatcher, end_tree, process_names};
 use countersign_e2e::{
-    App, BusWithoutKeyring, Launch, TrayHost, WindowState, app_binary, recent_totp, seed_vault,
+    App, BusWithoutKeyring, Display, Launch, TrayHost, WindowState, app_binary, recent_totp,
+    request_close_titled, seed_vault,
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -174,4 +176,98 @@ async fn the_tray_menu_shows_locks_and_quits() {
     tray.click(&item, "Quit Countersign").await;
     app.wait_for_window(WindowState::Gone).await;
     app.quit().await;
+}
+
+/// Pixels of two frames that differ.
+fn differing(a: &[u32], b: &[u32]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count()
+}
+
+/// As a person uses it, without WebDriver (whose session would keep WebKit's network process):
+/// hidden into the tray, no WebKit process is left; shown again, the same codes are painted.
+#[tokio::test(flavor = "multi_thread")]
+async fn hidden_in_the_tray_no_web_process_is_left_and_showing_paints_the_codes_again() {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
+    std::fs::write(
+        data.path().join("settings.json"),
+        r#"{"minimiseToTray": true}"#,
+    )
+    .unwrap();
+    let display = Display::start();
+    let screen = ScreenWatcher::connect(display.name());
+    let start = || {
+        Command::new(app_binary())
+            .env("COUNTERSIGN_DATA_DIR", data.path())
+            .env("DISPLAY", display.name())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the app binary")
+    };
+    // Waits until the screen has not changed much for a second, and returns it.
+    let settled = || {
+        let mut last = screen.frame();
+        let mut quiet_since = Instant::now();
+        let begun = Instant::now();
+        while quiet_since.elapsed() < Duration::from_secs(1) {
+            assert!(
+                begun.elapsed() < Duration::from_secs(30),
+                "the screen never settled"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+            let frame = screen.frame();
+            // The countdown's one-second steps are small; a page being drawn is not.
+            if differing(&frame, &last) > 1500 {
+                quiet_since = Instant::now();
+            }
+            last = frame;
+        }
+        last
+    };
+    let blank = screen.frame();
+    let mut app = start();
+    let shown = settled();
+    assert!(
+        differing(&shown, &blank) > 20_000,
+        "the window shows its list"
+    );
+
+    request_close_titled(display.name(), "Countersign");
+    let begun = Instant::now();
+    let running = loop {
+        let names = process_names(app.id());
+        if !names.iter().any(|name| name.starts_with("WebKit")) {
+            break names;
+        }
+        assert!(
+            begun.elapsed() < Duration::from_secs(10),
+            "WebKit's processes are still running while hidden: {names:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        app.try_wait().unwrap().is_none(),
+        "the app runs on: {running:?}"
+    );
+    assert!(
+        differing(&settled(), &blank) == 0,
+        "nothing is on screen while hidden"
+    );
+
+    let mut second = start();
+    assert!(
+        second.wait().unwrap().success(),
+        "the second launch hands over and exits"
+    );
+    let again = settled();
+    // The same list (a code may have rolled over meanwhile): not the unlock screen, not blank.
+    let changed = differing(&again, &shown);
+    assert!(
+        changed < 6000,
+        "{changed} pixels differ from the list shown before hiding"
+    );
+    end_tree(app.id(), Duration::from_secs(5));
+    let _ = app.wait();
 }
