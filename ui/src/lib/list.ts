@@ -19,9 +19,17 @@ export function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
+/** The words of a search, folded. */
+function searchWords(query: string): string[] {
+  return fold(query).split(/\s+/).filter(Boolean);
+}
+
 /** Whether every word of `query` appears in the issuer, account name, note or group. */
 export function matches(account: Listable, query: string): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
+  return matchesWords(account, searchWords(query));
+}
+
+function matchesWords(account: Listable, words: readonly string[]): boolean {
   if (words.length === 0) return true;
   const haystack = fold(
     [account.issuer, account.name, account.note ?? "", account.group ?? ""].join("\u0000"),
@@ -29,10 +37,9 @@ export function matches(account: Listable, query: string): boolean {
   return words.every((word) => haystack.includes(word));
 }
 
-/** Where an account's search hit is strongest: issuer prefix beats anywhere else. */
-function rank(account: Listable, query: string): number {
-  const q = fold(query.trim());
-  if (!q) return 0;
+/** Where an account's search hit is strongest (`q`: the folded, trimmed query): issuer
+ *  prefix beats name prefix beats anywhere else. */
+function rank(account: Listable, q: string): number {
   if (fold(account.issuer).startsWith(q)) return 0;
   if (fold(account.name).startsWith(q)) return 1;
   return 2;
@@ -56,14 +63,24 @@ export function arrange<T extends Listable>(
   const query = options.query ?? "";
   const sort = options.sort ?? "manual";
   const position = new Map(accounts.map((a, i) => [a.id, i]));
+  // Folded once, not once per account or comparison: this runs on every refresh of the codes,
+  // over every account.
+  const words = searchWords(query);
+  const q = fold(query.trim());
+  const strengths = new Map<string, number>();
+  const strength = (a: T) => {
+    let value = strengths.get(a.id);
+    if (value === undefined) strengths.set(a.id, (value = rank(a, q)));
+    return value;
+  };
   return accounts
     .filter((a) => options.group == null || a.group === options.group)
-    .filter((a) => matches(a, query))
+    .filter((a) => matchesWords(a, words))
     .sort((a, b) => {
       const favourite = Number(b.favourite ?? false) - Number(a.favourite ?? false);
       if (favourite) return favourite;
-      const strength = rank(a, query) - rank(b, query);
-      if (strength) return strength;
+      const stronger = q ? strength(a) - strength(b) : 0;
+      if (stronger) return stronger;
       if (sort === "name") return byName(a, b);
       if (sort === "recent") {
         const used = (b.lastUsed ?? 0) - (a.lastUsed ?? 0);
