@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use countersign_e2e::thirtyfour::prelude::*;
-use countersign_e2e::{App, oathtool, unix_now};
+use countersign_e2e::{App, Launch, oathtool, seed_vault, unix_now};
 
 /// RFC 6238's SHA-1 key in base32.
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -142,5 +142,64 @@ async fn a_bad_uri_says_what_is_wrong_and_adds_nothing() {
         kept.as_deref(),
         Some("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12")
     );
+    app.quit().await;
+}
+
+/// Issue #11: the accounts that share a step share one countdown beside the search field (one
+/// repaint a second for the whole list); an account with another period keeps a ring of its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_sharing_a_step_share_one_countdown() {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(
+        data.path(),
+        PASSWORD,
+        &[
+            // Distinct secrets: the same secret twice is one account.
+            format!("otpauth://totp/Thirty:a?secret={SECRET}&issuer=Thirty"),
+            "otpauth://totp/Sixty:b?secret=KRSXG5CTMVRXEZLU&issuer=Sixty&period=60".to_owned(),
+            "otpauth://totp/Also%20thirty:c?secret=MFRGGZDFMZTWQ2LK&issuer=Also+thirty".to_owned(),
+        ],
+    );
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["Thirty", "Sixty", "Also thirty"])
+        .await;
+
+    // Two accounts step every 30 s: theirs is the list's countdown, in whole seconds.
+    let before = unix_now();
+    let seconds: u64 = app
+        .find(".countdown[role=timer]")
+        .await
+        .attr("data-seconds")
+        .await
+        .expect("read the countdown")
+        .expect("data-seconds is set")
+        .parse()
+        .expect("a number of seconds");
+    let after = unix_now();
+    let expected = |at: u64| 30 - at % 30;
+    assert!(
+        [expected(before), expected(after), expected(before) + 1].contains(&seconds),
+        "{seconds} s left at {before}..{after}"
+    );
+    let label = app.prop(".countdown[role=timer]", "ariaLabel").await;
+    assert_eq!(label, format!("Codes change in {seconds} seconds"));
+
+    let rings: Vec<bool> = serde_json::from_value(
+        app.js("return [...document.querySelectorAll('li.row')].map(r => r.querySelector('svg.ring') !== null)")
+            .await,
+    )
+    .expect("a list of booleans");
+    assert_eq!(
+        rings,
+        [false, true, false],
+        "only the 60 s account has its own ring"
+    );
+
+    // A row's name says its code, not the seconds (a screen reader would re-read it each second).
+    let name = app
+        .prop("li.row:first-child button.copy", "ariaLabel")
+        .await;
+    assert!(name.starts_with("Thirty, a: code "), "{name}");
+    assert!(!name.contains("seconds left"), "{name}");
     app.quit().await;
 }
