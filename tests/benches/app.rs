@@ -18,24 +18,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use countersign_e2e::measure::pss_tree_kb;
-use countersign_e2e::{App, Display, Launch, app_binary, seed_vault};
+use countersign_e2e::{App, Display, Launch, app_binary, numbered_uris, seed_vault};
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
 
 const PASSWORD: &str = "correct horse battery";
-
-fn uris(count: usize) -> Vec<String> {
-    (0..count)
-        .map(|i| {
-            // Distinct secrets: 20 bytes derived from the index, in base32.
-            let bytes: Vec<u8> = (0..20u8)
-                .map(|j| (i as u8).wrapping_mul(31).wrapping_add(j) ^ ((i >> 8) as u8))
-                .collect();
-            let secret = data_encoding::BASE32_NOPAD.encode(&bytes);
-            format!("otpauth://totp/Issuer%20{i}:user{i}%40example.com?secret={secret}&issuer=Issuer%20{i}")
-        })
-        .collect()
-}
 
 /// The newest process running the app binary.
 fn app_pid() -> Option<u32> {
@@ -229,7 +216,7 @@ async fn main() {
     let mut direct_rows = Vec::new();
     for count in [3usize, 500, 5000] {
         let data = tempfile::tempdir().unwrap();
-        seed_vault(data.path(), PASSWORD, &uris(count));
+        seed_vault(data.path(), PASSWORD, &numbered_uris(count));
         // Launches before the last are only timed; the last one also measures the rest.
         let mut launches = Vec::new();
         let app = loop {

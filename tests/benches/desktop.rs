@@ -21,7 +21,9 @@ use std::time::Duration;
 use countersign_e2e::measure::{
     Paint, ScreenWatcher, cpu_percent_tree, end_tree, process_names, pss_tree_kb,
 };
-use countersign_e2e::{Display, TrayHost, app_binary, request_close_titled, seed_vault};
+use countersign_e2e::{
+    Display, TrayHost, app_binary, numbered_uris, request_close_titled, seed_vault,
+};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -38,21 +40,6 @@ fn env_number(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// `count` distinct TOTP accounts as otpauth:// URIs.
-fn uris(count: usize) -> Vec<String> {
-    (0..count)
-        .map(|i| {
-            let bytes: Vec<u8> = (0..20u8)
-                .map(|j| (i as u8).wrapping_mul(31).wrapping_add(j) ^ ((i >> 8) as u8))
-                .collect();
-            let secret = data_encoding::BASE32_NOPAD.encode(&bytes);
-            format!(
-                "otpauth://totp/Issuer%20{i}:user{i}%40example.com?secret={secret}&issuer=Issuer%20{i}"
-            )
-        })
-        .collect()
 }
 
 /// One of the two apps compared.
@@ -86,7 +73,7 @@ struct Setup {
 
 impl Setup {
     fn new(count: usize) -> Setup {
-        let uris = uris(count);
+        let uris = numbered_uris(count);
         let countersign_data = tempfile::tempdir().expect("a data folder");
         seed_vault(countersign_data.path(), PASSWORD, &uris);
         // Closing the window keeps it in the tray, as KeePassXC's "minimise on close" does.

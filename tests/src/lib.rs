@@ -842,6 +842,23 @@ pub fn seed_vault(dir: &Path, password: &str, uris: &[String]) {
     vault.lock();
 }
 
+/// `count` TOTP accounts as otpauth:// URIs ("Issuer 0" ... with distinct secrets), for
+/// benchmarks.
+pub fn numbered_uris(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            // Distinct secrets: 20 bytes derived from the index, in base32.
+            let bytes: Vec<u8> = (0..20u8)
+                .map(|j| (i as u8).wrapping_mul(31).wrapping_add(j) ^ ((i >> 8) as u8))
+                .collect();
+            let secret = data_encoding::BASE32_NOPAD.encode(&bytes);
+            format!(
+                "otpauth://totp/Issuer%20{i}:user{i}%40example.com?secret={secret}&issuer=Issuer%20{i}"
+            )
+        })
+        .collect()
+}
+
 /// A session bus that allows everything and activates nothing.
 const BARE_BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
