@@ -24,11 +24,8 @@ use tauri::Manager;
 fn configure_webkit() {
     // SAFETY: called first thing in `run`, before any other thread exists.
     unsafe {
-        // The DMA-BUF renderer costs ~60 MB of memory for nothing a list of codes needs. (Set
-        // it to 0 in the environment to compare: tests/benches/desktop.rs.)
-        if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-            std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-        }
+        // The DMA-BUF renderer costs ~60 MB of memory for nothing a list of codes needs.
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
         // Tauri leaves the web process unsandboxed; bubblewrap confines it.
         std::env::set_var("WEBKIT_FORCE_SANDBOX", "1");
     }

@@ -24,25 +24,6 @@ use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
 
 const PASSWORD: &str = "correct horse battery";
 
-/// The newest process running the app binary.
-fn app_pid() -> Option<u32> {
-    let app = std::fs::canonicalize(countersign_e2e::app_binary()).ok()?;
-    let mut newest = None;
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if std::fs::read_link(format!("/proc/{pid}/exe"))
-            .ok()
-            .as_deref()
-            == Some(app.as_path())
-        {
-            newest = newest.max(Some(pid));
-        }
-    }
-    newest
-}
-
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values[values.len() / 2]
@@ -125,7 +106,8 @@ async fn launch_once(data: &std::path::Path) -> (App, LaunchTimes) {
             marks[3].is_some().then_some(marks)
         })
         .await;
-    let process_start = app_pid()
+    let process_start = app
+        .app_process()
         .and_then(process_start_epoch_ms)
         .unwrap_or(f64::NAN);
     let stage = |i: usize| marks[i].map_or(f64::NAN, |t| t - process_start);
@@ -238,7 +220,7 @@ async fn main() {
             .collect();
         launch_rows.push((count, webdriver, stages));
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let pss = app_pid().map(pss_tree_kb).unwrap_or(0);
+        let pss = app.app_process().map(pss_tree_kb).unwrap_or(0);
         let search = if count > 3 {
             search_latency(
                 &app,

@@ -53,9 +53,19 @@ describe("everySecond", () => {
     const page = new FakePage();
     const ticks: number[] = [];
     // The backend's clock is 300 ms ahead: its seconds start at .700 of the page's.
-    everySecond(() => ticks.push(Date.now()), () => Date.now() + 300, page);
+    const given: number[] = [];
+    everySecond(
+      (nowMs) => {
+        ticks.push(Date.now());
+        given.push(nowMs);
+      },
+      () => Date.now() + 300,
+      page,
+    );
     vi.advanceTimersByTime(2000);
     expect(ticks).toEqual([1_700_000_000_715, 1_700_000_001_715]);
+    // Each tick is handed the offset clock's time, just past its second.
+    expect(given).toEqual([1_700_000_001_015, 1_700_000_002_015]);
   });
 
   it("does not tick while hidden, and ticks at once when shown again", () => {

@@ -21,12 +21,12 @@ export function untilNextSecond(nowMs: number): number {
 }
 
 /**
- * Calls `onTick` just after every whole second of the clock `nowMs()` (which may be offset
- * from the page's clock, e.g. to follow the backend's), and once at once when the page becomes
+ * Calls `onTick` with the time `nowMs()` (which may be offset from the page's clock, e.g. to
+ * follow the backend's) just after each of its whole seconds, and at once when the page becomes
  * visible again. Never while the page is hidden. Returns a function that stops it.
  */
 export function everySecond(
-  onTick: () => void,
+  onTick: (nowMs: number) => void,
   nowMs: () => number = Date.now,
   page: Visibility = document,
 ): () => void {
@@ -36,12 +36,12 @@ export function everySecond(
     timer = undefined;
     if (page.hidden) return;
     timer = setTimeout(() => {
-      onTick();
+      onTick(nowMs());
       schedule();
     }, untilNextSecond(nowMs()));
   };
   const visibilityChanged = () => {
-    if (!page.hidden) onTick();
+    if (!page.hidden) onTick(nowMs());
     schedule();
   };
   page.addEventListener("visibilitychange", visibilityChanged);
