@@ -54,6 +54,12 @@ impl From<countersign_otp::InvalidAccount> for CommandError {
     }
 }
 
+impl From<countersign_backup::ExportError> for CommandError {
+    fn from(error: countersign_backup::ExportError) -> Self {
+        CommandError::new(error.kind(), sentence(&error.to_string()))
+    }
+}
+
 impl From<countersign_vault::Error> for CommandError {
     fn from(error: countersign_vault::Error) -> Self {
         use countersign_vault::Error as E;

@@ -107,6 +107,18 @@ pub enum ExportError {
         /// The account or batch the code was for.
         label: String,
     },
+    /// An encrypted format was asked for without a password of its own (or an empty one).
+    #[error("choose a password for the exported file")]
+    PasswordRequired,
+    /// There are no accounts to export.
+    #[error("there are no accounts to export yet")]
+    NoAccounts,
+    /// The format can hold none of the accounts (Google's QR codes and Steam accounts).
+    #[error("none of the accounts fits {format}")]
+    NoneFits {
+        /// The format's name.
+        format: &'static str,
+    },
 }
 
 impl ExportError {
@@ -114,6 +126,8 @@ impl ExportError {
     pub fn kind(&self) -> &'static str {
         match self {
             ExportError::QrTooLong { .. } => "qr_too_long",
+            ExportError::PasswordRequired => "password_required",
+            ExportError::NoAccounts | ExportError::NoneFits { .. } => "nothing_to_export",
         }
     }
 }

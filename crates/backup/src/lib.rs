@@ -26,6 +26,7 @@ mod countersign;
 mod crypto;
 mod ente;
 mod error;
+mod export;
 mod freeotp_plus;
 mod google;
 mod json;
@@ -38,6 +39,7 @@ use std::fmt;
 
 pub use countersign_otp::{Account, Algorithm, ExportLimit, Kind, Secret};
 pub use error::{ExportError, ImportError};
+pub use export::{ExportFormat, Exported, FileBytes, LeftOut, export};
 pub use qr::{QrCode, QrExport};
 
 /// Largest file accepted for import: far above any real export (10,000 accounts of Aegis JSON

@@ -5,36 +5,27 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
-use countersign_backup::{
-    Account, QrCode, export_account_qr, export_aegis_encrypted, export_migration_qr, export_uris,
-};
-use countersign_vault::{Entry, backup_file, calibrate};
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use countersign_backup::{ExportFormat, Exported, QrCode, export};
+use countersign_vault::calibrate;
 use zeroize::Zeroizing;
 
 use crate::import::{Failure, Passwords, open_vault};
 
-/// The formats `export` writes.
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportFormat {
-    /// An encrypted Countersign backup (the vault format with a password slot only), under a
-    /// password of its own: every account field, ids and times kept.
-    Countersign,
-    /// An encrypted Aegis vault (Aegis for Android imports it), under a password of its own.
-    Aegis,
-    /// otpauth:// URIs, one per line, in plain text: any authenticator reads them.
-    Uris,
-    /// Google Authenticator migration QR codes (10 accounts each), as SVG files in a folder.
-    MigrationQr,
-    /// One otpauth:// QR code per account, as SVG files in a folder.
-    AccountQr,
+/// The `--format` values: every format the crate exports, by its id.
+fn format_parser() -> impl TypedValueParser<Value = ExportFormat> {
+    let values =
+        ExportFormat::ALL.map(|format| PossibleValue::new(format.id()).help(format.name()));
+    PossibleValuesParser::new(values)
+        .map(|id| ExportFormat::from_id(&id).expect("clap allows only known ids"))
 }
 
 /// What to export, and where.
 #[derive(Args)]
 pub struct ExportArgs {
     /// The format to write.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = format_parser())]
     format: ExportFormat,
     /// The file to write (a folder for the QR formats); it must not exist yet.
     #[arg(long, value_name = "PATH")]
@@ -47,52 +38,41 @@ pub struct ExportArgs {
 
 /// Runs `countersign export`.
 pub fn run(args: ExportArgs, data_dir: Option<PathBuf>) -> ExitCode {
-    match export(&args, data_dir) {
+    match export_vault(&args, data_dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
 }
 
-fn export(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
+fn export_vault(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
     let mut passwords = Passwords::new(args.password_stdin);
     // Exporting hands out every secret: the vault's password is asked even when the OS keyring
     // could open it.
     let vault = open_vault(data_dir, &mut passwords, true)?;
-    let entries: Vec<Entry> = vault.entries().to_vec();
+    let entries = vault.entries().to_vec();
     drop(vault);
-    let accounts: Vec<Account> = entries.iter().map(|entry| entry.account.clone()).collect();
+    let password = match args.format.needs_password() {
+        true => Some(new_password(&mut passwords, args.format.name())?),
+        false => None,
+    };
     let out = &args.out;
-    match args.format {
-        ExportFormat::Countersign => {
-            let password = new_password(&mut passwords, "the backup")?;
-            // Argon2id calibrated here, like the vault's own password slot.
-            let bytes = backup_file::write(&entries, &password, calibrate())?;
-            write_new(out, &bytes)?;
-        }
-        ExportFormat::Aegis => {
-            let password = new_password(&mut passwords, "the Aegis file")?;
-            write_new(out, export_aegis_encrypted(&accounts, &password).as_bytes())?;
-        }
-        ExportFormat::Uris => write_new(out, export_uris(&accounts).as_bytes())?,
-        ExportFormat::MigrationQr => {
-            let export = export_migration_qr(&accounts, countersign_otp::DEFAULT_BATCH_SIZE)
-                .map_err(|e| Failure::input(e.to_string()))?;
-            for (index, limit) in &export.left_out {
-                eprintln!(
-                    "countersign: left out {}: {limit}",
-                    accounts[*index].display_name()
-                );
+    match export(
+        args.format,
+        &entries,
+        password.as_deref().map(String::as_str),
+        calibrate(),
+    )? {
+        Exported::File(bytes) => write_new(out, &bytes.0)?,
+        Exported::Codes { codes, left_out } => {
+            for left_out in &left_out {
+                eprintln!("countersign: left out {left_out}");
             }
-            write_codes(out, &export.codes)?;
-        }
-        ExportFormat::AccountQr => {
-            let codes = export_account_qr(&accounts).map_err(|e| Failure::input(e.to_string()))?;
             write_codes(out, &codes)?;
         }
     }
     eprintln!(
         "countersign: exported {} account(s) to {}",
-        accounts.len(),
+        entries.len(),
         out.display()
     );
     Ok(())
@@ -100,12 +80,12 @@ fn export(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
 
 /// A password for an encrypted export (`what` names it): asked twice on a terminal, never empty.
 fn new_password(passwords: &mut Passwords, what: &str) -> Result<Zeroizing<String>, Failure> {
-    let password = passwords.next(&format!("a password for {what}"))?;
+    let password = passwords.next(&format!("a password for the {what}"))?;
     if !passwords.read_from_stdin() && *passwords.next("that password again")? != *password {
         return Err(Failure::input("the two passwords differ"));
     }
     if password.is_empty() {
-        return Err(Failure::input(format!("{what} needs a password")));
+        return Err(Failure::input(format!("the {what} needs a password")));
     }
     Ok(password)
 }

@@ -112,6 +112,12 @@ impl Failure {
     }
 }
 
+impl From<countersign_backup::ExportError> for Failure {
+    fn from(error: countersign_backup::ExportError) -> Self {
+        Failure::input(error.to_string())
+    }
+}
+
 impl From<countersign_vault::Error> for Failure {
     /// The same exit statuses as the vault commands give for the same errors.
     fn from(error: countersign_vault::Error) -> Self {

@@ -10,11 +10,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use countersign_backup::{
-    Account, ImportError, MAX_INPUT_LEN, QrCode, detect_format, export_account_qr,
-    export_aegis_encrypted, export_migration_qr, export_uris, import_auto,
+    ExportError, ExportFormat, Exported, ImportError, MAX_INPUT_LEN, detect_format, export,
+    import_auto,
 };
-use countersign_otp::DEFAULT_BATCH_SIZE;
-use countersign_vault::{Entry, backup_file, calibrate};
+use countersign_vault::{Entry, calibrate};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -154,33 +153,6 @@ pub async fn transfer_import(
     .await
 }
 
-/// The file formats an export writes.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-pub enum ExportFormat {
-    /// An encrypted Countersign backup, under a password of its own.
-    Countersign,
-    /// An encrypted Aegis vault, under a password of its own.
-    Aegis,
-    /// otpauth:// URIs in plain text.
-    Uris,
-}
-
-impl ExportFormat {
-    /// The name the save dialog suggests, and the filter it offers.
-    fn file(self) -> (&'static str, &'static str, &'static [&'static str]) {
-        match self {
-            ExportFormat::Countersign => (
-                "countersign-backup.countersign",
-                "Countersign backup",
-                &[backup_file::EXTENSION],
-            ),
-            ExportFormat::Aegis => ("aegis-export.json", "Aegis vault", &["json"]),
-            ExportFormat::Uris => ("otpauth-accounts.txt", "Text", &["txt"]),
-        }
-    }
-}
-
 /// An export to a file, as the export form sends it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -189,19 +161,6 @@ pub struct ExportRequest {
     vault_password: Zeroizing<String>,
     /// The encrypted formats' own password.
     file_password: Option<Zeroizing<String>>,
-}
-
-impl ExportRequest {
-    /// The exported file's own password: required, and not empty, for the encrypted formats.
-    fn file_password(&self) -> CommandResult<&str> {
-        match &self.file_password {
-            Some(password) if !password.is_empty() => Ok(password),
-            _ => Err(CommandError::new(
-                "password_required",
-                "Choose a password for the exported file.",
-            )),
-        }
-    }
 }
 
 /// Where an export was saved.
@@ -215,7 +174,7 @@ pub struct ExportDone {
 /// Checks the vault password again, then gives the vault's entries: every export starts here.
 fn entries_after_password(state: &AppState, password: &str) -> CommandResult<Vec<Entry>> {
     state.touch();
-    let entries = state.with_vault(|vault| {
+    state.with_vault(|vault| {
         vault
             .verify_password(password)
             .map_err(|error| match error {
@@ -227,19 +186,12 @@ fn entries_after_password(state: &AppState, password: &str) -> CommandResult<Vec
                 error => error.into(),
             })?;
         Ok(vault.entries().to_vec())
-    })?;
-    if entries.is_empty() {
-        return Err(CommandError::new(
-            "nothing_to_export",
-            "Your vault has no accounts to export yet.",
-        ));
-    }
-    Ok(entries)
+    })
 }
 
 /// Exports every account to a file chosen with the system's save dialog (which asks before
-/// replacing a file), readable by its owner only. The vault password is checked first; `None`
-/// when the person cancels the dialog.
+/// replacing a file), readable by its owner only. The vault password is checked and the file
+/// made first; `None` when the person cancels the dialog.
 #[tauri::command]
 pub async fn transfer_export(
     app: AppHandle,
@@ -248,27 +200,19 @@ pub async fn transfer_export(
 ) -> CommandResult<Option<ExportDone>> {
     let dialog = app.clone();
     blocking(app, move |state, _| {
-        if !matches!(request.format, ExportFormat::Uris) {
-            request.file_password()?;
-        }
         let entries = entries_after_password(state, &request.vault_password)?;
+        let file_password = request.file_password.as_deref().map(String::as_str);
+        let exported = export(request.format, &entries, file_password, calibrate())?;
+        let Exported::File(bytes) = exported else {
+            return Err(CommandError::new(
+                "bad_request",
+                "QR codes are shown, not saved: use Show as QR codes.",
+            ));
+        };
         let Some(path) = pick_save(&dialog, &window, request.format) else {
             return Ok(None);
         };
-        let accounts: Vec<Account> = entries.iter().map(|entry| entry.account.clone()).collect();
-        let bytes: Zeroizing<Vec<u8>> = match request.format {
-            // Argon2id calibrated for this machine, like the vault's own password slot.
-            ExportFormat::Countersign => Zeroizing::new(backup_file::write(
-                &entries,
-                request.file_password()?,
-                calibrate(),
-            )?),
-            ExportFormat::Aegis => Zeroizing::new(
-                export_aegis_encrypted(&accounts, request.file_password()?).into_bytes(),
-            ),
-            ExportFormat::Uris => Zeroizing::new(export_uris(&accounts).as_bytes().to_vec()),
-        };
-        write_private(&path, &bytes).map_err(|e| {
+        write_private(&path, &bytes.0).map_err(|e| {
             CommandError::new(
                 "io",
                 format!("{} could not be written: {e}.", path.display()),
@@ -287,13 +231,12 @@ fn pick_save(app: &AppHandle, window: &WebviewWindow, format: ExportFormat) -> O
     if let Some(path) = std::env::var_os(TEST_SAVE_PATH) {
         return Some(path.into());
     }
-    let (name, filter, extensions) = format.file();
     app.dialog()
         .file()
         .set_parent(window)
         .set_title("Export your accounts")
-        .set_file_name(name)
-        .add_filter(filter, extensions)
+        .set_file_name(format.file_name())
+        .add_filter(format.name(), format.extensions())
         .blocking_save_file()
         .and_then(|file| file.into_path().ok())
 }
@@ -317,7 +260,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// How "Show as QR codes" lays accounts out.
-#[derive(Deserialize, Clone, Copy)]
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum QrStyle {
     /// Google Authenticator's "Transfer accounts" QR codes, 10 accounts each.
@@ -352,30 +295,25 @@ pub async fn transfer_show_qr(
     password: Zeroizing<String>,
 ) -> CommandResult<QrCodeView> {
     blocking(app, move |state, transfer| {
+        let format = match style {
+            QrStyle::Migration => ExportFormat::MigrationQr,
+            QrStyle::Account => ExportFormat::AccountQr,
+        };
         let entries = entries_after_password(state, &password)?;
-        let accounts: Vec<Account> = entries.iter().map(|entry| entry.account.clone()).collect();
-        let qr_error = |e: countersign_backup::ExportError| {
-            CommandError::new(e.kind(), format!("{e}: show one code per account instead."))
-        };
-        let (codes, left_out): (Vec<QrCode>, Vec<String>) = match style {
-            QrStyle::Migration => {
-                let export =
-                    export_migration_qr(&accounts, DEFAULT_BATCH_SIZE).map_err(qr_error)?;
-                let left_out = export
-                    .left_out
-                    .iter()
-                    .map(|(index, limit)| format!("{}: {limit}", accounts[*index].display_name()))
-                    .collect();
-                (export.codes, left_out)
+        let exported = export(format, &entries, None, calibrate()).map_err(|error| {
+            let mut shown = CommandError::from(error.clone());
+            // What Google's codes cannot hold, one code per account can.
+            if style == QrStyle::Migration && error != ExportError::NoAccounts {
+                shown
+                    .message
+                    .push_str(" Show one code per account instead.");
             }
-            QrStyle::Account => (export_account_qr(&accounts).map_err(qr_error)?, Vec::new()),
+            shown
+        })?;
+        let Exported::Codes { codes, left_out } = exported else {
+            unreachable!("QR formats export codes");
         };
-        if codes.is_empty() {
-            return Err(CommandError::new(
-                "nothing_to_export",
-                "None of your accounts fits this kind of QR code: show one code per account.",
-            ));
-        }
+        let left_out = left_out.iter().map(ToString::to_string).collect();
         let token = transfer.show_qr(codes);
         let (label, svg, count) = transfer.qr_code(&token, 0)?;
         Ok(QrCodeView {
