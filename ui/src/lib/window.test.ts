@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rowWindow, scrollToShow } from "./window";
+import { renderedRows, rowWindow, scrollToShow } from "./window";
 
 describe("rowWindow", () => {
   it("renders the visible rows plus overscan and pads the rest", () => {
@@ -25,5 +25,12 @@ describe("scrollToShow", () => {
     expect(scrollToShow(10, 80, 0, 400)).toBe(11 * 80 - 400);
     expect(scrollToShow(2, 80, 400, 400)).toBe(160);
     expect(scrollToShow(6, 80, 400, 400)).toBeNull();
+  });
+});
+
+describe("renderedRows", () => {
+  it("renders a short list whole and windows a long one", () => {
+    expect(renderedRows(149, 78, 5000, 600, 150)).toEqual({ start: 0, end: 149, padTop: 0, padBottom: 0 });
+    expect(renderedRows(5000, 78, 7800, 600, 150)).toEqual(rowWindow(5000, 78, 7800, 600));
   });
 });

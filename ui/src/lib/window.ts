@@ -46,3 +46,19 @@ export function scrollToShow(
   if (bottom > scrollTop + viewport) return bottom - viewport;
   return null;
 }
+
+/**
+ * The rows of a list of `count` to render: every one below `virtualFrom` rows (simpler for
+ * assistive technology), else only those near the viewport (see `rowWindow`).
+ */
+export function renderedRows(
+  count: number,
+  rowHeight: number,
+  scrollTop: number,
+  viewport: number,
+  virtualFrom: number,
+): RowWindow {
+  return count >= virtualFrom
+    ? rowWindow(count, rowHeight, scrollTop, viewport)
+    : { start: 0, end: count, padTop: 0, padBottom: 0 };
+}
