@@ -262,128 +262,14 @@ pub fn pin_needed() -> CommandError {
     CommandError::new("pin_needed", "Enter the key's PIN to continue.")
 }
 
-/// What to do when the OS refuses access to a key, for this platform.
-pub fn access_help() -> &'static str {
-    if cfg!(target_os = "windows") {
-        "Windows lets only administrators talk to security keys directly. Run Countersign as \
-         administrator to manage this key."
-    } else if cfg!(target_os = "linux") {
-        "Your account may not read this key's device (/dev/hidraw*). Systems with systemd 244 or \
-         newer allow the signed-in user; elsewhere install Countersign's udev rule \
-         70-countersign-fido.rules into /etc/udev/rules.d/ (the .deb puts it in \
-         /usr/lib/udev/rules.d/), run \"sudo udevadm control --reload\", then unplug the key \
-         and plug it back in."
-    } else {
-        "The operating system refused access to the key."
-    }
-}
-
-/// A key error as the page shows it: a stable kind and a sentence that says what to do.
+/// A key error as the page shows it: the crate's kind and its sentence that says what to do.
 pub fn key_error(error: Error) -> CommandError {
-    let (kind, message) = match &error {
-        Error::PinInvalid { retries } => (
-            "pin_invalid",
-            match retries {
-                Some(1) => "Wrong PIN. 1 attempt left before the key blocks its PIN.".to_owned(),
-                Some(n) => format!("Wrong PIN. {n} attempts left before the key blocks its PIN."),
-                None => "Wrong PIN.".to_owned(),
-            },
-        ),
-        Error::PinBlocked => (
-            "pin_blocked",
-            "The PIN is blocked after too many wrong attempts. Only a reset makes the key usable \
-             again, and a reset erases every passkey on it."
-                .to_owned(),
-        ),
-        Error::PinAuthBlocked => (
-            "pin_auth_blocked",
-            "Three wrong PINs in a row. Unplug the key and plug it back in before trying again."
-                .to_owned(),
-        ),
-        Error::PinNotSet => (
-            "pin_not_set",
-            "This key has no PIN yet. Set one first.".to_owned(),
-        ),
-        Error::PinRequired => (
-            "pin_required",
-            "This key requires its PIN for this operation.".to_owned(),
-        ),
-        Error::PinPolicy(_) => ("pin_policy", sentence(&error.to_string())),
-        Error::UvBlocked => (
-            "uv_blocked",
-            "Fingerprint matching is blocked after too many failures. Use the PIN.".to_owned(),
-        ),
-        Error::Timeout => (
-            "timeout",
-            "The key was not touched in time. Try again and touch the key when it blinks."
-                .to_owned(),
-        ),
-        Error::Cancelled => ("cancelled", "Cancelled.".to_owned()),
-        Error::OperationDenied => ("operation_denied", "The key declined.".to_owned()),
-        Error::NotAllowed => (
-            "not_allowed",
-            "The key does not allow this right now.".to_owned(),
-        ),
-        Error::AccessDenied(_) => ("access_denied", access_help().to_owned()),
-        Error::NoKey => (
-            "no_key",
-            "The key is no longer plugged in. Plug it in and refresh.".to_owned(),
-        ),
-        _ => ("key_error", sentence(&error.to_string())),
-    };
-    CommandError::new(kind, message)
-}
-
-/// Capitalises a library message and ends it with a full stop.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    out.push_str(chars.as_str());
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
+    CommandError::new(error.kind(), error.advice())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn key_errors_say_what_to_do() {
-        let wrong = key_error(Error::PinInvalid { retries: Some(7) });
-        assert_eq!(wrong.kind, "pin_invalid");
-        assert_eq!(
-            wrong.message,
-            "Wrong PIN. 7 attempts left before the key blocks its PIN."
-        );
-        assert_eq!(
-            key_error(Error::PinInvalid { retries: Some(1) }).message,
-            "Wrong PIN. 1 attempt left before the key blocks its PIN."
-        );
-        let policy = key_error(Error::PinPolicy("at least 6 characters".into()));
-        assert_eq!(policy.kind, "pin_policy");
-        assert_eq!(
-            policy.message,
-            "The key refused the new PIN: at least 6 characters."
-        );
-        let denied = key_error(Error::AccessDenied("Permission denied".into()));
-        assert_eq!(denied.kind, "access_denied");
-        #[cfg(target_os = "linux")]
-        assert!(denied.message.contains("70-countersign-fido.rules"));
-        let other = key_error(Error::Ctap {
-            code: 0x33,
-            name: "CTAP2_ERR_PIN_AUTH_INVALID",
-        });
-        assert_eq!(other.kind, "key_error");
-        assert_eq!(
-            other.message,
-            "The key answered CTAP2_ERR_PIN_AUTH_INVALID (0x33)."
-        );
-    }
 
     #[test]
     fn pins_are_remembered_only_when_the_key_accepts_them() {

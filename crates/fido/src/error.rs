@@ -78,6 +78,17 @@ pub enum Error {
     /// The key's answer could not be understood.
     #[error("unexpected answer from the key: {0}")]
     Protocol(String),
+    /// The key refused a reset: it accepts one only within about 10 seconds of power-up.
+    #[error(
+        "the key refused: it accepts a reset only within about 10 seconds of being plugged in; start again, and touch the key as soon as it blinks"
+    )]
+    ResetWindowPassed,
+    /// A guided reset waited a minute for the key to be unplugged or plugged back in.
+    #[error("the key was not {step} within a minute; start again when you are ready")]
+    ReplugTimeout {
+        /// "unplugged" or "plugged back in".
+        step: &'static str,
+    },
 }
 
 /// Shorthand for results of this crate.

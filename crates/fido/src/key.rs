@@ -136,6 +136,20 @@ impl KeyInfo {
     pub fn has_extension(&self, name: &str) -> bool {
         self.extensions.iter().any(|e| e == name)
     }
+
+    /// Whether the key stores passkeys and lets them be listed and deleted: `rk` with
+    /// `credMgmt` (CTAP 2.1) or its preview name (CTAP 2.1 pre-release keys).
+    pub fn manages_passkeys(&self) -> bool {
+        self.option("rk") == Some(true)
+            && (self.option("credMgmt") == Some(true)
+                || self.option("credentialMgmtPreview") == Some(true))
+    }
+
+    /// Whether the key has a fingerprint sensor: `bioEnroll` or its preview name is present
+    /// (false only means none is enrolled yet).
+    pub fn has_sensor(&self) -> bool {
+        self.option("bioEnroll").is_some() || self.option("userVerificationMgmtPreview").is_some()
+    }
 }
 
 /// PIN retry state.

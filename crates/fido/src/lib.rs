@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+mod advice;
 pub mod authdata;
 pub mod b64;
 pub mod catalog;
@@ -25,10 +26,12 @@ mod key;
 mod pin;
 mod regtest;
 mod report;
+mod reset;
 #[cfg(feature = "soft-key")]
 pub mod soft;
 mod verify;
 
+pub use advice::{access_help, sample_advice};
 pub use ctap2::CtapKey;
 pub use error::{Error, Result, status_name};
 pub use hid::{KeyDescriptor, list_keys, open_key};
@@ -39,6 +42,7 @@ pub use key::{
 pub use pin::{Pin, Protocol};
 pub use regtest::{TestOptions, client_data_json, registration_test};
 pub use report::{Check, Outcome, Report, VerifiedCredential};
+pub use reset::{ReplugWatch, ResetStage, reset_after_replug};
 pub use verify::{
     Policy, algorithm_name, verify_assertion, verify_assertion_with, verify_registration,
     verify_registration_with,

@@ -7,11 +7,10 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use countersign_fido::{
-    Fingerprint, KeyEvent, KeyInfo, Outcome, Passkey, Pin, SecurityKey, TestOptions, b64,
-    registration_test,
+    Fingerprint, KeyEvent, KeyInfo, Outcome, Passkey, Pin, ReplugWatch, ResetStage, SecurityKey,
+    TestOptions, b64, registration_test, reset_after_replug,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -27,11 +26,6 @@ pub const TOUCH_EVENT: &str = "security-key-touch";
 pub const RESET_EVENT: &str = "security-key-reset";
 /// Emitted after each fingerprint sample: `{ remaining, message }`.
 pub const ENROLL_EVENT: &str = "security-key-enroll";
-
-/// How long the guided reset waits for the key to be unplugged, and again for it to return.
-const REPLUG_WAIT: Duration = Duration::from_secs(60);
-/// How often the guided reset looks for the key: well inside the key's 10-second window.
-const REPLUG_POLL: Duration = Duration::from_millis(200);
 
 /// Runs `f` with the key `id` opened, on a blocking worker, with touch prompts sent to the
 /// window and Cancel wired to it.
@@ -132,11 +126,7 @@ pub struct KeyInfoView {
 }
 
 fn info_view(info: KeyInfo, remembered: bool) -> KeyInfoView {
-    let manages_passkeys = info.option("rk") == Some(true)
-        && (info.option("credMgmt") == Some(true)
-            || info.option("credentialMgmtPreview") == Some(true));
-    let has_sensor =
-        info.option("bioEnroll").is_some() || info.option("userVerificationMgmtPreview").is_some();
+    let (manages_passkeys, has_sensor) = (info.manages_passkeys(), info.has_sensor());
     KeyInfoView {
         pin: PinView {
             supported: info.pin_set.is_some(),
@@ -406,27 +396,6 @@ struct EnrollPayload {
     message: &'static str,
 }
 
-/// What a fingerprint sample's status (CTAP 2.1 lastEnrollSampleStatus) asks of the person.
-fn sample_message(status: u8) -> &'static str {
-    match status {
-        0x00 => "Good sample.",
-        0x01 => "Too high: move your finger down a little.",
-        0x02 => "Too low: move your finger up a little.",
-        0x03 => "Too far left: move your finger right a little.",
-        0x04 => "Too far right: move your finger left a little.",
-        0x05 => "Too fast: hold your finger still a moment longer.",
-        0x06 => "Too slow: lift your finger sooner.",
-        0x07 => "Poor quality: clean the sensor and your finger, then try again.",
-        0x08 => "Too skewed: place your finger straight on the sensor.",
-        0x09 => "Too short: hold your finger on the sensor a little longer.",
-        0x0A => "That sample did not match the others: use the same finger.",
-        0x0B => "This fingerprint is already enrolled.",
-        0x0D => "No finger was detected.",
-        0x0E => "Lift your finger between samples.",
-        _ => "The sample was not usable: try again.",
-    }
-}
-
 /// Enrols a fingerprint, reporting each sample on [`ENROLL_EVENT`], and names it.
 #[tauri::command]
 pub async fn enroll_security_key_fingerprint(
@@ -443,7 +412,7 @@ pub async fn enroll_security_key_fingerprint(
                     ENROLL_EVENT,
                     EnrollPayload {
                         remaining: progress.remaining_samples,
-                        message: sample_message(progress.last_status),
+                        message: countersign_fido::sample_advice(progress.last_status),
                     },
                 );
             })?;
@@ -542,36 +511,12 @@ pub fn copy_security_key_report(
 
 #[derive(Clone, Serialize)]
 struct ResetPayload {
-    stage: &'static str,
+    stage: ResetStage,
 }
 
-/// Waits until `done` says so, looking every [`REPLUG_POLL`], until Cancel or [`REPLUG_WAIT`].
-fn wait_for<T>(
-    state: &KeysState,
-    what: &str,
-    mut done: impl FnMut() -> CommandResult<Option<T>>,
-) -> CommandResult<T> {
-    let started = Instant::now();
-    loop {
-        if state.stopped() {
-            return Err(key_error(countersign_fido::Error::Cancelled));
-        }
-        if let Some(value) = done()? {
-            return Ok(value);
-        }
-        if started.elapsed() > REPLUG_WAIT {
-            return Err(CommandError::new(
-                "timeout",
-                format!("The key was not {what} within a minute. Start again when you are ready."),
-            ));
-        }
-        std::thread::sleep(REPLUG_POLL);
-    }
-}
-
-/// Guided reset: waits for the key to be unplugged and plugged back in, then sends the reset
-/// at once (keys accept it only within about 10 seconds of power-up) and waits for the touch.
-/// Returns the key as it is listed after the replug.
+/// Guided reset ([`countersign_fido::ReplugWatch`]): waits for the key to be unplugged and
+/// plugged back in, reporting each stage on [`RESET_EVENT`], then resets it at once and waits
+/// for the touch. Returns the key as it is listed after the replug.
 #[tauri::command]
 pub async fn reset_security_key(app: AppHandle, id: String) -> CommandResult<KeySummary> {
     tauri::async_runtime::spawn_blocking(move || {
@@ -581,48 +526,35 @@ pub async fn reset_security_key(app: AppHandle, id: String) -> CommandResult<Key
         let stage = |stage| {
             let _ = app.emit(RESET_EVENT, ResetPayload { stage });
         };
-        stage("unplug");
+        stage(ResetStage::Unplug);
         let new_id = match state.soft() {
             // The software key cannot be pulled out: it is power-cycled for the person.
             Some(soft) if id == SOFT_KEY_ID => {
                 soft.replug();
-                stage("replug");
+                stage(ResetStage::Replug);
                 id.clone()
             }
-            _ => {
-                wait_for(&state, "unplugged", || {
-                    let keys = countersign_fido::list_keys().map_err(key_error)?;
-                    Ok((!keys.iter().any(|k| k.path == id)).then_some(()))
-                })?;
-                stage("replug");
-                let before: Vec<String> = countersign_fido::list_keys()
-                    .map_err(key_error)?
-                    .into_iter()
-                    .map(|k| k.path)
-                    .collect();
-                wait_for(&state, "plugged back in", || {
-                    let keys = countersign_fido::list_keys().map_err(key_error)?;
-                    Ok(keys
-                        .into_iter()
-                        .map(|k| k.path)
-                        .find(|path| !before.contains(path)))
-                })?
-            }
+            _ => ReplugWatch::default()
+                .wait_for_replug(
+                    &id,
+                    || {
+                        Ok(countersign_fido::list_keys()?
+                            .into_iter()
+                            .map(|k| k.path)
+                            .collect())
+                    },
+                    || state.stopped(),
+                    stage,
+                )
+                .map_err(key_error)?,
         };
         state.forget_pin(&id);
         let key = open_for_window(&app, &state, &new_id)?;
         state.set_running(Some(key.clone()));
-        stage("touch");
-        let result = key.reset();
+        stage(ResetStage::Touch);
+        let result = reset_after_replug(key.as_ref());
         state.set_running(None);
-        result.map_err(|error| match error {
-            countersign_fido::Error::NotAllowed => CommandError::new(
-                "reset_window",
-                "The key refused: it accepts a reset only within about 10 seconds of being \
-                 plugged in. Start again, and touch the key as soon as it blinks.",
-            ),
-            other => key_error(other),
-        })?;
+        result.map_err(key_error)?;
         state
             .list()?
             .into_iter()
