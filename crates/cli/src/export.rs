@@ -11,7 +11,9 @@ use countersign_backup::{ExportFormat, Exported, QrCode, export};
 use countersign_vault::calibrate;
 use zeroize::Zeroizing;
 
-use crate::import::{Failure, Passwords, open_vault};
+use crate::failure::{Failure, finish};
+use crate::open::{Access, open_vault};
+use crate::passwords::Passwords;
 
 /// The `--format` values: every format the crate exports, by its id.
 fn format_parser() -> impl TypedValueParser<Value = ExportFormat> {
@@ -38,21 +40,18 @@ pub struct ExportArgs {
 
 /// Runs `countersign export`.
 pub fn run(args: ExportArgs, data_dir: Option<PathBuf>) -> ExitCode {
-    match export_vault(&args, data_dir) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => failure.report(),
-    }
+    finish(export_vault(&args, data_dir))
 }
 
 fn export_vault(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
     let mut passwords = Passwords::new(args.password_stdin);
     // Exporting hands out every secret: the vault's password is asked even when the OS keyring
     // could open it.
-    let vault = open_vault(data_dir, &mut passwords, true)?;
+    let vault = open_vault(data_dir, Access::Read, &mut passwords, true)?;
     let entries = vault.entries().to_vec();
     drop(vault);
     let password = match args.format.needs_password() {
-        true => Some(new_password(&mut passwords, args.format.name())?),
+        true => Some(new_password(&mut passwords, args.format)?),
         false => None,
     };
     let out = &args.out;
@@ -78,14 +77,18 @@ fn export_vault(args: &ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Fail
     Ok(())
 }
 
-/// A password for an encrypted export (`what` names it): asked twice on a terminal, never empty.
-fn new_password(passwords: &mut Passwords, what: &str) -> Result<Zeroizing<String>, Failure> {
-    let password = passwords.next(&format!("a password for the {what}"))?;
-    if !passwords.read_from_stdin() && *passwords.next("that password again")? != *password {
-        return Err(Failure::input("the two passwords differ"));
-    }
+/// A password for an encrypted export: asked twice on a terminal, never empty.
+fn new_password(
+    passwords: &mut Passwords,
+    format: ExportFormat,
+) -> Result<Zeroizing<String>, Failure> {
+    let what = match format {
+        ExportFormat::Countersign => "the backup",
+        _ => "the Aegis file",
+    };
+    let password = passwords.new_password(&format!("a password for {what}"))?;
     if password.is_empty() {
-        return Err(Failure::input(format!("the {what} needs a password")));
+        return Err(Failure::input(format!("{what} needs a password")));
     }
     Ok(password)
 }

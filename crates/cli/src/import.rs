@@ -1,17 +1,19 @@
 //! `countersign import FILE`: read another authenticator's export and add its accounts to the
 //! vault (or, with --dry-run, only show them).
 
-use std::io::{self, BufRead, IsTerminal, StdinLock, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use countersign_backup::{Account, ImportError, Imported, format_by_id, formats, import_auto};
-use countersign_vault::{AddReport, Status, Store, Unlocked, default_data_dir};
+use countersign_vault::{AddReport, Unlocked};
 use zeroize::Zeroizing;
 
-use crate::EXIT_BAD_INPUT;
+use crate::failure::{EXIT_BAD_INPUT, Failure};
 use crate::json::AccountJson;
+use crate::open::{Access, open_vault};
+use crate::passwords::Passwords;
 
 /// What to import, and how.
 #[derive(Args)]
@@ -35,138 +37,6 @@ pub struct ImportArgs {
     /// secret; otherwise the accounts added, as `list --json` prints them.
     #[arg(long)]
     json: bool,
-}
-
-/// Where passwords come from: standard input (one per line) or the terminal.
-pub struct Passwords {
-    stdin: Option<StdinLock<'static>>,
-}
-
-impl Passwords {
-    /// Passwords from standard input if `from_stdin`, else asked on the terminal.
-    pub fn new(from_stdin: bool) -> Self {
-        Passwords {
-            stdin: from_stdin.then(|| io::stdin().lock()),
-        }
-    }
-
-    /// Whether passwords come from standard input.
-    pub fn read_from_stdin(&self) -> bool {
-        self.stdin.is_some()
-    }
-
-    /// The next password; `what` names it in prompts and errors ("the vault's password").
-    pub fn next(&mut self, what: &str) -> Result<Zeroizing<String>, Failure> {
-        let Some(stdin) = &mut self.stdin else {
-            if !io::stdin().is_terminal() {
-                return Err(Failure::input(format!(
-                    "no terminal to ask for {what}: use --password-stdin"
-                )));
-            }
-            return rpassword::prompt_password(format!("Enter {what}: "))
-                .map(Zeroizing::new)
-                .map_err(|e| Failure::input(format!("cannot read {what}: {e}")));
-        };
-        let mut line = Zeroizing::new(String::new());
-        match stdin.read_line(&mut line) {
-            Ok(0) => Err(Failure::input(format!(
-                "standard input ended before {what}"
-            ))),
-            Ok(_) => {
-                let trimmed = line.trim_end_matches(['\r', '\n']).len();
-                line.truncate(trimmed);
-                Ok(line)
-            }
-            Err(e) => Err(Failure::input(format!("cannot read {what}: {e}"))),
-        }
-    }
-}
-
-/// Why an import or export failed, and the exit status it gets.
-pub struct Failure {
-    message: String,
-    status: u8,
-}
-
-impl Failure {
-    /// Bad input: a wrong argument, a file that cannot be read as asked.
-    pub fn input(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            status: EXIT_BAD_INPUT,
-        }
-    }
-
-    /// A failure writing or reading a file.
-    pub fn io(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            status: 1,
-        }
-    }
-
-    /// Prints the message and returns the exit status.
-    pub fn report(&self) -> ExitCode {
-        eprintln!("countersign: {}", self.message);
-        ExitCode::from(self.status)
-    }
-}
-
-impl From<countersign_backup::ExportError> for Failure {
-    fn from(error: countersign_backup::ExportError) -> Self {
-        Failure::input(error.to_string())
-    }
-}
-
-impl From<countersign_vault::Error> for Failure {
-    /// The same exit statuses as the vault commands give for the same errors.
-    fn from(error: countersign_vault::Error) -> Self {
-        let status = match error.kind() {
-            "wrong_password" | "wrong_recovery_key" => 3,
-            "corrupt" => 4,
-            "unsupported_version" => 5,
-            "kdf_too_expensive" => 6,
-            "no_vault" => 7,
-            "in_use" => 9,
-            "rate_limited" => 10,
-            "keyring_unavailable" | "keyring_key_missing" => 11,
-            "changed_on_disk" => 12,
-            "empty_password" | "password_required" | "invalid_account" => EXIT_BAD_INPUT,
-            _ => 1,
-        };
-        Failure {
-            message: error.to_string(),
-            status,
-        }
-    }
-}
-
-/// Opens the vault in `data_dir` (or the default data folder). With passwords from standard
-/// input, or when `password_only`, the password is asked; otherwise the OS keyring is tried
-/// first when the vault has a keyring slot. A vault without a password slot opens only with
-/// the keyring.
-pub fn open_vault(
-    data_dir: Option<PathBuf>,
-    passwords: &mut Passwords,
-    password_only: bool,
-) -> Result<Unlocked, Failure> {
-    let dir = data_dir
-        .or_else(default_data_dir)
-        .ok_or_else(|| Failure::input("no data folder: pass --data-dir"))?;
-    let store = Store::open(&dir)?;
-    let Status::Locked(info) = store.status()? else {
-        return Err(countersign_vault::Error::NoVault.into());
-    };
-    let keyring_first = !passwords.read_from_stdin() && !password_only;
-    if info.slots.keyring && (keyring_first || !info.slots.password) {
-        match store.unlock_with_keyring() {
-            Ok(vault) => return Ok(vault),
-            Err(error) if !info.slots.password => return Err(error.into()),
-            Err(error) => eprintln!("countersign: {error}; asking for the password instead"),
-        }
-    }
-    let password = passwords.next("the vault's password")?;
-    Ok(store.unlock_with_password(&password)?)
 }
 
 /// Runs `countersign import`.
@@ -229,7 +99,10 @@ fn read(args: &ImportArgs, passwords: &mut Passwords) -> Result<Imported, Failur
         }
         other => other,
     };
-    imported.map_err(|error| Failure::input(format!("{file}: {error}")))
+    imported.map_err(|error| Failure::Import {
+        file: file.to_string(),
+        error,
+    })
 }
 
 fn print_accounts<'a>(accounts: impl Iterator<Item = &'a Account>, json: bool) {
@@ -276,7 +149,7 @@ fn add(
             "the file holds no account that can be imported",
         ));
     }
-    let mut vault = open_vault(data_dir, passwords, false)?;
+    let mut vault = open_vault(data_dir, Access::Write, passwords, false)?;
     let names: Vec<String> = accounts.iter().map(Account::display_name).collect();
     let report = vault.add_all(accounts)?;
     let mut stdout = io::stdout().lock();

@@ -13,7 +13,7 @@ use countersign_fido::{
 };
 use serde::Serialize;
 
-use crate::EXIT_BAD_INPUT;
+use crate::failure::Failure;
 
 /// Security-key commands.
 #[derive(Subcommand)]
@@ -218,8 +218,8 @@ pub fn run_key(command: KeyCommand) -> ExitCode {
         KeyCommand::Passkeys { command } => passkeys_command(command),
         KeyCommand::Reset { select, yes } => {
             if !yes {
-                eprintln!("error: reset erases every passkey on the key; confirm with --yes");
-                return ExitCode::from(EXIT_BAD_INPUT);
+                return Failure::input("reset erases every passkey on the key; confirm with --yes")
+                    .report();
             }
             with_key(&select, |key| {
                 key.reset()?;
@@ -278,46 +278,9 @@ pub fn run_webauthn(command: WebauthnCommand) -> ExitCode {
     finish(result)
 }
 
-/// Why a command stopped early.
-enum Failure {
-    /// The key or the OS said no.
-    Key(Error),
-    /// The arguments or input files are unusable.
-    Input(String),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Key(e)
-    }
-}
-
+/// The exit status of a key command: its own on success (a failed test check is 1).
 fn finish(result: Result<ExitCode, Failure>) -> ExitCode {
-    match result {
-        Ok(code) => code,
-        Err(Failure::Key(e)) => {
-            eprintln!("error: {e}");
-            if let Error::AccessDenied(_) = e {
-                eprintln!("{}", access_help());
-            }
-            ExitCode::FAILURE
-        }
-        Err(Failure::Input(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(EXIT_BAD_INPUT)
-        }
-    }
-}
-
-fn access_help() -> &'static str {
-    if cfg!(target_os = "windows") {
-        "Windows lets only administrators talk to security keys directly: run countersign as administrator."
-    } else if cfg!(target_os = "linux") {
-        "Linux: your user may not read /dev/hidraw*. Systems with systemd 244 or newer grant it to the \
-         logged-in user; elsewhere install a udev rule such as 70-u2f.rules from libfido2 and replug the key."
-    } else {
-        "The operating system refused access to the key."
-    }
+    result.unwrap_or_else(|failure| failure.report())
 }
 
 fn list(json: bool) -> Result<ExitCode, Failure> {
@@ -575,6 +538,7 @@ fn print<T: Serialize>(json: bool, value: &T, render: impl FnOnce() -> String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::failure::EXIT_BAD_INPUT;
 
     const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fido/tests/vectors");
 

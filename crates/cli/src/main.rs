@@ -1,9 +1,12 @@
 //! `countersign`: the command line over Countersign's crates, for terminal users and scripts.
 
 mod export;
+mod failure;
 mod import;
 mod json;
 mod key;
+mod open;
+mod passwords;
 mod scan;
 mod uri;
 mod vault;
@@ -53,9 +56,6 @@ enum Command {
         command: key::WebauthnCommand,
     },
 }
-
-/// Exit status for bad input (a line that is not a usable URI, a wrong argument).
-pub const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -10,9 +10,11 @@ use countersign_otp::{Account, Intake, read_intake};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::EXIT_BAD_INPUT;
-use crate::import::{Failure, Passwords, open_vault, report_duplicates};
+use crate::failure::{EXIT_BAD_INPUT, Failure};
+use crate::import::report_duplicates;
 use crate::json::AccountJson;
+use crate::open::{Access, open_vault};
+use crate::passwords::Passwords;
 
 /// What to scan, and what to do with it.
 #[derive(Args)]
@@ -231,7 +233,8 @@ fn add(
     if accounts.is_empty() {
         return Err(Failure::input("no account was found to add"));
     }
-    let mut vault = open_vault(data_dir, &mut Passwords::new(password_stdin), false)?;
+    let mut passwords = Passwords::new(password_stdin);
+    let mut vault = open_vault(data_dir, Access::Write, &mut passwords, false)?;
     let names: Vec<String> = accounts.iter().map(Account::display_name).collect();
     let report = vault.add_all(accounts)?;
     for id in &report.added {

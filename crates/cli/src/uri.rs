@@ -8,7 +8,7 @@ use clap::Subcommand;
 use countersign_otp::{Account, Provisioning, parse_provisioning};
 use zeroize::Zeroizing;
 
-use crate::EXIT_BAD_INPUT;
+use crate::failure::EXIT_BAD_INPUT;
 use crate::json::AccountJson;
 
 /// What to do with the URIs on standard input (one per line; blank lines are skipped).

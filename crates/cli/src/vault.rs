@@ -1,40 +1,20 @@
 //! `countersign init|unlock-test|add|list|code|remove|passwd`: the encrypted vault from the
 //! terminal and from scripts.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use countersign_otp::{Account, Kind, Provisioning, parse_provisioning};
-use countersign_vault::{Error, Status, Store, Unlocked, default_data_dir};
+use countersign_vault::{Error, Status, Unlocked};
 use zeroize::Zeroizing;
 
-use crate::EXIT_BAD_INPUT;
+use crate::failure::{EXIT_STATUS_HELP, Failure, finish};
 use crate::json::AccountJson;
-
-/// The exit statuses of the vault commands, shown by their `--help`.
-const EXIT_STATUS_HELP: &str = "\
-Exit status:
-  0   success
-  1   other failure (reading or writing a file...)
-  2   bad input: a wrong argument, a line that is not a usable URI
-  3   wrong password (or wrong recovery key)
-  4   the vault file is damaged or was tampered with
-  5   the vault file is from a newer version of Countersign
-  6   the vault asks for more Argon2 work than allowed
-  7   there is no vault yet (run `countersign init`)
-  8   a vault already exists (init)
-  9   the vault is in use by another running Countersign
-  10  too many wrong passwords: wait and try again
-  11  the system keyring is unavailable or holds no key for this vault
-  12  the vault file changed on disk while this command ran
-  13  the account is already in the vault (add)
-  14  no account matches the query
-  15  several accounts match the query
-
-The vault lives in --data-dir, else $COUNTERSIGN_DATA_DIR, else the platform's data folder.";
+use crate::open::{Access, data_dir, store, unlock};
+use crate::passwords::Passwords;
 
 /// Options that say where the password comes from.
 #[derive(Args)]
@@ -42,6 +22,13 @@ pub struct PasswordSource {
     /// Read the password from the first line of standard input instead of the terminal.
     #[arg(long)]
     password_stdin: bool,
+}
+
+impl PasswordSource {
+    /// The reader of the passwords these options name.
+    fn passwords(&self) -> Passwords {
+        Passwords::new(self.password_stdin)
+    }
 }
 
 /// The vault commands.
@@ -111,147 +98,43 @@ pub enum VaultCommand {
     },
 }
 
-/// Why a command failed: a vault error, or something about the input.
-enum Failure {
-    Vault(Error),
-    Input(String),
-    NoMatch(String),
-    Ambiguous(String),
-    Duplicates(String),
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        Failure::Vault(error)
-    }
-}
-
-impl Failure {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Failure::Input(_) => EXIT_BAD_INPUT,
-            Failure::NoMatch(_) => 14,
-            Failure::Ambiguous(_) => 15,
-            Failure::Duplicates(_) => 13,
-            Failure::Vault(error) => match error.kind() {
-                "wrong_password" | "wrong_recovery_key" => 3,
-                "corrupt" => 4,
-                "unsupported_version" => 5,
-                "kdf_too_expensive" => 6,
-                "no_vault" => 7,
-                "vault_exists" => 8,
-                "in_use" => 9,
-                "rate_limited" => 10,
-                "keyring_unavailable" | "keyring_key_missing" => 11,
-                "changed_on_disk" => 12,
-                "empty_password" | "password_required" | "invalid_account" => EXIT_BAD_INPUT,
-                _ => 1,
-            },
-        }
-    }
-
-    fn message(&self) -> String {
-        match self {
-            Failure::Vault(error) => error.to_string(),
-            Failure::Input(message)
-            | Failure::NoMatch(message)
-            | Failure::Ambiguous(message)
-            | Failure::Duplicates(message) => message.clone(),
-        }
-    }
-}
-
 /// Runs a vault command against `data_dir` (or the default data folder).
-pub fn run(command: VaultCommand, data_dir: Option<PathBuf>) -> ExitCode {
+pub fn run(command: VaultCommand, data_dir_arg: Option<PathBuf>) -> ExitCode {
     // Best effort: a platform that refuses only loses the hardening.
     let _ = countersign_vault::disable_core_dumps();
-    let Some(dir) = data_dir.or_else(default_data_dir) else {
-        eprintln!("countersign: no data folder: pass --data-dir");
-        return ExitCode::from(EXIT_BAD_INPUT);
+    let dir = match data_dir(data_dir_arg) {
+        Ok(dir) => dir,
+        Err(failure) => return failure.report(),
     };
-    let mut input = io::stdin().lock();
-    let result = match command {
+    finish(match command {
         VaultCommand::Init {
             password,
             keyring,
             no_password,
-        } => init(dir, &password, keyring, no_password, &mut input),
-        VaultCommand::UnlockTest { password } => {
-            let store = Store::open_read_only(&dir);
-            unlock(&store, &password, &mut input).map(|vault| {
+        } => init(dir, &password, keyring, no_password),
+        VaultCommand::UnlockTest { password } => store(&dir, Access::Read)
+            .and_then(|store| unlock(&store, &mut password.passwords(), false))
+            .map(|vault| {
                 let count = vault.entries().len();
                 println!("ok: the vault opens and holds {count} account(s)");
-            })
-        }
-        VaultCommand::Add { password } => add(dir, &password, &mut input),
-        VaultCommand::List { password, json } => list(dir, &password, json, &mut input),
+            }),
+        VaultCommand::Add { password } => add(dir, &password),
+        VaultCommand::List { password, json } => list(dir, &password, json),
         VaultCommand::Code {
             password,
             query,
             at,
-        } => code(dir, &password, &query, at, &mut input),
-        VaultCommand::Remove { password, query } => {
-            Store::open(&dir).map_err(Failure::from).and_then(|store| {
-                let mut vault = unlock(&store, &password, &mut input)?;
-                let entry = find(&vault, &query)?;
-                let (id, name) = (entry.id, entry.account.display_name());
-                vault.remove(id)?;
-                println!("removed: {name}");
-                Ok(())
-            })
-        }
-        VaultCommand::Passwd { password } => passwd(dir, &password, &mut input),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("countersign: {}", failure.message());
-            ExitCode::from(failure.exit_code())
-        }
-    }
-}
-
-/// Reads one line of standard input (without its line ending) into zeroizing memory.
-fn read_line(input: &mut impl BufRead, what: &str) -> Result<Zeroizing<String>, Failure> {
-    let mut line = Zeroizing::new(String::new());
-    let read = input
-        .read_line(&mut line)
-        .map_err(|e| Failure::Input(format!("cannot read {what}: {e}")))?;
-    if read == 0 {
-        return Err(Failure::Input(format!(
-            "standard input ended before {what}"
-        )));
-    }
-    let trimmed = line.trim_end_matches(['\r', '\n']).len();
-    line.truncate(trimmed);
-    Ok(line)
-}
-
-/// Asks on the terminal, without echo.
-fn prompt(what: &str) -> Result<Zeroizing<String>, Failure> {
-    if !io::stdin().is_terminal() {
-        return Err(Failure::Input(format!(
-            "no terminal to ask for the {what}: use --password-stdin"
-        )));
-    }
-    rpassword::prompt_password(format!("{what}: "))
-        .map(Zeroizing::new)
-        .map_err(|e| Failure::Input(format!("cannot read the {what}: {e}")))
-}
-
-/// A new password: from standard input, or asked twice on the terminal.
-fn new_password(
-    source: &PasswordSource,
-    input: &mut impl BufRead,
-) -> Result<Zeroizing<String>, Failure> {
-    if source.password_stdin {
-        return read_line(input, "the new password");
-    }
-    let first = prompt("New password")?;
-    if *prompt("New password again")? != *first {
-        return Err(Failure::Input("the two passwords differ".into()));
-    }
-    Ok(first)
+        } => code(dir, &password, &query, at),
+        VaultCommand::Remove { password, query } => store(&dir, Access::Write).and_then(|store| {
+            let mut vault = unlock(&store, &mut password.passwords(), false)?;
+            let entry = find(&vault, &query)?;
+            let (id, name) = (entry.id, entry.account.display_name());
+            vault.remove(id)?;
+            println!("removed: {name}");
+            Ok(())
+        }),
+        VaultCommand::Passwd { password } => passwd(dir, &password),
+    })
 }
 
 fn init(
@@ -259,15 +142,14 @@ fn init(
     source: &PasswordSource,
     keyring: bool,
     no_password: bool,
-    input: &mut impl BufRead,
 ) -> Result<(), Failure> {
-    let store = Store::open(&dir)?;
+    let store = store(&dir, Access::Write)?;
     if store.status()? != Status::NoVault {
         return Err(Error::VaultExists.into());
     }
     let password = match no_password {
         true => None,
-        false => Some(new_password(source, input)?),
+        false => Some(source.passwords().new_password("the new password")?),
     };
     let (vault, recovery) = store.create(password.as_deref().map(String::as_str), keyring)?;
     eprintln!(
@@ -279,41 +161,9 @@ fn init(
     Ok(())
 }
 
-/// Unlocks with the password from standard input if asked to; else with the OS keyring when
-/// the vault has a keyring slot; else (or if the keyring fails) with a password from the
-/// terminal.
-fn unlock(
-    store: &Store,
-    source: &PasswordSource,
-    input: &mut impl BufRead,
-) -> Result<Unlocked, Failure> {
-    if source.password_stdin {
-        let password = read_line(input, "the password")?;
-        return Ok(store.unlock_with_password(&password)?);
-    }
-    let Status::Locked(info) = store.status()? else {
-        return Err(Error::NoVault.into());
-    };
-    if info.slots.keyring {
-        match store.unlock_with_keyring() {
-            Ok(vault) => return Ok(vault),
-            Err(error) if !info.slots.password => return Err(error.into()),
-            Err(error) => eprintln!("countersign: {error}; asking for the password instead"),
-        }
-    }
-    let password = prompt("Password")?;
-    Ok(store.unlock_with_password(&password)?)
-}
-
-fn list(
-    dir: PathBuf,
-    source: &PasswordSource,
-    json: bool,
-    input: &mut impl BufRead,
-) -> Result<(), Failure> {
+fn list(dir: PathBuf, source: &PasswordSource, json: bool) -> Result<(), Failure> {
     // Read-only: listing works while the app (which holds the lock) is running.
-    let store = Store::open_read_only(dir);
-    let vault = unlock(&store, source, input)?;
+    let vault = unlock(&store(&dir, Access::Read)?, &mut source.passwords(), false)?;
     let mut stdout = io::stdout().lock();
     for entry in vault.entries() {
         let account = &entry.account;
@@ -333,13 +183,13 @@ fn list(
     Ok(())
 }
 
-fn add(dir: PathBuf, source: &PasswordSource, input: &mut impl BufRead) -> Result<(), Failure> {
-    let store = Store::open(dir)?;
-    let mut vault = unlock(&store, source, input)?;
+fn add(dir: PathBuf, source: &PasswordSource) -> Result<(), Failure> {
+    let mut vault = unlock(&store(&dir, Access::Write)?, &mut source.passwords(), false)?;
     let mut accounts = Vec::new();
-    for (index, line) in input.lines().enumerate() {
+    // The rest of standard input, after the password's line.
+    for (index, line) in io::stdin().lock().lines().enumerate() {
         let line = Zeroizing::new(
-            line.map_err(|e| Failure::Input(format!("cannot read standard input: {e}")))?,
+            line.map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?,
         );
         if line.trim().is_empty() {
             continue;
@@ -383,14 +233,10 @@ fn code(
     source: &PasswordSource,
     query: &str,
     at: Option<u64>,
-    input: &mut impl BufRead,
 ) -> Result<(), Failure> {
     // HOTP needs to save the advanced counter; TOTP codes can be read while the app runs.
-    let store = match Store::open(&dir) {
-        Err(Error::InUse { .. }) => Store::open_read_only(&dir),
-        other => other?,
-    };
-    let mut vault = unlock(&store, source, input)?;
+    let store = store(&dir, Access::WriteIfFree)?;
+    let mut vault = unlock(&store, &mut source.passwords(), false)?;
     let entry = find(&vault, query)?;
     let code = match entry.account.kind {
         Kind::Hotp { .. } => vault
@@ -456,15 +302,16 @@ fn find<'a>(vault: &'a Unlocked, query: &str) -> Result<&'a countersign_vault::E
     }
 }
 
-fn passwd(dir: PathBuf, source: &PasswordSource, input: &mut impl BufRead) -> Result<(), Failure> {
-    let store = Store::open(dir)?;
-    let mut vault = if source.password_stdin {
-        let current = read_line(input, "the current password")?;
+fn passwd(dir: PathBuf, source: &PasswordSource) -> Result<(), Failure> {
+    let store = store(&dir, Access::Write)?;
+    let mut passwords = source.passwords();
+    let mut vault = if passwords.read_from_stdin() {
+        let current = passwords.next("the current password")?;
         store.unlock_with_password(&current)?
     } else {
-        unlock(&store, source, input)?
+        unlock(&store, &mut passwords, false)?
     };
-    let password = new_password(source, input)?;
+    let password = passwords.new_password("the new password")?;
     vault.set_password(&password)?;
     eprintln!("The password is changed.");
     Ok(())

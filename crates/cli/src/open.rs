@@ -1,0 +1,71 @@
+//! Finding and opening the vault: the one place every command goes through.
+
+use std::path::{Path, PathBuf};
+
+use countersign_vault::{Error, Status, Store, Unlocked, default_data_dir};
+
+use crate::failure::Failure;
+use crate::passwords::Passwords;
+
+/// What a command does with the vault, which decides how its file is opened.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only reads: works while the app, which holds the vault's lock, is running.
+    Read,
+    /// Saves changes: needs the lock.
+    Write,
+    /// Saves when it can (an HOTP counter), else reads (a TOTP code while the app runs).
+    WriteIfFree,
+}
+
+/// The vault's folder: `--data-dir`, else `$COUNTERSIGN_DATA_DIR`, else the platform's.
+pub fn data_dir(arg: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    arg.or_else(default_data_dir)
+        .ok_or_else(|| Failure::input("no data folder: pass --data-dir"))
+}
+
+/// The vault's file in `dir`, opened for `access`.
+pub fn store(dir: &Path, access: Access) -> Result<Store, Failure> {
+    Ok(match access {
+        Access::Read => Store::open_read_only(dir),
+        Access::Write => Store::open(dir)?,
+        Access::WriteIfFree => match Store::open(dir) {
+            Err(Error::InUse { .. }) => Store::open_read_only(dir),
+            other => other?,
+        },
+    })
+}
+
+/// Unlocks `store`. With passwords from standard input, or when `password_only`, the password
+/// is asked; otherwise the OS keyring is tried first when the vault has a keyring slot. A
+/// vault without a password slot opens only with the keyring.
+pub fn unlock(
+    store: &Store,
+    passwords: &mut Passwords,
+    password_only: bool,
+) -> Result<Unlocked, Failure> {
+    let Status::Locked(info) = store.status()? else {
+        return Err(Error::NoVault.into());
+    };
+    let keyring_first = !passwords.read_from_stdin() && !password_only;
+    if info.slots.keyring && (keyring_first || !info.slots.password) {
+        match store.unlock_with_keyring() {
+            Ok(vault) => return Ok(vault),
+            Err(error) if !info.slots.password => return Err(error.into()),
+            Err(error) => eprintln!("countersign: {error}; asking for the password instead"),
+        }
+    }
+    let password = passwords.next("the vault's password")?;
+    Ok(store.unlock_with_password(&password)?)
+}
+
+/// Opens and unlocks the vault in `data_dir` for `access` (see [`unlock`]).
+pub fn open_vault(
+    data_dir: Option<PathBuf>,
+    access: Access,
+    passwords: &mut Passwords,
+    password_only: bool,
+) -> Result<Unlocked, Failure> {
+    let store = store(&self::data_dir(data_dir)?, access)?;
+    unlock(&store, passwords, password_only)
+}
