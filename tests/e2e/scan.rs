@@ -11,7 +11,7 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use countersign_e2e::thirtyfour::prelude::*;
-use countersign_e2e::{App, Display, Launch, avoid_step_boundary, recent_totp};
+use countersign_e2e::{App, Display, Launch, avoid_step_boundary, qr_png, recent_totp};
 use countersign_otp::{Account, Secret, encode_migration};
 
 const PASSWORD: &str = "correct horse battery";
@@ -21,23 +21,6 @@ const SCREEN_SECRET: &str = "KRSXG5CTMVRXEZLUKN2XAZLSNFXGO";
 const FILE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// On the clipboard.
 const CLIP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-/// Pixels per QR module in the test images.
-const SCALE: u32 = 8;
-
-/// A PNG of a QR code holding `text`, with its quiet zone (qrcode's own renderer).
-fn qr_png(text: &str) -> Vec<u8> {
-    let image = qrcode::QrCode::new(text.as_bytes())
-        .expect("the text fits a QR code")
-        .render::<image::Luma<u8>>()
-        .module_dimensions(SCALE, SCALE)
-        .build();
-    let mut png = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut png, image::ImageFormat::Png)
-        .expect("PNG encoding");
-    png.into_inner()
-}
 
 fn write_png(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use countersign_e2e::qr_png;
 use countersign_otp::{Account, Secret, encode_migration};
 use countersign_vault::{KdfParams, Store};
 use image::ImageEncoder;
@@ -15,23 +16,6 @@ use common::lines;
 /// Runs the binary with its data folder (the vault's) in `data_dir`.
 fn countersign(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
     common::run(Some(data_dir), args, stdin)
-}
-
-/// Pixels per QR module in the test images.
-const SCALE: u32 = 6;
-
-/// A PNG of a QR code holding `text`, with its quiet zone (qrcode's own renderer).
-fn qr_png(text: &str) -> Vec<u8> {
-    let image = qrcode::QrCode::new(text.as_bytes())
-        .expect("the text fits a QR code")
-        .render::<image::Luma<u8>>()
-        .module_dimensions(SCALE, SCALE)
-        .build();
-    let mut png = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut png, image::ImageFormat::Png)
-        .expect("PNG encoding");
-    png.into_inner()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
