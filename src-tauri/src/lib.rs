@@ -60,6 +60,7 @@ pub fn run() {
         .manage(AppState::new(data_dir))
         .manage(transfer::TransferState::default())
         .manage(scan::ScanState::default())
+        .manage(scan_camera::Camera::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(keys::KeysState::from_env())
         .manage(desktop::Hidden::default())
@@ -72,6 +73,7 @@ pub fn run() {
             autolock::start(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());
+            scan_camera::setup(app.handle());
             // A desktop without a working tray still gets its codes.
             if let Err(error) = desktop::setup_tray(app.handle()) {
                 eprintln!("countersign: no tray icon: {error}");
@@ -143,4 +145,12 @@ pub fn run() {
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri application could not be built");
     app.run(|handle, event| desktop::run_event(handle, &event));
+}
+
+/// Seconds since the Unix epoch: the one clock every code is computed from.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }

@@ -20,10 +20,9 @@ use zeroize::Zeroizing;
 use tauri::{AppHandle, Emitter, Listener, Manager};
 
 use crate::autolock::LOCKED_EVENT;
-use crate::commands::unix_now;
 use crate::error::{CommandError, CommandResult};
-use crate::scan_camera::Camera;
 use crate::state::AppState;
+use crate::unix_now;
 
 /// The event that tells the window files were dropped on it; `scan_take_dropped` has the result.
 pub const DROPPED_EVENT: &str = "scan-dropped";
@@ -51,8 +50,6 @@ pub struct ScanState {
     exports: Mutex<BatchTracker>,
     /// What the last drop of files onto the window found, until the window takes it.
     dropped: Mutex<Option<CommandResult<ScanOutcome>>>,
-    /// The camera session of the add dialog, if one runs.
-    pub camera: Camera,
 }
 
 /// A scanned account as the confirmation card shows it.
@@ -344,9 +341,8 @@ impl ScanState {
         self.dropped.lock().expect("dropped lock").take();
     }
 
-    /// Stops the camera and forgets everything, export progress too (the vault locked).
+    /// Forgets everything, export progress too (the vault locked).
     pub fn forget_all(&self) {
-        self.camera.stop();
         self.forget();
         self.exports.lock().expect("exports lock").clear();
     }
@@ -378,9 +374,7 @@ impl ScanState {
 pub fn setup(app: &AppHandle) {
     let handle = app.clone();
     app.listen(LOCKED_EVENT, move |_| {
-        let handle = handle.clone();
-        // Stopping the camera waits for it: not on the thread that delivers events.
-        std::thread::spawn(move || handle.state::<ScanState>().forget_all());
+        handle.state::<ScanState>().forget_all()
     });
 }
 

@@ -7,11 +7,11 @@ use tauri::{AppHandle, Manager, State};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::unix_now;
-use super::vault::blocking;
+use super::with_state;
 use crate::error::{CommandError, CommandResult};
 use crate::scan::ScanState;
 use crate::state::AppState;
+use crate::unix_now;
 
 /// An account as the list shows it: everything but the secret.
 #[derive(Serialize)]
@@ -120,7 +120,7 @@ pub struct AddResult {
 #[tauri::command]
 pub async fn add_from_text(app: AppHandle, text: Zeroizing<String>) -> CommandResult<AddResult> {
     let handle = app.clone();
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         let (accounts, batch) = match read_intake(&text).into_provisioning()? {
             Provisioning::Account(account) => (vec![account], None),
             Provisioning::Migration(batch) => {
@@ -180,7 +180,7 @@ pub struct AccountEdit {
 /// Saves an edited account; the secret and kind stay as they are.
 #[tauri::command]
 pub async fn update_account(app: AppHandle, id: Uuid, edit: AccountEdit) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.touch();
         state.with_vault(|vault| {
             let entry = vault
@@ -218,7 +218,7 @@ pub async fn update_account(app: AppHandle, id: Uuid, edit: AccountEdit) -> Comm
 /// lock.
 #[tauri::command]
 pub async fn delete_account(app: AppHandle, id: Uuid) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.touch();
         let removed = state.with_vault(|vault| {
             let position = vault
@@ -239,7 +239,7 @@ pub async fn delete_account(app: AppHandle, id: Uuid) -> CommandResult<()> {
 /// Undoes the last removal: the account comes back where it was.
 #[tauri::command]
 pub async fn restore_account(app: AppHandle, id: Uuid) -> CommandResult<Uuid> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.touch();
         let mut last = state.last_deleted.lock().expect("undo lock");
         let (entry, position) = match last.take() {
@@ -267,7 +267,7 @@ pub async fn restore_account(app: AppHandle, id: Uuid) -> CommandResult<Uuid> {
 /// Saves the person's order of the accounts.
 #[tauri::command]
 pub async fn reorder_accounts(app: AppHandle, order: Vec<Uuid>) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.touch();
         state.with_vault(|vault| Ok(vault.reorder(&order)?))
     })
@@ -277,7 +277,7 @@ pub async fn reorder_accounts(app: AppHandle, order: Vec<Uuid>) -> CommandResult
 /// Generates the next HOTP code: the advanced counter is saved before the code is returned.
 #[tauri::command]
 pub async fn next_hotp_code(app: AppHandle, id: Uuid) -> CommandResult<String> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.touch();
         let code = state.with_vault(|vault| Ok(vault.next_hotp_code(id)?))?;
         state
@@ -313,7 +313,7 @@ pub async fn reveal_secret(
     id: Uuid,
     password: Zeroizing<String>,
 ) -> CommandResult<RevealedSecret> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.touch();
         state.with_vault(|vault| {
             vault.verify_password(&password)?;

@@ -7,9 +7,9 @@ use tauri::{AppHandle, State};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::unix_now;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+use crate::unix_now;
 
 /// Copies the code of account `id` and schedules its clearing. For HOTP it copies the code last
 /// generated, generating (and saving the counter) first if there is none yet.

@@ -34,17 +34,16 @@ async fn with_key<T: Send + 'static>(
     id: String,
     f: impl FnOnce(&KeysState, &str, &dyn SecurityKey) -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
-    tauri::async_runtime::spawn_blocking(move || {
+    super::blocking(app, move |app| {
         let state = app.state::<KeysState>();
         let _claim = state.claim()?;
-        let key = open_for_window(&app, &state, &id)?;
+        let key = open_for_window(app, &state, &id)?;
         state.set_running(Some(key.clone()));
         let result = f(&state, &id, key.as_ref());
         state.set_running(None);
         result
     })
     .await
-    .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
 }
 
 /// Opens `id` with its touch prompts forwarded to the window.
@@ -77,9 +76,7 @@ fn pin_from(mut typed: Zeroizing<String>) -> Pin {
 /// The security keys plugged in (the software key first in test mode).
 #[tauri::command]
 pub async fn list_security_keys(app: AppHandle) -> CommandResult<Vec<KeySummary>> {
-    tauri::async_runtime::spawn_blocking(move || app.state::<KeysState>().list())
-        .await
-        .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
+    super::blocking(app, |app| app.state::<KeysState>().list()).await
 }
 
 /// A key's PIN state as the page explains it.
@@ -519,7 +516,7 @@ struct ResetPayload {
 /// for the touch. Returns the key as it is listed after the replug.
 #[tauri::command]
 pub async fn reset_security_key(app: AppHandle, id: String) -> CommandResult<KeySummary> {
-    tauri::async_runtime::spawn_blocking(move || {
+    super::blocking(app, move |app| {
         let state = app.state::<KeysState>();
         let _claim = state.claim()?;
         state.clear_stop();
@@ -549,7 +546,7 @@ pub async fn reset_security_key(app: AppHandle, id: String) -> CommandResult<Key
                 .map_err(key_error)?,
         };
         state.forget_pin(&id);
-        let key = open_for_window(&app, &state, &new_id)?;
+        let key = open_for_window(app, &state, &new_id)?;
         state.set_running(Some(key.clone()));
         stage(ResetStage::Touch);
         let result = reset_after_replug(key.as_ref());
@@ -562,7 +559,6 @@ pub async fn reset_security_key(app: AppHandle, id: String) -> CommandResult<Key
             .ok_or_else(|| key_error(countersign_fido::Error::NoKey))
     })
     .await
-    .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
 }
 
 /// Makes the key blink, to tell which one it is.

@@ -8,7 +8,10 @@ pub mod settings;
 pub mod transfer;
 pub mod vault;
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use tauri::{AppHandle, Manager};
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
 
 /// In debug builds, makes every open dialog (importing a file, scanning an image file) return
 /// this path without showing: end-to-end tests cannot click through a native dialog.
@@ -37,10 +40,21 @@ fn pick_file(
         .and_then(|file| file.into_path().ok())
 }
 
-/// Seconds since the Unix epoch: the one clock every code is computed from.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+/// Runs `f` with the app's handle on a blocking worker thread. Commands wait there on Argon2,
+/// the OS keyring, security keys and captures, never on the thread that runs the window.
+pub async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppHandle) -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
+}
+
+/// [`blocking`] with the app state: what most commands need.
+pub async fn with_state<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState) -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    blocking(app, move |app| f(&app.state::<AppState>())).await
 }

@@ -19,19 +19,15 @@ use zeroize::Zeroizing;
 use super::accounts::{AddResult, add_accounts};
 use crate::error::{CommandError, CommandResult};
 use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
-use crate::scan_camera::{CameraEvent, CameraView};
+use crate::scan_camera::{Camera, CameraEvent, CameraView};
 use crate::state::AppState;
 
-/// Runs `f` with the app's and the scanning state on a blocking worker thread.
-async fn blocking<T: Send + 'static>(
+/// [`super::blocking`] with the app's and the scanning state.
+async fn with_scan<T: Send + 'static>(
     app: AppHandle,
     f: impl FnOnce(&AppState, &ScanState) -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
-    tauri::async_runtime::spawn_blocking(move || {
-        f(&app.state::<AppState>(), &app.state::<ScanState>())
-    })
-    .await
-    .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
+    super::blocking(app, move |app| f(&app.state(), &app.state())).await
 }
 
 /// How long a hidden window takes to vanish from the screen (the desktop repaints what it
@@ -42,7 +38,7 @@ const HIDE_SETTLE: Duration = Duration::from_millis(200);
 /// portal) and reads the QR codes on it. The capture stays in memory.
 #[tauri::command]
 pub async fn scan_screen(app: AppHandle, window: WebviewWindow) -> CommandResult<ScanOutcome> {
-    blocking(app, move |state, scan| {
+    with_scan(app, move |state, scan| {
         state.with_vault(|_| Ok(()))?;
         let mut texts: Vec<Zeroizing<String>> = Vec::new();
         for image in capture_screens(&window)? {
@@ -82,7 +78,7 @@ pub async fn scan_image_file(
     window: WebviewWindow,
 ) -> CommandResult<Option<ScanOutcome>> {
     let dialog = app.clone();
-    blocking(app, move |state, scan| {
+    with_scan(app, move |state, scan| {
         state.with_vault(|_| Ok(()))?;
         let Some(path) = pick_image(&dialog, &window) else {
             return Ok(None);
@@ -106,7 +102,7 @@ fn pick_image(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
 /// QR codes; text is searched for setup links, one per line.
 #[tauri::command]
 pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
-    blocking(app, |state, scan| {
+    with_scan(app, |state, scan| {
         state.with_vault(|_| Ok(()))?;
         let unavailable = |e: arboard::Error| {
             CommandError::new(
@@ -185,7 +181,7 @@ pub struct Confirmation {
 /// Adds a scanned account, with the issuer and name as the person left them.
 #[tauri::command]
 pub async fn scan_confirm(app: AppHandle, confirmation: Confirmation) -> CommandResult<AddResult> {
-    blocking(app, move |state, scan| {
+    with_scan(app, move |state, scan| {
         let account = scan.take(
             &confirmation.token,
             &confirmation.issuer,
@@ -205,9 +201,9 @@ pub fn scan_discard(scan: State<'_, ScanState>, token: String) {
 /// The add dialog closed: the camera stops and scanned accounts are forgotten.
 #[tauri::command]
 pub async fn scan_forget(app: AppHandle) -> CommandResult<()> {
-    blocking(app, |_, scan| {
-        scan.camera.stop();
-        scan.forget();
+    super::blocking(app, |app| {
+        app.state::<Camera>().stop();
+        app.state::<ScanState>().forget();
         Ok(())
     })
     .await
@@ -216,7 +212,7 @@ pub async fn scan_forget(app: AppHandle) -> CommandResult<()> {
 /// The cameras present; empty when there is none.
 #[tauri::command]
 pub async fn scan_list_cameras(app: AppHandle) -> CommandResult<Vec<CameraView>> {
-    blocking(app, |_, _| crate::scan_camera::list()).await
+    super::blocking(app, |_| crate::scan_camera::list()).await
 }
 
 /// Starts camera `index`: previews, then the scan's outcome (or failure), arrive on `on_event`.
@@ -227,10 +223,9 @@ pub async fn scan_camera_start(
     index: u32,
     on_event: Channel<CameraEvent>,
 ) -> CommandResult<()> {
-    let handle = app.clone();
-    blocking(app, move |state, scan| {
-        state.with_vault(|_| Ok(()))?;
-        scan.camera.start(handle, index, on_event);
+    super::blocking(app, move |app| {
+        app.state::<AppState>().with_vault(|_| Ok(()))?;
+        app.state::<Camera>().start(app.clone(), index, on_event);
         Ok(())
     })
     .await
@@ -239,8 +234,8 @@ pub async fn scan_camera_start(
 /// Stops the camera; returns once it is released.
 #[tauri::command]
 pub async fn scan_camera_stop(app: AppHandle) -> CommandResult<()> {
-    blocking(app, |_, scan| {
-        scan.camera.stop();
+    super::blocking(app, |app| {
+        app.state::<Camera>().stop();
         Ok(())
     })
     .await

@@ -27,19 +27,18 @@ use crate::transfer::{ImportPreview, Opened, TransferState, import_error};
 #[cfg(debug_assertions)]
 const TEST_SAVE_PATH: &str = "COUNTERSIGN_TEST_SAVE_PATH";
 
-/// Runs `f` with the app's and the transfer state on a blocking worker thread, after
-/// forgetting what waited too long or outlived an unlocked vault.
-async fn blocking<T: Send + 'static>(
+/// [`super::blocking`] with the app's and the transfer state, after forgetting what waited too
+/// long or outlived an unlocked vault.
+async fn with_transfer<T: Send + 'static>(
     app: AppHandle,
     f: impl FnOnce(&AppState, &TransferState) -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
-    tauri::async_runtime::spawn_blocking(move || {
+    super::blocking(app, move |app| {
         let (state, transfer) = (app.state::<AppState>(), app.state::<TransferState>());
         transfer.expire(&state);
         f(&state, &transfer)
     })
     .await
-    .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
 }
 
 /// Asks for a file to import with the system's open dialog and reads it: a preview, or the
@@ -50,7 +49,7 @@ pub async fn transfer_open_import(
     window: WebviewWindow,
 ) -> CommandResult<Option<Opened>> {
     let dialog = app.clone();
-    blocking(app, move |state, transfer| {
+    with_transfer(app, move |state, transfer| {
         state.touch();
         state.with_vault(|_| Ok(()))?;
         let Some(path) = pick_import(&dialog, &window) else {
@@ -116,7 +115,7 @@ pub async fn transfer_unlock_import(
     token: String,
     password: Zeroizing<String>,
 ) -> CommandResult<ImportPreview> {
-    blocking(app, move |state, transfer| {
+    with_transfer(app, move |state, transfer| {
         state.touch();
         state.with_vault(|vault| transfer.unlock(&token, &password, vault.payload()))
     })
@@ -140,7 +139,7 @@ pub async fn transfer_import(
     token: String,
     selected: Vec<usize>,
 ) -> CommandResult<ImportDone> {
-    blocking(app, move |state, transfer| {
+    with_transfer(app, move |state, transfer| {
         state.touch();
         let accounts = transfer.selected(&token, &selected)?;
         let report = state.with_vault(|vault| Ok(vault.add_all(accounts)?))?;
@@ -199,7 +198,7 @@ pub async fn transfer_export(
     request: ExportRequest,
 ) -> CommandResult<Option<ExportDone>> {
     let dialog = app.clone();
-    blocking(app, move |state, _| {
+    with_transfer(app, move |state, _| {
         let entries = entries_after_password(state, &request.vault_password)?;
         let file_password = request.file_password.as_deref().map(String::as_str);
         let exported = export(request.format, &entries, file_password, calibrate())?;
@@ -294,7 +293,7 @@ pub async fn transfer_show_qr(
     style: QrStyle,
     password: Zeroizing<String>,
 ) -> CommandResult<QrCodeView> {
-    blocking(app, move |state, transfer| {
+    with_transfer(app, move |state, transfer| {
         let format = match style {
             QrStyle::Migration => ExportFormat::MigrationQr,
             QrStyle::Account => ExportFormat::AccountQr,
@@ -335,7 +334,7 @@ pub async fn transfer_qr_code(
     token: String,
     index: usize,
 ) -> CommandResult<QrCodeView> {
-    blocking(app, move |state, transfer| {
+    with_transfer(app, move |state, transfer| {
         state.touch();
         state.with_vault(|_| Ok(()))?;
         let (label, svg, count) = transfer.qr_code(&token, index)?;
@@ -354,7 +353,7 @@ pub async fn transfer_qr_code(
 /// Forgets the opened file and the QR codes shown (the dialog or the page closed).
 #[tauri::command]
 pub async fn transfer_forget(app: AppHandle) -> CommandResult<()> {
-    blocking(app, |_, transfer| {
+    with_transfer(app, |_, transfer| {
         transfer.forget();
         Ok(())
     })

@@ -5,21 +5,12 @@
 
 use countersign_vault::{RecoveryKey, Status, keyring_status};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager};
+use tauri::AppHandle;
 use zeroize::Zeroizing;
 
+use super::with_state;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
-
-/// Runs `f` with the app state on a blocking worker thread.
-pub async fn blocking<T: Send + 'static>(
-    app: AppHandle,
-    f: impl FnOnce(&AppState) -> CommandResult<T> + Send + 'static,
-) -> CommandResult<T> {
-    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
-        .await
-        .map_err(|e| CommandError::new("internal", format!("A background task failed: {e}")))?
-}
 
 /// Whether the OS keyring can hold a key now, and if not, why.
 #[derive(Serialize)]
@@ -82,7 +73,7 @@ pub enum VaultStatus {
 /// What the app should show first: onboarding, unlock, the codes, or an error screen.
 #[tauri::command]
 pub async fn vault_status(app: AppHandle) -> CommandResult<VaultStatus> {
-    blocking(app, |state| {
+    with_state(app, |state| {
         let path = state.data_dir.join(countersign_vault::VAULT_FILE);
         let error = |error: CommandError| VaultStatus::Error {
             error,
@@ -145,7 +136,7 @@ pub struct CreateVault {
 /// Creates the vault (first launch) and unlocks it; returns the recovery key to show once.
 #[tauri::command]
 pub async fn create_vault(app: AppHandle, options: CreateVault) -> CommandResult<RecoveryKeyView> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         let password = options.password.as_deref().map(String::as_str);
         let (vault, recovery) = state.store()?.create(password, options.use_keyring)?;
         *state.vault.lock().expect("vault lock") = Some(vault);
@@ -158,7 +149,7 @@ pub async fn create_vault(app: AppHandle, options: CreateVault) -> CommandResult
 /// Unlocks with the key kept in the OS keyring (no prompt).
 #[tauri::command]
 pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
-    blocking(app, |state| {
+    with_state(app, |state| {
         let failed_at_launch = state
             .launch_unlock_error
             .lock()
@@ -178,7 +169,7 @@ pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
 /// Unlocks with the password.
 #[tauri::command]
 pub async fn unlock_password(app: AppHandle, password: Zeroizing<String>) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         let vault = state.store()?.unlock_with_password(&password)?;
         *state.vault.lock().expect("vault lock") = Some(vault);
         state.touch();
@@ -190,7 +181,7 @@ pub async fn unlock_password(app: AppHandle, password: Zeroizing<String>) -> Com
 /// Unlocks with the recovery key.
 #[tauri::command]
 pub async fn unlock_recovery(app: AppHandle, recovery_key: Zeroizing<String>) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         let vault = state.store()?.unlock_with_recovery(&recovery_key)?;
         *state.vault.lock().expect("vault lock") = Some(vault);
         state.touch();
@@ -216,7 +207,7 @@ pub struct SecurityView {
 /// What the security settings show.
 #[tauri::command]
 pub async fn vault_security(app: AppHandle) -> CommandResult<SecurityView> {
-    blocking(app, |state| {
+    with_state(app, |state| {
         let slots = state.with_vault(|vault| Ok(vault.slots()))?;
         Ok(SecurityView {
             slots: slots.into(),
@@ -233,7 +224,7 @@ pub async fn change_password(
     current: Option<Zeroizing<String>>,
     new_password: Zeroizing<String>,
 ) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.with_vault(|vault| {
             if vault.slots().password {
                 vault.verify_password(current.as_deref().map_or("", String::as_str))?;
@@ -252,7 +243,7 @@ pub async fn set_keyring_unlock(
     password: Zeroizing<String>,
     enabled: bool,
 ) -> CommandResult<()> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.with_vault(|vault| {
             vault.verify_password(&password)?;
             if enabled {
@@ -272,7 +263,7 @@ pub async fn new_recovery_key(
     app: AppHandle,
     password: Zeroizing<String>,
 ) -> CommandResult<RecoveryKeyView> {
-    blocking(app, move |state| {
+    with_state(app, move |state| {
         state.with_vault(|vault| {
             vault.verify_password(&password)?;
             Ok(recovery_view(&vault.new_recovery_key()?))
