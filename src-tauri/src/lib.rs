@@ -1,7 +1,7 @@
 //! Countersign's desktop shell: a Tauri window over the Countersign crates.
 //!
 //! Thin by design: commands translate between the UI and the domain crates, and never return
-//! a secret to the webview (see DESIGN.md, section 2).
+//! a secret to the webview (the README's "Security model, briefly").
 
 mod autolock;
 mod clipboard;

@@ -1,13 +1,13 @@
 //! Measures the real app window: launch to a readable code list, idle memory of the app and its
 //! WebKit processes, and search latency (keystroke to updated list) with 500 and 5,000
-//! accounts. Prints a table; asserts nothing (targets are in DESIGN.md section 5).
+//! accounts. Prints a table; asserts nothing (targets and figures are in tests/BENCH.md).
 //!
 //! Launch is measured three ways. Under WebDriver: from spawning tauri-driver until WebDriver
 //! sees a code (what a test waits), and from the app process's start (per /proc) to the page's
 //! own marks up to `codes-shown`, the frame that paints the first codes. Without WebDriver, as
 //! a person's launcher starts it: from spawning the binary until the first code's pixels are
 //! on the X screen (WebDriver's automation session slows a launch down, so this is the figure
-//! for DESIGN.md's target).
+//! for the launch target).
 //!
 //! Run inside the headless session, ideally against a release build:
 //! `COUNTERSIGN_APP=target/release/countersign-app scripts/headless.sh cargo bench -p countersign-e2e`

@@ -1,6 +1,7 @@
 //! The end-to-end harness: launches the real app binary through tauri-driver and
 //! WebKitWebDriver, each test with its own data folder, ports and keyring, and gives tests a
-//! WebDriver session plus helpers for what a person sees and does.
+//! WebDriver session plus helpers for what a person sees and does. Its test material (QR
+//! images, reference codes) also serves the CLI's tests.
 //!
 //! Needs (set up by `make e2e`): a built app (`COUNTERSIGN_APP`, or target/debug/countersign-app),
 //! `tauri-driver` and `WebKitWebDriver` on PATH, an X display (Xvfb) and a D-Bus session.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 /// Creates a vault in `dir` holding `uris`, unlocked by `password` and by the OS keyring of the
-/// test's D-Bus session, with cheap KDF parameters so seeding is fast. Returns the entry ids.
+/// test's D-Bus session, with cheap KDF parameters so seeding is fast.
 pub fn seed_vault(dir: &Path, password: &str, uris: &[String]) {
     use countersign_vault::{KdfParams, Store};
     let store = Store::open(dir)

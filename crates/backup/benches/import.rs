@@ -1,5 +1,5 @@
-//! Import and export speed on large files (DESIGN.md §5: a 10,000-account Aegis plain file
-//! imports in under 300 ms). `cargo bench -p countersign-backup` prints a table.
+//! Import and export speed on large files (the target: a 10,000-account Aegis plain file
+//! imports in under 300 ms; figures in BENCH.md). `cargo bench -p countersign-backup` prints a table.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
