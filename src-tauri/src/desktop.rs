@@ -12,11 +12,11 @@ use sha2::{Digest, Sha256};
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{
-    AppHandle, DragDropEvent, Emitter, Manager, RunEvent, Runtime, WebviewUrl,
-    WebviewWindowBuilder, Window, WindowEvent,
+    AppHandle, DragDropEvent, Manager, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder, Window,
+    WindowEvent,
 };
 
-use crate::autolock::LOCKED_EVENT;
+use crate::lock::{LockReason, lock};
 use crate::state::AppState;
 
 /// The main window's label.
@@ -184,10 +184,7 @@ pub fn setup_tray(app: &AppHandle) -> tauri::Result<()> {
 fn menu_event(app: &AppHandle, event: MenuEvent) {
     match event.id().as_ref() {
         SHOW => show_main_window(app),
-        LOCK => {
-            app.state::<AppState>().lock();
-            let _ = app.emit(LOCKED_EVENT, "tray");
-        }
+        LOCK => lock(app, LockReason::Tray),
         QUIT => app.exit(0),
         _ => {}
     }

@@ -16,7 +16,10 @@ use countersign_fido::{
 };
 use serde::Serialize;
 
+use tauri::{AppHandle, Listener, Manager};
+
 use crate::error::CommandError;
+use crate::lock::LOCKED_EVENT;
 
 /// The id the software key is listed under.
 pub const SOFT_KEY_ID: &str = "countersign-software-key";
@@ -223,6 +226,14 @@ impl KeysState {
     pub fn report(&self) -> Option<String> {
         lock(&self.report).clone()
     }
+}
+
+/// Forgets every PIN typed this visit when the vault locks.
+pub fn setup(app: &AppHandle) {
+    let handle = app.clone();
+    app.listen(LOCKED_EVENT, move |_| {
+        handle.state::<KeysState>().forget_pins()
+    });
 }
 
 /// Stores a discoverable credential on the software key for each `site:account` in `list`.

@@ -3,12 +3,12 @@
 //! Thin by design: commands translate between the UI and the domain crates, and never return
 //! a secret to the webview (the README's "Security model, briefly").
 
-mod autolock;
 mod clipboard;
 mod commands;
 mod desktop;
 mod error;
 mod keys;
+mod lock;
 mod scan;
 mod scan_camera;
 mod settings;
@@ -70,10 +70,11 @@ pub fn run() {
             std::thread::Builder::new()
                 .name("launch-unlock".into())
                 .spawn(move || handle.state::<AppState>().unlock_at_launch())?;
-            autolock::start(app.handle().clone());
+            lock::start(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());
             scan_camera::setup(app.handle());
+            keys::setup(app.handle());
             // A desktop without a working tray still gets its codes.
             if let Err(error) = desktop::setup_tray(app.handle()) {
                 eprintln!("countersign: no tray icon: {error}");

@@ -19,8 +19,8 @@ use zeroize::Zeroizing;
 
 use tauri::{AppHandle, Emitter, Listener, Manager};
 
-use crate::autolock::LOCKED_EVENT;
 use crate::error::{CommandError, CommandResult};
+use crate::lock::LOCKED_EVENT;
 use crate::state::AppState;
 use crate::unix_now;
 
@@ -293,7 +293,9 @@ impl ScanState {
     }
 
     /// The current code of a scanned account.
-    pub fn code(&self, token: &str) -> CommandResult<PendingCode> {
+    pub fn code(&self, state: &AppState, token: &str) -> CommandResult<PendingCode> {
+        // Codes are the vault's to show: none while it is locked.
+        state.with_vault(|_| Ok(()))?;
         let pending = self.pending.lock().expect("pending lock");
         let account = &pending.get(token).ok_or_else(gone)?.account;
         let now = unix_now();
@@ -484,6 +486,23 @@ impl From<ScanError> for CommandError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scanned_account_shows_no_code_once_the_vault_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::state::tests::unlocked_state(dir.path());
+        let scan = ScanState::default();
+        let text = Zeroizing::new(
+            "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME".to_owned(),
+        );
+        let outcome = scan.process(&state, &[text]).unwrap();
+        let token = outcome.pending[0].token.clone();
+        let code = scan.code(&state, &token).unwrap();
+        assert_eq!(code.code.map(|c| c.len()), Some(6));
+        state.lock();
+        let refused = scan.code(&state, &token).map(|_| ()).unwrap_err();
+        assert_eq!(refused.kind, "locked");
+    }
 
     #[test]
     fn only_web_addresses_are_echoed() {

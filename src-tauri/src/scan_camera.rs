@@ -15,8 +15,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Listener, Manager};
 use zeroize::Zeroizing;
 
-use crate::autolock::LOCKED_EVENT;
 use crate::error::{CommandError, CommandResult};
+use crate::lock::LOCKED_EVENT;
 use crate::scan::{ScanOutcome, ScanState};
 use crate::state::AppState;
 

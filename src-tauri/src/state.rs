@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, SystemTime};
 
 use countersign_vault::{Entry, Store, Unlocked};
 use uuid::Uuid;
@@ -28,8 +28,9 @@ pub struct AppState {
     pub clipboard: Clipboard,
     /// The last deleted entry, kept in memory (only) for "undo" until the next delete or lock.
     pub last_deleted: Mutex<Option<(Entry, usize)>>,
-    /// When the person last interacted, for auto-lock.
-    pub last_activity: Mutex<Instant>,
+    /// When the person last interacted, for auto-lock: wall-clock time, which goes on while
+    /// the machine sleeps (an `Instant` would not).
+    pub last_activity: Mutex<SystemTime>,
     /// The HOTP codes generated this session, shown and copied until the next one or lock.
     pub hotp_codes: Mutex<HashMap<Uuid, Zeroizing<String>>>,
     /// Why the keyring unlock tried at launch failed: the window's own first attempt reports
@@ -49,7 +50,7 @@ impl AppState {
             settings: Mutex::new(settings),
             clipboard: Clipboard::default(),
             last_deleted: Mutex::new(None),
-            last_activity: Mutex::new(Instant::now()),
+            last_activity: Mutex::new(SystemTime::now()),
             hotp_codes: Mutex::new(HashMap::new()),
             launch_unlock_error: Mutex::new(None),
         }
@@ -94,7 +95,28 @@ impl AppState {
 
     /// Records that the person did something (auto-lock counts from here).
     pub fn touch(&self) {
-        *self.last_activity.lock().expect("activity lock") = Instant::now();
+        *self.last_activity.lock().expect("activity lock") = SystemTime::now();
+    }
+
+    /// Whether the vault is unlocked and the person has been idle at `now` for the auto-lock
+    /// time (never when auto-lock is off). A clock set back restarts the count.
+    pub fn idle_due(&self, now: SystemTime) -> bool {
+        let minutes = self
+            .settings
+            .lock()
+            .expect("settings lock")
+            .auto_lock_minutes;
+        if minutes == 0 || self.vault.lock().expect("vault lock").is_none() {
+            return false;
+        }
+        let mut last = self.last_activity.lock().expect("activity lock");
+        match now.duration_since(*last) {
+            Ok(idle) => idle >= Duration::from_secs(u64::from(minutes) * 60),
+            Err(_) => {
+                *last = now;
+                false
+            }
+        }
     }
 
     /// Locks the vault: secrets wiped, undo forgotten, our clipboard content cleared.
@@ -105,5 +127,95 @@ impl AppState {
         self.last_deleted.lock().expect("undo lock").take();
         self.hotp_codes.lock().expect("hotp lock").clear();
         self.clipboard.clear_if_ours();
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+
+    use countersign_vault::KdfParams;
+
+    use super::*;
+
+    /// An app state over a new vault in `dir` (password "pw", cheap KDF), unlocked.
+    pub(crate) fn unlocked_state(dir: &Path) -> AppState {
+        let store = Store::open(dir)
+            .unwrap()
+            .with_kdf(KdfParams::new(8, 1, 1).unwrap());
+        store.create(Some("pw"), false).unwrap().0.lock();
+        drop(store);
+        let state = AppState::new(dir.to_path_buf());
+        let vault = state.store().unwrap().unlock_with_password("pw").unwrap();
+        *state.vault.lock().unwrap() = Some(vault);
+        state
+    }
+
+    #[test]
+    fn idle_time_is_wall_clock_time_and_locks_after_the_chosen_minutes() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        state.settings.lock().unwrap().auto_lock_minutes = 1;
+        state.touch();
+        let touched = *state.last_activity.lock().unwrap();
+        assert!(!state.idle_due(touched + Duration::from_secs(59)));
+        assert!(state.idle_due(touched + Duration::from_secs(61)));
+        // A night asleep: the wall clock moved on while no thread ran.
+        assert!(state.idle_due(touched + Duration::from_secs(8 * 3600)));
+        state.settings.lock().unwrap().auto_lock_minutes = 0;
+        assert!(
+            !state.idle_due(touched + Duration::from_secs(8 * 3600)),
+            "off"
+        );
+        state.settings.lock().unwrap().auto_lock_minutes = 1;
+        state.lock();
+        assert!(
+            !state.idle_due(touched + Duration::from_secs(120)),
+            "nothing to lock"
+        );
+    }
+
+    #[test]
+    fn a_clock_set_back_restarts_the_idle_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        state.settings.lock().unwrap().auto_lock_minutes = 1;
+        state.touch();
+        let touched = *state.last_activity.lock().unwrap();
+        let set_back = touched - Duration::from_secs(3600);
+        assert!(!state.idle_due(set_back));
+        assert!(!state.idle_due(set_back + Duration::from_secs(59)));
+        assert!(state.idle_due(set_back + Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn locking_forgets_the_undo_buffer_and_the_hotp_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        let account = countersign_otp::parse_uri(
+            "otpauth://hotp/ACME:alice?secret=JBSWY3DPEHPK3PXP&counter=3",
+        )
+        .unwrap();
+        let id = state.with_vault(|vault| Ok(vault.add(account)?)).unwrap();
+        let code = state
+            .with_vault(|vault| Ok(vault.next_hotp_code(id)?))
+            .unwrap();
+        state
+            .hotp_codes
+            .lock()
+            .unwrap()
+            .insert(id, Zeroizing::new(code.text));
+        let entry = state
+            .with_vault(|vault| {
+                let entry = vault.entry(id).cloned().expect("just added");
+                vault.remove(id)?;
+                Ok(entry)
+            })
+            .unwrap();
+        *state.last_deleted.lock().unwrap() = Some((entry, 0));
+        state.lock();
+        assert!(state.vault.lock().unwrap().is_none());
+        assert!(state.last_deleted.lock().unwrap().is_none());
+        assert!(state.hotp_codes.lock().unwrap().is_empty());
     }
 }

@@ -14,8 +14,8 @@ use serde::Serialize;
 use tauri::{AppHandle, Listener, Manager};
 use zeroize::Zeroizing;
 
-use crate::autolock::LOCKED_EVENT;
 use crate::error::{CommandError, CommandResult, sentence};
+use crate::lock::LOCKED_EVENT;
 use crate::state::AppState;
 
 /// How long an opened file or a QR export waits for the person before it is forgotten.

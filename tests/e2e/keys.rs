@@ -428,3 +428,45 @@ async fn without_a_key_the_page_explains_plugging_one_in() {
     app.screenshot("keys-empty-light").await;
     app.quit().await;
 }
+
+/// Issue #14: locking (here with Ctrl+L) forgets the security-key PINs typed this visit, as
+/// every lock path does: after unlocking, the key asks for its PIN again.
+#[tokio::test(flavor = "multi_thread")]
+async fn locking_forgets_the_key_pin_typed_before() {
+    let app = open_keys_page(None).await;
+    app.click("[data-testid=pin-button]").await;
+    app.type_into("#new-key-pin", "9876").await;
+    app.type_into("#confirm-key-pin", "9876").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-summary]",
+        "PIN set, 8 attempts left.",
+    )
+    .await;
+    // Remembered: the fingerprints open without a prompt.
+    app.click("[data-testid=show-fingerprints]").await;
+    wait_text(
+        &app,
+        "[data-testid=no-fingerprints]",
+        "No fingerprints are enrolled.",
+    )
+    .await;
+
+    app.ctrl('l').await;
+    app.find("#unlock-secret").await;
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await; // Enter
+    app.click("button[data-page=keys]").await;
+    wait_text(&app, "#key-name", SOFT_KEY).await;
+    app.click("[data-testid=show-fingerprints]").await;
+    app.find("[data-testid=key-pin-prompt]").await;
+    let shown = app
+        .driver
+        .find_all(By::Css("[data-testid=no-fingerprints]"))
+        .await
+        .expect("query the list");
+    assert!(shown.is_empty(), "nothing shown before the PIN is typed again");
+    app.quit().await;
+}

@@ -165,8 +165,12 @@ pub fn scan_take_dropped(scan: State<'_, ScanState>) -> CommandResult<Option<Sca
 
 /// The current code of a scanned account, for the confirmation card's live preview.
 #[tauri::command]
-pub fn scan_pending_code(scan: State<'_, ScanState>, token: String) -> CommandResult<PendingCode> {
-    scan.code(&token)
+pub fn scan_pending_code(
+    state: State<'_, AppState>,
+    scan: State<'_, ScanState>,
+    token: String,
+) -> CommandResult<PendingCode> {
+    scan.code(&state, &token)
 }
 
 /// The confirmation card's fields.

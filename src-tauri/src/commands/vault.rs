@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::with_state;
 use crate::error::{CommandError, CommandResult};
-use crate::state::AppState;
+use crate::lock::{LockReason, lock};
 
 /// Whether the OS keyring can hold a key now, and if not, why.
 #[derive(Serialize)]
@@ -192,8 +192,8 @@ pub async fn unlock_recovery(app: AppHandle, recovery_key: Zeroizing<String>) ->
 
 /// Locks now: secrets wiped from memory, our clipboard content cleared.
 #[tauri::command]
-pub fn lock_vault(state: tauri::State<'_, AppState>) {
-    state.lock();
+pub fn lock_vault(app: AppHandle) {
+    lock(&app, LockReason::Button);
 }
 
 /// The unlocked vault's unlock methods and whether the keyring works now (settings screen).

@@ -167,7 +167,7 @@ export const api = {
   trayAvailable: () => invoke<boolean>("tray_available"),
 };
 
-/** Calls `handler` when the vault locks by itself (idle time, screen lock). */
+/** Calls `handler` whenever the vault locks: the lock button or shortcut, the tray, idle time. */
 export function onVaultLocked(handler: () => void): Promise<UnlistenFn> {
   return listen("vault-locked", handler);
 }
