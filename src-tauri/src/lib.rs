@@ -9,6 +9,8 @@ mod commands;
 mod desktop;
 mod error;
 mod keys;
+#[cfg(test)]
+mod permissions;
 mod scan;
 mod scan_camera;
 mod settings;
