@@ -4,6 +4,8 @@
 //! a secret to the webview (the README's "Security model, briefly").
 
 mod autolock;
+#[cfg(test)]
+mod bindings;
 mod clipboard;
 mod commands;
 mod desktop;
