@@ -2,9 +2,10 @@
 //! for people.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// An error returned by a command.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CommandError {
     /// Stable identifier the UI can branch on ("invalid_uri", "wrong_password", ...).
     pub kind: &'static str,
@@ -12,6 +13,7 @@ pub struct CommandError {
     pub message: String,
     /// Seconds to wait before trying again (rate-limited unlocks only).
     #[serde(skip_serializing_if = "Option::is_none", rename = "retryAfter")]
+    #[ts(optional)]
     pub retry_after: Option<u64>,
 }
 

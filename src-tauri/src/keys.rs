@@ -15,6 +15,7 @@ use countersign_fido::{
     client_data_json,
 };
 use serde::Serialize;
+use ts_rs::TS;
 
 use tauri::{AppHandle, Listener, Manager};
 
@@ -32,7 +33,7 @@ pub const SOFT_KEY_ENV: &str = "COUNTERSIGN_TEST_SOFT_KEY";
 pub const SOFT_KEY_PASSKEYS_ENV: &str = "COUNTERSIGN_TEST_SOFT_KEY_PASSKEYS";
 
 /// A key as the list shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeySummary {
     /// Stable while the key stays plugged in: its device path (or the software key's id).

@@ -3,12 +3,16 @@
 //! Thin by design: commands translate between the UI and the domain crates, and never return
 //! a secret to the webview (the README's "Security model, briefly").
 
+#[cfg(test)]
+mod bindings;
 mod clipboard;
 mod commands;
 mod desktop;
 mod error;
 mod keys;
 mod lock;
+#[cfg(test)]
+mod permissions;
 mod scan;
 mod scan_camera;
 mod settings;

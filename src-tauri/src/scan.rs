@@ -15,6 +15,7 @@ use countersign_otp::{
 use countersign_scan::ScanError;
 use countersign_vault::Novelty;
 use serde::Serialize;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use tauri::{AppHandle, Emitter, Listener, Manager};
@@ -53,21 +54,23 @@ pub struct ScanState {
 }
 
 /// A scanned account as the confirmation card shows it.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingView {
     /// Identifies the account in `scan_confirm`, `scan_pending_code` and `scan_discard`.
     token: String,
     issuer: String,
     name: String,
+    #[ts(type = "\"totp\" | \"hotp\" | \"steam\"")]
     kind: &'static str,
+    #[ts(type = "\"SHA1\" | \"SHA256\" | \"SHA512\"")]
     algorithm: &'static str,
     digits: u8,
     period: Option<u32>,
 }
 
 /// The current code of a scanned account, for the card's live preview.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingCode {
     /// The code; `None` for HOTP, whose codes are only made on request.
@@ -79,7 +82,7 @@ pub struct PendingCode {
 }
 
 /// Progress through one Google Authenticator export.
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportProgress {
     /// The batch just read, counted from 1.
@@ -97,16 +100,17 @@ pub struct ExportProgress {
 }
 
 /// A QR code that added nothing, described for the person.
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanNote {
     /// "web_address", "text", "invalid" (an OTP link with a problem) or "duplicate".
+    #[ts(type = "\"web_address\" | \"text\" | \"invalid\" | \"duplicate\"")]
     kind: &'static str,
     message: String,
 }
 
 /// What one scan found.
-#[derive(Serialize, Clone, Default)]
+#[derive(Serialize, Clone, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanOutcome {
     /// How many QR codes (or pasted links) were read.

@@ -13,6 +13,7 @@ use countersign_scan::{ScanError, camera};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Listener, Manager};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult};
@@ -27,7 +28,7 @@ const PREVIEW_WIDTH: u32 = 480;
 const STOP_POLL: Duration = Duration::from_millis(50);
 
 /// A camera the person can pick.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CameraView {
     index: u32,
@@ -35,7 +36,7 @@ pub struct CameraView {
 }
 
 /// What a camera session tells the window.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, TS)]
 #[serde(tag = "event", rename_all = "camelCase")]
 pub enum CameraEvent {
     /// The latest picture, as a `data:image/jpeg;base64,` URL.

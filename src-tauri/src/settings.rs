@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// File name of the settings, in the data folder.
 pub const SETTINGS_FILE: &str = "settings.json";
 
 /// Light, dark, or whatever the OS says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     /// Follow the OS.
@@ -22,7 +23,7 @@ pub enum Theme {
 }
 
 /// How the account list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// The person's own order (drag or keyboard).
@@ -35,7 +36,7 @@ pub enum SortOrder {
 }
 
 /// Every preference, with the defaults a newcomer gets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Colour theme.

@@ -12,6 +12,7 @@ use countersign_backup::{Account, Format, ImportError, Imported, ImportedEntry, 
 use countersign_vault::{Novelty, Payload};
 use serde::Serialize;
 use tauri::{AppHandle, Listener, Manager};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult, sentence};
@@ -54,7 +55,7 @@ pub struct TransferState {
 }
 
 /// What opening a file gave: a preview, or the need for the file's password first.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
@@ -72,7 +73,7 @@ pub enum Opened {
 }
 
 /// Every entry of an opened file, as the preview lists it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportPreview {
     /// Identifies the file in `transfer_import`.
@@ -86,7 +87,7 @@ pub struct ImportPreview {
 }
 
 /// One entry of an opened file: never its secret.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviewItem {
     /// Position in the file, from 0: what `transfer_import` selects.
@@ -94,6 +95,7 @@ pub struct PreviewItem {
     issuer: String,
     name: String,
     /// `totp`, `hotp` or `steam`; `None` for an entry that could not be read.
+    #[ts(type = "\"totp\" | \"hotp\" | \"steam\" | null")]
     kind: Option<&'static str>,
     status: ItemStatus,
     /// Why it is a duplicate or invalid, for a person.
@@ -101,7 +103,7 @@ pub struct PreviewItem {
 }
 
 /// Whether an entry can be imported.
-#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     /// Not in the vault yet: selected by default.

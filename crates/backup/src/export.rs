@@ -9,6 +9,7 @@ use crate::{Account, ExportError, QrCode, aegis, qr, uris};
 
 /// The formats Countersign exports to. Deserialized from its [`id`](ExportFormat::id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ExportFormat {

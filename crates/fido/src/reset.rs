@@ -9,6 +9,7 @@ use crate::{Error, Result, SecurityKey};
 
 /// Where a guided reset is, for the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ResetStage {
     /// Unplug the key.

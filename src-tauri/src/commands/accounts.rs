@@ -4,6 +4,7 @@ use countersign_otp::{Account, Algorithm, Kind, Provisioning, read_intake};
 use countersign_vault::Entry;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
+use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -14,13 +15,15 @@ use crate::state::AppState;
 use crate::unix_now;
 
 /// An account as the list shows it: everything but the secret.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountView {
     id: Uuid,
     issuer: String,
     name: String,
+    #[ts(type = "\"totp\" | \"hotp\" | \"steam\"")]
     kind: &'static str,
+    #[ts(type = "\"SHA1\" | \"SHA256\" | \"SHA512\"")]
     algorithm: &'static str,
     digits: u8,
     period: Option<u32>,
@@ -42,7 +45,7 @@ pub struct AccountView {
 }
 
 /// The account list and the time it was computed at.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountList {
     /// Unix seconds the codes were computed for: the UI's clock for countdowns.
@@ -104,7 +107,7 @@ pub fn list_accounts(state: State<'_, AppState>) -> CommandResult<AccountList> {
 }
 
 /// What adding a text did.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AddResult {
     /// Ids of the accounts added.
@@ -162,7 +165,7 @@ pub fn add_accounts(
 }
 
 /// The fields the edit dialog can change.
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountEdit {
     issuer: String,
@@ -297,11 +300,14 @@ pub fn note_activity(state: State<'_, AppState>) {
 }
 
 /// An account's secret, for moving it elsewhere by hand.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RevealedSecret {
+    #[ts(as = "String")]
     uri: Zeroizing<String>,
+    #[ts(as = "String")]
     secret: Zeroizing<String>,
+    #[ts(as = "String")]
     qr_svg: Zeroizing<String>,
 }
 

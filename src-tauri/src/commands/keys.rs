@@ -14,6 +14,7 @@ use countersign_fido::{
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult};
@@ -63,8 +64,9 @@ fn open_for_window(
     Ok(key)
 }
 
-#[derive(Clone, Serialize)]
-struct TouchPayload<'a> {
+/// The payload of `security-key-touch` ([`TOUCH_EVENT`]): the key that waits for a touch.
+#[derive(Clone, Serialize, TS)]
+pub(crate) struct TouchPayload<'a> {
     id: &'a str,
 }
 
@@ -80,7 +82,7 @@ pub async fn list_security_keys(app: AppHandle) -> CommandResult<Vec<KeySummary>
 }
 
 /// A key's PIN state as the page explains it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PinView {
     /// The key has PIN support at all.
@@ -100,7 +102,7 @@ pub struct PinView {
 }
 
 /// What a key is, as the page's definition list shows it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyInfoView {
     model: Option<String>,
@@ -199,7 +201,7 @@ pub async fn change_security_key_pin(
 }
 
 /// A passkey as the list shows it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PasskeyView {
     /// The credential ID (base64url), to delete it by.
@@ -211,7 +213,7 @@ pub struct PasskeyView {
 }
 
 /// The passkeys of one site.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SiteView {
     rp_id: String,
@@ -301,7 +303,7 @@ pub async fn delete_security_key_passkey(
 }
 
 /// An enrolled fingerprint as the list shows it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FingerprintView {
     /// Template ID (base64url), to rename or remove it by.
@@ -387,8 +389,10 @@ pub async fn remove_security_key_fingerprint(
     .await
 }
 
-#[derive(Clone, Serialize)]
-struct EnrollPayload {
+/// The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and advice
+/// on the last one.
+#[derive(Clone, Serialize, TS)]
+pub(crate) struct EnrollPayload {
     remaining: u32,
     message: &'static str,
 }
@@ -422,7 +426,7 @@ pub async fn enroll_security_key_fingerprint(
 }
 
 /// One check of the registration test as the list shows it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct CheckView {
     name: String,
     outcome: Outcome,
@@ -430,7 +434,7 @@ pub struct CheckView {
 }
 
 /// The registration test's result.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct ReportView {
     title: String,
     checks: Vec<CheckView>,
@@ -506,8 +510,9 @@ pub fn copy_security_key_report(
     state.clipboard.copy_sensitive(&text, None)
 }
 
-#[derive(Clone, Serialize)]
-struct ResetPayload {
+/// The payload of `security-key-reset` ([`RESET_EVENT`]): the guided reset's step.
+#[derive(Clone, Serialize, TS)]
+pub(crate) struct ResetPayload {
     stage: ResetStage,
 }
 

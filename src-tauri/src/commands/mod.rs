@@ -1,4 +1,5 @@
-//! The commands the UI may call, one module per domain. Each is granted in capabilities/.
+//! The commands the UI may call, one module per domain. Each is listed in command_names.rs and
+//! granted in capabilities/ (src/permissions.rs checks that they agree).
 
 pub mod accounts;
 pub mod clipboard;

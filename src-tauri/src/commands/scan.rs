@@ -14,6 +14,7 @@ use countersign_scan::screen::{self, ScreenBackend, screen_backend};
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State, WebviewWindow};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::accounts::{AddResult, add_accounts};
@@ -174,7 +175,7 @@ pub fn scan_pending_code(
 }
 
 /// The confirmation card's fields.
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Confirmation {
     token: String,

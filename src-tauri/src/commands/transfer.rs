@@ -17,6 +17,7 @@ use countersign_vault::{Entry, calibrate};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult};
@@ -123,7 +124,7 @@ pub async fn transfer_unlock_import(
 }
 
 /// What an import added.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportDone {
     added: usize,
@@ -153,17 +154,19 @@ pub async fn transfer_import(
 }
 
 /// An export to a file, as the export form sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
     format: ExportFormat,
+    #[ts(as = "String")]
     vault_password: Zeroizing<String>,
     /// The encrypted formats' own password.
+    #[ts(as = "Option<String>")]
     file_password: Option<Zeroizing<String>>,
 }
 
 /// Where an export was saved.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportDone {
     path: String,
@@ -259,7 +262,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// How "Show as QR codes" lays accounts out.
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum QrStyle {
     /// Google Authenticator's "Transfer accounts" QR codes, 10 accounts each.
@@ -269,7 +272,7 @@ pub enum QrStyle {
 }
 
 /// One QR code of an export.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct QrCodeView {
     /// Identifies the export in `transfer_qr_code`.
@@ -280,6 +283,7 @@ pub struct QrCodeView {
     /// What the code holds ("Batch 1 of 2", "GitHub (alice)").
     label: String,
     /// The code as SVG markup.
+    #[ts(as = "String")]
     svg: Zeroizing<String>,
     /// Accounts the style cannot hold, and why (first code only).
     left_out: Vec<String>,

@@ -6,6 +6,7 @@
 use countersign_vault::{RecoveryKey, Status, keyring_status};
 use serde::{Deserialize, Serialize};
 use tauri::AppHandle;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::with_state;
@@ -13,7 +14,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::lock::{LockReason, lock};
 
 /// Whether the OS keyring can hold a key now, and if not, why.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyringState {
     available: bool,
@@ -34,7 +35,7 @@ fn keyring_state() -> KeyringState {
 }
 
 /// Which ways to unlock the vault has.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Slots {
     password: bool,
@@ -53,7 +54,7 @@ impl From<countersign_vault::SlotSummary> for Slots {
 }
 
 /// What the app should show first.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase", tag = "state")]
 pub enum VaultStatus {
     /// No vault yet: onboarding, with the keyring's availability.
@@ -103,9 +104,10 @@ pub async fn vault_status(app: AppHandle) -> CommandResult<VaultStatus> {
 }
 
 /// A recovery key to show once: as text and as a QR code (SVG).
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryKeyView {
+    #[ts(as = "String")]
     recovery_key: Zeroizing<String>,
     recovery_qr: String,
 }
@@ -126,9 +128,10 @@ fn recovery_view(key: &RecoveryKey) -> RecoveryKeyView {
 }
 
 /// The choices of the onboarding screen.
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateVault {
+    #[ts(as = "Option<String>")]
     password: Option<Zeroizing<String>>,
     use_keyring: bool,
 }
@@ -197,7 +200,7 @@ pub fn lock_vault(app: AppHandle) {
 }
 
 /// The unlocked vault's unlock methods and whether the keyring works now (settings screen).
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityView {
     slots: Slots,

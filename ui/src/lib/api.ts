@@ -2,109 +2,34 @@
  *  (and, after the password is asked again, what the person explicitly asks to see). */
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  AccountEdit,
+  AccountList,
+  AddResult,
+  CommandError,
+  CreateVault,
+  RecoveryKeyView,
+  RevealedSecret,
+  SecurityView,
+  Settings,
+  VaultStatus,
+} from "./bindings";
 
-/** An account as the list shows it. */
-export interface AccountView {
-  id: string;
-  issuer: string;
-  name: string;
-  kind: "totp" | "hotp" | "steam";
-  algorithm: "SHA1" | "SHA256" | "SHA512";
-  digits: number;
-  period: number | null;
-  /** Current code; for HOTP the last generated one, or "" before the first. */
-  code: string;
-  nextCode: string | null;
-  validUntil: number | null;
-  counter: number | null;
-  note: string;
-  group: string | null;
-  favourite: boolean;
-  icon: string | null;
-  timeOffset: number;
-  lastUsed: number | null;
-}
-
-/** The accounts and the Unix time their codes were computed for. */
-export interface AccountList {
-  now: number;
-  accounts: AccountView[];
-}
-
-/** What adding accounts did. */
-export interface AddResult {
-  added: string[];
-  duplicates: number;
-  /** [this batch (1-based), batch count] for Google Authenticator exports. */
-  batch: [number, number] | null;
-}
-
-/** The editable fields of an account. */
-export interface AccountEdit {
-  issuer: string;
-  name: string;
-  note: string;
-  group: string | null;
-  favourite: boolean;
-  icon: string | null;
-  timeOffset: number;
-  digits: number;
-  period: number | null;
-  algorithm: string;
-}
-
-/** An error from a command: a stable kind and a sentence for people. */
-export interface CommandError {
-  kind: string;
-  message: string;
-  retryAfter?: number;
-}
-
-/** Which ways the vault can be unlocked. */
-export interface Slots {
-  password: boolean;
-  keyring: boolean;
-  recovery: boolean;
-}
-
-/** Whether the OS keyring works now, and if not, why. */
-export interface KeyringState {
-  available: boolean;
-  reason: string | null;
-}
-
-/** What to show first. */
-export type VaultStatus =
-  | { state: "none"; keyring: KeyringState }
-  | { state: "locked"; slots: Slots; retryAfter: number | null }
-  | { state: "unlocked"; slots: Slots }
-  | { state: "error"; error: CommandError; path: string };
-
-/** A recovery key, shown once. */
-export interface RecoveryKeyView {
-  recoveryKey: string;
-  /** SVG markup of a QR code holding the key. */
-  recoveryQr: string;
-}
-
-/** An account's secret, revealed after the password was asked again. */
-export interface RevealedSecret {
-  uri: string;
-  secret: string;
-  qrSvg: string;
-}
-
-/** Preferences. */
-export interface Settings {
-  theme: "system" | "light" | "dark";
-  clipboardClearSeconds: number;
-  autoLockMinutes: number;
-  hideAfterCopy: boolean;
-  minimiseToTray: boolean;
-  showNextCode: boolean;
-  privacyMode: boolean;
-  sortOrder: "manual" | "name" | "recent";
-}
+// The types of what crosses the window boundary are generated from Rust (bindings.ts).
+export type {
+  AccountEdit,
+  AccountList,
+  AccountView,
+  AddResult,
+  CommandError,
+  KeyringState,
+  RecoveryKeyView,
+  RevealedSecret,
+  SecurityView,
+  Settings,
+  Slots,
+  VaultStatus,
+} from "./bindings";
 
 /** Whether `value` is an error returned by a command. */
 export function isCommandError(value: unknown): value is CommandError {
@@ -135,12 +60,12 @@ export function messageOf(error: unknown): string {
 export const api = {
   vaultStatus: () => invoke<VaultStatus>("vault_status"),
   createVault: (password: string | null, useKeyring: boolean) =>
-    invoke<RecoveryKeyView>("create_vault", { options: { password, useKeyring } }),
+    invoke<RecoveryKeyView>("create_vault", { options: { password, useKeyring } satisfies CreateVault }),
   unlockKeyring: () => invoke<void>("unlock_keyring"),
   unlockPassword: (password: string) => invoke<void>("unlock_password", { password }),
   unlockRecovery: (recoveryKey: string) => invoke<void>("unlock_recovery", { recoveryKey }),
   lock: () => invoke<void>("lock_vault"),
-  vaultSecurity: () => invoke<{ slots: Slots; keyring: KeyringState }>("vault_security"),
+  vaultSecurity: () => invoke<SecurityView>("vault_security"),
   changePassword: (current: string | null, newPassword: string) =>
     invoke<void>("change_password", { current, newPassword }),
   setKeyringUnlock: (password: string, enabled: boolean) =>

@@ -2,92 +2,34 @@
  *  holds secret comes back. */
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  EnrollPayload,
+  FingerprintView,
+  KeyInfoView,
+  KeySummary,
+  ReportView,
+  ResetPayload,
+  ResetStage,
+  SiteView,
+  TouchPayload,
+} from "./bindings";
 
-/** A key as the list shows it. */
-export interface KeySummary {
-  id: string;
-  name: string;
-  detail: string;
-  software: boolean;
-}
-
-/** A key's PIN state and rules. */
-export interface PinState {
-  supported: boolean;
-  set: boolean;
-  retries: number | null;
-  powerCycleNeeded: boolean;
-  changeRequired: boolean;
-  minLength: number;
-  /** A PIN that worked is remembered in Rust for this visit of the page. */
-  remembered: boolean;
-}
-
-/** What a key is. */
-export interface KeyInfo {
-  model: string | null;
-  aaguid: string;
-  firmware: string | null;
-  versions: string[];
-  extensions: string[];
-  options: Record<string, boolean>;
-  pinProtocols: number[];
-  algorithms: string[];
-  transports: string[];
-  remainingPasskeys: number | null;
-  pin: PinState;
-  managesPasskeys: boolean;
-  hasSensor: boolean;
-}
-
-/** A passkey on a key. */
-export interface PasskeyView {
-  credentialId: string;
-  userName: string | null;
-  displayName: string | null;
-}
-
-/** The passkeys of one site. */
-export interface SiteView {
-  rpId: string;
-  rpName: string | null;
-  passkeys: PasskeyView[];
-}
-
-/** An enrolled fingerprint. */
-export interface FingerprintView {
-  id: string;
-  name: string | null;
-}
-
-/** One check of the registration test. */
-export interface CheckView {
-  name: string;
-  outcome: "pass" | "fail" | "skipped";
-  reason: string;
-}
-
-/** The registration test's result. */
-export interface ReportView {
-  title: string;
-  checks: CheckView[];
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-/** A guided reset's current step. */
-export type ResetStage = "unplug" | "replug" | "touch";
-
-/** A fingerprint enrolment step. */
-export interface EnrollStep {
-  remaining: number;
-  message: string;
-}
+export type {
+  CheckView,
+  EnrollPayload as EnrollStep,
+  FingerprintView,
+  KeyInfoView as KeyInfo,
+  KeySummary,
+  PasskeyView,
+  PinView as PinState,
+  ReportView,
+  ResetStage,
+  SiteView,
+} from "./bindings";
 
 export const keysApi = {
   list: () => invoke<KeySummary[]>("list_security_keys"),
-  info: (id: string) => invoke<KeyInfo>("security_key_info", { id }),
+  info: (id: string) => invoke<KeyInfoView>("security_key_info", { id }),
   setPin: (id: string, pin: string) => invoke<void>("set_security_key_pin", { id, pin }),
   changePin: (id: string, current: string, newPin: string) =>
     invoke<void>("change_security_key_pin", { id, current, newPin }),
@@ -115,15 +57,15 @@ export const keysApi = {
 
 /** Calls `handler` when a key waits for a touch. */
 export function onTouchNeeded(handler: (id: string) => void): Promise<UnlistenFn> {
-  return listen<{ id: string }>("security-key-touch", (event) => handler(event.payload.id));
+  return listen<TouchPayload>("security-key-touch", (event) => handler(event.payload.id));
 }
 
 /** Calls `handler` at each step of a guided reset. */
 export function onResetStage(handler: (stage: ResetStage) => void): Promise<UnlistenFn> {
-  return listen<{ stage: ResetStage }>("security-key-reset", (event) => handler(event.payload.stage));
+  return listen<ResetPayload>("security-key-reset", (event) => handler(event.payload.stage));
 }
 
 /** Calls `handler` after each fingerprint sample. */
-export function onEnrollStep(handler: (step: EnrollStep) => void): Promise<UnlistenFn> {
-  return listen<EnrollStep>("security-key-enroll", (event) => handler(event.payload));
+export function onEnrollStep(handler: (step: EnrollPayload) => void): Promise<UnlistenFn> {
+  return listen<EnrollPayload>("security-key-enroll", (event) => handler(event.payload));
 }

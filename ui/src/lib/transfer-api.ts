@@ -2,67 +2,31 @@
  *  token (the preview gets labels, kinds and statuses); exports ask for the vault password again
  *  and write through the system's save dialog, or show one QR code at a time. */
 import { invoke } from "@tauri-apps/api/core";
+import type {
+  ExportDone,
+  ExportRequest,
+  ImportDone,
+  ImportPreview,
+  ItemStatus,
+  Opened,
+  PreviewItem,
+  QrCodeView,
+  QrStyle,
+} from "./bindings";
 
-/** Whether an entry of an opened file can be imported. */
-export type ItemStatus = "new" | "duplicate" | "invalid";
+export type {
+  ExportDone,
+  ImportDone,
+  ImportPreview,
+  ItemStatus,
+  Opened,
+  PreviewItem,
+  QrCodeView,
+  QrStyle,
+} from "./bindings";
 
-/** One entry of an opened file, as the preview lists it. */
-export interface PreviewItem {
-  /** Position in the file, from 0: what `importSelected` selects. */
-  index: number;
-  issuer: string;
-  name: string;
-  /** Null for an entry that could not be read. */
-  kind: "totp" | "hotp" | "steam" | null;
-  status: ItemStatus;
-  /** Why it is a duplicate or invalid. */
-  detail: string | null;
-}
-
-/** Every entry of an opened file. */
-export interface ImportPreview {
-  token: string;
-  fileName: string;
-  /** The app the file comes from ("Aegis", "Countersign backup", ...). */
-  format: string;
-  items: PreviewItem[];
-  warnings: string[];
-}
-
-/** What opening a file gave. */
-export type Opened =
-  | { state: "needsPassword"; token: string; fileName: string; format: string }
-  | ({ state: "preview" } & ImportPreview);
-
-/** What an import added. */
-export interface ImportDone {
-  added: number;
-  duplicates: number;
-}
-
-/** The file formats an export writes. */
-export type ExportFormat = "countersign" | "aegis" | "uris";
-
-/** Where an export was saved. */
-export interface ExportDone {
-  path: string;
-  count: number;
-}
-
-/** How "Show as QR codes" lays accounts out. */
-export type QrStyle = "migration" | "account";
-
-/** One QR code of an export being shown. */
-export interface QrCodeView {
-  token: string;
-  index: number;
-  count: number;
-  label: string;
-  /** SVG markup made by Rust. */
-  svg: string;
-  /** Accounts the style cannot hold, and why (with the first code only). */
-  leftOut: string[];
-}
+/** The formats an export writes to a file (the QR code formats are shown by `showQr`, not saved). */
+export type ExportFormat = Exclude<ExportRequest["format"], "migration-qr" | "account-qr">;
 
 export const transferApi = {
   /** Shows the open dialog and reads the chosen file; null when cancelled. */
@@ -73,7 +37,9 @@ export const transferApi = {
     invoke<ImportDone>("transfer_import", { token, selected }),
   /** Checks the vault password, shows the save dialog and writes; null when cancelled. */
   exportFile: (format: ExportFormat, vaultPassword: string, filePassword: string | null) =>
-    invoke<ExportDone | null>("transfer_export", { request: { format, vaultPassword, filePassword } }),
+    invoke<ExportDone | null>("transfer_export", {
+      request: { format, vaultPassword, filePassword } satisfies ExportRequest,
+    }),
   showQr: (style: QrStyle, password: string) => invoke<QrCodeView>("transfer_show_qr", { style, password }),
   qrCode: (token: string, index: number) => invoke<QrCodeView>("transfer_qr_code", { token, index }),
   /** Forgets the opened file and the QR codes shown. */
