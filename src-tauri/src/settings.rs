@@ -55,6 +55,9 @@ pub struct Settings {
     pub privacy_mode: bool,
     /// List order.
     pub sort_order: SortOrder,
+    /// After a lock, unlock only with the password (or the recovery key): the keyring unlocks
+    /// at launch only, so a lock is more than hiding the window.
+    pub password_after_lock: bool,
 }
 
 impl Default for Settings {
@@ -68,6 +71,7 @@ impl Default for Settings {
             show_next_code: true,
             privacy_mode: false,
             sort_order: SortOrder::Manual,
+            password_after_lock: false,
         }
     }
 }

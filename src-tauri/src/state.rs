@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use countersign_vault::{Entry, Store, Unlocked};
@@ -36,6 +37,9 @@ pub struct AppState {
     /// Why the keyring unlock tried at launch failed: the window's own first attempt reports
     /// it rather than asking the keyring (and perhaps the person) a second time.
     pub launch_unlock_error: Mutex<Option<CommandError>>,
+    /// Whether the vault was locked since the app started (the keyring's unlock may then be
+    /// refused: [`Settings::password_after_lock`]).
+    locked_since_launch: AtomicBool,
 }
 
 impl AppState {
@@ -53,6 +57,7 @@ impl AppState {
             last_activity: Mutex::new(SystemTime::now()),
             hotp_codes: Mutex::new(HashMap::new()),
             launch_unlock_error: Mutex::new(None),
+            locked_since_launch: AtomicBool::new(false),
         }
     }
 
@@ -119,8 +124,20 @@ impl AppState {
         }
     }
 
+    /// Whether the OS keyring may unlock now: not after a lock when the person asked for the
+    /// password after locking.
+    pub fn keyring_unlock_allowed(&self) -> bool {
+        let password_after_lock = self
+            .settings
+            .lock()
+            .expect("settings lock")
+            .password_after_lock;
+        !(password_after_lock && self.locked_since_launch.load(Ordering::SeqCst))
+    }
+
     /// Locks the vault: secrets wiped, undo forgotten, our clipboard content cleared.
     pub fn lock(&self) {
+        self.locked_since_launch.store(true, Ordering::SeqCst);
         if let Some(vault) = self.vault.lock().expect("vault lock").take() {
             vault.lock();
         }
@@ -186,6 +203,18 @@ pub(crate) mod tests {
         assert!(!state.idle_due(set_back));
         assert!(!state.idle_due(set_back + Duration::from_secs(59)));
         assert!(state.idle_due(set_back + Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn the_keyring_unlocks_after_a_lock_only_when_the_password_is_not_required() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        state.settings.lock().unwrap().password_after_lock = true;
+        assert!(state.keyring_unlock_allowed(), "at launch, before any lock");
+        state.lock();
+        assert!(!state.keyring_unlock_allowed());
+        state.settings.lock().unwrap().password_after_lock = false;
+        assert!(state.keyring_unlock_allowed());
     }
 
     #[test]

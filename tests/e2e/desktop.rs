@@ -271,3 +271,26 @@ async fn hidden_in_the_tray_no_web_process_is_left_and_showing_paints_the_codes_
     end_tree(app.id(), Duration::from_secs(5));
     let _ = app.wait();
 }
+
+/// Issue #14: with "After locking, ask for the password" on, a lock is more than hiding the
+/// window: the keyring that unlocked at launch is neither offered nor accepted after a lock.
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_lock_the_password_can_be_required() {
+    let (app, _data) = seeded().await; // unlocked by the keyring at launch
+    set_toggle(&app, "#password-after-lock", "passwordAfterLock", true).await;
+    app.ctrl('l').await;
+    app.find("#unlock-secret").await;
+    let offered = app
+        .js("return [...document.querySelectorAll('button')].some(b => b.textContent.includes('keyring'))")
+        .await;
+    assert_eq!(offered, serde_json::json!(false), "no keyring button");
+    let refused = app
+        .js("return window.__TAURI_INTERNALS__.invoke('unlock_keyring').then(() => 'unlocked', e => e.kind)")
+        .await;
+    assert_eq!(refused, serde_json::json!("password_after_lock"));
+    assert!(app.issuers().await.is_empty(), "still locked");
+    app.type_into("#unlock-secret", PASSWORD).await;
+    app.keys("\u{E007}").await; // Enter
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+}

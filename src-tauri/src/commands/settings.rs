@@ -15,6 +15,19 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 /// Validates and saves new settings; on error nothing changes.
 #[tauri::command]
 pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
+    let no_password = state
+        .vault
+        .lock()
+        .expect("vault lock")
+        .as_ref()
+        .is_some_and(|vault| !vault.slots().password);
+    if settings.password_after_lock && no_password {
+        return Err(CommandError::new(
+            "invalid_settings",
+            "Set a password first: after a lock, only the password or the recovery key would \
+             unlock the vault.",
+        ));
+    }
     settings
         .save(&state.data_dir)
         .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;

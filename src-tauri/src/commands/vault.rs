@@ -94,7 +94,11 @@ pub async fn vault_status(app: AppHandle) -> CommandResult<VaultStatus> {
                 keyring: keyring_state(),
             },
             Ok(Status::Locked(info)) => VaultStatus::Locked {
-                slots: info.slots.into(),
+                // The unlock screen offers only the ways that may unlock now.
+                slots: Slots {
+                    keyring: info.slots.keyring && state.keyring_unlock_allowed(),
+                    ..info.slots.into()
+                },
                 retry_after: store.unlock_wait().map(|wait| wait.as_secs().max(1)),
             },
             Err(e) => error(e.into()),
@@ -160,6 +164,12 @@ pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
             .take();
         if let Some(error) = failed_at_launch {
             return Err(error);
+        }
+        if !state.keyring_unlock_allowed() {
+            return Err(CommandError::new(
+                "password_after_lock",
+                "After a lock, Countersign asks for your password (Settings, Security).",
+            ));
         }
         let vault = state.store()?.unlock_with_keyring()?;
         *state.vault.lock().expect("vault lock") = Some(vault);

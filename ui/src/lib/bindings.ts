@@ -159,7 +159,12 @@ privacyMode: boolean,
 /**
  * List order.
  */
-sortOrder: SortOrder, };
+sortOrder: SortOrder,
+/**
+ * After a lock, unlock only with the password (or the recovery key): the keyring unlocks
+ * at launch only, so a lock is more than hiding the window.
+ */
+passwordAfterLock: boolean, };
 
 /**
  * A scanned account as the confirmation card shows it.
