@@ -12,7 +12,8 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_STATUS_HELP: &str = "\
 Exit status:
   0   success
-  1   other failure (reading or writing a file, a security key's error...)
+  1   other failure (reading or writing a file, a security key's error, a failed check of
+      `key test` or `webauthn verify-*`...)
   2   bad input: a wrong argument, a line that is not a usable URI, a file that cannot be read
       as asked (its password included)
   3   wrong password (or wrong recovery key)

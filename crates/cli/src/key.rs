@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use countersign_fido::{
-    CtapKey, Error, KeyEvent, KeyInfo, Pin, Policy, Report, SecurityKey, TestOptions, b64,
+    CtapKey, Error, KeyEvent, KeyInfo, Pin, Policy, Report, SecurityKey, TestOptions, Verdict, b64,
     list_keys, open_key, registration_test, verify_assertion_with, verify_registration_with,
 };
 use serde::Serialize;
@@ -137,16 +137,22 @@ pub struct PinSource {
 pub enum WebauthnCommand {
     /// Verify a registration (navigator.credentials.create) check by check.
     ///
-    /// FILE arguments hold raw bytes or base64url text. Exits 1 if any check fails.
+    /// FILE arguments hold raw bytes or base64url text. Exits 1 if any check fails. A valid
+    /// attestation whose certificate chain ends at a root Countersign does not bundle is
+    /// "valid, chain to an unknown root" and exits 0, unless --require-trusted-root is given.
     VerifyRegistration {
         #[command(flatten)]
         common: Common,
         /// The attestationObject.
         #[arg(long, value_name = "FILE")]
         attestation_object: PathBuf,
-        /// Trust these attestation roots (PEM) instead of the bundled vendor roots.
+        /// Trust only these attestation roots (PEM) instead of the bundled vendor roots; a
+        /// chain to none of them fails.
         #[arg(long = "root", value_name = "FILE")]
         roots: Vec<PathBuf>,
+        /// Fail (exit 1) when the attestation chain ends at a root Countersign does not bundle.
+        #[arg(long)]
+        require_trusted_root: bool,
     },
     /// Verify an assertion (navigator.credentials.get) against the stored public key.
     ///
@@ -238,12 +244,16 @@ pub fn run_webauthn(command: WebauthnCommand) -> ExitCode {
             common,
             attestation_object,
             roots,
+            require_trusted_root,
         } => (|| {
             let roots = roots
                 .iter()
                 .map(|path| std::fs::read_to_string(path).map_err(|e| bad(path, e)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let policy = policy(&common, (!roots.is_empty()).then_some(roots));
+            let policy = Policy {
+                require_trusted_root,
+                ..policy(&common, (!roots.is_empty()).then_some(roots))
+            };
             let verified = verify_registration_with(
                 &policy,
                 &common.rp_id,
@@ -466,24 +476,47 @@ fn bad(path: &Path, e: std::io::Error) -> Failure {
     Failure::Input(format!("{}: {e}", path.display()))
 }
 
+/// A report as the CLI prints it in JSON: its checks and its verdict.
+#[derive(Serialize)]
+struct Printed<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    verdict: Verdict,
+}
+
+/// Prints a report and gives the exit status: 1 when a check failed, else 0 (a chain to an
+/// unknown root fails a check only when a trusted root was required).
 fn report(json: bool, report: &Report) -> Result<ExitCode, Failure> {
-    print(json, report, || {
-        let mut text = report.to_text();
-        if let Some(credential) = &report.credential {
-            text.push_str(&format!(
-                "Credential ID: {}\nPublic key (COSE, base64url): {}\nSign counter: {}\n",
-                b64::encode(&credential.credential_id),
-                b64::encode(&credential.public_key_cose),
-                credential.sign_count
-            ));
-        }
-        text
-    });
+    let verdict = report.verdict();
+    let printed = Printed { report, verdict };
+    print(json, &printed, || report_text(report));
     Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A report as the CLI prints it in text: the checks, the verdict, the credential.
+fn report_text(report: &Report) -> String {
+    let verdict = report.verdict();
+    let mut text = report.to_text();
+    text.push_str(&format!("Verdict: {}\n", verdict.describe()));
+    if verdict == Verdict::ValidUnknownRoot {
+        text.push_str(
+            "The attestation is valid, but its chain ends at a root Countersign does not \
+             bundle: nothing vouches for the vendor.\n",
+        );
+    }
+    if let Some(credential) = &report.credential {
+        text.push_str(&format!(
+            "Credential ID: {}\nPublic key (COSE, base64url): {}\nSign counter: {}\n",
+            b64::encode(&credential.credential_id),
+            b64::encode(&credential.public_key_cose),
+            credential.sign_count
+        ));
+    }
+    text
 }
 
 fn describe(label: &str, info: &KeyInfo) -> String {
@@ -589,6 +622,7 @@ mod tests {
                 },
                 attestation_object: f[5].1.clone(),
                 roots: vec![],
+                require_trusted_root: false,
             })
         };
         assert_eq!(
@@ -603,6 +637,133 @@ mod tests {
             format!("{:?}", run("not base64!")),
             format!("{:?}", ExitCode::from(EXIT_BAD_INPUT))
         );
+    }
+
+    /// A registration by a software key whose attestation certificate chains to a root
+    /// Countersign does not bundle, written to files: (rp_id, origin, challenge, client data
+    /// file, attestation object file).
+    fn unknown_root_registration(
+        algorithm: countersign_fido::Algorithm,
+        dir: &Path,
+    ) -> (String, String, String, PathBuf, PathBuf) {
+        use countersign_fido::soft::{BatchAttestation, SoftAuthenticator};
+        use countersign_fido::{MakeCredentialRequest, User, client_data_json};
+        let device = SoftAuthenticator::with_attestation(BatchAttestation {
+            certificate: include_bytes!("../../fido/tests/data/test-attestation/attestation.der")
+                .to_vec(),
+            private_key: *include_bytes!(
+                "../../fido/tests/data/test-attestation/attestation-key.raw"
+            ),
+        })
+        .unwrap();
+        let key = device.connect().unwrap();
+        let challenge = [7u8; 32];
+        let client_data = client_data_json("webauthn.create", &challenge, "https://example.org");
+        let made = key
+            .make_credential(
+                &MakeCredentialRequest {
+                    client_data_json: client_data.clone(),
+                    rp_id: "example.org".into(),
+                    rp_name: "Example".into(),
+                    user: User {
+                        id: vec![1],
+                        name: None,
+                        display_name: None,
+                    },
+                    algorithms: vec![algorithm],
+                    discoverable: false,
+                    user_verification: false,
+                    hmac_secret: false,
+                    exclude: vec![],
+                },
+                None,
+            )
+            .unwrap();
+        let client_data_file = dir.join("client_data");
+        std::fs::write(&client_data_file, &client_data).unwrap();
+        let attestation_file = dir.join("attestation_object");
+        std::fs::write(&attestation_file, b64::encode(&made.attestation_object)).unwrap();
+        (
+            "example.org".into(),
+            "https://example.org".into(),
+            b64::encode(&challenge),
+            client_data_file,
+            attestation_file,
+        )
+    }
+
+    #[test]
+    fn a_chain_to_an_unknown_root_exits_0_unless_a_trusted_root_is_required() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root.pem");
+        std::fs::write(
+            &root,
+            include_str!("../../fido/tests/data/test-attestation/root.pem"),
+        )
+        .unwrap();
+        for algorithm in [
+            countersign_fido::Algorithm::Es256,
+            countersign_fido::Algorithm::EdDsa,
+        ] {
+            let (rp_id, origin, challenge, client_data, attestation_object) =
+                unknown_root_registration(algorithm, dir.path());
+            let run = |challenge: &str, roots: Vec<PathBuf>, require_trusted_root: bool| {
+                let status = run_webauthn(WebauthnCommand::VerifyRegistration {
+                    common: Common {
+                        rp_id: rp_id.clone(),
+                        origin: origin.clone(),
+                        challenge: challenge.to_owned(),
+                        client_data: client_data.clone(),
+                        require_uv: false,
+                        json: true,
+                    },
+                    attestation_object: attestation_object.clone(),
+                    roots,
+                    require_trusted_root,
+                });
+                format!("{status:?}")
+            };
+            let success = format!("{:?}", ExitCode::SUCCESS);
+            let failure = format!("{:?}", ExitCode::FAILURE);
+            assert_eq!(run(&challenge, vec![], false), success, "{algorithm:?}");
+            assert_eq!(run(&challenge, vec![], true), failure, "{algorithm:?}");
+            // Trusting the root it chains to makes it plainly valid, required or not.
+            assert_eq!(run(&challenge, vec![root.clone()], true), success);
+            // A wrong challenge still fails, unknown root or not.
+            assert_eq!(run(&b64::encode(&[8u8; 32]), vec![], false), failure);
+        }
+    }
+
+    #[test]
+    fn the_text_report_names_the_verdict() {
+        let dir = tempfile::tempdir().unwrap();
+        let (rp_id, origin, challenge, client_data, attestation_object) =
+            unknown_root_registration(countersign_fido::Algorithm::EdDsa, dir.path());
+        let report = verify_registration_with(
+            &Policy::default(),
+            &rp_id,
+            &origin,
+            &b64::decode(&challenge).unwrap(),
+            &read_input(&client_data).unwrap(),
+            &read_input(&attestation_object).unwrap(),
+        );
+        let text = report_text(&report);
+        assert!(
+            text.contains("\nVerdict: valid, chain to an unknown root\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("a root Countersign does not bundle"),
+            "{text}"
+        );
+        let json = serde_json::to_value(Printed {
+            report: &report,
+            verdict: report.verdict(),
+        })
+        .unwrap();
+        assert_eq!(json["verdict"], "valid_unknown_root");
+        assert_eq!(json["chain"], "unknown_root");
+        assert_eq!(json["checks"][0]["name"], "client_data.json");
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub use key::{
 };
 pub use pin::{Pin, Protocol};
 pub use regtest::{TestOptions, client_data_json, registration_test};
-pub use report::{Check, Outcome, Report, VerifiedCredential};
+pub use report::{Chain, Check, Outcome, Report, Verdict, VerifiedCredential};
 pub use reset::{ReplugWatch, ResetStage, reset_after_replug};
 pub use verify::{
     Policy, algorithm_name, verify_assertion, verify_assertion_with, verify_registration,

@@ -151,7 +151,9 @@ impl Step {
         let policy = Policy {
             require_user_verification: pin.is_some(),
             algorithms: vec![self.algorithm.cose()],
+            // A key whose vendor root is not bundled is reported so, not failed.
             roots: None,
+            require_trusted_root: false,
         };
         let challenge = random::<32>();
         let client_data = client_data_json("webauthn.create", &challenge, &options.origin);

@@ -37,6 +37,43 @@ pub struct Report {
     /// The verified credential, when a registration passed its parsing checks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<VerifiedCredential>,
+    /// Where a registration's valid attestation certificates lead, when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<Chain>,
+}
+
+/// Where a valid attestation's certificate chain ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Chain {
+    /// At a trusted root: a bundled vendor root, or one the caller supplied.
+    TrustedRoot,
+    /// At a root Countersign does not bundle: the statement and the certificates are valid,
+    /// but nothing Countersign knows vouches for the vendor.
+    UnknownRoot,
+}
+
+/// The verdict on a whole verification, from its checks and its chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No check failed, and any attestation chain ends at a trusted root (or there is none).
+    Valid,
+    /// No check failed, but the attestation chain ends at a root Countersign does not bundle.
+    ValidUnknownRoot,
+    /// A check failed.
+    Invalid,
+}
+
+impl Verdict {
+    /// The verdict in words, as the CLI prints it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::ValidUnknownRoot => "valid, chain to an unknown root",
+            Verdict::Invalid => "invalid",
+        }
+    }
 }
 
 /// What a relying party stores after a registration.
@@ -90,8 +127,11 @@ impl Report {
         ok
     }
 
-    /// Appends another report's checks under a prefix.
+    /// Appends another report's checks under a prefix (an unknown root in it stays known).
     pub fn absorb(&mut self, prefix: &str, other: Report) {
+        if other.chain == Some(Chain::UnknownRoot) || self.chain.is_none() {
+            self.chain = other.chain.or(self.chain);
+        }
         for check in other.checks {
             self.checks.push(Check {
                 name: format!("{prefix}/{}", check.name),
@@ -103,6 +143,17 @@ impl Report {
     /// True when no check failed.
     pub fn passed(&self) -> bool {
         !self.checks.iter().any(|c| c.outcome == Outcome::Fail)
+    }
+
+    /// Valid, valid with a chain to an unknown root, or invalid.
+    pub fn verdict(&self) -> Verdict {
+        if !self.passed() {
+            Verdict::Invalid
+        } else if self.chain == Some(Chain::UnknownRoot) {
+            Verdict::ValidUnknownRoot
+        } else {
+            Verdict::Valid
+        }
     }
 
     /// The check with this name.
@@ -161,5 +212,31 @@ mod tests {
         );
         assert!(!report.passed());
         assert_eq!(report.outcome("c"), Some(Outcome::Skipped));
+        assert_eq!(report.verdict(), Verdict::Invalid);
+    }
+
+    #[test]
+    fn an_unknown_root_is_its_own_verdict_and_survives_absorbing() {
+        let mut step = Report::new("Step");
+        step.push(
+            "attestation.trust_chain",
+            Outcome::Skipped,
+            "valid, chain to an unknown root",
+        );
+        step.chain = Some(Chain::UnknownRoot);
+        assert!(step.passed());
+        assert_eq!(step.verdict(), Verdict::ValidUnknownRoot);
+        let mut trusted = Report::new("Other step");
+        trusted.chain = Some(Chain::TrustedRoot);
+        let mut whole = Report::new("Test");
+        whole.absorb("a", step);
+        whole.absorb("b", trusted);
+        assert_eq!(whole.verdict(), Verdict::ValidUnknownRoot);
+        assert_eq!(
+            Verdict::ValidUnknownRoot.describe(),
+            "valid, chain to an unknown root"
+        );
+        whole.push("c", Outcome::Fail, "broken");
+        assert_eq!(whole.verdict(), Verdict::Invalid);
     }
 }

@@ -7,7 +7,8 @@
 use crate::ctap2::CtapKey;
 use crate::ctaphid::{Channel, HidLink, PACKET};
 use crate::error::{Error, Result};
-use opensk::api::persist::Persist;
+use opensk::api::customization::{CustomizationImpl, DEFAULT_CUSTOMIZATION};
+use opensk::api::persist::{Attestation, AttestationId, Persist};
 use opensk::api::user_presence::UserPresenceError;
 use opensk::ctap::CtapState;
 use opensk::env::Env;
@@ -42,6 +43,16 @@ enum Message {
     Presence(Presence),
 }
 
+/// A batch attestation certificate and its key, for a software key that attests as vendors'
+/// keys do (packed attestation with an x5c chain) instead of with the credential's own key.
+#[derive(Clone)]
+pub struct BatchAttestation {
+    /// The attestation certificate (DER); it must meet WebAuthn's packed certificate rules.
+    pub certificate: Vec<u8>,
+    /// Its P-256 private key: the 32-byte scalar.
+    pub private_key: [u8; 32],
+}
+
 /// A running software authenticator; [`SoftAuthenticator::connect`] plugs it in.
 ///
 /// Dropping it (and every key connected to it) stops its thread.
@@ -53,6 +64,16 @@ pub struct SoftAuthenticator {
 impl SoftAuthenticator {
     /// Starts a fresh authenticator: no PIN, no credentials, just "powered up".
     pub fn new() -> Result<SoftAuthenticator> {
+        SoftAuthenticator::start(None)
+    }
+
+    /// Like [`SoftAuthenticator::new`], but registrations carry full (batch) attestation signed
+    /// with `attestation`, as a YubiKey's do.
+    pub fn with_attestation(attestation: BatchAttestation) -> Result<SoftAuthenticator> {
+        SoftAuthenticator::start(Some(attestation))
+    }
+
+    fn start(attestation: Option<BatchAttestation>) -> Result<SoftAuthenticator> {
         let mut seed = [0u8; 8];
         SystemRandom::new()
             .fill(&mut seed)
@@ -60,7 +81,7 @@ impl SoftAuthenticator {
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("soft-key".into())
-            .spawn(move || run(rx, u64::from_le_bytes(seed)))
+            .spawn(move || run(rx, u64::from_le_bytes(seed), attestation))
             .map_err(|e| Error::Device(e.to_string()))?;
         Ok(SoftAuthenticator { tx })
     }
@@ -98,11 +119,32 @@ impl SoftAuthenticator {
     }
 }
 
-fn run(rx: mpsc::Receiver<Message>, seed: u64) {
+fn run(rx: mpsc::Receiver<Message>, seed: u64, attestation: Option<BatchAttestation>) {
     let mut env = TestEnv::default();
     env.seed_rng_from_u64(seed);
     if env.persist().set_aaguid(&SOFT_KEY_AAGUID).is_err() {
         return;
+    }
+    if let Some(batch) = attestation {
+        // OpenSK signs with the stored batch key whenever its customization asks for batch
+        // attestation; the test environment's customization has no setter for that one flag.
+        *env.customization_mut() = CustomizationImpl {
+            use_batch_attestation: true,
+            ..DEFAULT_CUSTOMIZATION
+        }
+        .into();
+        let stored = Attestation {
+            wrapped_private_key: batch.private_key.to_vec(),
+            certificate: batch.certificate,
+        };
+        if env
+            .persist()
+            .set_attestation(AttestationId::Batch, Some(&stored))
+            .is_err()
+        {
+            // The thread ends, so every request fails with "the software key has stopped".
+            return;
+        }
     }
     let mut ctap = Ctap::new(env);
     let mut last = Instant::now();

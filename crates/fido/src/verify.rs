@@ -2,21 +2,29 @@
 //!
 //! Parsing, client data, RP ID, flags and assertion signatures are checked here directly; the
 //! attestation statement and its certificate chain are verified by webauthn-rs-core (the RP
-//! library of the kanidm project), called so that it judges only the attestation.
+//! library of the kanidm project), called so that it judges only the attestation. Where it
+//! cannot judge a statement whole (an Ed25519 credential key, client data its parser refuses),
+//! packed statements are checked here with its own building blocks.
 
 use crate::authdata::{AttestationObject, AuthenticatorData, flags};
 use crate::b64;
 use crate::catalog;
 use crate::cbor::{self, Map};
 use crate::pin::sha256;
-use crate::report::{Outcome, Report, VerifiedCredential};
+use crate::report::{Chain, Outcome, Report, VerifiedCredential};
+use crypto_glue::traits::DecodeDer;
+use crypto_glue::x509::{Certificate, X509VerificationError};
 use ring::signature;
 use serde_json::Value as Json;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use webauthn_rs_core::WebauthnCore;
+use webauthn_rs_core::attestation::{
+    FidoGenCeAaguid, assert_packed_attest_req, validate_extension, verify_attestation_ca_chain,
+};
+use webauthn_rs_core::error::WebauthnError;
 use webauthn_rs_core::proto::{
-    AttestationCaList, COSEAlgorithm, ParsedAttestationData, RegisterPublicKeyCredential,
-    RegistrationState,
+    AttestationCaList, COSEAlgorithm, CollectedClientData, ParsedAttestationData,
+    RegisterPublicKeyCredential, RegistrationState,
 };
 
 /// What a registration must satisfy beyond the WebAuthn rules.
@@ -26,8 +34,13 @@ pub struct Policy {
     pub require_user_verification: bool,
     /// COSE algorithms accepted; empty accepts ES256, ES384, EdDSA, RS256 and PS256.
     pub algorithms: Vec<i64>,
-    /// Attestation roots (PEM) to trust instead of the bundled ones.
+    /// Attestation roots (PEM) to trust instead of the bundled ones. When given, they are the
+    /// only acceptable anchors: a chain to none of them fails, as if
+    /// `require_trusted_root` were set.
     pub roots: Option<Vec<String>>,
+    /// Fail a valid attestation whose chain ends at a root Countersign does not bundle
+    /// (otherwise that is its own verdict, [`crate::Verdict::ValidUnknownRoot`], not a failure).
+    pub require_trusted_root: bool,
 }
 
 const DEFAULT_ALGORITHMS: [i64; 5] = [-7, -35, -8, -257, -37];
@@ -465,7 +478,7 @@ fn check_attestation(
     };
     let statement = match own_attestation(object, client_data_json, key) {
         Some(result) => result,
-        None => core_register(rp_id, object, client_data_json, None),
+        None => core_register(rp_id, object, client_data_json),
     };
     let attestation = match statement {
         Ok(data) => data,
@@ -523,20 +536,95 @@ fn check_attestation(
         Outcome::Pass,
         format!("{length} certificate(s); the format's certificate requirements hold"),
     );
+    check_trust_chain(report, policy, &attestation);
+}
+
+/// Judges where the attestation's certificates lead: a trusted root (pass), a broken or forged
+/// chain (fail), or a valid chain to a root that is not trusted here, which is its own verdict
+/// unless the policy requires a trusted root.
+fn check_trust_chain(report: &mut Report, policy: &Policy, attestation: &ParsedAttestationData) {
     let roots = trusted_roots(policy);
-    match roots
-        .iter()
-        .find(|(_, list)| core_register(rp_id, object, client_data_json, Some(list)).is_ok())
-    {
-        Some((name, _)) => report.push("attestation.trust_chain", Outcome::Pass, format!("chains to {name}")),
-        None => report.push(
+    let now = SystemTime::now();
+    let mut fault = None;
+    for (name, list) in &roots {
+        match verify_attestation_ca_chain(attestation, list, now) {
+            Ok(Some(_)) => {
+                report.push(
+                    "attestation.trust_chain",
+                    Outcome::Pass,
+                    format!("chains to {name}"),
+                );
+                report.chain = Some(Chain::TrustedRoot);
+                return;
+            }
+            // The chain is sound as far as it goes; its top was not issued by this root.
+            Err(WebauthnError::AttestationChainNotTrusted(
+                X509VerificationError::NoMatchingIssuer,
+            ))
+            | Ok(None) => {}
+            Err(e) => fault = Some(e),
+        }
+    }
+    if let Some(e) = fault {
+        report.push(
+            "attestation.trust_chain",
+            Outcome::Fail,
+            format!("the certificate chain is not valid: {}", chain_fault(&e)),
+        );
+        return;
+    }
+    if policy.require_trusted_root || policy.roots.is_some() {
+        let which = if policy.roots.is_some() {
+            "supplied"
+        } else {
+            "bundled"
+        };
+        report.push(
             "attestation.trust_chain",
             Outcome::Fail,
             format!(
-                "the certificate chains to none of the {} trusted roots: an unknown vendor, or not genuine",
+                "the certificate chains to none of the {} {which} trusted roots, and a trusted root is required: an unknown vendor, or not genuine",
                 roots.len()
             ),
+        );
+        return;
+    }
+    let issuer = match attestation {
+        ParsedAttestationData::Basic(c)
+        | ParsedAttestationData::AttCa(c)
+        | ParsedAttestationData::AnonCa(c) => c
+            .last()
+            .map(|top| top.tbs_certificate().issuer().to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| "unnamed".into());
+    // Not a failure: a genuine key from a vendor whose root is not bundled looks exactly like
+    // this, and so does a home-made one; the verdict says which of the two it could be.
+    report.push(
+        "attestation.trust_chain",
+        Outcome::Skipped,
+        format!(
+            "valid, chain to an unknown root: the statement and its certificates are valid, but they end at a root Countersign does not bundle (issuer \"{issuer}\"), so nothing vouches for the vendor (a trusted root was not required)"
         ),
+    );
+    report.chain = Some(Chain::UnknownRoot);
+}
+
+/// A chain fault in words; the ones a forgery or an old key shows are spelled out.
+fn chain_fault(e: &WebauthnError) -> String {
+    match e {
+        WebauthnError::AttestationChainNotTrusted(
+            X509VerificationError::SignatureVerificationFailed,
+        ) => "a certificate names a trusted root as its issuer but was not signed by it (forged)"
+            .into(),
+        WebauthnError::AttestationChainNotTrusted(X509VerificationError::NotBefore) => {
+            "a certificate is not valid yet".into()
+        }
+        WebauthnError::AttestationChainNotTrusted(X509VerificationError::NotAfter) => {
+            "a certificate has expired".into()
+        }
+        WebauthnError::AttestationChainNotTrusted(reason) => format!("{reason:?}"),
+        other => other.to_string(),
     }
 }
 
@@ -563,7 +651,8 @@ fn trusted_roots(policy: &Policy) -> Vec<(String, AttestationCaList)> {
         .collect()
 }
 
-/// Verifies "none" and packed self attestation directly; `None` for formats with certificates.
+/// Verifies "none" and packed self attestation directly, and packed full attestation where
+/// webauthn-rs-core cannot; `None` for what webauthn-rs-core judges.
 ///
 /// webauthn-rs-core 0.6 cannot parse Ed25519 credential keys, so self and none attestation,
 /// which need nothing but the credential key, are checked here for every algorithm.
@@ -574,6 +663,17 @@ fn own_attestation(
 ) -> Option<Result<ParsedAttestationData, String>> {
     let statement = Map::from_value(object.statement.clone()).ok()?;
     match object.format.as_str() {
+        "packed" if statement.text("x5c").is_some() => {
+            if core_can_judge(key, client_data_json) {
+                None
+            } else {
+                Some(packed_full_attestation(
+                    object,
+                    &statement,
+                    client_data_json,
+                ))
+            }
+        }
         "none" if statement.0.is_empty() => Some(Ok(ParsedAttestationData::None)),
         "none" => Some(Err(
             "a \"none\" attestation must have an empty statement".into()
@@ -604,13 +704,66 @@ fn own_attestation(
     }
 }
 
+/// Whether webauthn-rs-core can run a whole registration on this key and client data.
+///
+/// It refuses Ed25519 credential keys after verifying the statement ("ED25519 and ED448 keys
+/// are not supported"), and it parses clientDataJSON into a struct stricter than browsers
+/// (a `tokenBinding` that is not an object with a string `status` is "a JSON parser failure");
+/// neither matters to the attestation, so those statements are checked without it.
+fn core_can_judge(key: &CoseKey, client_data_json: &[u8]) -> bool {
+    !matches!(key.material, KeyMaterial::Ed25519(_))
+        && serde_json::from_slice::<CollectedClientData>(client_data_json).is_ok()
+}
+
+/// Packed attestation with an x5c chain, by the WebAuthn procedure (§ 8.2), with
+/// webauthn-rs-core's own signature, certificate-requirement and AAGUID checks.
+fn packed_full_attestation(
+    object: &AttestationObject,
+    statement: &Map,
+    client_data_json: &[u8],
+) -> Result<ParsedAttestationData, String> {
+    let chain = cbor::array(statement.text("x5c"))
+        .iter()
+        .map(|item| {
+            cbor::bytes(Some(item))
+                .ok_or_else(|| "x5c holds something that is not a certificate".to_owned())
+                .and_then(|der| {
+                    Certificate::from_der(der)
+                        .map_err(|e| format!("an x5c certificate cannot be read: {e}"))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let leaf = chain
+        .first()
+        .ok_or("x5c is empty: no attestation certificate")?;
+    if cbor::int(statement.text("alg")).is_none() {
+        return Err("packed attestation without alg".into());
+    }
+    let sig = cbor::bytes(statement.text("sig")).ok_or("packed attestation without sig")?;
+    let signed = [&object.auth_data_bytes[..], &sha256(client_data_json)[..]].concat();
+    if webauthn_rs_core::crypto::verify_signature(leaf, sig, &signed) != Ok(true) {
+        // Worded without "certificate": the certificate itself may be fine.
+        return Err("the attestation signature is not valid for the attestation key".into());
+    }
+    assert_packed_attest_req(leaf).map_err(|e| format!("attestation certificate: {e}"))?;
+    let aaguid = object
+        .auth_data
+        .credential
+        .as_ref()
+        .map(|c| c.aaguid)
+        .unwrap_or_default();
+    validate_extension::<FidoGenCeAaguid>(leaf, &aaguid)
+        .map_err(|e| format!("attestation certificate: {e}"))?;
+    Ok(ParsedAttestationData::Basic(chain))
+}
+
 /// Runs webauthn-rs-core's registration with the client data's own challenge, origin and
-/// RP ID hash already checked, so that only the attestation is judged.
+/// RP ID hash already checked, so that only the attestation statement is judged (its chain
+/// is judged by [`check_trust_chain`]).
 fn core_register(
     rp_id: &str,
     object: &AttestationObject,
     client_data_json: &[u8],
-    roots: Option<&AttestationCaList>,
 ) -> Result<ParsedAttestationData, String> {
     let client: Json = serde_json::from_slice(client_data_json).map_err(|e| e.to_string())?;
     let origin = client["origin"].as_str().unwrap_or_default();
@@ -659,7 +812,7 @@ fn core_register(
         "extensions": {},
     }))
     .map_err(|e| e.to_string())?;
-    core.register_credential(&credential, &state, roots)
+    core.register_credential(&credential, &state, None)
         .map(|c| c.attestation.data)
         .map_err(|e| e.to_string())
 }
