@@ -20,10 +20,13 @@ use crate::Typist;
 use crate::error::TypeError;
 use crate::keymap::{Keymap, Stroke};
 
-/// The pause after each key, so that one-digit boxes which move focus in script see one key at a
-/// time. A GTK entry needs none (X delivers a client's events in order); web pages whose boxes
-/// advance on the `input` event do their focus change within the same event dispatch, and a short
-/// pause covers those that defer it (a frame is about 16 ms; half of that, rounded up, plus margin).
+/// The pause after each key, for one-digit boxes that move focus in script.
+///
+/// Measured in WebKitGTK under Xvfb (tests/typing_x11.rs, benches/typing.rs): boxes that move
+/// focus at once or after a task (`setTimeout(0)`) fill even with no pause, because every key is
+/// a round trip; this is margin for slower pages, and keeps a 6-digit code + Enter under 100 ms.
+/// Boxes that wait for the next animation frame need about a frame per key (more under Xvfb);
+/// [`X11Typist::with_key_delay`] is there for them.
 pub const DEFAULT_KEY_DELAY: Duration = Duration::from_millis(12);
 
 /// How long to wait for Ctrl, Alt, Shift or Super to be released (the person may still be letting
