@@ -12,7 +12,7 @@
 pub enum TypeError {
     /// There is no X display to type into (`DISPLAY` is unset or empty).
     #[error(
-        "cannot type here: no X display is set (DISPLAY is empty); the code was copied instead"
+        "cannot type here: no X display is set (DISPLAY is unset or empty); the code was copied instead"
     )]
     NoDisplay,
     /// The X display is set but could not be reached.
