@@ -43,9 +43,13 @@ const LOCK_INDEX: usize = 1;
 /// `Send + Sync`: one typist can be shared by the app; concurrent calls take turns, so the keys of
 /// two codes never interleave.
 pub struct X11Typist {
+    /// The typist's own connection: thread-safe, so the typist is `Send + Sync`.
     connection: RustConnection,
+    /// The default screen's root window, whose pointer query reports Caps Lock.
     root: xproto::Window,
+    /// The pause between keys.
     key_delay: Duration,
+    /// How long held modifiers are waited for.
     modifier_wait: Duration,
     /// Held while typing, so two calls never interleave their keys.
     typing: Mutex<()>,
