@@ -1,0 +1,146 @@
+//! Countersign's desktop integration: the OS around the window, behind small traits.
+//!
+//! Today: typing a code into the focused window ("auto-type") with real key events, one key at a
+//! time, on X11 through XTEST. [`typist_for_session`] picks the way to type for the running
+//! session, or says why there is none, so the app can copy the code instead and tell the person.
+//!
+//! ```no_run
+//! use countersign_desktop::{Typist, typist_for_session};
+//!
+//! match typist_for_session() {
+//!     Ok(typist) => typist.type_text("492039", true)?,
+//!     Err(why) => eprintln!("{why}"), // copy the code instead, and say why once
+//! }
+//! # Ok::<(), countersign_desktop::TypeError>(())
+//! ```
+
+mod error;
+mod keymap;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod x11;
+
+pub use error::{CharClass, TypeError};
+#[cfg(all(unix, not(target_os = "macos")))]
+pub use x11::{DEFAULT_KEY_DELAY, DEFAULT_MODIFIER_WAIT, X11Typist};
+
+/// Something that types text into whatever window has the keyboard focus.
+///
+/// Implementations send real key events, one character at a time and in order, so that forms
+/// with one box per digit that move focus on input fill correctly. Blocking: call it off the UI
+/// thread. Text is a one-time code: implementations never log it.
+pub trait Typist: Send + Sync {
+    /// Types `text`, then presses Enter if `then_enter`.
+    ///
+    /// Checks that every character can be typed before typing any; on an error nothing was
+    /// typed, except for [`TypeError::ConnectionLost`], which says so.
+    fn type_text(&self, text: &str, then_enter: bool) -> Result<(), TypeError>;
+}
+
+/// The kind of graphical session this process runs in, as far as typing is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Session {
+    /// An X11 session: XTEST reaches every window.
+    X11,
+    /// A Wayland session: only the RemoteDesktop portal may type into other windows (XTEST into
+    /// XWayland would reach X programs only, never the browser the person is looking at).
+    Wayland,
+    /// No graphical session was found.
+    None,
+}
+
+impl Session {
+    /// Classifies a session from its `DISPLAY` and `WAYLAND_DISPLAY` values (unset = `None`).
+    pub fn from_vars(display: Option<&str>, wayland_display: Option<&str>) -> Session {
+        let set = |value: Option<&str>| value.is_some_and(|v| !v.is_empty());
+        if set(wayland_display) {
+            Session::Wayland
+        } else if set(display) {
+            Session::X11
+        } else {
+            Session::None
+        }
+    }
+
+    /// The session of this process, from its environment.
+    pub fn current() -> Session {
+        let display = std::env::var("DISPLAY").ok();
+        let wayland = std::env::var("WAYLAND_DISPLAY").ok();
+        Session::from_vars(display.as_deref(), wayland.as_deref())
+    }
+}
+
+/// The typist for this session, or why codes cannot be typed here.
+///
+/// X11 (`DISPLAY` set, `WAYLAND_DISPLAY` not): XTEST. Wayland: not yet (the RemoteDesktop portal
+/// will go here), so [`TypeError::Unavailable`] explains it. Other systems: not yet either.
+pub fn typist_for_session() -> Result<Box<dyn Typist>, TypeError> {
+    typist_for(Session::current())
+}
+
+/// The typist for a given kind of session (what [`typist_for_session`] does after classifying).
+pub fn typist_for(session: Session) -> Result<Box<dyn Typist>, TypeError> {
+    match session {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        Session::X11 => Ok(Box::new(X11Typist::connect(None)?)),
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        Session::X11 => Err(TypeError::Unavailable {
+            reason: "typing into X11 windows is not supported on this system".into(),
+        }),
+        Session::Wayland => Err(TypeError::Unavailable {
+            reason: "this is a Wayland session, where typing into other windows needs the desktop's RemoteDesktop portal, which Countersign does not use yet".into(),
+        }),
+        Session::None if cfg!(any(target_os = "windows", target_os = "macos")) => {
+            Err(TypeError::Unavailable {
+                reason: "typing codes is not supported on this system yet".into(),
+            })
+        }
+        Session::None => Err(TypeError::NoDisplay),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_told_apart_by_their_variables() {
+        assert_eq!(Session::from_vars(Some(":0"), None), Session::X11);
+        assert_eq!(Session::from_vars(Some(":0"), Some("")), Session::X11);
+        // XWayland sets DISPLAY too; the session is still Wayland.
+        assert_eq!(
+            Session::from_vars(Some(":0"), Some("wayland-0")),
+            Session::Wayland
+        );
+        assert_eq!(
+            Session::from_vars(None, Some("wayland-0")),
+            Session::Wayland
+        );
+        assert_eq!(Session::from_vars(Some(""), None), Session::None);
+        assert_eq!(Session::from_vars(None, None), Session::None);
+    }
+
+    #[test]
+    fn wayland_is_unavailable_with_a_reason_that_names_the_portal() {
+        let error = typist_for(Session::Wayland).err().unwrap();
+        assert_eq!(error.kind(), "unavailable");
+        assert!(
+            error.to_string().contains("RemoteDesktop portal"),
+            "{error}"
+        );
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn no_session_means_no_display() {
+        assert_eq!(typist_for(Session::None).err(), Some(TypeError::NoDisplay));
+    }
+
+    #[test]
+    fn typists_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync + ?Sized>() {}
+        shared::<dyn Typist>();
+        #[cfg(all(unix, not(target_os = "macos")))]
+        shared::<X11Typist>();
+    }
+}
