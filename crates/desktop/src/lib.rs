@@ -34,7 +34,25 @@ pub trait Typist: Send + Sync {
     /// Checks that every character can be typed before typing any; on an error nothing was
     /// typed, except for [`TypeError::ConnectionLost`], which says so.
     fn type_text(&self, text: &str, then_enter: bool) -> Result<(), TypeError>;
+
+    /// The window that has the keyboard focus now, so it can have it back with
+    /// [`Typist::refocus`] after a window of ours took it. `None` where the platform does not
+    /// say (the window manager then gives focus back by itself).
+    fn focused_window(&self) -> Option<FocusedWindow> {
+        None
+    }
+
+    /// Gives the keyboard focus back to `window`. A window that is gone meanwhile is not an
+    /// error: there is nothing to type into, and typing goes wherever the focus is.
+    fn refocus(&self, window: FocusedWindow) -> Result<(), TypeError> {
+        let _ = window;
+        Ok(())
+    }
 }
+
+/// A window that had the keyboard focus (opaque: only [`Typist::refocus`] reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FocusedWindow(pub(crate) u32);
 
 /// The kind of graphical session this process runs in, as far as typing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

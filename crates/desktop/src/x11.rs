@@ -16,9 +16,9 @@ use x11rb::protocol::xproto::{self, ConnectionExt as _, KeyButMask};
 use x11rb::protocol::xtest::{self, ConnectionExt as _};
 use x11rb::rust_connection::RustConnection;
 
-use crate::Typist;
 use crate::error::TypeError;
 use crate::keymap::{Keymap, Stroke};
+use crate::{FocusedWindow, Typist};
 
 /// The pause after each key, for one-digit boxes that move focus in script.
 ///
@@ -181,6 +181,21 @@ impl X11Typist {
 }
 
 impl Typist for X11Typist {
+    fn focused_window(&self) -> Option<FocusedWindow> {
+        let focus = self.connection.get_input_focus().ok()?.reply().ok()?.focus;
+        // None (0) and PointerRoot (1) name no window to give the focus back to.
+        (focus > 1).then_some(FocusedWindow(focus))
+    }
+
+    fn refocus(&self, window: FocusedWindow) -> Result<(), TypeError> {
+        self.connection
+            .set_input_focus(xproto::InputFocus::PARENT, window.0, x11rb::CURRENT_TIME)
+            .map_err(connection_lost)?;
+        // A window closed meanwhile makes the server answer BadWindow, as an event nobody reads:
+        // nothing to give focus to, which is no error.
+        self.sync()
+    }
+
     fn type_text(&self, text: &str, then_enter: bool) -> Result<(), TypeError> {
         // A poisoned lock only means another call panicked mid-code; typing again is still right.
         let _turn = self

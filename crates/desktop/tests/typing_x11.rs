@@ -50,6 +50,27 @@ fn a_six_digit_code_and_enter_reach_a_gtk_entry() {
 }
 
 #[test]
+fn the_focus_given_back_is_where_the_code_goes() {
+    let test = "the_focus_given_back_is_where_the_code_goes";
+    let Some(received) = typed_into_zenity(test, |typist| {
+        // The quick search takes the focus from the entry, then gives it back before typing.
+        let entry = typist.focused_window().expect("the entry has the focus");
+        let x = X::connect();
+        let other = Program::zenity_entry("another window");
+        let other_window = x.window_of(other.pid(), PATIENCE);
+        x.focus(other_window);
+        assert_ne!(typist.focused_window(), Some(entry));
+        typist.refocus(entry).unwrap();
+        assert_eq!(typist.focused_window(), Some(entry));
+        typist.type_text("805112", true).unwrap();
+        drop(other);
+    }) else {
+        return;
+    };
+    assert_eq!(received, "805112\n");
+}
+
+#[test]
 fn steam_letters_come_out_uppercase() {
     // Every letter of Steam's alphabet, and digits between them.
     let code = "23456789BCDFGHJKMNPQRTVWXY";
