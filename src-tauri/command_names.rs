@@ -62,4 +62,6 @@ const COMMANDS: &[&str] = &[
     "wink_security_key",
     "cancel_security_key",
     "forget_security_key_pins",
+    "quick_type",
+    "quick_close",
 ];

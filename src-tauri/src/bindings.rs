@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::{accounts, keys, scan as scan_commands, transfer, vault};
+use crate::commands::{accounts, keys, quick, scan as scan_commands, transfer, vault};
 use crate::{error, keys as key_list, scan, scan_camera, settings, transfer as transfer_state};
 
 const HEADER: &str = "\
@@ -47,6 +47,7 @@ fn render() -> String {
         declaration::<settings::Theme>(&cfg),
         declaration::<settings::SortOrder>(&cfg),
         declaration::<settings::Settings>(&cfg),
+        declaration::<quick::QuickTyped>(&cfg),
         // scan-api.ts: scanning QR codes.
         declaration::<scan::PendingView>(&cfg),
         declaration::<scan::PendingCode>(&cfg),

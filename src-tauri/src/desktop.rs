@@ -41,7 +41,14 @@ const QUIT: &str = "quit";
 pub fn single_instance<R: Runtime>(data_dir: &Path) -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_single_instance::Builder::new()
         .dbus_id(instance_id(data_dir))
-        .callback(|app, _args, _cwd| show_main_window(app))
+        .callback(|app, args, _cwd| {
+            // `--quick`: what a desktop's own shortcut runs where the app cannot grab one.
+            if args.iter().any(|arg| arg == "--quick") {
+                crate::quick::open(app);
+            } else {
+                show_main_window(app);
+            }
+        })
         .build()
 }
 

@@ -13,6 +13,7 @@ mod keys;
 mod lock;
 #[cfg(test)]
 mod permissions;
+mod quick;
 mod scan;
 mod scan_camera;
 mod settings;
@@ -66,6 +67,8 @@ pub fn run() {
         .manage(scan::ScanState::default())
         .manage(scan_camera::Camera::default())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(quick::shortcut_plugin())
+        .manage(quick::QuickState::default())
         .manage(keys::KeysState::from_env())
         .manage(desktop::Hidden::default())
         .setup(|app| {
@@ -79,6 +82,7 @@ pub fn run() {
             scan::setup(app.handle());
             scan_camera::setup(app.handle());
             keys::setup(app.handle());
+            quick::setup(app.handle());
             // A desktop without a working tray still gets its codes.
             if let Err(error) = desktop::setup_tray(app.handle()) {
                 eprintln!("countersign: no tray icon: {error}");
@@ -146,6 +150,8 @@ pub fn run() {
             commands::keys::wink_security_key,
             commands::keys::cancel_security_key,
             commands::keys::forget_security_key_pins,
+            commands::quick::quick_type,
+            commands::quick::quick_close,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri application could not be built");

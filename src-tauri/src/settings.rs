@@ -58,6 +58,10 @@ pub struct Settings {
     /// After a lock, unlock only with the password (or the recovery key): the keyring unlocks
     /// at launch only, so a lock is more than hiding the window.
     pub password_after_lock: bool,
+    /// The shortcut that opens the quick search from any window ("" for none).
+    pub quick_shortcut: String,
+    /// Press Enter after typing a code (the form is sent at once).
+    pub type_then_enter: bool,
 }
 
 impl Default for Settings {
@@ -72,9 +76,14 @@ impl Default for Settings {
             privacy_mode: false,
             sort_order: SortOrder::Manual,
             password_after_lock: false,
+            quick_shortcut: DEFAULT_QUICK_SHORTCUT.to_owned(),
+            type_then_enter: false,
         }
     }
 }
+
+/// The quick search's shortcut for a newcomer: free in the common desktops' own bindings.
+pub const DEFAULT_QUICK_SHORTCUT: &str = "Ctrl+Alt+K";
 
 /// Largest accepted clipboard timeout and auto-lock delay: a day, in their units.
 const MAX_CLIPBOARD_SECONDS: u32 = 86_400;

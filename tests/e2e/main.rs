@@ -4,6 +4,7 @@ mod codes;
 mod desktop;
 mod keys;
 mod list;
+mod quick;
 mod scan;
 mod transfer;
 mod vault;

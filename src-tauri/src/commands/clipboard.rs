@@ -11,12 +11,16 @@ use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 use crate::unix_now;
 
-/// Copies the code of account `id` and schedules its clearing. For HOTP it copies the code last
-/// generated, generating (and saving the counter) first if there is none yet.
-#[tauri::command]
-pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> CommandResult<()> {
+/// The code of account `id` to hand out now (copied or typed), marking the account used. For
+/// HOTP: the code last generated, generating (and saving the counter) first if there is none.
+/// For time-based codes with less than `fresh_for` left: the next one, after waiting for it.
+pub(crate) fn code_for_use(
+    state: &AppState,
+    id: Uuid,
+    fresh_for: Duration,
+) -> CommandResult<Zeroizing<String>> {
     state.touch();
-    let code = state.with_vault(|vault| {
+    state.with_vault(|vault| {
         let entry = vault
             .entry(id)
             .ok_or_else(|| CommandError::new("not_found", "That account no longer exists."))?;
@@ -40,16 +44,44 @@ pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> Comman
                 }
             }
         } else {
-            Zeroizing::new(entry.account.code_at(unix_now())?.text)
+            let now = unix_now();
+            let mut code = entry.account.code_at(now)?;
+            if let Some(until) = code.valid_until
+                && until.saturating_sub(now) < fresh_for.as_secs()
+            {
+                // Seconds are whole: sleep into the next step, then compute it.
+                std::thread::sleep(Duration::from_secs(until.saturating_sub(now)));
+                code = entry.account.code_at(until)?;
+            }
+            Zeroizing::new(code.text)
         };
         vault.mark_used(id)?;
         Ok(code)
-    })?;
-    let settings = state.settings.lock().expect("settings lock").clone();
-    let clear_after = (settings.clipboard_clear_seconds > 0)
-        .then(|| Duration::from_secs(settings.clipboard_clear_seconds.into()));
-    state.clipboard.copy_sensitive(&code, clear_after)?;
-    if settings.hide_after_copy {
+    })
+}
+
+/// Copies `code` to the clipboard, cleared after the person's timeout.
+pub(crate) fn copy_for_use(state: &AppState, code: &str) -> CommandResult<()> {
+    let seconds = state
+        .settings
+        .lock()
+        .expect("settings lock")
+        .clipboard_clear_seconds;
+    let clear_after = (seconds > 0).then(|| Duration::from_secs(seconds.into()));
+    state.clipboard.copy_sensitive(code, clear_after)
+}
+
+/// Copies the code of account `id` and schedules its clearing (see [`code_for_use`]).
+#[tauri::command]
+pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> CommandResult<()> {
+    let code = code_for_use(&state, id, Duration::ZERO)?;
+    copy_for_use(&state, &code)?;
+    let hide_after_copy = state
+        .settings
+        .lock()
+        .expect("settings lock")
+        .hide_after_copy;
+    if hide_after_copy {
         crate::desktop::hide_main_window(&app);
     }
     Ok(())

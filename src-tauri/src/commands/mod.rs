@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod clipboard;
 pub mod keys;
+pub mod quick;
 pub mod scan;
 pub mod settings;
 pub mod transfer;

@@ -14,7 +14,11 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 
 /// Validates and saves new settings; on error nothing changes.
 #[tauri::command]
-pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
+pub fn set_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> CommandResult<Settings> {
     let no_password = state
         .vault
         .lock()
@@ -28,6 +32,7 @@ pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> CommandRe
              unlock the vault.",
         ));
     }
+    crate::quick::register_shortcut(&app, &settings.quick_shortcut)?;
     settings
         .save(&state.data_dir)
         .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;

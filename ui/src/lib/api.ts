@@ -8,6 +8,7 @@ import type {
   AddResult,
   CommandError,
   CreateVault,
+  QuickTyped,
   RecoveryKeyView,
   RevealedSecret,
   SecurityView,
@@ -83,6 +84,10 @@ export const api = {
     invoke<RevealedSecret>("reveal_secret", { id, password }),
   noteActivity: () => invoke<void>("note_activity"),
   copyCode: (id: string) => invoke<void>("copy_code", { id }),
+  /** Types the code into the window the person was in (the quick search closes). */
+  quickType: (id: string) => invoke<QuickTyped>("quick_type", { id }),
+  /** Closes the quick search without typing. */
+  quickClose: () => invoke<void>("quick_close"),
   /** Copies text the window already shows (a recovery key), marked sensitive and cleared later. */
   copyText: (text: string) => invoke<void>("copy_text", { text }),
 

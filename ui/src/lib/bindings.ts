@@ -164,7 +164,29 @@ sortOrder: SortOrder,
  * After a lock, unlock only with the password (or the recovery key): the keyring unlocks
  * at launch only, so a lock is more than hiding the window.
  */
-passwordAfterLock: boolean, };
+passwordAfterLock: boolean,
+/**
+ * The shortcut that opens the quick search from any window ("" for none).
+ */
+quickShortcut: string,
+/**
+ * Press Enter after typing a code (the form is sent at once).
+ */
+typeThenEnter: boolean, };
+
+/**
+ * What became of a code to type.
+ */
+export type QuickTyped = {
+/**
+ * Typed into the window the person was in (the quick search is closed).
+ */
+typed: boolean,
+/**
+ * Why it was copied instead, the first time that happens; `None`: nothing to say, the
+ * quick search closes.
+ */
+note: string | null, };
 
 /**
  * A scanned account as the confirmation card shows it.

@@ -1,0 +1,85 @@
+//! The quick search's commands: type a code into the window the person was in, or close.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::{AppHandle, Manager};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::clipboard::{code_for_use, copy_for_use};
+use crate::error::CommandResult;
+use crate::quick::{QuickState, close, close_and_refocus};
+use crate::state::AppState;
+
+/// A code typed with less than this left might expire before the form is sent: the next one
+/// is typed instead, after waiting for it.
+const FRESH_FOR: Duration = Duration::from_secs(3);
+
+/// What became of a code to type.
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QuickTyped {
+    /// Typed into the window the person was in (the quick search is closed).
+    typed: bool,
+    /// Why it was copied instead, the first time that happens; `None`: nothing to say, the
+    /// quick search closes.
+    note: Option<String>,
+}
+
+/// Types the code of account `id`, computed now, into the window that had the focus when the
+/// quick search opened, pressing Enter after it if the person chose so. Where typing is
+/// impossible the code is copied instead, and the first time the person is told why.
+#[tauri::command]
+pub async fn quick_type(app: AppHandle, id: Uuid) -> CommandResult<QuickTyped> {
+    super::blocking(app, move |app| {
+        let state = app.state::<AppState>();
+        let quick = app.state::<QuickState>();
+        let code = code_for_use(&state, id, FRESH_FOR)?;
+        let typist = match quick.typist() {
+            Ok(typist) => typist,
+            Err(why) => {
+                copy_for_use(&state, &code)?;
+                let note = quick
+                    .first_copy_instead()
+                    .then(|| format!("{why} The code was copied instead."));
+                if note.is_none() {
+                    close(app);
+                }
+                return Ok(QuickTyped { typed: false, note });
+            }
+        };
+        close_and_refocus(app, typist.as_ref());
+        let then_enter = state
+            .settings
+            .lock()
+            .expect("settings lock")
+            .type_then_enter;
+        if let Err(why) = typist.type_text(&code, then_enter) {
+            // The window is gone: the clipboard is where the code can still be had.
+            copy_for_use(&state, &code)?;
+            eprintln!(
+                "countersign: the code could not be typed ({}); it was copied",
+                why.kind()
+            );
+        }
+        Ok(QuickTyped {
+            typed: true,
+            note: None,
+        })
+    })
+    .await
+}
+
+/// Closes the quick search without typing, giving the focus back to the window that had it.
+#[tauri::command]
+pub async fn quick_close(app: AppHandle) -> CommandResult<()> {
+    super::blocking(app, |app| {
+        match app.state::<QuickState>().typist() {
+            Ok(typist) => close_and_refocus(app, typist.as_ref()),
+            Err(_) => close(app),
+        }
+        Ok(())
+    })
+    .await
+}
