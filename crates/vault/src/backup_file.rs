@@ -89,6 +89,6 @@ pub fn write(entries: &[Entry], password: &str, kdf: KdfParams) -> Result<Vec<u8
 /// `kdf_too_expensive`, `wrong_password`. Not rate limited: the file is in the reader's hands.
 pub fn read(bytes: &[u8], password: &str) -> Result<Vec<Entry>> {
     let parsed = format::parse(bytes)?;
-    let master = open_password_slot(&parsed.header, password)?;
+    let master = open_password_slot(&parsed.header, password, || {})?;
     Ok(decrypt_payload(&parsed, &master)?.entries)
 }
