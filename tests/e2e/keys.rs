@@ -467,6 +467,9 @@ async fn locking_forgets_the_key_pin_typed_before() {
         .find_all(By::Css("[data-testid=no-fingerprints]"))
         .await
         .expect("query the list");
-    assert!(shown.is_empty(), "nothing shown before the PIN is typed again");
+    assert!(
+        shown.is_empty(),
+        "nothing shown before the PIN is typed again"
+    );
     app.quit().await;
 }
