@@ -8,6 +8,7 @@
 use countersign_otp::{Account, Secret, parse_uri};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use zeroize::Zeroizing;
 
 use crate::json::{self, Converted};
 use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
@@ -49,7 +50,8 @@ struct JsonItem {
 #[derive(Deserialize)]
 struct Login {
     username: Option<String>,
-    totp: Option<String>,
+    /// The TOTP key or URI: a secret, wiped when dropped.
+    totp: Option<Zeroizing<String>>,
 }
 
 #[derive(Deserialize)]
@@ -65,14 +67,15 @@ struct CsvRow {
     #[serde(default)]
     login_username: String,
     #[serde(default)]
-    login_totp: String,
+    login_totp: Zeroizing<String>,
 }
 
 /// One item with a TOTP key, whichever file it came from.
 struct Item {
     name: String,
     username: String,
-    totp: String,
+    /// A secret, wiped when dropped.
+    totp: Zeroizing<String>,
     notes: String,
     favourite: bool,
     folder: Option<String>,
@@ -114,11 +117,14 @@ impl Format for Bitwarden {
             });
         }
         let entries = json::convert_some(&file.items, |item: JsonItem| {
-            let login = item.login;
-            let totp = login.as_ref().and_then(|login| login.totp.clone());
+            // Moved out, not cloned: the key is a secret.
+            let (username, totp) = match item.login {
+                Some(login) => (login.username, login.totp),
+                None => (None, None),
+            };
             convert(Item {
                 name: item.name.unwrap_or_default(),
-                username: login.and_then(|login| login.username).unwrap_or_default(),
+                username: username.unwrap_or_default(),
                 totp: totp.unwrap_or_default(),
                 notes: item.notes.unwrap_or_default(),
                 favourite: item.favorite,

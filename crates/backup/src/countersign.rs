@@ -46,11 +46,13 @@ impl Format for Countersign {
                 reason: "it does not start with the Countersign file signature".to_owned(),
             });
         }
-        // The structure is checked before a password is asked for, as for other formats.
+        // The structure, the password slot and the Argon2id cost cap are checked before a
+        // password is asked for, as for other formats: no point asking for a password that
+        // could not be used.
         let password = match password {
             Some(password) => password,
             None => {
-                countersign_vault::inspect(bytes).map_err(import_error)?;
+                backup_file::check(bytes).map_err(import_error)?;
                 return Err(ImportError::PasswordRequired);
             }
         };
@@ -193,6 +195,39 @@ mod tests {
             imported.accounts().collect::<Vec<_>>(),
             vec![&accounts()[1]]
         );
+    }
+
+    /// The vault's test vector whose password slot asks Argon2id for 4 GiB x 3 passes.
+    fn over_the_cap() -> Vec<u8> {
+        let vector = include_str!("../../vault/tests/vectors/v1-kdf-over-cap.txt");
+        let base64 = vector
+            .lines()
+            .find_map(|line| line.strip_prefix("vault: "))
+            .unwrap();
+        data_encoding::BASE64.decode(base64.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_kdf_cap_is_checked_before_the_password_is_asked() {
+        let bytes = over_the_cap();
+        for password in [None, Some("correct horse battery staple")] {
+            let error = import_auto(&bytes, password).unwrap_err();
+            assert_eq!(error.kind(), "kdf_too_expensive", "{password:?}");
+            assert_eq!(
+                error.to_string(),
+                ImportError::KdfTooExpensive {
+                    kdf: "Argon2id",
+                    detail: format!(
+                        "4194304 KiB x 3 passes x 1 lanes; at most {} KiB, {} lanes and {} \
+                         KiB-passes are accepted",
+                        KdfParams::MAX_MEMORY_KIB,
+                        KdfParams::MAX_PARALLELISM,
+                        KdfParams::MAX_WORK_KIB
+                    ),
+                }
+                .to_string()
+            );
+        }
     }
 
     #[test]

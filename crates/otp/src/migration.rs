@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use prost::Message as _;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -18,6 +18,9 @@ use crate::{Account, Algorithm, Kind, Secret, SecretError};
 
 /// Accounts per QR code in Google Authenticator's own exports.
 pub const DEFAULT_BATCH_SIZE: usize = 10;
+
+/// What an export URI starts with, before its percent-encoded data.
+const MIGRATION_PREFIX: &str = "otpauth-migration://offline?data=";
 
 /// Largest `data` accepted, in characters: far above what a QR code holds.
 const MAX_DATA_LEN: usize = 64 * 1024;
@@ -59,6 +62,14 @@ mod proto {
         pub r#type: i32,
         #[prost(int64, tag = "7")]
         pub counter: i64,
+    }
+
+    /// The secret is wiped however the message ends: decoded, encoded, or dropped half-read
+    /// when the payload turns out to be malformed.
+    impl Drop for OtpParameters {
+        fn drop(&mut self) {
+            zeroize::Zeroize::zeroize(&mut self.secret);
+        }
     }
 }
 
@@ -231,21 +242,20 @@ pub fn decode_migration(text: &str) -> Result<MigrationBatch, MigrationError> {
     if data.len() > MAX_DATA_LEN {
         return Err(MigrationError::TooLong);
     }
-    let data = percent_decode_str(data)
-        .decode_utf8()
-        .map_err(|_| MigrationError::Base64)?;
-    // A '+' that went through form decoding comes back as a space.
-    let data = Zeroizing::new(data.replace(' ', "+"));
-    let engine = if data.contains(['-', '_']) {
+    // Decoded into one wiped buffer of the input's size: the data holds the secrets.
+    let mut data = crate::uri::percent_decode_bytes_wiped(data, false);
+    // A '+' that went through form decoding comes back as a space: put it back in place.
+    for byte in data.iter_mut() {
+        if *byte == b' ' {
+            *byte = b'+';
+        }
+    }
+    let engine = if data.iter().any(|byte| matches!(byte, b'-' | b'_')) {
         lenient_base64(&base64::alphabet::URL_SAFE)
     } else {
         lenient_base64(&base64::alphabet::STANDARD)
     };
-    let bytes = Zeroizing::new(
-        engine
-            .decode(data.as_bytes())
-            .map_err(|_| MigrationError::Base64)?,
-    );
+    let bytes = Zeroizing::new(engine.decode(&*data).map_err(|_| MigrationError::Base64)?);
     let mut payload =
         proto::MigrationPayload::decode(bytes.as_slice()).map_err(|_| MigrationError::Protobuf)?;
 
@@ -400,7 +410,12 @@ pub fn encode_migration(accounts: &[Account], batch_size: usize, batch_id: i32) 
             parameters.secret.zeroize();
         }
         let data = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*bytes));
-        let mut uri = Zeroizing::new(String::from("otpauth-migration://offline?data="));
+        // Sized for the worst case (every character percent-encoded) so that it never grows:
+        // a grown buffer would leave a copy of the secrets behind in freed memory.
+        let mut uri = Zeroizing::new(String::with_capacity(
+            MIGRATION_PREFIX.len() + 3 * data.len(),
+        ));
+        uri.push_str(MIGRATION_PREFIX);
         uri.extend(utf8_percent_encode(&data, NON_ALPHANUMERIC));
         uris.push(uri);
     }
@@ -410,6 +425,7 @@ pub fn encode_migration(accounts: &[Account], batch_size: usize, batch_id: i32) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use percent_encoding::percent_decode_str;
 
     /// What `record` says about batch `index` of export `id` of `size` batches: the batches
     /// read so far.

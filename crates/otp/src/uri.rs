@@ -4,7 +4,7 @@
 //! formatting writes the most widely understood form (Google's Key Uri Format plus Aegis's
 //! `otpauth://steam/`).
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use zeroize::Zeroizing;
 
 use crate::{
@@ -65,20 +65,51 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-fn decode(text: &str, plus_is_space: bool, field: &str) -> Result<String, UriError> {
-    let replaced;
-    let text = if plus_is_space && text.contains('+') {
-        replaced = text.replace('+', " ");
-        &replaced
-    } else {
-        text
-    };
-    percent_decode_str(text)
-        .decode_utf8()
-        .map(|decoded| decoded.into_owned())
-        .map_err(|_| UriError::Encoding {
-            field: field.to_owned(),
-        })
+fn decode(text: &str, plus_is_space: bool, field: &str) -> Result<Zeroizing<String>, UriError> {
+    percent_decode_wiped(text, plus_is_space).ok_or_else(|| UriError::Encoding {
+        field: field.to_owned(),
+    })
+}
+
+/// Percent-decodes `text` (and reads `+` as a space if `plus_is_space`) into one buffer of
+/// exactly the input's length, wiped when dropped: no growing buffer, no intermediate copy
+/// left behind in freed memory, as a URI parameter may be a secret. `None` if the result is
+/// not UTF-8. A `%` not followed by two hex digits is kept as it is (as `percent_encoding`
+/// does).
+pub(crate) fn percent_decode_wiped(text: &str, plus_is_space: bool) -> Option<Zeroizing<String>> {
+    let mut bytes = percent_decode_bytes_wiped(text, plus_is_space);
+    // Checked first: `String::from_utf8`'s error would hand the bytes back unwiped.
+    std::str::from_utf8(&bytes).ok()?;
+    let text = String::from_utf8(std::mem::take(&mut *bytes)).expect("checked as UTF-8");
+    Some(Zeroizing::new(text))
+}
+
+/// Percent-decodes `text` into bytes, in one wiped buffer of the input's size (see
+/// [`percent_decode_wiped`]).
+pub(crate) fn percent_decode_bytes_wiped(text: &str, plus_is_space: bool) -> Zeroizing<Vec<u8>> {
+    let input = text.as_bytes();
+    let mut bytes = Zeroizing::new(Vec::with_capacity(input.len()));
+    let hex = |byte: u8| char::from(byte).to_digit(16).map(|digit| digit as u8);
+    let mut index = 0;
+    while index < input.len() {
+        let byte = match input[index] {
+            b'%' => match (
+                input.get(index + 1).copied().and_then(hex),
+                input.get(index + 2).copied().and_then(hex),
+            ) {
+                (Some(high), Some(low)) => {
+                    index += 2;
+                    (high << 4) | low
+                }
+                _ => b'%',
+            },
+            b'+' if plus_is_space => b' ',
+            other => other,
+        };
+        bytes.push(byte);
+        index += 1;
+    }
+    bytes
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -151,7 +182,7 @@ pub fn parse_uri(text: &str) -> Result<Account, UriError> {
         };
         // The first occurrence wins, as in Google's and Aegis's parsers.
         if slot.is_none() {
-            *slot = Some(Zeroizing::new(decode(value, true, &key)?));
+            *slot = Some(decode(value, true, &key)?);
         }
     }
 
@@ -254,7 +285,16 @@ impl Account {
     /// Steam accounts use Aegis's `otpauth://steam/` form. The URI holds the secret, so it is
     /// returned in zeroizing memory.
     pub fn to_uri(&self) -> Zeroizing<String> {
-        let mut uri = Zeroizing::new(String::with_capacity(128));
+        // Room for the longest possible result, so the buffer never grows (a grown buffer
+        // would leave a copy of the secret behind in freed memory): percent-encoding at most
+        // triples a character's bytes; numbers take at most 20 digits.
+        let capacity = "otpauth://steam/:?secret=&issuer=&algorithm=SHA512&digits=&counter=".len()
+            + 2 * 3 * self.issuer.len()
+            + 3 * self.name.len()
+            + self.secret.len().div_ceil(5) * 8
+            + 3
+            + 20;
+        let mut uri = Zeroizing::new(String::with_capacity(capacity));
         uri.push_str("otpauth://");
         uri.push_str(self.kind.name());
         uri.push('/');
@@ -280,6 +320,7 @@ impl Account {
             }
             Kind::Hotp { counter } => uri.push_str(&format!("&counter={counter}")),
         }
+        debug_assert!(uri.len() <= capacity, "the URI outgrew its buffer");
         uri
     }
 }

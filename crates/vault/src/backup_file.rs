@@ -25,11 +25,11 @@ use countersign_otp::Account;
 use uuid::Uuid;
 
 use crate::crypto::{self, Key};
-use crate::format::{self, Header, MAGIC};
+use crate::format::{self, Header, MAGIC, Slot, SlotKind};
 use crate::kdf::KdfParams;
 use crate::payload::{Entry, Payload};
 use crate::store::{decrypt_payload, open_password_slot, password_slot, seal_file};
-use crate::{Result, now_ms};
+use crate::{Error, Result, now_ms};
 
 /// The format version backups are written in: the vault's.
 pub const VERSION: u16 = format::VERSION;
@@ -81,6 +81,20 @@ pub fn write(entries: &[Entry], password: &str, kdf: KdfParams) -> Result<Vec<u8
     Ok(seal_file(&master, &header, &payload).0)
 }
 
+/// Checks everything about a backup file that needs no password: structure, version, a
+/// password slot, and its Argon2id cost against the cap. For asking for the password only when
+/// reading can then work.
+///
+/// Errors: `corrupt`, `unsupported_version`, `no_such_slot`, `kdf_too_expensive`, as
+/// [`read`] would give them before deriving any key.
+pub fn check(bytes: &[u8]) -> Result<()> {
+    let parsed = format::parse(bytes)?;
+    match parsed.header.slot(SlotKind::Password) {
+        Some(Slot::Password { kdf, .. }) => kdf.check_cap(),
+        _ => Err(Error::NoSuchSlot("password")),
+    }
+}
+
 /// The entries of a backup file (or of any vault file with a password slot), in file order.
 ///
 /// Checks the structure and the Argon2id cost cap before deriving any key, like opening a
@@ -89,6 +103,6 @@ pub fn write(entries: &[Entry], password: &str, kdf: KdfParams) -> Result<Vec<u8
 /// `kdf_too_expensive`, `wrong_password`. Not rate limited: the file is in the reader's hands.
 pub fn read(bytes: &[u8], password: &str) -> Result<Vec<Entry>> {
     let parsed = format::parse(bytes)?;
-    let master = open_password_slot(&parsed.header, password)?;
+    let master = open_password_slot(&parsed.header, password, || {})?;
     Ok(decrypt_payload(&parsed, &master)?.entries)
 }

@@ -96,6 +96,8 @@ impl KdfParams {
             Some(KEY_LEN),
         )
         .map_err(|_| Error::corrupt("invalid Argon2 parameters"))?;
+        #[cfg(test)]
+        crate::test_hooks::before_key_derivation();
         let mut key = Key::zeroed();
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password_into(password, salt, key.bytes_mut())

@@ -39,6 +39,8 @@ mod payload;
 mod ratelimit;
 mod recovery;
 mod store;
+#[cfg(test)]
+mod test_hooks;
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};

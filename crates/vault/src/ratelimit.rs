@@ -4,8 +4,9 @@
 //! This slows down guessing through the app. Someone who can copy the vault file can guess
 //! offline; against that, Argon2 is the defence.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -35,17 +36,31 @@ pub(crate) fn delay_after(failures: u32) -> Duration {
 }
 
 /// The rate limiter of one data folder.
+///
+/// One attempt at a time: [`RateLimit::begin`] waits until no other attempt is in flight, in
+/// this process (a mutex) or in another one (an OS lock on a lock file next to the attempts
+/// file), then checks the delay. The attempt is counted, on disk, before its key derivation
+/// runs ([`Attempt::record`]), so neither parallel attempts nor a crash (or a kill) during the
+/// derivation escape the count.
 pub(crate) struct RateLimit {
     path: PathBuf,
+    /// The OS lock that serialises attempts between processes.
+    lock_path: PathBuf,
     /// Also kept in memory, so a folder we cannot write to still gets delays in this process.
     memory: Mutex<State>,
+    /// Held for the whole of an attempt: one attempt in flight in this process.
+    in_flight: Mutex<()>,
 }
 
 impl RateLimit {
     pub(crate) fn new(path: PathBuf) -> RateLimit {
+        let mut lock_path = path.clone().into_os_string();
+        lock_path.push(".lock");
         RateLimit {
             path,
+            lock_path: lock_path.into(),
             memory: Mutex::new(State::default()),
+            in_flight: Mutex::new(()),
         }
     }
 
@@ -60,7 +75,32 @@ impl RateLimit {
         (!remaining.is_zero()).then_some(remaining)
     }
 
-    /// Records a wrong attempt.
+    /// Starts an attempt: waits for any attempt in flight (here or in another process) to
+    /// end, then refuses with the time left if the delay since the last failure has not
+    /// passed. Nothing is counted yet: see [`Attempt::record`].
+    ///
+    /// The OS lock is best effort: in a folder where the lock file cannot be created (a
+    /// read-only copy), attempts are serialised within this process only.
+    pub(crate) fn begin(&self) -> Result<Attempt<'_>, Duration> {
+        let thread = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let process = lock_file(&self.lock_path);
+        if let Some(wait) = self.wait() {
+            return Err(wait);
+        }
+        Ok(Attempt {
+            limit: self,
+            before: self.current(),
+            recorded: false,
+            _process: process,
+            _thread: thread,
+        })
+    }
+
+    /// Records a wrong attempt (outside [`RateLimit::begin`]; tests only).
+    #[cfg(test)]
     pub(crate) fn failed(&self) {
         let mut state = self.current();
         state.failures = state.failures.saturating_add(1);
@@ -68,7 +108,9 @@ impl RateLimit {
         self.store(state);
     }
 
-    /// Records a successful unlock: the count starts over.
+    /// Records a successful unlock: the count starts over (outside [`RateLimit::begin`];
+    /// tests only).
+    #[cfg(test)]
     pub(crate) fn succeeded(&self) {
         if self.current() != State::default() {
             self.store(State::default());
@@ -86,11 +128,81 @@ impl RateLimit {
         }
     }
 
+    /// Sets the state in memory and on disk. Best effort on disk: the in-memory state still
+    /// applies if the folder is read-only.
     fn store(&self, state: State) {
         *self.memory.lock().unwrap_or_else(|e| e.into_inner()) = state;
-        // Best effort: the in-memory state still applies if the folder is read-only.
         let _ = write(&self.path, state);
     }
+
+    /// Replaces the state only if it differs (saves a write when nothing changes).
+    fn store_if_changed(&self, state: State) {
+        if self.current() != state {
+            self.store(state);
+        }
+    }
+}
+
+/// One password or recovery-key attempt in flight, from [`RateLimit::begin`]. While it lives,
+/// no other attempt on the same data folder can start (they wait).
+///
+/// Dropped without an outcome (an early error before [`Attempt::record`], or a panic after
+/// it), it leaves the count as it is: a recorded attempt stays counted.
+#[must_use = "an attempt ends with succeeded, failed or not_a_guess"]
+pub(crate) struct Attempt<'a> {
+    limit: &'a RateLimit,
+    /// The state before this attempt, restored if it turns out not to be a guess.
+    before: State,
+    recorded: bool,
+    _process: Option<File>,
+    _thread: MutexGuard<'a, ()>,
+}
+
+impl Attempt<'_> {
+    /// Counts the attempt as a failure, on disk, before the key derivation runs. If the
+    /// derivation crashes or the process is killed, the attempt stays counted.
+    pub(crate) fn record(&mut self) {
+        if !self.recorded {
+            self.recorded = true;
+            self.limit.store(State {
+                failures: self.before.failures.saturating_add(1),
+                last_failure_ms: now_ms(),
+            });
+        }
+    }
+
+    /// The credential was right: the count starts over.
+    pub(crate) fn succeeded(self) {
+        self.limit.store_if_changed(State::default());
+    }
+
+    /// The credential was wrong: the failure stays counted, and the delay runs from now.
+    pub(crate) fn failed(self) {
+        self.limit.store(State {
+            failures: self.before.failures.saturating_add(1),
+            last_failure_ms: now_ms(),
+        });
+    }
+
+    /// Something other than the credential failed (no such slot, Argon2 cost over the cap, out
+    /// of memory): the attempt does not count.
+    pub(crate) fn not_a_guess(self) {
+        if self.recorded {
+            self.limit.store(self.before);
+        }
+    }
+}
+
+/// Opens and locks (exclusively, waiting) the attempts lock file; `None` if it cannot be
+/// created or locked. The OS releases the lock when the file is closed or the process dies.
+fn lock_file(path: &Path) -> Option<File> {
+    let mut options = File::options();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).ok()?;
+    fs4::FileExt::lock(&file).ok()?;
+    Some(file)
 }
 
 fn read(path: &Path) -> Option<State> {

@@ -80,6 +80,8 @@ impl RecoveryKey {
 
     /// The key that wraps the master key in the recovery slot.
     pub(crate) fn wrapping_key(&self) -> Key {
+        #[cfg(test)]
+        crate::test_hooks::before_key_derivation();
         let digest = Zeroizing::new(sha256(&[DOMAIN, &*self.0]));
         Key::from_slice(&*digest).expect("SHA-256 gives a key-sized digest")
     }

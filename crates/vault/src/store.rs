@@ -16,7 +16,7 @@ use crate::format::{self, Header, MAX_FILE_LEN, Slot, SlotKind, SlotSummary};
 use crate::kdf::{KdfParams, calibrate};
 use crate::keyring;
 use crate::payload::{Entry, Novelty, Payload, Tombstone, merge};
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{Attempt, RateLimit};
 use crate::recovery::RecoveryKey;
 use crate::{Error, Result, now_ms};
 
@@ -259,27 +259,35 @@ impl Store {
     }
 
     /// Unlocks with the password. Rate limited: see [`Store::unlock_wait`].
+    ///
+    /// One attempt at a time per data folder: a second one (another thread, or another process
+    /// on the same folder) waits until the first has ended, then is refused with
+    /// [`Error::RateLimited`] if the first failed and a delay is due. The attempt is counted on
+    /// disk before Argon2id runs, and the count is cleared if the password is right.
     pub fn unlock_with_password(&self, password: &str) -> Result<Unlocked> {
-        self.check_attempts()?;
+        let mut attempt = self.begin_attempt()?;
         let bytes = self.inner.read_vault()?;
         let parsed = format::parse(&bytes)?;
-        let master = self.attempt(open_password_slot(&parsed.header, password))?;
+        let result = open_password_slot(&parsed.header, password, || attempt.record());
+        let master = settle(attempt, result)?;
         self.finish(parsed, master)
     }
 
-    /// Unlocks with the recovery key, as typed or scanned. Rate limited like passwords.
+    /// Unlocks with the recovery key, as typed or scanned. Rate limited, one attempt at a
+    /// time and counted before the key is derived, like passwords.
     pub fn unlock_with_recovery(&self, recovery_key: &str) -> Result<Unlocked> {
-        self.check_attempts()?;
+        let mut attempt = self.begin_attempt()?;
         let bytes = self.inner.read_vault()?;
         let parsed = format::parse(&bytes)?;
         let Some(Slot::Recovery(wrapped)) = parsed.header.slot(SlotKind::Recovery) else {
             return Err(Error::NoSuchSlot("recovery"));
         };
+        attempt.record();
         let master = RecoveryKey::parse(recovery_key).and_then(|key| {
             let context = Slot::context(parsed.header.vault_id, SlotKind::Recovery, &[]);
             crypto::unwrap(&key.wrapping_key(), wrapped, &context)
         });
-        let master = self.attempt(master.ok_or(Error::WrongRecoveryKey))?;
+        let master = settle(attempt, master.ok_or(Error::WrongRecoveryKey))?;
         self.finish(parsed, master)
     }
 
@@ -310,21 +318,13 @@ impl Store {
         files::write_atomically(&vault, &bytes).map_err(Error::io(vault))
     }
 
-    fn check_attempts(&self) -> Result<()> {
-        match self.inner.attempts.wait() {
-            Some(wait) => Err(Error::RateLimited { wait }),
-            None => Ok(()),
-        }
-    }
-
-    /// Counts a guess: failures grow the delay, success resets it. Other errors do neither.
-    fn attempt(&self, result: Result<Key>) -> Result<Key> {
-        match &result {
-            Ok(_) => self.inner.attempts.succeeded(),
-            Err(Error::WrongPassword | Error::WrongRecoveryKey) => self.inner.attempts.failed(),
-            Err(_) => {}
-        }
-        result
+    /// Waits for any attempt in flight on this folder, then starts one, or says how long to
+    /// wait.
+    fn begin_attempt(&self) -> Result<Attempt<'_>> {
+        self.inner
+            .attempts
+            .begin()
+            .map_err(|wait| Error::RateLimited { wait })
     }
 
     /// Decrypts the payload with the unwrapped master key.
@@ -349,6 +349,17 @@ impl std::fmt::Debug for Store {
             .field("read_only", &self.inner.lock.is_none())
             .finish()
     }
+}
+
+/// Ends a guess: a wrong password or recovery key stays counted, a right one clears the count,
+/// and any other error does neither.
+fn settle(attempt: Attempt<'_>, result: Result<Key>) -> Result<Key> {
+    match &result {
+        Ok(_) => attempt.succeeded(),
+        Err(Error::WrongPassword | Error::WrongRecoveryKey) => attempt.failed(),
+        Err(_) => attempt.not_a_guess(),
+    }
+    result
 }
 
 pub(crate) fn decrypt_payload(parsed: &format::Parsed<'_>, master: &Key) -> Result<Payload> {
@@ -382,10 +393,18 @@ fn serialize_payload(payload: &Payload) -> Zeroizing<Vec<u8>> {
     buffer
 }
 
-pub(crate) fn open_password_slot(header: &Header, password: &str) -> Result<Key> {
+/// Unwraps the master key with the password. `before_derive` runs once the slot and its Argon2id
+/// cost have been checked, just before the derivation (where unlocking counts the attempt).
+pub(crate) fn open_password_slot(
+    header: &Header,
+    password: &str,
+    before_derive: impl FnOnce(),
+) -> Result<Key> {
     let Some(Slot::Password { kdf, salt, wrapped }) = header.slot(SlotKind::Password) else {
         return Err(Error::NoSuchSlot("password"));
     };
+    kdf.check_cap()?;
+    before_derive();
     let key = kdf.derive(password.as_bytes(), salt)?;
     let params = Slot::password_params(kdf, salt);
     let context = Slot::context(header.vault_id, SlotKind::Password, &params);
@@ -628,22 +647,15 @@ impl Unlocked {
     }
 
     /// Checks the password again (before showing a secret, changing settings...). Rate
-    /// limited like unlocking.
+    /// limited, one attempt at a time and counted before Argon2id runs, like unlocking.
     pub fn verify_password(&self, password: &str) -> Result<()> {
-        if let Some(wait) = self.inner.attempts.wait() {
-            return Err(Error::RateLimited { wait });
-        }
-        match open_password_slot(&self.header, password) {
-            Ok(_) => {
-                self.inner.attempts.succeeded();
-                Ok(())
-            }
-            Err(Error::WrongPassword) => {
-                self.inner.attempts.failed();
-                Err(Error::WrongPassword)
-            }
-            Err(error) => Err(error),
-        }
+        let mut attempt = self
+            .inner
+            .attempts
+            .begin()
+            .map_err(|wait| Error::RateLimited { wait })?;
+        let result = open_password_slot(&self.header, password, || attempt.record());
+        settle(attempt, result).map(drop)
     }
 
     /// Sets (or replaces) the password. Argon2id parameters are calibrated for this machine.

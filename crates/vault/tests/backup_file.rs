@@ -236,3 +236,24 @@ fn other_files_are_not_backups() {
         );
     }
 }
+
+#[test]
+fn check_says_what_reading_would_say_before_any_key_is_derived() {
+    let bytes = backup_file::write(&sample(), "pw", tiny()).unwrap();
+    backup_file::check(&bytes).unwrap();
+    let vector = include_str!("vectors/v1-kdf-over-cap.txt");
+    let base64 = vector
+        .lines()
+        .find_map(|line| line.strip_prefix("vault: "))
+        .unwrap();
+    let over_the_cap = data_encoding::BASE64.decode(base64.as_bytes()).unwrap();
+    let start = Instant::now();
+    assert_eq!(
+        backup_file::check(&over_the_cap).unwrap_err().kind(),
+        "kdf_too_expensive"
+    );
+    assert!(start.elapsed() < Duration::from_secs(1));
+    let mut damaged = bytes.clone();
+    damaged[40] ^= 1;
+    assert_eq!(backup_file::check(&damaged).unwrap_err().kind(), "corrupt");
+}

@@ -535,3 +535,86 @@ fn the_app_can_share_the_store_and_vault_between_threads() {
     shareable::<countersign_vault::Unlocked>();
     shareable::<Error>();
 }
+
+/// Runs `threads` wrong-password attempts at once, each through `unlock`, and returns how
+/// many were answered `wrong_password` (real guesses) and how many `rate_limited`.
+fn parallel_wrong_attempts(
+    threads: usize,
+    unlock: impl Fn() -> Result<countersign_vault::Unlocked, Error> + Sync,
+) -> (usize, usize) {
+    let start = std::sync::Barrier::new(threads);
+    let kinds: Vec<&'static str> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    unlock().unwrap_err().kind()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let guesses = kinds.iter().filter(|k| **k == "wrong_password").count();
+    let refused = kinds.iter().filter(|k| **k == "rate_limited").count();
+    assert_eq!(guesses + refused, threads, "{kinds:?}");
+    (guesses, refused)
+}
+
+/// Argon2id slow enough (tens of milliseconds) that parallel attempts overlap.
+fn slow() -> KdfParams {
+    KdfParams::new(32 * 1024, 2, 1).unwrap()
+}
+
+#[test]
+fn parallel_attempts_cannot_exceed_the_free_attempts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap().with_kdf(slow());
+    drop(store.create(Some("right"), false).unwrap());
+    // Eight at once from one store (e.g. threads of the app): the three free guesses are
+    // made one after the other, and the others find the delay due.
+    assert_eq!(
+        parallel_wrong_attempts(8, || store.unlock_with_password("wrong")),
+        (3, 5)
+    );
+    let wait = store.unlock_wait().expect("a delay after three failures");
+    assert!(wait <= Duration::from_secs(1), "{wait:?}");
+}
+
+#[test]
+fn parallel_attempts_from_other_processes_cannot_exceed_the_free_attempts() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(
+        Store::open(dir.path())
+            .unwrap()
+            .with_kdf(slow())
+            .create(Some("right"), false)
+            .unwrap(),
+    );
+    // A store of its own per attempt, as separate processes would have (read-only, since
+    // only one may hold the instance lock): the lock file next to the attempts file
+    // serialises them.
+    assert_eq!(
+        parallel_wrong_attempts(8, || {
+            Store::open_read_only(dir.path()).unlock_with_password("wrong")
+        }),
+        (3, 5)
+    );
+    assert!(Store::open_read_only(dir.path()).unlock_wait().is_some());
+}
+
+#[test]
+fn parallel_recovery_attempts_cannot_exceed_the_free_attempts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    drop(store.create(Some("right"), false).unwrap());
+    let wrong = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA";
+    let (guesses, refused) = parallel_wrong_attempts(8, || {
+        store
+            .unlock_with_recovery(wrong)
+            .map_err(|error| match error {
+                Error::WrongRecoveryKey => Error::WrongPassword,
+                other => other,
+            })
+    });
+    assert_eq!((guesses, refused), (3, 5));
+}

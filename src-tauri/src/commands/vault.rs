@@ -113,7 +113,9 @@ pub async fn vault_status(app: AppHandle) -> CommandResult<VaultStatus> {
 pub struct RecoveryKeyView {
     #[ts(as = "String")]
     recovery_key: Zeroizing<String>,
-    recovery_qr: String,
+    /// The QR code (SVG) encodes the key: wiped like it.
+    #[ts(as = "String")]
+    recovery_qr: Zeroizing<String>,
 }
 
 fn recovery_view(key: &RecoveryKey) -> RecoveryKeyView {
@@ -127,7 +129,7 @@ fn recovery_view(key: &RecoveryKey) -> RecoveryKeyView {
         .unwrap_or_default();
     RecoveryKeyView {
         recovery_key: key.to_grouped(),
-        recovery_qr: svg,
+        recovery_qr: Zeroizing::new(svg),
     }
 }
 
