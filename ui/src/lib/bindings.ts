@@ -46,7 +46,11 @@ export type CreateVault = { password: string | null, useKeyring: boolean, };
 /**
  * A recovery key to show once: as text and as a QR code (SVG).
  */
-export type RecoveryKeyView = { recoveryKey: string, recoveryQr: string, };
+export type RecoveryKeyView = { recoveryKey: string,
+/**
+ * The QR code (SVG) encodes the key: wiped like it.
+ */
+recoveryQr: string, };
 
 /**
  * The unlocked vault's unlock methods and whether the keyring works now (settings screen).
