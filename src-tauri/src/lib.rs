@@ -10,6 +10,7 @@ mod commands;
 mod desktop;
 mod error;
 mod keys;
+mod links;
 mod lock;
 #[cfg(test)]
 mod permissions;
@@ -64,6 +65,7 @@ pub fn run() {
         .manage(AppState::new(data_dir))
         .manage(transfer::TransferState::default())
         .manage(scan::ScanState::default())
+        .manage(links::Links::default())
         .manage(scan_camera::Camera::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(keys::KeysState::from_env())
@@ -77,6 +79,7 @@ pub fn run() {
             lock::start(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());
+            links::setup(app.handle());
             scan_camera::setup(app.handle());
             keys::setup(app.handle());
             // A desktop without a working tray still gets its codes.
@@ -110,6 +113,7 @@ pub fn run() {
             commands::scan::scan_image_file,
             commands::scan::scan_clipboard,
             commands::scan::scan_take_dropped,
+            commands::scan::scan_take_links,
             commands::scan::scan_pending_code,
             commands::scan::scan_confirm,
             commands::scan::scan_discard,
