@@ -3,6 +3,7 @@
 mod codes;
 mod desktop;
 mod keys;
+mod links;
 mod list;
 mod scan;
 mod transfer;
