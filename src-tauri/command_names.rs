@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "scan_image_file",
     "scan_clipboard",
     "scan_take_dropped",
+    "scan_take_links",
     "scan_pending_code",
     "scan_confirm",
     "scan_discard",

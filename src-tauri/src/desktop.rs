@@ -38,6 +38,8 @@ const QUIT: &str = "quit";
 /// The single-instance plugin, keyed by `data_dir`: a second launch on the same folder shows
 /// the running window and exits (so a window hidden in the tray or after a copy is never
 /// stranded); a launch on another folder (`--data-dir`) is a separate vault and runs beside it.
+/// The second launch's setup links (a link opened in a browser starts the app with it) go to
+/// the running window's confirmation card.
 pub fn single_instance<R: Runtime>(data_dir: &Path) -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_single_instance::Builder::new()
         .dbus_id(instance_id(data_dir))
@@ -45,9 +47,11 @@ pub fn single_instance<R: Runtime>(data_dir: &Path) -> tauri::plugin::TauriPlugi
             // `--quick`: what a desktop's own shortcut runs where the app cannot grab one.
             if args.iter().any(|arg| arg == "--quick") {
                 crate::quick::open(app);
-            } else {
-                show_main_window(app);
+                return;
             }
+            // Queued before the window is shown: a window built anew takes them as it loads.
+            crate::links::receive(app, &args);
+            show_main_window(app);
         })
         .build()
 }

@@ -10,6 +10,7 @@ mod commands;
 mod desktop;
 mod error;
 mod keys;
+mod links;
 mod lock;
 #[cfg(test)]
 mod permissions;
@@ -65,6 +66,7 @@ pub fn run() {
         .manage(AppState::new(data_dir))
         .manage(transfer::TransferState::default())
         .manage(scan::ScanState::default())
+        .manage(links::Links::default())
         .manage(scan_camera::Camera::default())
         .plugin(tauri_plugin_dialog::init())
         .plugin(quick::shortcut_plugin())
@@ -80,6 +82,7 @@ pub fn run() {
             lock::start(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());
+            links::setup(app.handle());
             scan_camera::setup(app.handle());
             keys::setup(app.handle());
             quick::setup(app.handle());
@@ -114,6 +117,7 @@ pub fn run() {
             commands::scan::scan_image_file,
             commands::scan::scan_clipboard,
             commands::scan::scan_take_dropped,
+            commands::scan::scan_take_links,
             commands::scan::scan_pending_code,
             commands::scan::scan_confirm,
             commands::scan::scan_discard,

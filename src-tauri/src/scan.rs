@@ -236,6 +236,64 @@ impl ScanState {
         Ok(outcome)
     }
 
+    /// Sorts setup links opened from elsewhere (a browser, the command line: see
+    /// `crate::links`) into accounts to confirm and notes. Unlike a scan, which the person
+    /// started in the add dialog, a link may come from any web page, so nothing is added here:
+    /// each account of an export link waits for its own confirmation too.
+    pub fn process_links(
+        &self,
+        state: &AppState,
+        links: &[Zeroizing<String>],
+    ) -> CommandResult<ScanOutcome> {
+        self.expire(state);
+        let mut outcome = ScanOutcome {
+            codes: links.len(),
+            ..ScanOutcome::default()
+        };
+        for link in links {
+            let accounts = match read_intake(link) {
+                Intake::Account(account) => vec![account],
+                Intake::Migration(batch) => {
+                    outcome.notes.extend(batch.skipped.iter().map(|skipped| {
+                        note(
+                            "invalid",
+                            format!(
+                                "The export link you opened has an account Countersign \
+                                     cannot use: {}: {}.",
+                                skipped.label, skipped.reason
+                            ),
+                        )
+                    }));
+                    batch.accounts
+                }
+                Intake::Invalid(error) => {
+                    outcome.notes.push(note(
+                        "invalid",
+                        format!(
+                            "The link you opened is a setup link Countersign cannot use: {error}."
+                        ),
+                    ));
+                    Vec::new()
+                }
+                // Links are picked by their scheme (`crate::links`), so this is only a guard.
+                _ => {
+                    outcome.notes.push(note(
+                        "text",
+                        "The link you opened holds no two-factor account.",
+                    ));
+                    Vec::new()
+                }
+            };
+            for account in accounts {
+                match self.hold(state, account)? {
+                    Ok(pending) => outcome.pending.push(pending),
+                    Err(duplicate) => outcome.notes.push(duplicate),
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
     /// Notes that an export batch was read, scanned or pasted: the progress the person sees.
     pub fn record_export(&self, batch: &MigrationBatch) -> BatchProgress {
         self.exports.lock().expect("exports lock").record(batch)

@@ -26,26 +26,7 @@ async fn seeded() -> (App, tempfile::TempDir) {
 /// Starts the app binary again, as a person would from their launcher, on the same folder and
 /// display; returns how it exited (it must hand over to the running one and leave).
 fn launch_again(app: &App) -> ExitStatus {
-    let mut second = Command::new(app_binary())
-        .env("COUNTERSIGN_DATA_DIR", &app.data_dir)
-        .env("DISPLAY", app.display_name())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the app binary");
-    let start = Instant::now();
-    loop {
-        if let Some(status) = second.try_wait().expect("poll the second instance") {
-            return status;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = second.kill();
-            let _ = second.wait();
-            panic!("the second launch kept running instead of handing over to the first");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    app.launch_again(&[])
 }
 
 /// Flips a settings checkbox and waits until the settings file says `expected`.

@@ -3,6 +3,7 @@
 mod codes;
 mod desktop;
 mod keys;
+mod links;
 mod list;
 mod quick;
 mod scan;

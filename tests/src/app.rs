@@ -2,7 +2,7 @@
 //! a person sees and does, and the window's state as the X server sees it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
@@ -399,6 +399,33 @@ impl App {
     /// Waits for the main window to reach `state`.
     pub async fn wait_for_window(&self, state: WindowState) {
         wait_until_equal("the window", &state, || async { self.window_state() }).await;
+    }
+
+    /// Starts the app binary again on the same folder and display with `args`, as a launcher
+    /// or a browser opening a link would; returns how it exited (it must hand over to the
+    /// running one and leave, within 20 s).
+    pub fn launch_again(&self, args: &[&str]) -> ExitStatus {
+        let mut second = Command::new(app_binary())
+            .args(args)
+            .env("COUNTERSIGN_DATA_DIR", &self.data_dir)
+            .env("DISPLAY", &self.display_name)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the app binary");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = second.try_wait().expect("poll the second instance") {
+                return status;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = second.kill();
+                let _ = second.wait();
+                panic!("the second launch kept running instead of handing over to the first");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The app's process: the app binary running on this test's data folder.

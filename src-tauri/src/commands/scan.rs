@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use super::accounts::{AddResult, add_accounts};
 use crate::error::{CommandError, CommandResult};
+use crate::links::Links;
 use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
 use crate::scan_camera::{Camera, CameraEvent, CameraView};
 use crate::state::AppState;
@@ -162,6 +163,27 @@ pub async fn scan_clipboard(app: AppHandle) -> CommandResult<ScanOutcome> {
 #[tauri::command]
 pub fn scan_take_dropped(scan: State<'_, ScanState>) -> CommandResult<Option<ScanOutcome>> {
     scan.take_dropped().transpose()
+}
+
+/// The setup links opened from elsewhere (a browser, the command line) since the window last
+/// asked, as accounts for the confirmation card; `None` when there are none, or while the vault
+/// is locked: they then wait for the unlock (`crate::links`).
+#[tauri::command]
+pub async fn scan_take_links(app: AppHandle) -> CommandResult<Option<ScanOutcome>> {
+    super::blocking(app, |app| {
+        let state = app.state::<AppState>();
+        if state.vault.lock().expect("vault lock").is_none() {
+            return Ok(None);
+        }
+        let links = app.state::<Links>().take();
+        if links.is_empty() {
+            return Ok(None);
+        }
+        app.state::<ScanState>()
+            .process_links(&state, &links)
+            .map(Some)
+    })
+    .await
 }
 
 /// The current code of a scanned account, for the confirmation card's live preview.

@@ -17,12 +17,18 @@ export type {
 /** The event announcing that image files were dropped on the window. */
 export const DROPPED_EVENT = "scan-dropped";
 
+/** The event announcing that setup links were opened from elsewhere (a browser, the command
+ *  line). */
+export const LINK_EVENT = "link-opened";
+
 export const scanApi = {
   screen: () => invoke<ScanOutcome>("scan_screen"),
   /** null when the person closed the file dialog. */
   imageFile: () => invoke<ScanOutcome | null>("scan_image_file"),
   clipboard: () => invoke<ScanOutcome>("scan_clipboard"),
   takeDropped: () => invoke<ScanOutcome | null>("scan_take_dropped"),
+  /** The links opened since the last call, as accounts to confirm; null when there are none. */
+  takeLinks: () => invoke<ScanOutcome | null>("scan_take_links"),
   pendingCode: (token: string) => invoke<PendingCode>("scan_pending_code", { token }),
   confirm: (token: string, issuer: string, name: string) =>
     invoke<AddResult>("scan_confirm", { confirmation: { token, issuer, name } satisfies Confirmation }),
@@ -42,4 +48,9 @@ export const scanApi = {
  *  `scanApi.takeDropped`). */
 export function onFilesDropped(handler: () => void): Promise<UnlistenFn> {
   return listen(DROPPED_EVENT, handler);
+}
+
+/** Calls `handler` when setup links were opened (take them with `scanApi.takeLinks`). */
+export function onLinkOpened(handler: () => void): Promise<UnlistenFn> {
+  return listen(LINK_EVENT, handler);
 }
