@@ -34,7 +34,7 @@ enum LogindError {
 
 /// `org.freedesktop.login1.Manager` at /org/freedesktop/login1.
 struct Manager {
-    /// Whether `GetSession("auto")` works (logind since v243); older ones know ids only.
+    /// Whether `GetSession("auto")` works (recent logind); older ones know ids only.
     knows_auto: bool,
     /// How many times a client asked which session it is in.
     lookups: Arc<AtomicUsize>,
@@ -126,7 +126,7 @@ impl Logind {
         Logind::serve(address, true).await
     }
 
-    /// Like [`Logind::start`], as a logind older than v243, which has no "auto" session.
+    /// Like [`Logind::start`], as an older logind, which knows no "auto" session.
     pub async fn start_without_auto(address: &str) -> Logind {
         Logind::serve(address, false).await
     }

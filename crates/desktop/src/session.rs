@@ -235,9 +235,7 @@ mod tests {
     #[cfg(all(unix, not(target_os = "macos")))]
     #[test]
     fn no_bus_at_all_is_an_error_that_says_so() {
-        let error = watch_session_on(None, None)
-            .err()
-            .expect("nothing to watch");
+        let error = watch_session_on(None, None).expect_err("nothing to watch");
         assert_eq!(error.kind(), "no_bus");
     }
 }

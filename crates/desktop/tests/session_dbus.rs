@@ -173,7 +173,6 @@ async fn one_bus_is_enough_and_none_is_an_error() {
     );
     let error = off_runtime(|| watch_session_on(Some("unix:path=/nonexistent/bus"), None))
         .await
-        .err()
-        .expect("no bus, nothing to watch");
+        .expect_err("no bus, nothing to watch");
     assert_eq!(error.kind(), "no_bus");
 }
