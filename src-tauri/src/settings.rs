@@ -58,6 +58,11 @@ pub struct Settings {
     /// After a lock, unlock only with the password (or the recovery key): the keyring unlocks
     /// at launch only, so a lock is more than hiding the window.
     pub password_after_lock: bool,
+    /// Lock when the desktop session does: the screen locks, the screensaver starts, or
+    /// another session is switched to.
+    pub lock_on_session_lock: bool,
+    /// Lock when the machine suspends or hibernates.
+    pub lock_on_suspend: bool,
 }
 
 impl Default for Settings {
@@ -72,6 +77,8 @@ impl Default for Settings {
             privacy_mode: false,
             sort_order: SortOrder::Manual,
             password_after_lock: false,
+            lock_on_session_lock: true,
+            lock_on_suspend: true,
         }
     }
 }
@@ -168,6 +175,9 @@ mod tests {
         let old = Settings::load(dir.path());
         assert_eq!(old.theme, Theme::Light);
         assert_eq!(old.auto_lock_minutes, 5);
+        // Settings saved before locking with the session existed: on, as for a newcomer.
+        assert!(old.lock_on_session_lock);
+        assert!(old.lock_on_suspend);
     }
 
     #[test]

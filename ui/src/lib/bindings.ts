@@ -164,7 +164,16 @@ sortOrder: SortOrder,
  * After a lock, unlock only with the password (or the recovery key): the keyring unlocks
  * at launch only, so a lock is more than hiding the window.
  */
-passwordAfterLock: boolean, };
+passwordAfterLock: boolean,
+/**
+ * Lock when the desktop session does: the screen locks, the screensaver starts, or
+ * another session is switched to.
+ */
+lockOnSessionLock: boolean,
+/**
+ * Lock when the machine suspends or hibernates.
+ */
+lockOnSuspend: boolean, };
 
 /**
  * A scanned account as the confirmation card shows it.
