@@ -5,5 +5,6 @@ mod desktop;
 mod keys;
 mod list;
 mod scan;
+mod session;
 mod transfer;
 mod vault;
