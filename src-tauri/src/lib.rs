@@ -80,6 +80,7 @@ pub fn run() {
                 .name("launch-unlock".into())
                 .spawn(move || handle.state::<AppState>().unlock_at_launch())?;
             lock::start(app.handle().clone());
+            lock::follow_session(app.handle().clone());
             transfer::setup(app.handle());
             scan::setup(app.handle());
             links::setup(app.handle());

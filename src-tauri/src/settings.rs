@@ -62,6 +62,11 @@ pub struct Settings {
     pub quick_shortcut: String,
     /// Press Enter after typing a code (the form is sent at once).
     pub type_then_enter: bool,
+    /// Lock when the desktop session does: the screen locks, the screensaver starts, or
+    /// another session is switched to.
+    pub lock_on_session_lock: bool,
+    /// Lock when the machine suspends or hibernates.
+    pub lock_on_suspend: bool,
 }
 
 impl Default for Settings {
@@ -78,6 +83,8 @@ impl Default for Settings {
             password_after_lock: false,
             quick_shortcut: DEFAULT_QUICK_SHORTCUT.to_owned(),
             type_then_enter: false,
+            lock_on_session_lock: true,
+            lock_on_suspend: true,
         }
     }
 }
@@ -177,6 +184,9 @@ mod tests {
         let old = Settings::load(dir.path());
         assert_eq!(old.theme, Theme::Light);
         assert_eq!(old.auto_lock_minutes, 5);
+        // Settings saved before locking with the session existed: on, as for a newcomer.
+        assert!(old.lock_on_session_lock);
+        assert!(old.lock_on_suspend);
     }
 
     #[test]

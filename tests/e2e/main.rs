@@ -7,5 +7,6 @@ mod links;
 mod list;
 mod quick;
 mod scan;
+mod session;
 mod transfer;
 mod vault;

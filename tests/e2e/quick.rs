@@ -85,12 +85,7 @@ async fn follow_quick(app: &App) {
 /// Presses `key` in the quick search, which closes on it: WebDriver may then report the window
 /// gone before it answers, which is the point.
 async fn press_closing(app: &App, key: &str) {
-    let _ = app
-        .driver
-        .action_chain()
-        .send_keys(key)
-        .perform()
-        .await;
+    let _ = app.driver.action_chain().send_keys(key).perform().await;
 }
 
 /// Switches WebDriver back to the main window once the quick search is gone.

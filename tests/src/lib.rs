@@ -16,6 +16,7 @@ mod images;
 pub mod measure;
 mod reference;
 mod seed;
+mod session;
 mod tray;
 mod x11;
 
@@ -26,5 +27,6 @@ pub use driver::{Launch, app_binary};
 pub use images::qr_png;
 pub use reference::{avoid_step_boundary, hotp, oathtool, recent_totp, unix_now};
 pub use seed::{numbered_uris, seed_vault};
+pub use session::{Logind, OTHER_SESSION_PATH, SESSION_PATH, ScreenSaver, ScreenSavers};
 pub use tray::{TrayHost, TrayItem};
 pub use x11::request_close_titled;

@@ -1,6 +1,9 @@
 //! Countersign's desktop integration: the OS around the window, behind small traits.
 //!
-//! Today: typing a code into the focused window ("auto-type") with real key events, one key at a
+//! Following the session ([`watch_session`]): the screen locking, the session being switched
+//! away from, the machine going to sleep, as events after which the app locks its vault.
+//!
+//! Typing a code into the focused window ("auto-type") with real key events, one key at a
 //! time, on X11 through XTEST. [`typist_for_session`] picks the way to type for the running
 //! session, or says why there is none, so the app can copy the code instead and tell the person.
 //!
@@ -16,10 +19,14 @@
 
 mod error;
 mod keymap;
+mod session;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod x11;
 
 pub use error::{CharClass, TypeError};
+#[cfg(all(unix, not(target_os = "macos")))]
+pub use session::watch_session_on;
+pub use session::{SessionEvent, SessionEvents, Source, WatchError, watch_session};
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use x11::{DEFAULT_KEY_DELAY, DEFAULT_MODIFIER_WAIT, X11Typist};
 

@@ -176,7 +176,16 @@ quickShortcut: string,
 /**
  * Press Enter after typing a code (the form is sent at once).
  */
-typeThenEnter: boolean, };
+typeThenEnter: boolean,
+/**
+ * Lock when the desktop session does: the screen locks, the screensaver starts, or
+ * another session is switched to.
+ */
+lockOnSessionLock: boolean,
+/**
+ * Lock when the machine suspends or hibernates.
+ */
+lockOnSuspend: boolean, };
 
 /**
  * What became of a code to type.
