@@ -147,10 +147,45 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
         Ok(window) => {
             place_under_pointer(app, &window);
             let _ = window.set_focus();
+            take_focus(&quick, &window);
         }
         Err(error) => eprintln!("countersign: the quick search could not open: {error}"),
     }
 }
+
+/// Gives the quick search the keyboard focus from our own X connection. Opened by a shortcut
+/// the app saw no event of, GTK asks with the timestamp of the app's last event, older than the
+/// focus the person gave another window since: X ignores such a request.
+#[cfg(target_os = "linux")]
+fn take_focus<R: Runtime>(quick: &QuickState, window: &WebviewWindow<R>) {
+    use gdkx11::X11Window;
+    use gtk::prelude::{Cast, WidgetExt};
+    let Ok(typist) = quick.typist() else { return };
+    let Some(id) = window
+        .gtk_window()
+        .ok()
+        .and_then(|gtk| gtk.window())
+        .and_then(|gdk| gdk.downcast::<X11Window>().ok())
+        .map(|x11| x11.xid() as u32)
+    else {
+        return;
+    };
+    let target = FocusedWindow::from_x11(id);
+    // The window is being mapped by GTK's own connection: asking before that is refused, so
+    // ask until it has the focus, briefly.
+    std::thread::spawn(move || {
+        for _ in 0..25 {
+            let _ = typist.refocus(target);
+            if typist.focused_window() == Some(target) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+fn take_focus<R: Runtime>(_quick: &QuickState, _window: &WebviewWindow<R>) {}
 
 /// Centres `window` on the monitor that has the pointer (the primary one when unknown).
 fn place_under_pointer<R: Runtime>(app: &AppHandle<R>, window: &WebviewWindow<R>) {

@@ -61,6 +61,13 @@ pub trait Typist: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FocusedWindow(pub(crate) u32);
 
+impl FocusedWindow {
+    /// One of the app's own X11 windows, by its id, to give it the focus.
+    pub fn from_x11(id: u32) -> FocusedWindow {
+        FocusedWindow(id)
+    }
+}
+
 /// The kind of graphical session this process runs in, as far as typing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
