@@ -6,7 +6,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/countersign-app
 # The end-to-end tests each run an app window: more than two at once starve a small machine.
 TEST_THREADS ?= 2
 
-.PHONY: run test deps test-deps ui app lint ui-test rust-test e2e release bench bench-desktop clean
+.PHONY: run test deps test-deps ui app lint ui-test rust-test e2e release bench bench-desktop fuzz crash-bench clean
 
 run: deps app
 	$(APP)
@@ -64,6 +64,20 @@ bench-desktop: release
 	COUNTERSIGN_APP=$(abspath $(or $(CARGO_TARGET_DIR),target)/release/countersign-app) \
 		BENCH_PYTHON=$(BENCH_VENV)/bin/python scripts/headless.sh \
 		$(CARGO) bench -p countersign-e2e --bench desktop
+
+# Every cargo-fuzz target of every crates/*/fuzz for FUZZ_SECONDS each (nightly; installs
+# cargo-fuzz if missing), then a table of runs and crashes per target (scripts/fuzz.sh).
+# 14 targets: about 2 h 20 min at the default 10 minutes each.
+FUZZ_SECONDS ?= 600
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+# SIGKILL during saves, CRASH_KILLS times (crates/vault/tests/crash.rs): prints the states the
+# vault was found in after the kills: old, new, corrupt, lost (the last two must be 0).
+CRASH_KILLS ?= 1000
+crash-bench:
+	COUNTERSIGN_CRASH_KILLS=$(CRASH_KILLS) $(CARGO) test -p countersign-vault --test crash \
+		-- --exact sigkill_at_random_moments_never_loses_the_vault --nocapture
 
 clean:
 	$(CARGO) clean

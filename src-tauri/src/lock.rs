@@ -10,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::settings::Settings;
-use crate::state::AppState;
+use crate::state::{AppState, relock};
 
 /// The event the app's states and the window receive when the vault locked: a [`LockReason`].
 pub const LOCKED_EVENT: &str = "vault-locked";
@@ -48,8 +48,15 @@ pub fn start(app: AppHandle) {
         .spawn(move || {
             loop {
                 std::thread::sleep(CHECK_EVERY);
-                if app.state::<AppState>().idle_due(SystemTime::now()) {
-                    lock(&app, LockReason::Idle);
+                // A panic in one check (the mutexes it takes survive poisoning, but whatever
+                // else) must not end auto-locking for the rest of the session.
+                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    if app.state::<AppState>().idle_due(SystemTime::now()) {
+                        lock(&app, LockReason::Idle);
+                    }
+                }));
+                if checked.is_err() {
+                    eprintln!("countersign: the idle check panicked; checking again in 5 s");
                 }
             }
         })
@@ -90,10 +97,9 @@ pub fn follow_session(app: AppHandle) {
             }
             for event in events {
                 let state = app.state::<AppState>();
-                let reason =
-                    session_lock_reason(&state.settings.lock().expect("settings lock"), event);
+                let reason = session_lock_reason(&relock(&state.settings), event);
                 // Nothing to lock while locked (or before onboarding): no second "locked" event.
-                let unlocked = state.vault.lock().expect("vault lock").is_some();
+                let unlocked = relock(&state.vault).is_some();
                 if let Some(reason) = reason
                     && unlocked
                 {

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use countersign_vault::{Entry, Store, Unlocked};
@@ -14,6 +14,13 @@ use zeroize::Zeroizing;
 use crate::clipboard::Clipboard;
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
+
+/// Locks `mutex` even when a thread panicked while holding it. For the paths that lock the
+/// vault (the idle check, [`AppState::lock`]): the data behind the mutex is still there, and a
+/// panic elsewhere must not leave the vault unlocked for good.
+pub fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Shared state of the running app.
 pub struct AppState {
@@ -100,21 +107,18 @@ impl AppState {
 
     /// Records that the person did something (auto-lock counts from here).
     pub fn touch(&self) {
-        *self.last_activity.lock().expect("activity lock") = SystemTime::now();
+        *relock(&self.last_activity) = SystemTime::now();
     }
 
     /// Whether the vault is unlocked and the person has been idle at `now` for the auto-lock
-    /// time (never when auto-lock is off). A clock set back restarts the count.
+    /// time (never when auto-lock is off). A clock set back restarts the count. A poisoned
+    /// mutex does not stop it.
     pub fn idle_due(&self, now: SystemTime) -> bool {
-        let minutes = self
-            .settings
-            .lock()
-            .expect("settings lock")
-            .auto_lock_minutes;
-        if minutes == 0 || self.vault.lock().expect("vault lock").is_none() {
+        let minutes = relock(&self.settings).auto_lock_minutes;
+        if minutes == 0 || relock(&self.vault).is_none() {
             return false;
         }
-        let mut last = self.last_activity.lock().expect("activity lock");
+        let mut last = relock(&self.last_activity);
         match now.duration_since(*last) {
             Ok(idle) => idle >= Duration::from_secs(u64::from(minutes) * 60),
             Err(_) => {
@@ -135,14 +139,15 @@ impl AppState {
         !(password_after_lock && self.locked_since_launch.load(Ordering::SeqCst))
     }
 
-    /// Locks the vault: secrets wiped, undo forgotten, our clipboard content cleared.
+    /// Locks the vault: secrets wiped, undo forgotten, our clipboard content cleared; also
+    /// when a mutex was poisoned.
     pub fn lock(&self) {
         self.locked_since_launch.store(true, Ordering::SeqCst);
-        if let Some(vault) = self.vault.lock().expect("vault lock").take() {
+        if let Some(vault) = relock(&self.vault).take() {
             vault.lock();
         }
-        self.last_deleted.lock().expect("undo lock").take();
-        self.hotp_codes.lock().expect("hotp lock").clear();
+        relock(&self.last_deleted).take();
+        relock(&self.hotp_codes).clear();
         self.clipboard.clear_if_ours();
     }
 }
@@ -190,6 +195,40 @@ pub(crate) mod tests {
             !state.idle_due(touched + Duration::from_secs(120)),
             "nothing to lock"
         );
+    }
+
+    /// Poisons `mutex`: a thread panics while holding it.
+    fn poison<T: Send>(mutex: &Mutex<T>) {
+        std::thread::scope(|scope| {
+            let panicked = scope
+                .spawn(|| {
+                    let _held = mutex.lock();
+                    panic!("a thread panics while holding the lock (on purpose)");
+                })
+                .join();
+            assert!(panicked.is_err());
+        });
+        assert!(mutex.is_poisoned());
+    }
+
+    #[test]
+    fn poisoned_mutexes_do_not_stop_the_idle_check_or_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        state.settings.lock().unwrap().auto_lock_minutes = 1;
+        state.touch();
+        poison(&state.settings);
+        poison(&state.last_activity);
+        poison(&state.vault);
+        poison(&state.last_deleted);
+        poison(&state.hotp_codes);
+        state.touch();
+        let touched = *relock(&state.last_activity);
+        assert!(!state.idle_due(touched + Duration::from_secs(59)));
+        assert!(state.idle_due(touched + Duration::from_secs(61)));
+        state.lock();
+        assert!(relock(&state.vault).is_none(), "the vault locked");
+        assert!(!state.idle_due(touched + Duration::from_secs(120)));
     }
 
     #[test]

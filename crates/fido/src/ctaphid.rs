@@ -27,6 +27,10 @@ const POLL: Duration = Duration::from_millis(100);
 const SILENCE: Duration = Duration::from_secs(5);
 /// Upper bound for one command, touch included; keys time out their own touch wait sooner.
 const LONGEST: Duration = Duration::from_secs(120);
+/// Packets for other applications' channels skipped while waiting for one answer, at most.
+/// A busy neighbour sends a keep-alive every 100 ms and answers of up to 129 packets; a
+/// device that sends more than this without a word for us is flooding the link.
+pub(crate) const MAX_FOREIGN_PACKETS: usize = 4096;
 
 /// One HID interface: 64-byte reports out and in.
 pub(crate) trait HidLink: Send {
@@ -77,6 +81,7 @@ impl Channel {
         let mut last_heard = Instant::now();
         let mut cancel_sent = false;
         let mut touch_reported = false;
+        let mut foreign = 0;
         loop {
             if signals.is_cancelled() && !cancel_sent {
                 let mut cancel = [0u8; PACKET];
@@ -92,7 +97,9 @@ impl Channel {
                 continue;
             };
             if packet[..4] != self.cid {
-                continue; // another application's channel
+                // Another application's channel.
+                skip_foreign(&mut foreign)?;
+                continue;
             }
             last_heard = Instant::now();
             match packet[4] {
@@ -104,7 +111,7 @@ impl Channel {
                     }
                 }
                 CMD_ERROR => return Err(hid_error(packet[7])),
-                c if c == cmd => return self.reassemble(&packet),
+                c if c == cmd => return self.reassemble(&packet, foreign),
                 other => {
                     return Err(Error::Protocol(format!(
                         "expected CTAPHID command 0x{cmd:02x}, got 0x{other:02x}"
@@ -114,15 +121,24 @@ impl Channel {
         }
     }
 
-    fn reassemble(&mut self, first: &[u8; PACKET]) -> Result<Vec<u8>> {
+    /// Reads the continuation packets of the answer `first` begins; `foreign` packets for
+    /// other channels were already skipped on the way.
+    fn reassemble(&mut self, first: &[u8; PACKET], mut foreign: usize) -> Result<Vec<u8>> {
         let total = usize::from(u16::from_be_bytes([first[5], first[6]]));
         let mut data = first[7..7 + total.min(INIT_DATA)].to_vec();
         let mut seq = 0u8;
+        let mut last_heard = Instant::now();
         while data.len() < total {
-            let packet = self.link.read(SILENCE)?.ok_or(Error::Timeout)?;
+            let wait = SILENCE.saturating_sub(last_heard.elapsed());
+            let packet = self.link.read(wait)?.ok_or(Error::Timeout)?;
             if packet[..4] != self.cid {
+                skip_foreign(&mut foreign)?;
+                if last_heard.elapsed() > SILENCE {
+                    return Err(Error::Timeout);
+                }
                 continue;
             }
+            last_heard = Instant::now();
             if packet[4] != seq {
                 return Err(Error::Protocol(
                     "CTAPHID continuation out of sequence".into(),
@@ -134,6 +150,18 @@ impl Channel {
         }
         Ok(data)
     }
+}
+
+/// Counts one more packet for another channel; past [`MAX_FOREIGN_PACKETS`] the wait ends.
+fn skip_foreign(foreign: &mut usize) -> Result<()> {
+    *foreign += 1;
+    if *foreign > MAX_FOREIGN_PACKETS {
+        return Err(Error::Device(format!(
+            "the key sent more than {MAX_FOREIGN_PACKETS} packets for other applications' \
+             channels and none for ours; another application may be flooding it"
+        )));
+    }
+    Ok(())
 }
 
 /// Splits a message into an initialisation packet and continuation packets.
@@ -192,6 +220,76 @@ mod tests {
         fn read(&mut self, _: Duration) -> Result<Option<[u8; PACKET]>> {
             Ok(self.replies.pop_front())
         }
+    }
+
+    /// A link shared with a chatty neighbour: after `ours`, only packets for another channel.
+    struct Flooded {
+        ours: VecDeque<[u8; PACKET]>,
+        sent: Arc<Mutex<usize>>,
+    }
+
+    impl HidLink for Flooded {
+        fn write(&mut self, _: &[u8; PACKET]) -> Result<()> {
+            Ok(())
+        }
+        fn read(&mut self, _: Duration) -> Result<Option<[u8; PACKET]>> {
+            if let Some(packet) = self.ours.pop_front() {
+                return Ok(Some(packet));
+            }
+            *self.sent.lock().unwrap() += 1;
+            let mut foreign = [0u8; PACKET];
+            foreign[..4].copy_from_slice(&[7, 7, 7, 7]);
+            foreign[4] = CMD_KEEPALIVE;
+            Ok(Some(foreign))
+        }
+    }
+
+    /// Runs `receive` on a flooded link on a thread of its own; `None` if it had not returned
+    /// after 20 seconds (the old reader spun for ever on a flood in mid-answer).
+    fn receive_flooded(ours: Vec<[u8; PACKET]>) -> Option<(Result<Vec<u8>>, usize)> {
+        let sent = Arc::new(Mutex::new(0));
+        let link = Flooded {
+            ours: ours.into(),
+            sent: sent.clone(),
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut channel = Channel {
+                link: Box::new(link),
+                cid: [1, 2, 3, 4],
+            };
+            let _ = tx.send(channel.receive(CMD_CBOR, &Signals::default()));
+        });
+        let result = rx.recv_timeout(Duration::from_secs(20)).ok()?;
+        let skipped = *sent.lock().unwrap();
+        Some((result, skipped))
+    }
+
+    fn assert_flood_refused(outcome: Option<(Result<Vec<u8>>, usize)>) {
+        let (result, skipped) = outcome.expect("the reader returned");
+        match result {
+            Err(Error::Device(message)) => {
+                assert!(
+                    message.contains("other applications' channels"),
+                    "{message}"
+                )
+            }
+            other => panic!("expected the flood to be refused, got {other:?}"),
+        }
+        assert_eq!(skipped, MAX_FOREIGN_PACKETS + 1);
+    }
+
+    #[test]
+    fn a_flood_on_other_channels_ends_the_wait_for_an_answer() {
+        assert_flood_refused(receive_flooded(vec![]));
+    }
+
+    #[test]
+    fn a_flood_on_other_channels_ends_the_wait_for_the_rest_of_an_answer() {
+        let payload = vec![0xA5; 200];
+        let mut packets = frame([1, 2, 3, 4], CMD_CBOR, &payload).unwrap();
+        packets.truncate(2);
+        assert_flood_refused(receive_flooded(packets));
     }
 
     #[test]

@@ -261,8 +261,9 @@ pub struct AssertionRequest {
     pub hmac_salt: Option<[u8; 32]>,
 }
 
-/// One assertion from a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One assertion from a key. Its Debug output leaves out the hmac-secret output (a key for
+/// whatever the caller protects with it), showing only whether there is one.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Assertion {
     /// The credential that signed.
     #[serde(with = "crate::b64")]
@@ -278,6 +279,24 @@ pub struct Assertion {
     /// The decrypted hmac-secret output, when requested and supported.
     #[serde(skip)]
     pub hmac_secret: Option<zeroize::Zeroizing<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for Assertion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Assertion")
+            .field("credential_id", &self.credential_id)
+            .field("authenticator_data", &self.authenticator_data)
+            .field("signature", &self.signature)
+            .field("user", &self.user)
+            .field(
+                "hmac_secret",
+                &self
+                    .hmac_secret
+                    .as_ref()
+                    .map(|s| format!("<{} bytes>", s.len())),
+            )
+            .finish()
+    }
 }
 
 /// A FIDO2 security key. All methods block: run them off the UI thread.
@@ -336,4 +355,34 @@ pub trait SecurityKey: Send + Sync {
     fn cancel(&self);
     /// Sets where [`KeyEvent`]s go.
     fn set_event_sink(&self, sink: EventSink);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assertion_debug_leaves_out_the_hmac_secret_output() {
+        let output: Vec<u8> = (0xA0..0xC0).collect();
+        let assertion = Assertion {
+            credential_id: vec![1, 2, 3],
+            authenticator_data: vec![4; 37],
+            signature: vec![5; 8],
+            user: None,
+            hmac_secret: Some(zeroize::Zeroizing::new(output.clone())),
+        };
+        let shown = format!("{assertion:?}");
+        let as_list = format!("{:?}", &output[..4]);
+        let as_list = as_list.trim_end_matches(']');
+        assert!(!shown.contains(as_list), "{shown}");
+        let hex: String = output.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(!shown.to_lowercase().contains(&hex[..8]), "{shown}");
+        assert!(
+            shown.contains("hmac_secret: Some(\"<32 bytes>\")"),
+            "{shown}"
+        );
+        assert!(shown.contains("credential_id: [1, 2, 3]"), "{shown}");
+        let alternate = format!("{assertion:#?}");
+        assert!(!alternate.contains("160,\n"), "{alternate}");
+    }
 }

@@ -31,6 +31,15 @@ mod reset;
 pub mod soft;
 mod verify;
 
+// Tests look at freed memory for secrets that were not wiped (the allocator of crates/otp's
+// tests); it only scans while a test arms it, on that test's thread.
+#[cfg(test)]
+#[path = "../../otp/tests/support/freed_memory.rs"]
+mod freed_memory;
+#[cfg(test)]
+#[global_allocator]
+static ALLOCATOR: freed_memory::FreedMemory = freed_memory::FreedMemory;
+
 pub use advice::{access_help, sample_advice};
 pub use ctap2::CtapKey;
 pub use error::{Error, Result, status_name};

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::NoPadding};
 use ring::{agreement, digest, hkdf, hmac, rand::SecureRandom, rand::SystemRandom};
 use std::fmt;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// A security-key PIN. Zeroed on drop; its Debug output never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -84,8 +84,8 @@ impl SharedSecret {
             })?;
         let (hmac_key, aes_key) = match protocol {
             Protocol::One => {
-                let secret: [u8; 32] = sha256(&z);
-                (Zeroizing::new(secret.to_vec()), Zeroizing::new(secret))
+                let secret = sha256_secret(&z);
+                (Zeroizing::new(secret.to_vec()), secret)
             }
             Protocol::Two => {
                 let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &[0u8; 32]).extract(&z);
@@ -122,14 +122,16 @@ impl SharedSecret {
                 iv
             }
         };
-        let mut buffer = plaintext.to_vec();
+        // A copy of the plaintext (a PIN, a PIN hash, a salt) until it is encrypted in place;
+        // wiped whatever happens (a length that is not whole blocks leaves it as it was).
+        let mut buffer = Zeroizing::new(plaintext.to_vec());
         let len = buffer.len();
         cbc::Encryptor::<aes::Aes256>::new(&(*self.aes_key).into(), &iv.into())
             .encrypt_padded::<NoPadding>(&mut buffer, len)
             .map_err(|_| Error::Protocol("plaintext is not a multiple of 16 bytes".into()))?;
         Ok(match self.protocol {
-            Protocol::One => buffer,
-            Protocol::Two => [&iv[..], &buffer].concat(),
+            Protocol::One => buffer.to_vec(),
+            Protocol::Two => [&iv[..], &buffer[..]].concat(),
         })
     }
 
@@ -161,10 +163,8 @@ impl SharedSecret {
 
     /// pinHashEnc: the first 16 bytes of SHA-256(PIN), encrypted.
     pub(crate) fn pin_hash_enc(&self, pin: &Pin) -> Result<Vec<u8>> {
-        let mut hash = sha256(pin.expose().as_bytes());
-        let enc = self.encrypt(&hash[..16]);
-        hash.zeroize();
-        enc
+        let hash = sha256_secret(pin.expose().as_bytes());
+        self.encrypt(&hash[..16])
     }
 
     /// newPinEnc: the PIN padded with zeros to 64 bytes, encrypted.
@@ -194,6 +194,15 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
         .as_ref()
         .try_into()
         .expect("SHA-256 is 32 bytes")
+}
+
+/// SHA-256 of secret `data` (a PIN, a shared point), for a hash that is itself a secret:
+/// copied straight into a wiped buffer. (ring's `Digest` it comes from is a stack value ring
+/// does not wipe; nothing here can reach it.)
+fn sha256_secret(data: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(digest::digest(&digest::SHA256, data).as_ref());
+    out
 }
 
 #[cfg(test)]
@@ -290,6 +299,42 @@ mod tests {
             platform.new_pin_enc(&Pin::new("1".repeat(64))),
             Err(Error::PinPolicy(_))
         ));
+    }
+
+    #[test]
+    fn a_plaintext_copy_is_wiped_even_when_it_cannot_be_encrypted() {
+        let (platform, _) = pair(Protocol::Two);
+        // 20 bytes: not whole AES blocks, so encryption refuses after copying.
+        let secret = b"PIN-5550123-not-kept";
+        let found = crate::freed_memory::freed_with(secret, || {
+            assert!(platform.encrypt(secret).is_err());
+        });
+        assert_eq!(found, 0, "a freed block still held the plaintext");
+    }
+
+    #[test]
+    fn pin_and_pin_hash_do_not_outlive_their_encryption() {
+        let pin = "731902846517";
+        let hash = sha256(pin.as_bytes());
+        for protocol in [Protocol::One, Protocol::Two] {
+            let (platform, key) = pair(protocol);
+            let mut sent = Vec::new();
+            for needle in [pin.as_bytes(), &hash[..16]] {
+                let found = crate::freed_memory::freed_with(needle, || {
+                    let pin = Pin::new(pin);
+                    sent = platform.new_pin_enc(&pin).unwrap();
+                    sent.extend(platform.pin_hash_enc(&pin).unwrap());
+                    let (new_pin, pin_hash) =
+                        sent.split_at(sent.len() - if protocol == Protocol::One { 16 } else { 32 });
+                    assert_eq!(
+                        &key.decrypt(new_pin).unwrap()[..pin.expose().len()],
+                        pin.expose().as_bytes()
+                    );
+                    assert_eq!(&key.decrypt(pin_hash).unwrap()[..], &hash[..16]);
+                });
+                assert_eq!(found, 0, "{protocol:?}: a freed block held {needle:?}");
+            }
+        }
     }
 
     fn hex(b: &[u8]) -> String {

@@ -80,6 +80,7 @@ pub fn verify_registration_with(
         challenge,
         client_data_json,
     );
+    check_rp_id_scope(&mut report, rp_id, origin);
 
     let object = match AttestationObject::parse(attestation_object) {
         Ok(object) => {
@@ -243,6 +244,7 @@ pub fn verify_assertion_with(
         challenge,
         client_data_json,
     );
+    check_rp_id_scope(&mut report, rp_id, origin);
     let data = match AuthenticatorData::parse(authenticator_data) {
         Ok(data) => {
             report.push(
@@ -396,6 +398,62 @@ fn same_origin(a: &str, b: &str) -> bool {
         (Ok(a), Ok(b)) => a.origin() == b.origin() && a.origin().is_tuple(),
         _ => false,
     }
+}
+
+/// Checks that the RP ID is one the origin may claim: the origin's host, or a registrable
+/// suffix of it (WebAuthn's RP ID rule, through HTML's "is a registrable
+/// domain suffix of or is equal to").
+///
+/// No public suffix list is bundled: a suffix must end on a label boundary of the host and
+/// have at least two labels, which refuses bare top-level domains ("com") but not multi-label
+/// public suffixes such as "co.uk" or "github.io". An IP address host allows only itself.
+fn check_rp_id_scope(report: &mut Report, rp_id: &str, origin: &str) {
+    match rp_id_scope(rp_id, origin) {
+        Ok(why) => report.push("rp_id.origin", Outcome::Pass, why),
+        Err(why) => report.push("rp_id.origin", Outcome::Fail, why),
+    }
+}
+
+/// Why `rp_id` may (Ok) or may not (Err) be used from `origin`, in words.
+fn rp_id_scope(rp_id: &str, origin: &str) -> Result<String, String> {
+    let url = url::Url::parse(origin).map_err(|e| format!("the origin \"{origin}\": {e}"))?;
+    let host = match url.host() {
+        Some(url::Host::Domain(domain)) => domain.trim_end_matches('.').to_ascii_lowercase(),
+        Some(ip) => {
+            let ip = ip.to_string();
+            return if rp_id == ip {
+                Ok(format!("\"{rp_id}\" is the origin's host"))
+            } else {
+                Err(format!(
+                    "the origin's host is the address {ip}, which allows no other RP ID than itself, not \"{rp_id}\""
+                ))
+            };
+        }
+        None => return Err(format!("the origin \"{origin}\" has no host")),
+    };
+    let rp = rp_id.to_ascii_lowercase();
+    if rp == host {
+        return Ok(format!("\"{rp_id}\" is the origin's host"));
+    }
+    let suffix_of_host = !rp.is_empty()
+        && !rp.starts_with('.')
+        && host
+            .strip_suffix(rp.as_str())
+            .is_some_and(|rest| rest.ends_with('.'));
+    if !suffix_of_host {
+        return Err(format!(
+            "\"{rp_id}\" is neither the origin's host \"{host}\" nor a domain it belongs to: \
+             the credential would be for another site"
+        ));
+    }
+    if !rp.contains('.') {
+        return Err(format!(
+            "\"{rp_id}\" is a top-level domain, which no site may claim"
+        ));
+    }
+    Ok(format!(
+        "\"{rp_id}\" is a domain the host \"{host}\" belongs to"
+    ))
 }
 
 /// Checks RP ID hash and flags; returns whether the RP ID matched and the user was present.
@@ -946,6 +1004,32 @@ pub fn algorithm_name(alg: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rp_ids_are_the_origins_host_or_a_domain_it_belongs_to() {
+        let origin = "https://login.example.com";
+        for rp in ["login.example.com", "example.com", "Example.COM"] {
+            assert!(rp_id_scope(rp, origin).is_ok(), "{rp}");
+        }
+        assert!(rp_id_scope("example.com", "https://example.com:8443/").is_ok());
+        assert!(rp_id_scope("localhost", "http://localhost:8080").is_ok());
+        assert!(rp_id_scope("127.0.0.1", "https://127.0.0.1").is_ok());
+        for (rp, why) in [
+            ("com", "top-level domain"),
+            ("ample.com", "neither"),
+            ("other.com", "neither"),
+            ("a.login.example.com", "neither"),
+            ("", "neither"),
+            (".example.com", "neither"),
+            ("example.com.", "neither"),
+        ] {
+            let err = rp_id_scope(rp, origin).unwrap_err();
+            assert!(err.contains(why), "{rp}: {err}");
+        }
+        let err = rp_id_scope("0.0.1", "https://127.0.0.1").unwrap_err();
+        assert!(err.contains("address 127.0.0.1"), "{err}");
+        assert!(rp_id_scope("example.com", "not a url").is_err());
+    }
 
     #[test]
     fn origins_ignore_trailing_slashes_but_not_ports() {

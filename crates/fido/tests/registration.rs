@@ -127,15 +127,29 @@ struct Recorded {
 }
 
 fn record(algorithm: Algorithm) -> Recorded {
+    let recorded = record_for(algorithm, RP, ORIGIN);
+    let report = verify_registration(
+        RP,
+        ORIGIN,
+        &recorded.challenge,
+        &recorded.client_data,
+        &recorded.attestation_object,
+    );
+    assert!(report.passed(), "{}", report.to_text());
+    recorded
+}
+
+/// A registration and an assertion for `rp` made from `origin`, whatever the verifier thinks.
+fn record_for(algorithm: Algorithm, rp: &str, origin: &str) -> Recorded {
     let device = SoftAuthenticator::new().unwrap();
     let key = device.connect().unwrap();
     let challenge = vec![0x42; 32];
-    let client_data = client_data_json("webauthn.create", &challenge, ORIGIN);
+    let client_data = client_data_json("webauthn.create", &challenge, origin);
     let made = key
         .make_credential(
             &MakeCredentialRequest {
                 client_data_json: client_data.clone(),
-                rp_id: RP.into(),
+                rp_id: rp.into(),
                 rp_name: "Example".into(),
                 user: User {
                     id: vec![1],
@@ -151,22 +165,22 @@ fn record(algorithm: Algorithm) -> Recorded {
             None,
         )
         .unwrap();
+    // The credential's public key, read by the verifier under the RP ID it was made for.
     let report = verify_registration(
-        RP,
-        ORIGIN,
+        rp,
+        &format!("https://{rp}"),
         &challenge,
-        &client_data,
+        &client_data_json("webauthn.create", &challenge, &format!("https://{rp}")),
         &made.attestation_object,
     );
-    assert!(report.passed(), "{}", report.to_text());
-    let credential = report.credential.unwrap();
+    let credential = report.credential.expect("a readable credential");
     let get_challenge = vec![0x24; 32];
-    let get_client_data = client_data_json("webauthn.get", &get_challenge, ORIGIN);
+    let get_client_data = client_data_json("webauthn.get", &get_challenge, origin);
     let assertion = key
         .get_assertion(
             &AssertionRequest {
                 client_data_json: get_client_data.clone(),
-                rp_id: RP.into(),
+                rp_id: rp.into(),
                 allow: vec![made.credential_id],
                 user_presence: true,
                 user_verification: false,
@@ -255,6 +269,73 @@ fn wrong_challenge_origin_and_rp_id_fail() {
         &r.attestation_object,
     );
     assert_outcome(&report, "client_data.type", Outcome::Fail);
+}
+
+#[test]
+fn rp_ids_the_origin_may_not_claim_fail_both_ceremonies() {
+    for (rp, origin) in [
+        ("other.org", "https://login.example.org"),
+        ("ample.org", "https://login.example.org"),
+        ("org", "https://login.example.org"),
+        ("login.example.org", "https://example.org"),
+    ] {
+        // The key signs for `rp` whatever the page's origin: only the verifier can refuse.
+        let r = record_for(Algorithm::Es256, rp, origin);
+        let registration = verify_registration(
+            rp,
+            origin,
+            &r.challenge,
+            &r.client_data,
+            &r.attestation_object,
+        );
+        let assertion = verify_assertion(
+            rp,
+            origin,
+            &r.get_challenge,
+            &r.get_client_data,
+            &r.authenticator_data,
+            &r.signature,
+            &r.public_key,
+            r.counter,
+        );
+        for report in [registration, assertion] {
+            assert_outcome(&report, "rp_id.origin", Outcome::Fail);
+            assert_outcome(&report, "auth_data.rp_id_hash", Outcome::Pass);
+            assert_outcome(&report, "client_data.origin", Outcome::Pass);
+            assert!(!report.passed(), "{rp} from {origin}\n{}", report.to_text());
+        }
+    }
+}
+
+#[test]
+fn the_origins_own_domain_and_its_parents_verify() {
+    for (rp, origin) in [
+        ("example.org", "https://login.example.org"),
+        ("login.example.org", "https://login.example.org"),
+    ] {
+        let r = record_for(Algorithm::Es256, rp, origin);
+        let assertion = verify_assertion(
+            rp,
+            origin,
+            &r.get_challenge,
+            &r.get_client_data,
+            &r.authenticator_data,
+            &r.signature,
+            &r.public_key,
+            r.counter,
+        );
+        assert!(assertion.passed(), "{}", assertion.to_text());
+        assert_outcome(&assertion, "rp_id.origin", Outcome::Pass);
+        let registration = verify_registration(
+            rp,
+            origin,
+            &r.challenge,
+            &r.client_data,
+            &r.attestation_object,
+        );
+        assert_outcome(&registration, "rp_id.origin", Outcome::Pass);
+        assert!(registration.passed(), "{}", registration.to_text());
+    }
 }
 
 #[test]

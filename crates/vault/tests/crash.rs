@@ -1,6 +1,11 @@
 //! Crash consistency: a child process saves in a loop while this test kills it with SIGKILL at
 //! random moments, hundreds of times. After every kill the vault must open and hold the last
 //! state the child reported as saved, or the one it was saving.
+//!
+//! Bench mode: `COUNTERSIGN_CRASH_KILLS=1000` (`make crash-bench`) kills that many times and
+//! prints how many kills left the vault in each state: old (the last reported save), new (the
+//! save under way), corrupt (does not open) and lost (any other state); the test then fails
+//! unless corrupt and lost are both 0.
 
 #![cfg(unix)]
 
@@ -14,6 +19,8 @@ use countersign_vault::{KdfParams, Store};
 
 const CHILD_ENV: &str = "COUNTERSIGN_CRASH_CHILD";
 const ITERATIONS: usize = 300;
+/// Overrides [`ITERATIONS`] (bench mode).
+const KILLS_ENV: &str = "COUNTERSIGN_CRASH_KILLS";
 
 fn store(dir: &Path) -> Store {
     Store::open(dir)
@@ -21,13 +28,28 @@ fn store(dir: &Path) -> Store {
         .with_kdf(KdfParams::new(64, 1, 1).unwrap())
 }
 
-/// The HOTP counter the vault holds now.
-fn counter(dir: &Path) -> u64 {
-    let vault = store(dir).unlock_with_password("pw").unwrap();
-    let Kind::Hotp { counter } = vault.entries()[0].account.kind else {
-        panic!("the entry is HOTP")
-    };
-    counter
+/// The HOTP counter the vault holds now, or why the vault cannot be read.
+fn counter(dir: &Path) -> Result<u64, String> {
+    let vault = store(dir)
+        .unlock_with_password("pw")
+        .map_err(|e| e.to_string())?;
+    match vault.entries().first().map(|entry| &entry.account.kind) {
+        Some(Kind::Hotp { counter }) => Ok(*counter),
+        other => Err(format!("the first entry is not the HOTP one: {other:?}")),
+    }
+}
+
+/// What a kill left.
+#[derive(Default, Debug)]
+struct Tally {
+    /// The last state the child reported as saved.
+    old: usize,
+    /// The state it was saving (landed, not yet reported).
+    new: usize,
+    /// The vault did not open.
+    corrupt: usize,
+    /// Any other state: a reported save gone, or a state from nowhere.
+    lost: usize,
 }
 
 /// Not a test of its own: the saving child. Advances the HOTP counter forever (each advance is
@@ -90,10 +112,15 @@ fn sigkill_at_random_moments_never_loses_the_vault() {
         .as_nanos() as u64;
     println!("seed {seed}");
     let mut random = Lcg(seed);
+    let kills = std::env::var(KILLS_ENV)
+        .map(|n| n.parse().expect("a number of kills"))
+        .unwrap_or(ITERATIONS);
+    let bench = std::env::var_os(KILLS_ENV).is_some();
     let mut committed = 0;
-    let mut landed_mid_save = 0;
+    let mut tally = Tally::default();
+    let mut first_failure = None;
     let start = Instant::now();
-    for iteration in 0..ITERATIONS {
+    for iteration in 0..kills {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "child_process_entry_point", "--nocapture"])
             .env(CHILD_ENV, dir.path())
@@ -118,15 +145,45 @@ fn sigkill_at_random_moments_never_loses_the_vault() {
                 last_saved = value.parse().unwrap();
             }
         }
-        let found = counter(dir.path());
-        assert!(
-            found == last_saved || found == last_saved + 1,
-            "iteration {iteration}: the child last reported {last_saved}, the vault holds {found}"
-        );
-        if found == last_saved + 1 {
-            landed_mid_save += 1;
+        let failure = match counter(dir.path()) {
+            Ok(found) if found == last_saved => {
+                tally.old += 1;
+                committed = found;
+                None
+            }
+            Ok(found) if found == last_saved + 1 => {
+                tally.new += 1;
+                committed = found;
+                None
+            }
+            Ok(found) => {
+                tally.lost += 1;
+                committed = found;
+                Some(format!(
+                    "kill {iteration}: the child last reported {last_saved}, the vault holds {found}"
+                ))
+            }
+            Err(error) => {
+                tally.corrupt += 1;
+                Some(format!(
+                    "kill {iteration}: the vault does not open: {error}"
+                ))
+            }
+        };
+        if let Some(failure) = failure {
+            // Outside bench mode the first bad state ends the test; so does a vault that does
+            // not open (the next child could not open it either).
+            assert!(bench && tally.corrupt == 0, "{failure}; so far {tally:?}");
+            first_failure.get_or_insert(failure);
         }
-        committed = found;
+        if (iteration + 1) % 100 == 0 && bench {
+            eprintln!(
+                "{} kills, {:?}, {:?}",
+                iteration + 1,
+                start.elapsed(),
+                tally
+            );
+        }
     }
     // Each `counter` call above opened the store, which clears what a kill mid-rename leaves.
     let strays: Vec<_> = std::fs::read_dir(dir.path())
@@ -134,13 +191,20 @@ fn sigkill_at_random_moments_never_loses_the_vault() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with('.'))
         .collect();
+    let elapsed = start.elapsed();
     println!(
-        "{ITERATIONS} kills in {:?}: counter reached {committed}; {landed_mid_save} kills came \
-         after a save landed but before it was reported",
-        start.elapsed()
+        "{kills} kills in {elapsed:.1?} ({:.1?} per kill), counter reached {committed}: \
+         states found old {}, new {}, corrupt {}, lost {}",
+        elapsed / kills.max(1) as u32,
+        tally.old,
+        tally.new,
+        tally.corrupt,
+        tally.lost,
     );
+    assert_eq!((tally.corrupt, tally.lost), (0, 0), "{first_failure:?}");
+    assert_eq!(tally.old + tally.new, kills);
     assert!(strays.is_empty(), "{strays:?}");
-    assert!(committed > ITERATIONS as u64 / 2, "the child made progress");
+    assert!(committed > kills as u64 / 2, "the child made progress");
     // The backups are intact encrypted vaults too.
     for backup in store(dir.path()).backups().unwrap() {
         countersign_vault::inspect(&std::fs::read(&backup.path).unwrap()).unwrap();
