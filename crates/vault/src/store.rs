@@ -1053,6 +1053,11 @@ pub(crate) fn seal_file(master: &Key, header: &Header, payload: &Payload) -> (Ve
     (bytes, checksum)
 }
 
+/// A time for a change that must sort after `previous`, even if the clock went backwards.
+fn later(previous: u64) -> u64 {
+    now_ms().max(previous.saturating_add(1))
+}
+
 #[cfg(test)]
 #[path = "vectors.rs"]
 mod vectors;
@@ -1086,9 +1091,4 @@ mod rekey_tests {
         let from_new_slot = open_password_slot(&new.header, "new", || {}).unwrap();
         assert_eq!(from_new_slot.bytes(), vault.master.bytes());
     }
-}
-
-/// A time for a change that must sort after `previous`, even if the clock went backwards.
-fn later(previous: u64) -> u64 {
-    now_ms().max(previous.saturating_add(1))
 }
