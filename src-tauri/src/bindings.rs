@@ -39,6 +39,8 @@ fn render() -> String {
         declaration::<vault::CreateVault>(&cfg),
         declaration::<vault::RecoveryKeyView>(&cfg),
         declaration::<vault::SecurityView>(&cfg),
+        declaration::<vault::OldBackups>(&cfg),
+        declaration::<vault::CredentialChange>(&cfg),
         declaration::<accounts::AccountView>(&cfg),
         declaration::<accounts::AccountList>(&cfg),
         declaration::<accounts::AddResult>(&cfg),

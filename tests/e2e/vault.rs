@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use countersign_e2e::{App, BusWithoutKeyring, Launch, seed_vault};
+use countersign_e2e::{App, BusWithoutKeyring, Launch, seed_keyring_only_vault, seed_vault};
 
 const PASSWORD: &str = "correct horse battery";
 const URI: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -143,4 +143,148 @@ async fn a_tampered_vault_shows_the_damaged_file_screen_and_is_left_alone() {
         bytes,
         "the file must not change"
     );
+}
+
+/// The password a script in the window tries to give a keyring-only vault.
+const MINE: &str = "set by a script";
+
+/// Calls a command as any script in the window could; `then` maps its result to JSON, a refusal
+/// gives the error's kind.
+async fn invoke(app: &App, command: &str, args: &str, then: &str) -> serde_json::Value {
+    app.js(&format!(
+        "return window.__TAURI_INTERNALS__.invoke('{command}', {args}).then({then}, e => e.kind)"
+    ))
+    .await
+}
+
+/// Whether the unlocked vault has a password slot.
+async fn password_slot(app: &App) -> serde_json::Value {
+    invoke(app, "vault_security", "{}", "s => s.slots.password").await
+}
+
+/// Revealing a secret and exporting, with the password a script tried to set: both refused.
+async fn refused_to_reveal_and_export(app: &App, id: &str) {
+    let reveal = invoke(
+        app,
+        "reveal_secret",
+        &format!("{{id: '{id}', password: '{MINE}'}}"),
+        "r => r.secret",
+    )
+    .await;
+    assert_eq!(reveal, serde_json::json!("no_such_slot"));
+    let export = invoke(
+        app,
+        "transfer_export",
+        &format!("{{request: {{format: 'uris', vaultPassword: '{MINE}', filePassword: null}}}}"),
+        "() => 'exported'",
+    )
+    .await;
+    assert_eq!(export, serde_json::json!("no_password"));
+}
+
+/// "Locked means locked", item 4: a keyring-only vault gets a first password only with its
+/// recovery key, so nothing in the window can set one and then reveal or export with it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_password_needs_the_recovery_key() {
+    let data = tempfile::tempdir().unwrap();
+    let recovery = seed_keyring_only_vault(data.path(), &[URI.to_owned()]);
+    std::fs::write(data.path().join("settings.json"), r#"{"theme": "light"}"#).unwrap();
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    let id = invoke(&app, "list_accounts", "{}", "l => l.accounts[0].id").await;
+    let id = id.as_str().expect("an account id").to_owned();
+    // Without a recovery key, and with a wrong one: refused, nothing changed.
+    let without = invoke(
+        &app,
+        "change_password",
+        &format!("{{current: null, newPassword: '{MINE}'}}"),
+        "() => 'changed'",
+    )
+    .await;
+    assert_eq!(without, serde_json::json!("recovery_key_required"));
+    let wrong = invoke(
+        &app,
+        "change_password",
+        &format!(
+            "{{current: null, newPassword: '{MINE}', recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA'}}"
+        ),
+        "() => 'changed'",
+    )
+    .await;
+    assert_eq!(wrong, serde_json::json!("wrong_recovery_key"));
+    assert_eq!(password_slot(&app).await, serde_json::json!(false));
+    refused_to_reveal_and_export(&app, &id).await;
+
+    // The dialog asks for the recovery key and says why.
+    app.click("[data-page=settings]").await;
+    app.wait_for("the settings' security section", || async {
+        (app.js("return [...document.querySelectorAll('button')].some(b => b.textContent === 'Set a password')")
+            .await
+            == serde_json::json!(true))
+        .then_some(())
+    })
+    .await;
+    app.js("[...document.querySelectorAll('button')].find(b => b.textContent === 'Set a password').click(); return true")
+        .await;
+    let why = app.text("#gate-hint").await;
+    assert!(why.contains("recovery key"), "{why}");
+    app.type_into(
+        "#gate-recovery-key",
+        "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+    )
+    .await;
+    app.type_into("#changed-password", MINE).await;
+    app.type_into("#changed-confirm", MINE).await;
+    app.screenshot("set-password-dialog").await;
+    app.click("dialog form button[type=submit]").await;
+    let error = app.text("dialog [role=alert]").await;
+    assert_eq!(error, "That recovery key is not right.");
+    assert_eq!(password_slot(&app).await, serde_json::json!(false));
+
+    // With the right one, typed in the dialog, the password is set and asked from then on.
+    // (Two wrong keys so far: the third attempt may have to wait a moment.)
+    app.js(
+        "const field = document.getElementById('gate-recovery-key'); field.value = ''; \
+            field.dispatchEvent(new Event('input', {bubbles: true})); return true",
+    )
+    .await;
+    app.type_into("#gate-recovery-key", &recovery).await;
+    app.click("dialog form button[type=submit]").await;
+    app.wait_for("the password to be set", || async {
+        (password_slot(&app).await == serde_json::json!(true)).then_some(())
+    })
+    .await;
+    let revealed = invoke(
+        &app,
+        "reveal_secret",
+        &format!("{{id: '{id}', password: '{MINE}'}}"),
+        "r => r.secret",
+    )
+    .await;
+    assert_eq!(revealed, serde_json::json!("JBSWY3DPEHPK3PXP"));
+
+    // Changing it from now on asks for the current password, the recovery key to keep and what
+    // to do with the old backups.
+    app.wait_for("the dialog to close", || async {
+        (app.js("return !document.querySelector('dialog[open]')")
+            .await
+            == serde_json::json!(true))
+        .then_some(())
+    })
+    .await;
+    app.click("[data-page=codes]").await;
+    app.click("[data-page=settings]").await;
+    app.wait_for("the Change password button", || async {
+        (app.js("return [...document.querySelectorAll('button')].some(b => b.textContent === 'Change password')")
+            .await
+            == serde_json::json!(true))
+        .then_some(())
+    })
+    .await;
+    app.js("[...document.querySelectorAll('button')].find(b => b.textContent === 'Change password').click(); return true")
+        .await;
+    app.find("#current-password").await;
+    app.find("#old-backups-reencrypt").await;
+    app.screenshot("change-password-dialog").await;
+    app.quit().await;
 }

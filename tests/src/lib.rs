@@ -26,7 +26,7 @@ pub use display::Display;
 pub use driver::{Launch, app_binary};
 pub use images::qr_png;
 pub use reference::{avoid_step_boundary, hotp, oathtool, recent_totp, unix_now};
-pub use seed::{numbered_uris, seed_vault};
+pub use seed::{numbered_uris, seed_keyring_only_vault, seed_vault};
 pub use session::{Logind, OTHER_SESSION_PATH, SESSION_PATH, ScreenSaver, ScreenSavers};
 pub use tray::{TrayHost, TrayItem};
 pub use x11::request_close_titled;

@@ -18,6 +18,21 @@ pub fn seed_vault(dir: &Path, password: &str, uris: &[String]) {
     vault.lock();
 }
 
+/// Creates a vault in `dir` holding `uris` that only the OS keyring of the test's D-Bus session
+/// (and the recovery key) unlock: no password. Returns the recovery key, grouped.
+pub fn seed_keyring_only_vault(dir: &Path, uris: &[String]) -> String {
+    use countersign_vault::Store;
+    let store = Store::open(dir).expect("open the data folder");
+    let (mut vault, recovery) = store.create(None, true).expect("create a vault");
+    let accounts = uris
+        .iter()
+        .map(|uri| countersign_otp::parse_uri(uri).expect("a valid test URI"))
+        .collect();
+    vault.add_all(accounts).expect("add the accounts");
+    vault.lock();
+    recovery.to_grouped().to_string()
+}
+
 /// `count` TOTP accounts as otpauth:// URIs ("Issuer 0" ... with distinct secrets), for
 /// benchmarks.
 pub fn numbered_uris(count: usize) -> Vec<String> {

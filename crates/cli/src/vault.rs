@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use countersign_otp::{Account, Kind, Provisioning, parse_provisioning};
-use countersign_vault::{Error, Status, Unlocked};
+use countersign_vault::{BackupPolicy, Error, Recovery, Status, Unlocked};
 use zeroize::Zeroizing;
 
 use crate::failure::{EXIT_STATUS_HELP, Failure, finish};
@@ -29,6 +29,15 @@ impl PasswordSource {
     fn passwords(&self) -> Passwords {
         Passwords::new(self.password_stdin)
     }
+}
+
+/// What `passwd` does with the backups.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum OldBackups {
+    /// Re-encrypt them: they open with the new password and recovery key.
+    ReEncrypt,
+    /// Delete them.
+    Remove,
 }
 
 /// The vault commands.
@@ -89,12 +98,20 @@ pub enum VaultCommand {
         /// What to look for.
         query: String,
     },
-    /// Change the vault's password (or set one). With --password-stdin: the current password,
-    /// then the new one, one per line.
+    /// Change the vault's password, or set one on a vault that has none. With
+    /// --password-stdin: the current password (or, to set a first one, the recovery key), then
+    /// the new one, one per line.
+    ///
+    /// Changing the password makes a new master key, so the old password opens nothing: the
+    /// recovery key is replaced too (the new one is printed, once), and the backups, which open
+    /// with the old credentials, are re-encrypted or removed (--old-backups).
     #[command(after_help = EXIT_STATUS_HELP)]
     Passwd {
         #[command(flatten)]
         password: PasswordSource,
+        /// What to do with the backups, which open with the old password and recovery key.
+        #[arg(long, value_enum, default_value_t = OldBackups::ReEncrypt)]
+        old_backups: OldBackups,
     },
 }
 
@@ -133,7 +150,10 @@ pub fn run(command: VaultCommand, data_dir_arg: Option<PathBuf>) -> ExitCode {
             println!("removed: {name}");
             Ok(())
         }),
-        VaultCommand::Passwd { password } => passwd(dir, &password),
+        VaultCommand::Passwd {
+            password,
+            old_backups,
+        } => passwd(dir, &password, old_backups),
     })
 }
 
@@ -302,17 +322,37 @@ fn find<'a>(vault: &'a Unlocked, query: &str) -> Result<&'a countersign_vault::E
     }
 }
 
-fn passwd(dir: PathBuf, source: &PasswordSource) -> Result<(), Failure> {
+fn passwd(dir: PathBuf, source: &PasswordSource, old_backups: OldBackups) -> Result<(), Failure> {
     let store = store(&dir, Access::Write)?;
-    let mut passwords = source.passwords();
-    let mut vault = if passwords.read_from_stdin() {
-        let current = passwords.next("the current password")?;
-        store.unlock_with_password(&current)?
-    } else {
-        unlock(&store, &mut passwords, false)?
+    let Status::Locked(info) = store.status()? else {
+        return Err(Error::NoVault.into());
     };
+    let mut passwords = source.passwords();
+    if !info.slots.password {
+        // A first password opens the secrets to whoever sets it: the recovery key vouches.
+        let mut vault = store.unlock_with_keyring()?;
+        let recovery_key = passwords.next("the recovery key")?;
+        let password = passwords.new_password("the new password")?;
+        vault.add_password(&password, &recovery_key)?;
+        eprintln!("The vault has a password now.");
+        return Ok(());
+    }
+    let current = passwords.next("the current password")?;
+    let mut vault = store.unlock_with_password(&current)?;
     let password = passwords.new_password("the new password")?;
-    vault.set_password(&password)?;
-    eprintln!("The password is changed.");
+    let policy = match old_backups {
+        OldBackups::ReEncrypt => BackupPolicy::ReEncrypt,
+        OldBackups::Remove => BackupPolicy::Remove,
+    };
+    let rekeyed = vault.change_password(&current, &password, Recovery::Replace, policy)?;
+    eprintln!(
+        "The password is changed. Backups re-encrypted: {}, removed: {}.\n\
+         The new recovery key (the old one no longer works; write this down, it is not shown \
+         again):",
+        rekeyed.backups_reencrypted, rekeyed.backups_removed
+    );
+    if let Some(recovery) = rekeyed.recovery_key {
+        println!("{}", *recovery.to_grouped());
+    }
     Ok(())
 }

@@ -93,6 +93,18 @@ pub enum Error {
     /// Empty passwords are refused.
     #[error("the password is empty")]
     EmptyPassword,
+    /// The vault already has a password: change it with the current one.
+    #[error("the vault already has a password")]
+    PasswordExists,
+    /// The vault has slots written by a newer version of Countersign, which this version cannot
+    /// wrap around a new master key: change the credentials with that version.
+    #[error(
+        "the vault has {count} unlock method(s) from a newer version of Countersign; change its credentials there"
+    )]
+    NewerSlots {
+        /// How many such slots.
+        count: usize,
+    },
     /// The change would leave neither a password nor the keyring to unlock the vault.
     #[error("the vault would be left without a password or keyring slot")]
     LastCredential,
@@ -122,8 +134,8 @@ impl Error {
     /// One of: `wrong_password`, `wrong_recovery_key`, `keyring_key_missing`,
     /// `keyring_unavailable`, `corrupt`, `unsupported_version`, `kdf_too_expensive`,
     /// `changed_on_disk`, `in_use`, `rate_limited`, `io`, `no_vault`, `vault_exists`,
-    /// `no_such_slot`, `password_required`, `empty_password`, `last_credential`, `duplicate`,
-    /// `not_found`, `invalid_account`, `not_hotp`, `read_only`.
+    /// `no_such_slot`, `password_required`, `empty_password`, `password_exists`, `newer_slots`,
+    /// `last_credential`, `duplicate`, `not_found`, `invalid_account`, `not_hotp`, `read_only`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::WrongPassword => "wrong_password",
@@ -142,6 +154,8 @@ impl Error {
             Error::NoSuchSlot(_) => "no_such_slot",
             Error::PasswordRequired => "password_required",
             Error::EmptyPassword => "empty_password",
+            Error::PasswordExists => "password_exists",
+            Error::NewerSlots { .. } => "newer_slots",
             Error::LastCredential => "last_credential",
             Error::Duplicate { .. } => "duplicate",
             Error::NotFound(_) => "not_found",
@@ -204,6 +218,8 @@ mod tests {
             Error::NoSuchSlot("keyring"),
             Error::PasswordRequired,
             Error::EmptyPassword,
+            Error::PasswordExists,
+            Error::NewerSlots { count: 1 },
             Error::LastCredential,
             Error::Duplicate {
                 existing: Uuid::nil(),

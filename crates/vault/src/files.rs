@@ -56,6 +56,25 @@ pub(crate) fn remove_stale_temporaries(dir: &Path, names: &[&str]) {
     }
 }
 
+/// Removes what [`write_atomically`] leaves in the backups folder when killed while
+/// re-encrypting a backup (`.vault-N.countersign.XXXXXX`). Best effort.
+pub(crate) fn remove_stale_backup_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let stale = file_name
+            .to_str()
+            .and_then(|name| name.strip_prefix('.'))
+            .and_then(|rest| rest.rsplit_once('.'))
+            .is_some_and(|(backup, _)| backup_generation(backup).is_some());
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 const LOCK_ATTEMPTS: u32 = 5;
 const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
@@ -236,6 +255,33 @@ mod tests {
         assert_eq!(
             left,
             [".other.abc123", ".vault.x", ".vault.xy.abc", "vault.x"]
+        );
+    }
+
+    #[test]
+    fn only_stale_backup_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            ".vault-3.countersign.abc123",
+            "vault-3.countersign",
+            ".vault-x.countersign.abc",
+            ".other.abc",
+        ] {
+            fs::write(dir.path().join(name), b"").unwrap();
+        }
+        remove_stale_backup_temporaries(dir.path());
+        let mut left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".other.abc",
+                ".vault-x.countersign.abc",
+                "vault-3.countersign"
+            ]
         );
     }
 

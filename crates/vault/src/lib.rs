@@ -53,8 +53,8 @@ pub use keyring::{KEYRING_SERVICE, KEYRING_TIMEOUT, keyring_status};
 pub use payload::{Entry, Novelty, Payload, Tombstone, merge};
 pub use recovery::RecoveryKey;
 pub use store::{
-    ATTEMPTS_FILE, AddReport, BACKUPS_DIR, LOCK_FILE, Status, Store, Unlocked, VAULT_FILE,
-    VaultInfo, inspect,
+    ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, LOCK_FILE, Recovery, Rekeyed, Status,
+    Store, Unlocked, VAULT_FILE, VaultInfo, inspect,
 };
 
 /// The environment variable that points the app and the CLI at another data folder.

@@ -137,6 +137,7 @@ impl Store {
         // Holding the lock, no save of ours is under way: temporary files are leftovers of a
         // process killed mid-save.
         files::remove_stale_temporaries(&dir, &[VAULT_FILE, ATTEMPTS_FILE]);
+        files::remove_stale_backup_temporaries(&dir.join(BACKUPS_DIR));
         Ok(Store::new(dir, Some(lock)))
     }
 
@@ -353,7 +354,7 @@ impl std::fmt::Debug for Store {
 
 /// Ends a guess: a wrong password or recovery key stays counted, a right one clears the count,
 /// and any other error does neither.
-fn settle(attempt: Attempt<'_>, result: Result<Key>) -> Result<Key> {
+fn settle<T>(attempt: Attempt<'_>, result: Result<T>) -> Result<T> {
     match &result {
         Ok(_) => attempt.succeeded(),
         Err(Error::WrongPassword | Error::WrongRecoveryKey) => attempt.failed(),
@@ -400,6 +401,16 @@ pub(crate) fn open_password_slot(
     password: &str,
     before_derive: impl FnOnce(),
 ) -> Result<Key> {
+    unwrap_password_slot(header, password, before_derive).map(|(_, master)| master)
+}
+
+/// Like [`open_password_slot`], and also returns the key the password derives (to wrap a new
+/// master key in the same slot without running Argon2id again): `(wrapping key, master key)`.
+fn unwrap_password_slot(
+    header: &Header,
+    password: &str,
+    before_derive: impl FnOnce(),
+) -> Result<(Key, Key)> {
     let Some(Slot::Password { kdf, salt, wrapped }) = header.slot(SlotKind::Password) else {
         return Err(Error::NoSuchSlot("password"));
     };
@@ -408,7 +419,23 @@ pub(crate) fn open_password_slot(
     let key = kdf.derive(password.as_bytes(), salt)?;
     let params = Slot::password_params(kdf, salt);
     let context = Slot::context(header.vault_id, SlotKind::Password, &params);
-    crypto::unwrap(&key, wrapped, &context).ok_or(Error::WrongPassword)
+    let master = crypto::unwrap(&key, wrapped, &context).ok_or(Error::WrongPassword)?;
+    Ok((key, master))
+}
+
+/// The password slot re-made around another master key: same Argon2id parameters and salt
+/// (so the same derived `key`), a fresh wrapping nonce.
+fn rewrap_password_slot(header: &Header, key: &Key, master: &Key) -> Option<Slot> {
+    let Some(Slot::Password { kdf, salt, .. }) = header.slot(SlotKind::Password) else {
+        return None;
+    };
+    let params = Slot::password_params(kdf, salt);
+    let context = Slot::context(header.vault_id, SlotKind::Password, &params);
+    Some(Slot::Password {
+        kdf: *kdf,
+        salt: *salt,
+        wrapped: crypto::wrap(key, master, &context),
+    })
 }
 
 pub(crate) fn password_slot(
@@ -439,6 +466,55 @@ fn keyring_slot(vault_id: Uuid, master: &Key, key: &Key) -> Slot {
 fn recovery_slot(vault_id: Uuid, master: &Key, recovery: &RecoveryKey) -> Slot {
     let context = Slot::context(vault_id, SlotKind::Recovery, &[]);
     Slot::Recovery(crypto::wrap(&recovery.wrapping_key(), master, &context))
+}
+
+/// What becomes of the backups kept next to the vault when its master key changes
+/// ([`Unlocked::change_password`], [`Unlocked::new_recovery_key`],
+/// [`Unlocked::remove_keyring_slot`]). Each backup is a whole vault file of an earlier
+/// generation, with the slots it had then: left alone, it would still open with the old
+/// password, recovery key or keyring key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupPolicy {
+    /// Re-encrypt each backup under the new master key, with the vault's new slots: they keep
+    /// their accounts and open with the new credentials only.
+    ReEncrypt,
+    /// Delete the backups.
+    Remove,
+}
+
+/// What becomes of the recovery key when the master key changes. Its slot must be wrapped
+/// around the new master key, which needs the recovery key itself: the app does not keep it.
+#[derive(Clone, Copy)]
+pub enum Recovery<'a> {
+    /// Keep the current recovery key, as the person types or scans it: checked against the
+    /// recovery slot (rate limited like an unlock attempt) and wrapped around the new key.
+    Keep(&'a str),
+    /// Make a new recovery key (the old one stops working), returned in
+    /// [`Rekeyed::recovery_key`] to be shown once.
+    Replace,
+}
+
+impl std::fmt::Debug for Recovery<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Recovery::Keep(_) => f.write_str("Keep(<redacted>)"),
+            Recovery::Replace => f.write_str("Replace"),
+        }
+    }
+}
+
+/// What a credential change that re-keyed the vault did.
+#[derive(Debug)]
+#[must_use = "a new recovery key must be shown to the person"]
+pub struct Rekeyed {
+    /// The new recovery key, to show once, when one was made ([`Recovery::Replace`]).
+    pub recovery_key: Option<RecoveryKey>,
+    /// Backups re-encrypted under the new master key ([`BackupPolicy::ReEncrypt`]).
+    pub backups_reencrypted: usize,
+    /// Backups deleted: all of them with [`BackupPolicy::Remove`]; with
+    /// [`BackupPolicy::ReEncrypt`], those that could not be re-encrypted (damaged, or left
+    /// under an even older key by an interrupted change).
+    pub backups_removed: usize,
 }
 
 /// What [`Unlocked::add_all`] did.
@@ -658,14 +734,53 @@ impl Unlocked {
         settle(attempt, result).map(drop)
     }
 
-    /// Sets (or replaces) the password. Argon2id parameters are calibrated for this machine.
-    pub fn set_password(&mut self, password: &str) -> Result<()> {
+    /// Gives a vault that has no password one (a keyring-only vault). The password would open
+    /// the secrets to whoever sets it, so the recovery key is asked for: typed or scanned, checked
+    /// against the recovery slot ([`Error::WrongRecoveryKey`] if it does not open it), rate
+    /// limited and counted like an unlock attempt. [`Error::PasswordExists`] if the vault already
+    /// has a password: [`Unlocked::change_password`] replaces it.
+    ///
+    /// Adding an unlock method takes none away, so the master key stays the same.
+    pub fn add_password(&mut self, password: &str, recovery_key: &str) -> Result<()> {
+        if self.header.summary().password {
+            return Err(Error::PasswordExists);
+        }
+        if password.is_empty() {
+            return Err(Error::EmptyPassword);
+        }
+        self.check_recovery_key(recovery_key)?;
         let kdf = self.kdf.unwrap_or_else(calibrate);
         let slot = password_slot(self.header.vault_id, &self.master, password, kdf)?;
         self.commit(|header, _| {
             header.set_slot(slot);
             Ok(())
         })
+    }
+
+    /// Replaces the password, after checking the current one (rate limited like unlocking).
+    /// Argon2id parameters are calibrated for this machine.
+    ///
+    /// The old password must stop opening anything, so the vault is re-keyed: a new master key,
+    /// every remaining slot wrapped around it (the keyring's key is read back from the keyring,
+    /// which must be available), `recovery` says what becomes of the recovery key, and `backups`
+    /// what becomes of the backups, which hold the old slots. See [`Rekeyed`].
+    /// [`Error::NoSuchSlot`] if the vault has no password: [`Unlocked::add_password`] sets one.
+    pub fn change_password(
+        &mut self,
+        current: &str,
+        new: &str,
+        recovery: Recovery<'_>,
+        backups: BackupPolicy,
+    ) -> Result<Rekeyed> {
+        if new.is_empty() {
+            return Err(Error::EmptyPassword);
+        }
+        self.check_rekeyable()?;
+        self.check_password(current)?;
+        let kdf = self.kdf.unwrap_or_else(calibrate);
+        let master = Key::random();
+        let slot = password_slot(self.header.vault_id, &master, new, kdf)?;
+        self.rekey(master, Some(slot), true, recovery, backups)
     }
 
     /// Adds a keyring slot (or replaces it with a fresh key): later launches unlock without a
@@ -680,35 +795,185 @@ impl Unlocked {
         })
     }
 
-    /// Removes the keyring slot and (best effort) its key from the keyring. Refused when there
-    /// is no password slot: the vault would open only with the recovery key.
-    pub fn remove_keyring_slot(&mut self) -> Result<()> {
+    /// Removes the keyring slot and (best effort) its key from the keyring, after checking the
+    /// password (rate limited like unlocking). Refused when there is no password slot
+    /// ([`Error::LastCredential`]): the vault would open only with the recovery key.
+    ///
+    /// A key left in the keyring must open nothing, so the vault is re-keyed like
+    /// [`Unlocked::change_password`] does, the password slot keeping its password.
+    pub fn remove_keyring_slot(
+        &mut self,
+        password: &str,
+        recovery: Recovery<'_>,
+        backups: BackupPolicy,
+    ) -> Result<Rekeyed> {
         if !self.header.summary().keyring {
             return Err(Error::NoSuchSlot("keyring"));
         }
         if !self.header.summary().password {
             return Err(Error::LastCredential);
         }
-        self.commit(|header, _| {
-            header.remove_slot(SlotKind::Keyring);
-            Ok(())
-        })?;
-        // The slot is gone from the vault; a key left in an unavailable keyring opens nothing
-        // but older backups, which the master key opens anyway.
+        self.check_rekeyable()?;
+        let wrapping = self.check_password(password)?;
+        let master = Key::random();
+        let slot = rewrap_password_slot(&self.header, &wrapping, &master);
+        let rekeyed = self.rekey(master, slot, false, recovery, backups)?;
+        // The slot is gone from the vault and the master key it wrapped is no longer used; a
+        // key left in an unavailable keyring opens nothing but backups that were kept.
         let _ = keyring::delete_key(self.header.vault_id);
-        Ok(())
+        Ok(rekeyed)
     }
 
-    /// Replaces the recovery slot with a new key (the old one stops working), returned to be
-    /// shown once.
-    pub fn new_recovery_key(&mut self) -> Result<RecoveryKey> {
-        let recovery = RecoveryKey::random();
-        let slot = recovery_slot(self.header.vault_id, &self.master, &recovery);
-        self.commit(|header, _| {
+    /// Replaces the recovery slot with a new key, returned in [`Rekeyed::recovery_key`] to be
+    /// shown once, after checking the password (rate limited like unlocking; a vault without a
+    /// password gets [`Error::NoSuchSlot`]: whoever could make a recovery key could then set a
+    /// password with it).
+    ///
+    /// The old key must stop opening anything, so the vault is re-keyed like
+    /// [`Unlocked::change_password`] does, the password slot keeping its password.
+    pub fn new_recovery_key(&mut self, password: &str, backups: BackupPolicy) -> Result<Rekeyed> {
+        self.check_rekeyable()?;
+        let wrapping = self.check_password(password)?;
+        let master = Key::random();
+        let slot = rewrap_password_slot(&self.header, &wrapping, &master);
+        self.rekey(master, slot, true, Recovery::Replace, backups)
+    }
+
+    /// Checks the password (one rate-limited attempt) and returns the key it derives.
+    fn check_password(&self, password: &str) -> Result<Key> {
+        let mut attempt = self
+            .inner
+            .attempts
+            .begin()
+            .map_err(|wait| Error::RateLimited { wait })?;
+        let result = unwrap_password_slot(&self.header, password, || attempt.record());
+        settle(attempt, result).map(|(wrapping, _)| wrapping)
+    }
+
+    /// Checks the recovery key against the recovery slot (one rate-limited attempt) and returns
+    /// it parsed.
+    fn check_recovery_key(&self, recovery_key: &str) -> Result<RecoveryKey> {
+        let Some(Slot::Recovery(wrapped)) = self.header.slot(SlotKind::Recovery) else {
+            return Err(Error::NoSuchSlot("recovery"));
+        };
+        let mut attempt = self
+            .inner
+            .attempts
+            .begin()
+            .map_err(|wait| Error::RateLimited { wait })?;
+        attempt.record();
+        let parsed = RecoveryKey::parse(recovery_key);
+        let master = parsed.as_ref().and_then(|key| {
+            let context = Slot::context(self.header.vault_id, SlotKind::Recovery, &[]);
+            crypto::unwrap(&key.wrapping_key(), wrapped, &context)
+        });
+        settle(attempt, master.ok_or(Error::WrongRecoveryKey))?;
+        Ok(parsed.expect("a key that opened the slot parsed"))
+    }
+
+    /// Re-keying re-wraps every slot; slots of a newer version cannot be, and dropping them
+    /// would take away a way to unlock that the person set up there.
+    fn check_rekeyable(&self) -> Result<()> {
+        match self.header.summary().unknown {
+            0 => Ok(()),
+            count => Err(Error::NewerSlots { count }),
+        }
+    }
+
+    /// Saves the vault under `master`, a new master key: `password` is its password slot
+    /// (`None`: none), the keyring slot is kept (its key read back from the keyring) if
+    /// `keep_keyring` and there is one, the recovery slot is made as `recovery` says. Only once
+    /// that file is in place are the backups dealt with, as `backups` says.
+    fn rekey(
+        &mut self,
+        master: Key,
+        password: Option<Slot>,
+        keep_keyring: bool,
+        recovery: Recovery<'_>,
+        backups: BackupPolicy,
+    ) -> Result<Rekeyed> {
+        let vault_id = self.header.vault_id;
+        let keyring = match self.header.slot(SlotKind::Keyring) {
+            Some(Slot::Keyring(wrapped)) if keep_keyring => {
+                let key = keyring::load_key(vault_id)?;
+                let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
+                crypto::unwrap(&key, wrapped, &context).ok_or(Error::KeyringKeyMissing)?;
+                Some(keyring_slot(vault_id, &master, &key))
+            }
+            _ => None,
+        };
+        let (recovery_slot, new_recovery) = match recovery {
+            Recovery::Keep(text) => {
+                let key = self.check_recovery_key(text)?;
+                (recovery_slot(vault_id, &master, &key), None)
+            }
+            Recovery::Replace => {
+                let key = RecoveryKey::random();
+                (recovery_slot(vault_id, &master, &key), Some(key))
+            }
+        };
+        let mut header = self.header.clone();
+        if password.is_none() {
+            header.remove_slot(SlotKind::Password);
+        }
+        if keyring.is_none() {
+            header.remove_slot(SlotKind::Keyring);
+        }
+        // Every slot left is replaced in place, so the slots keep their order.
+        for slot in password.into_iter().chain(keyring).chain([recovery_slot]) {
             header.set_slot(slot);
-            Ok(())
-        })?;
-        Ok(recovery)
+        }
+        let payload = self.payload.clone();
+        self.on_disk = Some(self.save(&master, &mut header, &payload)?);
+        let old = std::mem::replace(&mut self.master, master);
+        self.header = header;
+        let (reencrypted, removed) = self.settle_backups(&old, backups);
+        Ok(Rekeyed {
+            recovery_key: new_recovery,
+            backups_reencrypted: reencrypted,
+            backups_removed: removed,
+        })
+    }
+
+    /// After a re-key, deals with the backups, which still hold the old slots around the `old`
+    /// master key: each is re-encrypted (same generation and accounts, the vault's new slots
+    /// and master key) or removed. A backup that the old master key does not open (left by an
+    /// earlier re-key that was interrupted) cannot be re-encrypted and is removed, and so is one
+    /// that cannot be rewritten. Returns how many were re-encrypted and how many removed.
+    fn settle_backups(&self, old: &Key, policy: BackupPolicy) -> (usize, usize) {
+        let Ok(list) = files::list_backups(&self.inner.backups_dir()) else {
+            return (0, 0);
+        };
+        let (mut reencrypted, mut removed) = (0, 0);
+        for backup in list {
+            if policy == BackupPolicy::ReEncrypt && self.reencrypt_backup(old, &backup).is_ok() {
+                reencrypted += 1;
+            } else if fs::remove_file(&backup.path).is_ok() {
+                removed += 1;
+            }
+        }
+        (reencrypted, removed)
+    }
+
+    /// Rewrites one backup under the current master key and slots.
+    fn reencrypt_backup(&self, old: &Key, backup: &Backup) -> Result<()> {
+        let bytes = fs::read(&backup.path).map_err(Error::io(&backup.path))?;
+        if bytes.len() as u64 > MAX_FILE_LEN {
+            return Err(Error::corrupt("file too large"));
+        }
+        let parsed = format::parse(&bytes)?;
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(Error::corrupt("another vault"));
+        }
+        let payload = decrypt_payload(&parsed, old)?;
+        let header = Header {
+            vault_id: self.header.vault_id,
+            generation: parsed.header.generation,
+            nonce: crypto::random(),
+            slots: self.header.slots.clone(),
+        };
+        let (sealed, _) = seal_file(&self.master, &header, &payload);
+        files::write_atomically(&backup.path, &sealed).map_err(Error::io(&backup.path))
     }
 
     /// After [`Error::ChangedOnDisk`]: reads the file as it is now (another device's copy of
@@ -741,7 +1006,7 @@ impl Unlocked {
         let mut header = self.header.clone();
         let mut payload = self.payload.clone();
         let value = change(&mut header, &mut payload)?;
-        self.on_disk = Some(self.save(&mut header, &payload)?);
+        self.on_disk = Some(self.save(&self.master, &mut header, &payload)?);
         self.header = header;
         self.payload = payload;
         Ok(value)
@@ -749,7 +1014,8 @@ impl Unlocked {
 
     /// Writes a new generation of the file, after checking that the file on disk is the one we
     /// loaded and keeping it as a backup. Returns the new header checksum.
-    fn save(&self, header: &mut Header, payload: &Payload) -> Result<[u8; 32]> {
+    /// `master` is the key to seal it with: the vault's own, or a new one when re-keying.
+    fn save(&self, master: &Key, header: &mut Header, payload: &Payload) -> Result<[u8; 32]> {
         if self.inner.lock.is_none() {
             return Err(Error::ReadOnly);
         }
@@ -772,7 +1038,7 @@ impl Unlocked {
         }
         header.generation = generation.wrapping_add(1);
         header.nonce = crypto::random();
-        let (bytes, checksum) = seal_file(&self.master, header, payload);
+        let (bytes, checksum) = seal_file(master, header, payload);
         files::write_atomically(&vault, &bytes).map_err(Error::io(vault))?;
         Ok(checksum)
     }
@@ -787,11 +1053,42 @@ pub(crate) fn seal_file(master: &Key, header: &Header, payload: &Payload) -> (Ve
     (bytes, checksum)
 }
 
+/// A time for a change that must sort after `previous`, even if the clock went backwards.
+fn later(previous: u64) -> u64 {
+    now_ms().max(previous.saturating_add(1))
+}
+
 #[cfg(test)]
 #[path = "vectors.rs"]
 mod vectors;
 
-/// A time for a change that must sort after `previous`, even if the clock went backwards.
-fn later(previous: u64) -> u64 {
-    now_ms().max(previous.saturating_add(1))
+#[cfg(test)]
+mod rekey_tests {
+    use super::*;
+
+    #[test]
+    fn a_password_change_makes_a_new_master_key_that_the_old_slot_does_not_unwrap() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path())
+            .unwrap()
+            .with_kdf(KdfParams::new(64, 1, 1).unwrap());
+        let (mut vault, _) = store.create(Some("old"), false).unwrap();
+        let read = || fs::read(dir.path().join(VAULT_FILE)).unwrap();
+        let old_bytes = read();
+        let old_master = *vault.master.bytes();
+        let _ = vault
+            .change_password("old", "new", Recovery::Replace, BackupPolicy::Remove)
+            .unwrap();
+        assert_ne!(vault.master.bytes(), &old_master);
+        let new_bytes = read();
+        let old = format::parse(&old_bytes).unwrap();
+        let new = format::parse(&new_bytes).unwrap();
+        // The old file's password slot still gives the old key, which opens no new payload.
+        let from_old_slot = open_password_slot(&old.header, "old", || {}).unwrap();
+        assert_eq!(from_old_slot.bytes(), &old_master);
+        assert!(decrypt_payload(&new, &from_old_slot).is_err());
+        assert!(decrypt_payload(&new, &vault.master).is_ok());
+        let from_new_slot = open_password_slot(&new.header, "new", || {}).unwrap();
+        assert_eq!(from_new_slot.bytes(), vault.master.bytes());
+    }
 }

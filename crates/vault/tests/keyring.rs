@@ -15,7 +15,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use countersign_otp::{Account, Secret};
-use countersign_vault::{KEYRING_SERVICE, KdfParams, Status, Store, keyring_status};
+use countersign_vault::{
+    BackupPolicy, KEYRING_SERVICE, KdfParams, Recovery, Status, Store, keyring_status,
+};
 
 const CHILD_ENV: &str = "COUNTERSIGN_KEYRING_CHILD";
 const DATA_ENV: &str = "COUNTERSIGN_KEYRING_CHILD_DATA";
@@ -155,15 +157,26 @@ fn keyring_only_vault_and_slot_management() {
     }
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
-    let (mut vault, _) = store.create(None, true).unwrap();
+    let (mut vault, recovery) = store.create(None, true).unwrap();
     let id = vault.vault_id().to_string();
     assert!(!vault.slots().password);
     assert_eq!(
-        vault.remove_keyring_slot().unwrap_err().kind(),
+        vault
+            .remove_keyring_slot("", Recovery::Replace, BackupPolicy::Remove)
+            .unwrap_err()
+            .kind(),
         "last_credential"
     );
-    vault.set_password("now with a password").unwrap();
-    vault.remove_keyring_slot().unwrap();
+    vault
+        .add_password("now with a password", &recovery.to_grouped())
+        .unwrap();
+    let _ = vault
+        .remove_keyring_slot(
+            "now with a password",
+            Recovery::Replace,
+            BackupPolicy::Remove,
+        )
+        .unwrap();
     assert!(!vault.slots().keyring);
     assert!(secret_tool(&["lookup", "service", KEYRING_SERVICE, "username", &id]).is_empty());
     assert_eq!(
@@ -173,6 +186,81 @@ fn keyring_only_vault_and_slot_management() {
     vault.add_keyring_slot().unwrap();
     drop(vault);
     store.unlock_with_keyring().unwrap();
+}
+
+#[test]
+fn a_first_password_needs_the_recovery_key() {
+    if !session_keyring("a_first_password_needs_the_recovery_key") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let (mut vault, recovery) = store.create(None, true).unwrap();
+    vault.add(account()).unwrap();
+    let generation = vault.generation();
+    for wrong in ["", "not a key", "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"] {
+        assert_eq!(
+            vault.add_password("mine now", wrong).unwrap_err().kind(),
+            "wrong_recovery_key"
+        );
+    }
+    // Nothing changed, and the wrong keys were counted like unlock attempts.
+    assert!(!vault.slots().password);
+    assert_eq!(vault.generation(), generation);
+    assert_eq!(
+        vault.verify_password("mine now").unwrap_err().kind(),
+        "rate_limited"
+    );
+    std::thread::sleep(store.unlock_wait().unwrap());
+    assert_eq!(
+        vault.verify_password("mine now").unwrap_err().kind(),
+        "no_such_slot"
+    );
+    vault.add_password("mine now", &recovery.qr_text()).unwrap();
+    vault.verify_password("mine now").unwrap();
+    assert_eq!(
+        vault
+            .add_password("again", &recovery.to_grouped())
+            .unwrap_err()
+            .kind(),
+        "password_exists"
+    );
+    drop(vault);
+    assert_eq!(store.unlock_wait(), None);
+    store.unlock_with_password("mine now").unwrap();
+    store.unlock_with_keyring().unwrap();
+}
+
+#[test]
+fn removing_the_keyring_slot_re_keys_so_the_old_keyring_key_opens_no_backup() {
+    if !session_keyring("removing_the_keyring_slot_re_keys") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let (mut vault, _) = store.create(Some("pw"), true).unwrap();
+    vault.add(account()).unwrap();
+    // The keyring's key, as it is now (base64, as the keyring crate keeps a secret).
+    let id = vault.vault_id().to_string();
+    let key = secret_tool(&["lookup", "service", KEYRING_SERVICE, "username", &id]);
+    assert!(!key.is_empty());
+    let rekeyed = vault
+        .remove_keyring_slot("pw", Recovery::Replace, BackupPolicy::ReEncrypt)
+        .unwrap();
+    assert!(rekeyed.backups_reencrypted >= 2);
+    drop(vault);
+    // Each backup, with the old key put back in the keyring: it has no keyring slot any more.
+    for backup in store.backups().unwrap() {
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::copy(&backup.path, copy.path().join("vault.countersign")).unwrap();
+        let info = match self::store(copy.path()).status().unwrap() {
+            Status::Locked(info) => info,
+            Status::NoVault => unreachable!(),
+        };
+        assert!(!info.slots.keyring);
+        self::store(copy.path()).unlock_with_password("pw").unwrap();
+    }
+    store.unlock_with_password("pw").unwrap();
 }
 
 /// What a child process reported: the error kind (or "ok") and the error's message.

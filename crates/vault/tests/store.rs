@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use countersign_otp::{Account, Kind, Secret};
+use countersign_vault::BackupPolicy::ReEncrypt;
 use countersign_vault::{
-    ATTEMPTS_FILE, Error, KdfParams, LOCK_FILE, Novelty, SlotSummary, Status, Store, VAULT_FILE,
-    inspect,
+    ATTEMPTS_FILE, Error, KdfParams, LOCK_FILE, Novelty, Recovery, SlotSummary, Status, Store,
+    VAULT_FILE, inspect,
 };
 
 fn tiny() -> KdfParams {
@@ -420,11 +421,28 @@ fn changing_credentials() {
         "wrong_password"
     );
     vault.verify_password("old").unwrap();
-    vault.set_password("new").unwrap();
-    assert_eq!(vault.set_password("").unwrap_err().kind(), "empty_password");
-    let second_recovery = vault.new_recovery_key().unwrap();
+    let first_text = first_recovery.to_grouped();
+    let keep = Recovery::Keep(&first_text);
+    let _ = vault
+        .change_password("old", "new", keep, ReEncrypt)
+        .unwrap();
     assert_eq!(
-        vault.remove_keyring_slot().unwrap_err().kind(),
+        vault
+            .change_password("new", "", keep, ReEncrypt)
+            .unwrap_err()
+            .kind(),
+        "empty_password"
+    );
+    let second_recovery = vault
+        .new_recovery_key("new", ReEncrypt)
+        .unwrap()
+        .recovery_key
+        .unwrap();
+    assert_eq!(
+        vault
+            .remove_keyring_slot("new", Recovery::Replace, ReEncrypt)
+            .unwrap_err()
+            .kind(),
         "no_such_slot"
     );
     drop(vault);

@@ -3,7 +3,7 @@
 //! Every command here may wait on Argon2 (about a second) or the OS keyring (up to its timeout),
 //! so each runs on a blocking worker, never on the UI thread.
 
-use countersign_vault::{RecoveryKey, Status, keyring_status};
+use countersign_vault::{BackupPolicy, Recovery, RecoveryKey, Rekeyed, Status, keyring_status};
 use serde::{Deserialize, Serialize};
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -232,56 +232,148 @@ pub async fn vault_security(app: AppHandle) -> CommandResult<SecurityView> {
     .await
 }
 
-/// Changes (or sets) the password; the current one is asked again when there is one.
+/// What to do with the backups when a credential change re-keys the vault: they hold the old
+/// slots, so they open with the old credentials until re-encrypted or removed.
+#[derive(Deserialize, TS, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+pub enum OldBackups {
+    /// Re-encrypt them under the new master key and slots.
+    ReEncrypt,
+    /// Delete them.
+    Remove,
+}
+
+impl From<OldBackups> for BackupPolicy {
+    fn from(choice: OldBackups) -> Self {
+        match choice {
+            OldBackups::ReEncrypt => BackupPolicy::ReEncrypt,
+            OldBackups::Remove => BackupPolicy::Remove,
+        }
+    }
+}
+
+/// What a credential change did.
+#[derive(Serialize, TS, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialChange {
+    /// A new recovery key to show once, when the change made one (the old one stopped
+    /// working).
+    recovery: Option<RecoveryKeyView>,
+    /// Backups re-encrypted under the new master key.
+    backups_reencrypted: usize,
+    /// Backups deleted.
+    backups_removed: usize,
+}
+
+impl From<Rekeyed> for CredentialChange {
+    fn from(rekeyed: Rekeyed) -> Self {
+        CredentialChange {
+            recovery: rekeyed.recovery_key.as_ref().map(recovery_view),
+            backups_reencrypted: rekeyed.backups_reencrypted,
+            backups_removed: rekeyed.backups_removed,
+        }
+    }
+}
+
+/// The person's choice for the backups, which a change that re-keys needs.
+fn backup_policy(old_backups: Option<OldBackups>) -> CommandResult<BackupPolicy> {
+    old_backups.map(BackupPolicy::from).ok_or_else(|| {
+        CommandError::new(
+            "old_backups_required",
+            "Choose whether to re-encrypt or delete the old backups.",
+        )
+    })
+}
+
+/// A recovery key to keep, if the person typed one; else a new one is made.
+fn recovery_choice(recovery_key: Option<&Zeroizing<String>>) -> Recovery<'_> {
+    match recovery_key.map(|key| key.trim()) {
+        Some(key) if !key.is_empty() => Recovery::Keep(key),
+        _ => Recovery::Replace,
+    }
+}
+
+/// Changes the password, or sets a first one.
+///
+/// Changing needs the current password and re-keys the vault: `recovery_key` is kept if given
+/// (else a new one is made and returned), `old_backups` says what becomes of the backups.
+/// Setting a first password (a keyring-only vault) needs the recovery key, which the vault
+/// checks and counts like an unlock attempt: a window that could set one could otherwise
+/// reveal and export every secret with it.
 #[tauri::command]
 pub async fn change_password(
     app: AppHandle,
     current: Option<Zeroizing<String>>,
     new_password: Zeroizing<String>,
-) -> CommandResult<()> {
+    recovery_key: Option<Zeroizing<String>>,
+    old_backups: Option<OldBackups>,
+) -> CommandResult<CredentialChange> {
     with_state(app, move |state| {
         state.with_vault(|vault| {
-            if vault.slots().password {
-                vault.verify_password(current.as_deref().map_or("", String::as_str))?;
+            if !vault.slots().password {
+                let recovery_key = recovery_key
+                    .as_ref()
+                    .map(|key| key.trim())
+                    .filter(|key| !key.is_empty())
+                    .ok_or_else(|| {
+                        CommandError::new(
+                            "recovery_key_required",
+                            "Setting a first password needs the recovery key.",
+                        )
+                    })?;
+                vault.add_password(&new_password, recovery_key)?;
+                return Ok(CredentialChange::default());
             }
-            vault.set_password(&new_password)?;
-            Ok(())
+            let policy = backup_policy(old_backups)?;
+            let current = current.as_deref().map_or("", String::as_str);
+            let recovery = recovery_choice(recovery_key.as_ref());
+            Ok(vault
+                .change_password(current, &new_password, recovery, policy)?
+                .into())
         })
     })
     .await
 }
 
-/// Turns unlocking with the OS keyring on or off (asks the password again).
+/// Turns unlocking with the OS keyring on or off (asks the password again). Turning it off
+/// re-keys the vault, like changing the password.
 #[tauri::command]
 pub async fn set_keyring_unlock(
     app: AppHandle,
     password: Zeroizing<String>,
     enabled: bool,
-) -> CommandResult<()> {
+    recovery_key: Option<Zeroizing<String>>,
+    old_backups: Option<OldBackups>,
+) -> CommandResult<CredentialChange> {
     with_state(app, move |state| {
         state.with_vault(|vault| {
-            vault.verify_password(&password)?;
             if enabled {
+                vault.verify_password(&password)?;
                 vault.add_keyring_slot()?;
-            } else {
-                vault.remove_keyring_slot()?;
+                return Ok(CredentialChange::default());
             }
-            Ok(())
+            let policy = backup_policy(old_backups)?;
+            let recovery = recovery_choice(recovery_key.as_ref());
+            Ok(vault
+                .remove_keyring_slot(&password, recovery, policy)?
+                .into())
         })
     })
     .await
 }
 
-/// Replaces the recovery key (asks the password again) and returns the new one to show once.
+/// Replaces the recovery key (asks the password again), re-keying the vault; the new key is in
+/// the result, to show once.
 #[tauri::command]
 pub async fn new_recovery_key(
     app: AppHandle,
     password: Zeroizing<String>,
-) -> CommandResult<RecoveryKeyView> {
+    old_backups: Option<OldBackups>,
+) -> CommandResult<CredentialChange> {
     with_state(app, move |state| {
         state.with_vault(|vault| {
-            vault.verify_password(&password)?;
-            Ok(recovery_view(&vault.new_recovery_key()?))
+            let policy = backup_policy(old_backups)?;
+            Ok(vault.new_recovery_key(&password, policy)?.into())
         })
     })
     .await

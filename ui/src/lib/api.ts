@@ -8,6 +8,8 @@ import type {
   AddResult,
   CommandError,
   CreateVault,
+  CredentialChange,
+  OldBackups,
   QuickTyped,
   RecoveryKeyView,
   RevealedSecret,
@@ -23,7 +25,9 @@ export type {
   AccountView,
   AddResult,
   CommandError,
+  CredentialChange,
   KeyringState,
+  OldBackups,
   RecoveryKeyView,
   RevealedSecret,
   SecurityView,
@@ -67,11 +71,14 @@ export const api = {
   unlockRecovery: (recoveryKey: string) => invoke<void>("unlock_recovery", { recoveryKey }),
   lock: () => invoke<void>("lock_vault"),
   vaultSecurity: () => invoke<SecurityView>("vault_security"),
-  changePassword: (current: string | null, newPassword: string) =>
-    invoke<void>("change_password", { current, newPassword }),
-  setKeyringUnlock: (password: string, enabled: boolean) =>
-    invoke<void>("set_keyring_unlock", { password, enabled }),
-  newRecoveryKey: (password: string) => invoke<RecoveryKeyView>("new_recovery_key", { password }),
+  /** Changes the password (`current`; `recoveryKey` kept if given, else a new one is made), or
+   *  sets a first one (`recoveryKey` required). */
+  changePassword: (current: string | null, newPassword: string, recoveryKey: string | null, oldBackups: OldBackups | null) =>
+    invoke<CredentialChange>("change_password", { current, newPassword, recoveryKey, oldBackups }),
+  setKeyringUnlock: (password: string, enabled: boolean, recoveryKey: string | null = null, oldBackups: OldBackups | null = null) =>
+    invoke<CredentialChange>("set_keyring_unlock", { password, enabled, recoveryKey, oldBackups }),
+  newRecoveryKey: (password: string, oldBackups: OldBackups) =>
+    invoke<CredentialChange>("new_recovery_key", { password, oldBackups }),
 
   listAccounts: () => invoke<AccountList>("list_accounts"),
   addFromText: (text: string) => invoke<AddResult>("add_from_text", { text }),

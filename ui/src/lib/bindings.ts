@@ -58,6 +58,30 @@ recoveryQr: string, };
 export type SecurityView = { slots: Slots, keyring: KeyringState, };
 
 /**
+ * What to do with the backups when a credential change re-keys the vault: they hold the old
+ * slots, so they open with the old credentials until re-encrypted or removed.
+ */
+export type OldBackups = "reEncrypt" | "remove";
+
+/**
+ * What a credential change did.
+ */
+export type CredentialChange = {
+/**
+ * A new recovery key to show once, when the change made one (the old one stopped
+ * working).
+ */
+recovery: RecoveryKeyView | null,
+/**
+ * Backups re-encrypted under the new master key.
+ */
+backupsReencrypted: number,
+/**
+ * Backups deleted.
+ */
+backupsRemoved: number, };
+
+/**
  * An account as the list shows it: everything but the secret.
  */
 export type AccountView = { id: string, issuer: string, name: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512", digits: number, period: number | null,
