@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::clipboard::Clipboard;
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
+use crate::tray::TrayFeed;
 
 /// Shared state of the running app.
 pub struct AppState {
@@ -40,6 +41,8 @@ pub struct AppState {
     /// Whether the vault was locked since the app started (the keyring's unlock may then be
     /// refused: [`Settings::password_after_lock`]).
     locked_since_launch: AtomicBool,
+    /// Tells the tray menu when the accounts it lists change (see [`crate::tray`]).
+    pub tray: TrayFeed,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             hotp_codes: Mutex::new(HashMap::new()),
             launch_unlock_error: Mutex::new(None),
             locked_since_launch: AtomicBool::new(false),
+            tray: TrayFeed::default(),
         }
     }
 
@@ -71,6 +75,7 @@ impl AppState {
         };
         match store.unlock_with_keyring() {
             Ok(unlocked) => {
+                self.tray.offer(Some(unlocked.entries()));
                 *vault = Some(unlocked);
                 self.touch();
             }
@@ -86,16 +91,36 @@ impl AppState {
         self.store.as_ref().map_err(Clone::clone)
     }
 
-    /// Runs `f` on the unlocked vault; `locked` error when there is none.
+    /// Runs `f` on the unlocked vault; `locked` error when there is none. Whatever `f` changed
+    /// (an account added, edited, removed or used) reaches the tray menu from here.
     pub fn with_vault<T>(
         &self,
         f: impl FnOnce(&mut Unlocked) -> CommandResult<T>,
     ) -> CommandResult<T> {
         let mut vault = self.vault.lock().expect("vault lock");
         match vault.as_mut() {
-            Some(vault) => f(vault),
+            Some(vault) => {
+                let result = f(vault);
+                self.tray.offer(Some(vault.entries()));
+                result
+            }
             None => Err(CommandError::new("locked", "The vault is locked.")),
         }
+    }
+
+    /// Keeps `vault`, just unlocked (or created), as the unlocked vault.
+    pub fn set_unlocked(&self, vault: Unlocked) {
+        let mut held = self.vault.lock().expect("vault lock");
+        self.tray.offer(Some(vault.entries()));
+        *held = Some(vault);
+    }
+
+    /// Starts telling `listener` what the tray menu should list, beginning with now.
+    pub fn follow_tray(&self, listener: impl Fn(crate::tray::Listing) + Send + Sync + 'static) {
+        // The vault is held so that no change slips between the listener and its first listing.
+        let vault = self.vault.lock().expect("vault lock");
+        self.tray.listen(listener);
+        self.tray.offer(vault.as_ref().map(Unlocked::entries));
     }
 
     /// Records that the person did something (auto-lock counts from here).
@@ -138,9 +163,12 @@ impl AppState {
     /// Locks the vault: secrets wiped, undo forgotten, our clipboard content cleared.
     pub fn lock(&self) {
         self.locked_since_launch.store(true, Ordering::SeqCst);
-        if let Some(vault) = self.vault.lock().expect("vault lock").take() {
+        let mut held = self.vault.lock().expect("vault lock");
+        if let Some(vault) = held.take() {
             vault.lock();
         }
+        self.tray.offer(None);
+        drop(held);
         self.last_deleted.lock().expect("undo lock").take();
         self.hotp_codes.lock().expect("hotp lock").clear();
         self.clipboard.clear_if_ours();
