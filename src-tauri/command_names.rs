@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_settings",
     "tray_available",
+    "start_at_login",
+    "set_start_at_login",
     "transfer_open_import",
     "transfer_unlock_import",
     "transfer_import",

@@ -48,6 +48,7 @@ fn render() -> String {
         declaration::<accounts::RevealedSecret>(&cfg),
         declaration::<settings::Theme>(&cfg),
         declaration::<settings::SortOrder>(&cfg),
+        declaration::<settings::TrayAction>(&cfg),
         declaration::<settings::Settings>(&cfg),
         declaration::<quick::QuickTyped>(&cfg),
         // scan-api.ts: scanning QR codes.

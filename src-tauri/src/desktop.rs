@@ -13,11 +13,14 @@ use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{
     AppHandle, DragDropEvent, Manager, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder, Window,
-    WindowEvent,
+    WindowEvent, Wry,
 };
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+use uuid::Uuid;
 
 use crate::lock::{LockReason, lock};
 use crate::state::AppState;
+use crate::tray::TrayAccount;
 
 /// The main window's label.
 pub const MAIN_WINDOW: &str = "main";
@@ -30,10 +33,20 @@ pub struct Hidden(AtomicBool);
 /// The tray icon's id.
 const TRAY_ID: &str = "main";
 
-/// Tray menu item ids.
+/// Tray menu item ids; an account's is [`ACCOUNT_PREFIX`] and its id.
 const SHOW: &str = "show";
 const LOCK: &str = "lock";
 const QUIT: &str = "quit";
+const UNLOCK_HINT: &str = "unlock-hint";
+const ACCOUNT_PREFIX: &str = "account:";
+
+/// The command-line flag of a launch that starts in the tray (the autostart entry's).
+pub const HIDDEN_FLAG: &str = "--hidden";
+
+/// What the window-state plugin remembers of the main window: where it is and how big.
+const WINDOW_STATE: StateFlags = StateFlags::SIZE
+    .union(StateFlags::POSITION)
+    .union(StateFlags::MAXIMIZED);
 
 /// The single-instance plugin, keyed by `data_dir`: a second launch on the same folder shows
 /// the running window and exits (so a window hidden in the tray or after a copy is never
@@ -51,9 +64,69 @@ pub fn single_instance<R: Runtime>(data_dir: &Path) -> tauri::plugin::TauriPlugi
             }
             // Queued before the window is shown: a window built anew takes them as it loads.
             crate::links::receive(app, &args);
-            show_main_window(app);
+            // The autostart entry firing while the app already runs changes nothing.
+            if !args.iter().any(|arg| arg == HIDDEN_FLAG) {
+                show_main_window(app);
+            }
         })
         .build()
+}
+
+/// The window-state plugin: the main window's size and position are remembered across
+/// launches and across hiding (its state is put back on the window built anew). Not the quick
+/// search's, which opens under the pointer at its own size.
+pub fn window_state<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_window_state::Builder::new()
+        .with_state_flags(WINDOW_STATE)
+        .with_denylist(&[crate::quick::QUICK_WINDOW])
+        .build()
+}
+
+/// The autostart plugin ("Start at login"), whose entry starts the app in the tray. Switched
+/// from Rust only ([`crate::commands::settings`]): the window is granted none of its commands.
+pub fn autostart<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_autostart::Builder::new()
+        .arg(HIDDEN_FLAG)
+        .build()
+}
+
+/// Opens the main window at launch, unless the app starts in the tray: launched with
+/// [`HIDDEN_FLAG`] or with "Start hidden in the tray" on, and there is a tray to come back
+/// from. Hidden, no window (and no web process) is made until the person asks for it.
+pub fn open_at_launch(app: &AppHandle) {
+    let start_hidden = app
+        .state::<AppState>()
+        .settings
+        .lock()
+        .expect("settings lock")
+        .start_hidden;
+    let flagged = std::env::args().skip(1).any(|arg| arg == HIDDEN_FLAG);
+    if (start_hidden || flagged) && has_tray(app) {
+        app.state::<Hidden>().0.store(true, Ordering::SeqCst);
+        return;
+    }
+    let Some(config) = main_window_config(app) else {
+        return;
+    };
+    if let Err(error) = WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
+        eprintln!("countersign: the window could not be opened: {error}");
+    }
+}
+
+/// The main window's configuration (tauri.conf.json; not made by Tauri itself: `create` is
+/// false, so that a launch into the tray never starts a webview).
+fn main_window_config<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Option<tauri::utils::config::WindowConfig> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN_WINDOW)?;
+    let mut config = config.clone();
+    config.create = true;
+    Some(config)
 }
 
 /// A D-Bus name for the data folder: the same folder however it is spelled gives the same name.
@@ -77,18 +150,11 @@ pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
         let _ = window.set_focus();
         return;
     }
-    let Some(config) = app
-        .config()
-        .app
-        .windows
-        .iter()
-        .find(|w| w.label == MAIN_WINDOW)
-    else {
+    let Some(mut config) = main_window_config(app) else {
         return;
     };
     // The page learns it is a window shown again, not a launch: it must not unlock with the
     // keyring by itself after a lock.
-    let mut config = config.clone();
     config.url = WebviewUrl::App("index.html?reopened".into());
     let built = WebviewWindowBuilder::from_config(app, &config).and_then(|builder| builder.build());
     match built {
@@ -107,7 +173,13 @@ pub fn hide_main_window<R: Runtime>(app: &AppHandle<R>) {
         app.state::<Hidden>().0.store(true, Ordering::SeqCst);
         // Later on the event loop: this may run inside the webview's own IPC or event
         // callback, which must not see its webview vanish under it.
+        let handle = app.clone();
         let _ = app.run_on_main_thread(move || {
+            // Written now, not only at exit: an app in the tray is often ended by the session
+            // logging out (a signal, no exit event), and the window is gone until shown again.
+            if let Err(error) = handle.save_window_state(WINDOW_STATE) {
+                eprintln!("countersign: the window's size and place were not saved: {error}");
+            }
             let _ = window.destroy();
             end_network_process();
         });
@@ -166,38 +238,103 @@ pub fn run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
     }
 }
 
-/// Adds the tray icon with its menu (show, lock, quit). Without a tray library on the system
-/// there is no icon, and closing the window quits as usual.
+/// Adds the tray icon with its menu, which lists accounts (see [`crate::tray`]) while the
+/// vault is unlocked and is rebuilt whenever that list changes. Without a tray library on the
+/// system there is no icon, and closing the window quits as usual.
 pub fn setup_tray(app: &AppHandle) -> tauri::Result<()> {
     if !tray_library_present() {
         return Ok(());
     }
-    let menu = Menu::with_items(
-        app,
-        &[
-            &MenuItem::with_id(app, SHOW, "Show Countersign", true, None::<&str>)?,
-            &MenuItem::with_id(app, LOCK, "Lock", true, None::<&str>)?,
-            &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, QUIT, "Quit Countersign", true, None::<&str>)?,
-        ],
-    )?;
     let mut tray = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Countersign")
-        .menu(&menu)
+        .menu(&tray_menu(app, None)?)
         .on_menu_event(menu_event);
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    let handle = app.clone();
+    app.state::<AppState>().follow_tray(move |listing| {
+        // Queued: the vault is held while this runs, and menus are made on the event loop.
+        let app = handle.clone();
+        let _ = handle.run_on_main_thread(move || {
+            let menu = tray_menu(&app, listing.as_deref());
+            match (menu, app.tray_by_id(TRAY_ID)) {
+                (Ok(menu), Some(tray)) => {
+                    if let Err(error) = tray.set_menu(Some(menu)) {
+                        eprintln!("countersign: the tray menu could not be updated: {error}");
+                    }
+                }
+                (Err(error), _) => {
+                    eprintln!("countersign: the tray menu could not be made: {error}")
+                }
+                (Ok(_), None) => {}
+            }
+        });
+    });
     Ok(())
 }
 
+/// The tray menu: the accounts (or, while locked, a line saying why there are none), then
+/// Show, Lock and Quit.
+fn tray_menu(app: &AppHandle, accounts: Option<&[TrayAccount]>) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(app)?;
+    match accounts {
+        None => menu.append(&MenuItem::with_id(
+            app,
+            UNLOCK_HINT,
+            "Unlock to see accounts",
+            false,
+            None::<&str>,
+        )?)?,
+        Some(accounts) => {
+            for account in accounts {
+                menu.append(&MenuItem::with_id(
+                    app,
+                    format!("{ACCOUNT_PREFIX}{}", account.id),
+                    crate::tray::menu_text(&account.label),
+                    true,
+                    None::<&str>,
+                )?)?;
+            }
+        }
+    }
+    if accounts.is_none_or(|accounts| !accounts.is_empty()) {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+    }
+    menu.append(&MenuItem::with_id(
+        app,
+        SHOW,
+        "Show Countersign",
+        true,
+        None::<&str>,
+    )?)?;
+    menu.append(&MenuItem::with_id(app, LOCK, "Lock", true, None::<&str>)?)?;
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        QUIT,
+        "Quit Countersign",
+        true,
+        None::<&str>,
+    )?)?;
+    Ok(menu)
+}
+
 fn menu_event(app: &AppHandle, event: MenuEvent) {
-    match event.id().as_ref() {
+    let id = event.id().as_ref();
+    match id {
         SHOW => show_main_window(app),
         LOCK => lock(app, LockReason::Tray),
         QUIT => app.exit(0),
-        _ => {}
+        _ => {
+            if let Some(account) = id
+                .strip_prefix(ACCOUNT_PREFIX)
+                .and_then(|uuid| Uuid::parse_str(uuid).ok())
+            {
+                crate::tray::use_account(app, account);
+            }
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod scan_camera;
 mod settings;
 mod state;
 mod transfer;
+mod tray;
 
 use std::path::PathBuf;
 
@@ -70,6 +71,8 @@ pub fn run() {
         .manage(scan_camera::Camera::default())
         .plugin(tauri_plugin_dialog::init())
         .plugin(quick::shortcut_plugin())
+        .plugin(desktop::window_state())
+        .plugin(desktop::autostart())
         .manage(quick::QuickState::default())
         .manage(keys::KeysState::from_env())
         .manage(desktop::Hidden::default())
@@ -91,6 +94,8 @@ pub fn run() {
             if let Err(error) = desktop::setup_tray(app.handle()) {
                 eprintln!("countersign: no tray icon: {error}");
             }
+            // After the tray: whether the app may start in it depends on there being one.
+            desktop::open_at_launch(app.handle());
             Ok(())
         })
         .on_window_event(desktop::window_event)
@@ -131,6 +136,8 @@ pub fn run() {
             commands::settings::get_settings,
             commands::settings::set_settings,
             commands::settings::tray_available,
+            commands::settings::start_at_login,
+            commands::settings::set_start_at_login,
             commands::transfer::transfer_open_import,
             commands::transfer::transfer_unlock_import,
             commands::transfer::transfer_import,

@@ -35,6 +35,17 @@ pub enum SortOrder {
     Recent,
 }
 
+/// What choosing an account in the tray menu does with its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum TrayAction {
+    /// Type it into the window that has the focus (copied where typing is impossible).
+    #[default]
+    Type,
+    /// Copy it, cleared after the clipboard timeout.
+    Copy,
+}
+
 /// Every preference, with the defaults a newcomer gets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -67,6 +78,10 @@ pub struct Settings {
     pub lock_on_session_lock: bool,
     /// Lock when the machine suspends or hibernates.
     pub lock_on_suspend: bool,
+    /// What choosing an account in the tray menu does.
+    pub tray_action: TrayAction,
+    /// Start with no window, in the tray (only where there is a tray).
+    pub start_hidden: bool,
 }
 
 impl Default for Settings {
@@ -85,6 +100,8 @@ impl Default for Settings {
             type_then_enter: false,
             lock_on_session_lock: true,
             lock_on_suspend: true,
+            tray_action: TrayAction::Type,
+            start_hidden: false,
         }
     }
 }
@@ -187,6 +204,21 @@ mod tests {
         // Settings saved before locking with the session existed: on, as for a newcomer.
         assert!(old.lock_on_session_lock);
         assert!(old.lock_on_suspend);
+        // Settings saved before the tray menu listed accounts: typing, shown at launch.
+        assert_eq!(old.tray_action, TrayAction::Type);
+        assert!(!old.start_hidden);
+    }
+
+    #[test]
+    fn the_tray_action_reaches_the_window_in_lowercase() {
+        let settings = Settings {
+            tray_action: TrayAction::Copy,
+            start_hidden: true,
+            ..Settings::default()
+        };
+        let json = serde_json::to_value(&settings).unwrap();
+        assert_eq!(json["trayAction"], "copy");
+        assert_eq!(json["startHidden"], true);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::clipboard::Clipboard;
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
+use crate::tray::TrayFeed;
 
 /// Locks `mutex` even when a thread panicked while holding it. For the paths that lock the
 /// vault (the idle check, [`AppState::lock`]): the data behind the mutex is still there, and a
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Whether the vault was locked since the app started (the keyring's unlock may then be
     /// refused: [`Settings::password_after_lock`]).
     locked_since_launch: AtomicBool,
+    /// Tells the tray menu when the accounts it lists change (see [`crate::tray`]).
+    pub tray: TrayFeed,
 }
 
 impl AppState {
@@ -65,6 +68,7 @@ impl AppState {
             hotp_codes: Mutex::new(HashMap::new()),
             launch_unlock_error: Mutex::new(None),
             locked_since_launch: AtomicBool::new(false),
+            tray: TrayFeed::default(),
         }
     }
 
@@ -78,6 +82,7 @@ impl AppState {
         };
         match store.unlock_with_keyring() {
             Ok(unlocked) => {
+                self.tray.offer(Some(unlocked.entries()));
                 *vault = Some(unlocked);
                 self.touch();
             }
@@ -93,16 +98,36 @@ impl AppState {
         self.store.as_ref().map_err(Clone::clone)
     }
 
-    /// Runs `f` on the unlocked vault; `locked` error when there is none.
+    /// Runs `f` on the unlocked vault; `locked` error when there is none. Whatever `f` changed
+    /// (an account added, edited, removed or used) reaches the tray menu from here.
     pub fn with_vault<T>(
         &self,
         f: impl FnOnce(&mut Unlocked) -> CommandResult<T>,
     ) -> CommandResult<T> {
         let mut vault = self.vault.lock().expect("vault lock");
         match vault.as_mut() {
-            Some(vault) => f(vault),
+            Some(vault) => {
+                let result = f(vault);
+                self.tray.offer(Some(vault.entries()));
+                result
+            }
             None => Err(CommandError::new("locked", "The vault is locked.")),
         }
+    }
+
+    /// Keeps `vault`, just unlocked (or created), as the unlocked vault.
+    pub fn set_unlocked(&self, vault: Unlocked) {
+        let mut held = self.vault.lock().expect("vault lock");
+        self.tray.offer(Some(vault.entries()));
+        *held = Some(vault);
+    }
+
+    /// Starts telling `listener` what the tray menu should list, beginning with now.
+    pub fn follow_tray(&self, listener: impl Fn(crate::tray::Listing) + Send + Sync + 'static) {
+        // The vault is held so that no change slips between the listener and its first listing.
+        let vault = self.vault.lock().expect("vault lock");
+        self.tray.listen(listener);
+        self.tray.offer(vault.as_ref().map(Unlocked::entries));
     }
 
     /// Records that the person did something (auto-lock counts from here).
@@ -143,9 +168,12 @@ impl AppState {
     /// when a mutex was poisoned.
     pub fn lock(&self) {
         self.locked_since_launch.store(true, Ordering::SeqCst);
-        if let Some(vault) = relock(&self.vault).take() {
+        let mut held = relock(&self.vault);
+        if let Some(vault) = held.take() {
             vault.lock();
         }
+        self.tray.offer(None);
+        drop(held);
         relock(&self.last_deleted).take();
         relock(&self.hotp_codes).clear();
         self.clipboard.clear_if_ours();

@@ -13,7 +13,7 @@ const GITLAB: &str = "otpauth://totp/GitLab:octocat?secret=KRSXG5CTMVRXEZLU&issu
 const PATIENCE: Duration = Duration::from_secs(15);
 
 /// Runs xdotool on the app's display and returns what it printed.
-fn xdotool(app: &App, args: &[&str]) -> String {
+pub(crate) fn xdotool(app: &App, args: &[&str]) -> String {
     let out = Command::new("xdotool")
         .args(args)
         .env("DISPLAY", app.display_name())
@@ -24,12 +24,13 @@ fn xdotool(app: &App, args: &[&str]) -> String {
 }
 
 /// A zenity entry on the app's display, focused as a window manager would focus it.
-struct Entry {
+pub(crate) struct Entry {
     child: Child,
 }
 
 impl Entry {
-    fn open(app: &App) -> Entry {
+    /// Starts zenity and focuses its window.
+    pub(crate) fn open(app: &App) -> Entry {
         let child = Command::new("zenity")
             .args(["--entry", "--title=Sign in", "--text=Code"])
             .env("DISPLAY", app.display_name())
@@ -45,7 +46,7 @@ impl Entry {
     }
 
     /// What zenity printed when Enter was pressed in it.
-    fn printed(mut self) -> String {
+    pub(crate) fn printed(mut self) -> String {
         let started = Instant::now();
         while started.elapsed() < PATIENCE {
             if self.child.try_wait().expect("poll zenity").is_some() {

@@ -41,6 +41,10 @@ pub struct App {
     /// The data folder the app was started with.
     pub data_dir: PathBuf,
     _temp: Option<tempfile::TempDir>,
+    /// The app's XDG_CONFIG_HOME, its own (the window's remembered size and place live there,
+    /// so tests do not inherit each other's windows), unless the test gave one.
+    pub config_dir: PathBuf,
+    _config_temp: Option<tempfile::TempDir>,
     /// The X display the app runs on.
     display_name: String,
     /// Declared last: the X server stops after the app.
@@ -54,8 +58,24 @@ impl App {
     }
 
     /// Launches the app with `options`.
-    pub async fn launch_with(options: Launch) -> App {
+    pub async fn launch_with(mut options: Launch) -> App {
         require_environment();
+        let given_config = options
+            .env
+            .iter()
+            .find(|(key, _)| key == "XDG_CONFIG_HOME")
+            .map(|(_, value)| PathBuf::from(value));
+        let (config_temp, config_dir) = match given_config {
+            Some(dir) => (None, dir),
+            None => {
+                let temp = tempfile::tempdir().expect("a temporary config folder");
+                let dir = temp.path().to_path_buf();
+                options
+                    .env
+                    .push(("XDG_CONFIG_HOME".into(), dir.display().to_string()));
+                (Some(temp), dir)
+            }
+        };
         let (temp, data_dir) = match options.data_dir {
             Some(dir) => (None, dir),
             None => {
@@ -105,6 +125,8 @@ impl App {
             driver_process,
             data_dir,
             _temp: temp,
+            config_dir,
+            _config_temp: config_temp,
             display_name,
             _display: display,
         }
@@ -409,6 +431,7 @@ impl App {
             .args(args)
             .env("COUNTERSIGN_DATA_DIR", &self.data_dir)
             .env("DISPLAY", &self.display_name)
+            .env("XDG_CONFIG_HOME", &self.config_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -22,6 +22,31 @@ pub struct TrayItem {
     pub path: String,
 }
 
+/// One entry of a tray menu, as read over com.canonical.dbusmenu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    /// The entry's dbusmenu id (what a click names).
+    pub id: i32,
+    /// Its text as sent: mnemonic underscores doubled ("" for a separator).
+    pub label: String,
+    /// Whether it can be chosen.
+    pub enabled: bool,
+    /// Whether it is a separator line.
+    pub separator: bool,
+}
+
+impl MenuEntry {
+    /// A short picture of the entry for assertions: "---" for a separator, the label, and
+    /// " (disabled)" after one that cannot be chosen.
+    pub fn outline(&self) -> String {
+        match (self.separator, self.enabled) {
+            (true, _) => "---".to_owned(),
+            (false, true) => self.label.clone(),
+            (false, false) => format!("{} (disabled)", self.label),
+        }
+    }
+}
+
 struct Watcher {
     items: std::sync::Arc<std::sync::Mutex<Vec<TrayItem>>>,
 }
@@ -130,6 +155,16 @@ impl TrayHost {
 
     /// The menu's entries, as (id, label), in order (separators have no label).
     pub async fn menu_entries(&self, item: &TrayItem) -> Vec<(i32, String)> {
+        self.menu_items(item)
+            .await
+            .into_iter()
+            .filter(|entry| !entry.separator)
+            .map(|entry| (entry.id, entry.label))
+            .collect()
+    }
+
+    /// The menu as a panel draws it: every entry in order, separators included.
+    pub async fn menu_items(&self, item: &TrayItem) -> Vec<MenuEntry> {
         use std::collections::HashMap;
         use zbus::zvariant::OwnedValue;
         type Entry = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
@@ -143,8 +178,19 @@ impl TrayHost {
             .into_iter()
             .filter_map(|child| {
                 let (id, mut props, _): Entry = child.try_into().ok()?;
-                let label = String::try_from(props.remove("label")?).ok()?;
-                Some((id, label))
+                let text = |value: OwnedValue| String::try_from(value).ok();
+                let separator = props.remove("type").and_then(text).as_deref() == Some("separator");
+                // Absent properties have dbusmenu's defaults: enabled, visible.
+                let flag = |value: Option<OwnedValue>| value.and_then(|v| bool::try_from(v).ok());
+                if flag(props.remove("visible")) == Some(false) {
+                    return None;
+                }
+                Some(MenuEntry {
+                    id,
+                    label: props.remove("label").and_then(text).unwrap_or_default(),
+                    enabled: flag(props.remove("enabled")).unwrap_or(true),
+                    separator,
+                })
             })
             .collect()
     }

@@ -14,7 +14,7 @@ use crate::state::AppState;
 
 /// A code typed with less than this left might expire before the form is sent: the next one
 /// is typed instead, after waiting for it.
-const FRESH_FOR: Duration = Duration::from_secs(3);
+pub(crate) const FRESH_FOR: Duration = Duration::from_secs(3);
 
 /// What became of a code to type.
 #[derive(Serialize, TS)]

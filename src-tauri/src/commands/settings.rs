@@ -1,6 +1,7 @@
 //! Reading and saving the person's preferences.
 
 use tauri::{AppHandle, State};
+use tauri_plugin_autostart::ManagerExt;
 
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
@@ -44,4 +45,31 @@ pub fn set_settings(
 #[tauri::command]
 pub fn tray_available(app: AppHandle) -> bool {
     crate::desktop::has_tray(&app)
+}
+
+/// Whether Countersign starts when the person logs in (the desktop's autostart entry exists).
+#[tauri::command]
+pub fn start_at_login(app: AppHandle) -> CommandResult<bool> {
+    app.autolaunch().is_enabled().map_err(autostart_error)
+}
+
+/// Adds or removes the autostart entry, which starts Countersign in the tray at login; returns
+/// whether it is there now.
+#[tauri::command]
+pub fn set_start_at_login(app: AppHandle, enabled: bool) -> CommandResult<bool> {
+    let autostart = app.autolaunch();
+    if enabled {
+        autostart.enable()
+    } else {
+        autostart.disable()
+    }
+    .map_err(autostart_error)?;
+    autostart.is_enabled().map_err(autostart_error)
+}
+
+fn autostart_error(error: tauri_plugin_autostart::Error) -> CommandError {
+    CommandError::new(
+        "autostart",
+        format!("Starting at login could not be changed: {error}"),
+    )
 }

@@ -148,7 +148,7 @@ pub async fn create_vault(app: AppHandle, options: CreateVault) -> CommandResult
     with_state(app, move |state| {
         let password = options.password.as_deref().map(String::as_str);
         let (vault, recovery) = state.store()?.create(password, options.use_keyring)?;
-        *state.vault.lock().expect("vault lock") = Some(vault);
+        state.set_unlocked(vault);
         state.touch();
         Ok(recovery_view(&recovery))
     })
@@ -174,7 +174,7 @@ pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
             ));
         }
         let vault = state.store()?.unlock_with_keyring()?;
-        *state.vault.lock().expect("vault lock") = Some(vault);
+        state.set_unlocked(vault);
         state.touch();
         Ok(())
     })
@@ -186,7 +186,7 @@ pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
 pub async fn unlock_password(app: AppHandle, password: Zeroizing<String>) -> CommandResult<()> {
     with_state(app, move |state| {
         let vault = state.store()?.unlock_with_password(&password)?;
-        *state.vault.lock().expect("vault lock") = Some(vault);
+        state.set_unlocked(vault);
         state.touch();
         Ok(())
     })
@@ -198,7 +198,7 @@ pub async fn unlock_password(app: AppHandle, password: Zeroizing<String>) -> Com
 pub async fn unlock_recovery(app: AppHandle, recovery_key: Zeroizing<String>) -> CommandResult<()> {
     with_state(app, move |state| {
         let vault = state.store()?.unlock_with_recovery(&recovery_key)?;
-        *state.vault.lock().expect("vault lock") = Some(vault);
+        state.set_unlocked(vault);
         state.touch();
         Ok(())
     })

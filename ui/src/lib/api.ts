@@ -102,6 +102,10 @@ export const api = {
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   /** Whether there is a tray icon to keep running in. */
   trayAvailable: () => invoke<boolean>("tray_available"),
+  /** Whether Countersign starts (in the tray) when the person logs in. */
+  startAtLogin: () => invoke<boolean>("start_at_login"),
+  /** Adds or removes the login autostart entry; returns whether it is there now. */
+  setStartAtLogin: (enabled: boolean) => invoke<boolean>("set_start_at_login", { enabled }),
 };
 
 /** Calls `handler` whenever the vault locks: the lock button or shortcut, the tray, idle time. */

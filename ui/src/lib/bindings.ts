@@ -153,6 +153,11 @@ export type Theme = "system" | "light" | "dark";
 export type SortOrder = "manual" | "name" | "recent";
 
 /**
+ * What choosing an account in the tray menu does with its code.
+ */
+export type TrayAction = "type" | "copy";
+
+/**
  * Every preference, with the defaults a newcomer gets.
  */
 export type Settings = {
@@ -209,7 +214,15 @@ lockOnSessionLock: boolean,
 /**
  * Lock when the machine suspends or hibernates.
  */
-lockOnSuspend: boolean, };
+lockOnSuspend: boolean,
+/**
+ * What choosing an account in the tray menu does.
+ */
+trayAction: TrayAction,
+/**
+ * Start with no window, in the tray (only where there is a tray).
+ */
+startHidden: boolean, };
 
 /**
  * What became of a code to type.
