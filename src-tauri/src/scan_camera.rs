@@ -21,9 +21,7 @@ use crate::lock::LOCKED_EVENT;
 use crate::scan::{ScanOutcome, ScanState};
 use crate::state::AppState;
 
-/// Previews are this wide, small enough to send 30 times a second. They are coarse and
-/// blurred (`countersign_scan::camera::PreviewFrame`): enough to aim, not to read the code
-/// back from what the window was sent.
+/// Previews are this wide: sharp enough to aim, small enough to send 30 times a second.
 const PREVIEW_WIDTH: u32 = 480;
 
 /// How often a session checks whether it was asked to stop.

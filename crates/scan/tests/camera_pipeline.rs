@@ -198,68 +198,6 @@ fn reads_a_code_from_every_frame_layout_and_releases_the_camera() {
     }
 }
 
-/// A camera picture of `width` x `height` with the code of `text` as large as the picture
-/// allows (its quiet zone touching the edges) or, `side` given, that many pixels across.
-fn close_up(width: u32, height: u32, text: &str, side: Option<f64>) -> Canvas {
-    let mut canvas = Canvas::new(width, height, [150, 140, 130]);
-    let side = side.unwrap_or(width.min(height) as f64 - 2.0);
-    let centre = (width as f64 / 2.0, height as f64 / 2.0);
-    canvas.draw_code(text, EcLevel::L, square(centre, side, 0.0), 20, 240);
-    canvas
-}
-
-#[test]
-fn the_code_cannot_be_read_back_from_the_previews() {
-    let cases = [
-        // The scene the other tests use: a turned code, a third of the picture.
-        (scene(true), TEXT),
-        // Codes as large as a picture allows: the most pixels per module a preview can get.
-        (close_up(1280, 720, TEXT, None), TEXT),
-        (close_up(1280, 720, "A", None), "A"),
-        (close_up(640, 480, "A", None), "A"),
-        (close_up(480, 640, TEXT, None), TEXT),
-        (close_up(320, 240, "A", None), "A"),
-        (close_up(1920, 1080, TEXT, Some(900.0)), TEXT),
-    ];
-    for (canvas, text) in cases {
-        let size = (canvas.width, canvas.height);
-        assert_eq!(
-            countersign_scan::decode(canvas.luma().view()),
-            [text],
-            "{size:?}: the camera's own picture reads"
-        );
-        for (format, preview_width) in [(PixelFormat::Rgb, 480), (PixelFormat::Nv12, 640)] {
-            let (source, _probe) = Recording::new(vec![frame(&canvas, format)], true);
-            let scanner = CameraScanner::start(move || Ok(source), Some(preview_width));
-            let (previews, last) = run(&scanner);
-            match last {
-                ScanEvent::Found(texts) => assert_eq!(texts, [text], "{size:?}"),
-                other => panic!("{size:?}: expected the code, got {other:?}"),
-            }
-            let preview = previews.first().expect("a preview");
-            assert_eq!(preview.width, preview_width.min(size.0), "{size:?}");
-            assert_eq!(
-                countersign_scan::scan_image_bytes(&preview.jpeg).unwrap(),
-                Vec::<String>::new(),
-                "{size:?} {format:?}: the preview shows a readable code"
-            );
-            // Nor when the window shows it larger.
-            let shown = image::load_from_memory(&preview.jpeg).unwrap();
-            let large = shown.resize(
-                shown.width() * 3,
-                shown.height() * 3,
-                image::imageops::FilterType::Lanczos3,
-            );
-            let luma = large.into_luma8();
-            let luma = LumaImage::new(luma.to_vec(), luma.width(), luma.height()).unwrap();
-            assert!(
-                countersign_scan::decode(luma.view()).is_empty(),
-                "{size:?} {format:?}: the enlarged preview shows a readable code"
-            );
-        }
-    }
-}
-
 #[test]
 fn previews_show_the_frame_in_colour() {
     let mut canvas = Canvas::new(320, 240, [200, 30, 30]);

@@ -242,10 +242,7 @@ impl std::fmt::Debug for ScanEvent {
     }
 }
 
-/// A coarse, blurred colour picture of a frame, JPEG-encoded (cheap to hand to a web view):
-/// enough to aim the code at the camera, too little to read it back from the picture. The
-/// frame is averaged down to [`PREVIEW_DETAIL`] cells across its shorter side, blurred, then
-/// scaled up smoothly to the preview's size. The decoder reads the full frames.
+/// A downscaled colour picture of a frame, JPEG-encoded (cheap to hand to a web view).
 pub struct PreviewFrame {
     /// Width in pixels.
     pub width: u32,
@@ -255,20 +252,8 @@ pub struct PreviewFrame {
     pub jpeg: Vec<u8>,
 }
 
-/// A preview width for a dialog; it costs little to encode.
+/// A preview width that shows a code clearly in a dialog and costs little to encode.
 pub const DEFAULT_PREVIEW_WIDTH: u32 = 640;
-
-/// Cells across the shorter side of a frame a preview keeps (96 x 54 for a 16:9 camera). A
-/// QR code fits in that side, with its quiet zone 29 modules across at the least: under two
-/// cells a module, blurred, which no decoder reads back.
-pub const PREVIEW_DETAIL: u32 = 48;
-
-/// Times the cells are blurred with [1 2 1] (twice: a Gaussian of about one cell).
-const BLUR_PASSES: usize = 2;
-
-/// Points averaged across (and down) each cell: enough for a smooth average, far fewer than
-/// the cell's pixels.
-const CELL_SAMPLES: usize = 4;
 
 /// Reads frames from a [`FrameSource`] on a thread of its own and decodes them on one worker,
 /// until a code is read, the source ends or fails, or the scanner is dropped.
@@ -426,11 +411,17 @@ fn decode_loop(frames: &Receiver<Frame>, stop: &AtomicBool, found: &Mutex<Option
     }
 }
 
-/// The preview of a checked frame, at most `max_width` wide: see [`PreviewFrame`].
+/// A nearest-neighbour downscale of a checked frame to at most `max_width`, JPEG-encoded.
 fn preview(frame: &Frame, max_width: u32) -> Option<PreviewFrame> {
     let width = frame.width.min(max_width).max(1);
     let height = ((frame.height as u64 * width as u64) / frame.width as u64).max(1) as u32;
-    let rgb = coarse(frame).scaled(width as usize, height as usize);
+    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
+    for y in 0..height as usize {
+        let sy = y * frame.height as usize / height as usize;
+        for x in 0..width as usize {
+            rgb.extend(frame.rgb_at(x * frame.width as usize / width as usize, sy));
+        }
+    }
     let mut jpeg = Vec::new();
     JpegEncoder::new_with_quality(&mut jpeg, 75)
         .encode(&rgb, width, height, ExtendedColorType::Rgb8)
@@ -440,110 +431,6 @@ fn preview(frame: &Frame, max_width: u32) -> Option<PreviewFrame> {
         height,
         jpeg,
     })
-}
-
-/// A small picture of floating-point RGB cells.
-struct Cells {
-    width: usize,
-    height: usize,
-    rgb: Vec<[f32; 3]>,
-}
-
-/// The frame averaged down to [`PREVIEW_DETAIL`] cells across its shorter side, then blurred
-/// with a [1 2 1] kernel both ways.
-fn coarse(frame: &Frame) -> Cells {
-    let (fw, fh) = (frame.width as usize, frame.height as usize);
-    let short = fw.min(fh);
-    let across = (PREVIEW_DETAIL as usize).min(short);
-    let (width, height) = ((fw * across / short).max(1), (fh * across / short).max(1));
-    let mut rgb = Vec::with_capacity(width * height);
-    // Sample points within each cell, spread evenly.
-    let points = |cell: usize, cells: usize, pixels: usize| {
-        let (start, end) = (cell * pixels / cells, ((cell + 1) * pixels / cells).max(1));
-        (0..CELL_SAMPLES)
-            .map(move |i| start + (2 * i + 1) * (end - start) / (2 * CELL_SAMPLES))
-            .map(move |p| p.min(pixels - 1))
-    };
-    for cy in 0..height {
-        for cx in 0..width {
-            let mut sum = [0u32; 3];
-            for y in points(cy, height, fh) {
-                for x in points(cx, width, fw) {
-                    for (s, c) in sum.iter_mut().zip(frame.rgb_at(x, y)) {
-                        *s += u32::from(c);
-                    }
-                }
-            }
-            let n = (CELL_SAMPLES * CELL_SAMPLES) as f32;
-            rgb.push(sum.map(|s| s as f32 / n));
-        }
-    }
-    let mut cells = Cells { width, height, rgb };
-    for _ in 0..BLUR_PASSES {
-        cells.blur();
-    }
-    cells
-}
-
-impl Cells {
-    fn at(&self, x: usize, y: usize) -> [f32; 3] {
-        self.rgb[y * self.width + x]
-    }
-
-    /// A [1 2 1] / 4 blur across, then down; edges repeat.
-    fn blur(&mut self) {
-        let (w, h) = (self.width, self.height);
-        for (step, len, lines, stride) in [(1, w, h, w), (w, h, w, 1)] {
-            let mut line = vec![[0f32; 3]; len];
-            for l in 0..lines {
-                let index = |i: usize| l * stride + i * step;
-                for (i, out) in line.iter_mut().enumerate() {
-                    let (a, b, c) = (
-                        self.rgb[index(i.saturating_sub(1))],
-                        self.rgb[index(i)],
-                        self.rgb[index((i + 1).min(len - 1))],
-                    );
-                    *out = std::array::from_fn(|k| (a[k] + 2.0 * b[k] + c[k]) / 4.0);
-                }
-                for (i, value) in line.iter().enumerate() {
-                    self.rgb[index(i)] = *value;
-                }
-            }
-        }
-    }
-
-    /// Packed RGB bytes of `width` x `height`, interpolated bilinearly between cell centres.
-    fn scaled(&self, width: usize, height: usize) -> Vec<u8> {
-        // Where each output column or row falls between two cells, and how far.
-        let spans = |out: usize, cells: usize| -> Vec<(usize, usize, f32)> {
-            (0..out)
-                .map(|i| {
-                    let p = ((i as f32 + 0.5) * cells as f32 / out as f32 - 0.5)
-                        .clamp(0.0, (cells - 1) as f32);
-                    let low = p.floor() as usize;
-                    (low, (low + 1).min(cells - 1), p - low as f32)
-                })
-                .collect()
-        };
-        let (columns, rows) = (spans(width, self.width), spans(height, self.height));
-        let mut rgb = Vec::with_capacity(width * height * 3);
-        for &(y0, y1, fy) in &rows {
-            for &(x0, x1, fx) in &columns {
-                let (a, b, c, d) = (
-                    self.at(x0, y0),
-                    self.at(x1, y0),
-                    self.at(x0, y1),
-                    self.at(x1, y1),
-                );
-                for k in 0..3 {
-                    let top = a[k] + (b[k] - a[k]) * fx;
-                    let bottom = c[k] + (d[k] - c[k]) * fx;
-                    rgb.push((top + (bottom - top) * fy).round().clamp(0.0, 255.0) as u8);
-                }
-            }
-        }
-        rgb
-    }
 }
 
 #[cfg(test)]
