@@ -13,12 +13,11 @@
 //! `COUNTERSIGN_APP=target/release/countersign-app scripts/headless.sh cargo bench -p
 //! countersign-e2e --bench quick`. `BENCH_ROUNDS` (default 7) sets the rounds.
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use countersign_e2e::measure::{ScreenWatcher, end_tree};
-use countersign_e2e::{Display, app_binary, recent_totp, seed_vault};
+use countersign_e2e::{Display, TextEntry, app_binary, recent_totp, seed_vault, xdotool};
 
 const PASSWORD: &str = "correct horse battery";
 const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -28,57 +27,6 @@ const LARGE_CHANGE: usize = 1500;
 /// Drawn once the screen stayed this long without a large change.
 const QUIET: Duration = Duration::from_millis(400);
 const LIMIT: Duration = Duration::from_secs(20);
-
-fn xdotool(display: &Display, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", display.name())
-        .output()
-        .expect("run xdotool");
-    assert!(out.status.success(), "xdotool {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// A focused zenity entry, and a way to wait for what it prints on Enter.
-struct Entry(Child);
-
-impl Entry {
-    fn open(display: &Display) -> Entry {
-        let child = Command::new("zenity")
-            .args(["--entry", "--title=Sign in", "--text=Code"])
-            .env("DISPLAY", display.name())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start zenity");
-        let pid = child.id().to_string();
-        let window = xdotool(
-            display,
-            &["search", "--sync", "--onlyvisible", "--pid", &pid],
-        );
-        let window = window.lines().last().expect("zenity's window").to_owned();
-        xdotool(display, &["windowfocus", "--sync", &window]);
-        Entry(child)
-    }
-
-    /// Waits for zenity to print (Enter was pressed in it): what it printed, and when.
-    fn printed(mut self) -> (String, Instant) {
-        let started = Instant::now();
-        while started.elapsed() < LIMIT {
-            if self.0.try_wait().expect("poll zenity").is_some() {
-                let at = Instant::now();
-                let mut printed = String::new();
-                let stdout = self.0.stdout.as_mut().expect("zenity's output");
-                stdout
-                    .read_to_string(&mut printed)
-                    .expect("zenity's output");
-                return (printed, at);
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        panic!("zenity got no Enter within {LIMIT:?}");
-    }
-}
 
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
@@ -117,7 +65,7 @@ fn main() {
         .spawn()
         .expect("start the app");
     xdotool(
-        &display,
+        display.name(),
         &[
             "search",
             "--sync",
@@ -132,10 +80,10 @@ fn main() {
     // The anchor: Enter's path without Countersign, xdotool typing into zenity directly.
     let mut anchors = Vec::new();
     for _ in 0..rounds {
-        let entry = Entry::open(&display);
+        let entry = TextEntry::open(display.name());
         let began = Instant::now();
-        xdotool(&display, &["type", "--delay", "0", "492039"]);
-        xdotool(&display, &["key", "Return"]);
+        xdotool(display.name(), &["type", "--delay", "0", "492039"]);
+        xdotool(display.name(), &["key", "Return"]);
         let (printed, at) = entry.printed();
         assert_eq!(printed, "492039\n");
         anchors.push(at - began);
@@ -144,22 +92,22 @@ fn main() {
     let mut drawn = Vec::new();
     let mut typed = Vec::new();
     for round in 0..=rounds {
-        let entry = Entry::open(&display);
+        let entry = TextEntry::open(display.name());
         std::thread::sleep(Duration::from_millis(700)); // zenity drawn
         let paint = screen
             .time_paint(
                 || {
-                    xdotool(&display, &["key", "--clearmodifiers", "ctrl+alt+k"]);
+                    xdotool(display.name(), &["key", "--clearmodifiers", "ctrl+alt+k"]);
                 },
                 LARGE_CHANGE,
                 QUIET,
                 LIMIT,
             )
             .expect("the quick search drew itself");
-        xdotool(&display, &["type", "--delay", "0", "githu"]);
+        xdotool(display.name(), &["type", "--delay", "0", "githu"]);
         std::thread::sleep(Duration::from_millis(150)); // the list filtered
         let began = Instant::now();
-        xdotool(&display, &["key", "Return"]);
+        xdotool(display.name(), &["key", "Return"]);
         let (printed, at) = entry.printed();
         let code = printed.trim_end_matches('\n');
         let expected = recent_totp("JBSWY3DPEHPK3PXP", 6, 30);

@@ -12,12 +12,10 @@ use std::time::{Duration, Instant};
 use countersign_e2e::measure::{ScreenWatcher, end_tree, process_names};
 use countersign_e2e::thirtyfour::components::SelectElement;
 use countersign_e2e::{
-    App, BusWithoutKeyring, Display, Launch, TrayHost, TrayItem, UI_TIMEOUT, WindowState,
-    app_binary, avoid_step_boundary, main_window_state, recent_totp, request_close_titled,
-    seed_vault,
+    App, BusWithoutKeyring, Display, Launch, TextEntry, TrayHost, TrayItem, UI_TIMEOUT,
+    WindowState, app_binary, avoid_step_boundary, main_window_state, recent_totp,
+    request_close_titled, seed_vault,
 };
-
-use crate::quick::Entry;
 
 const PASSWORD: &str = "correct horse battery";
 const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -302,10 +300,10 @@ async fn the_tray_menu_lists_favourites_and_recent_accounts_and_hands_out_their_
         .expect("choose typing");
     app.wait_for_saved_setting("trayAction", "type".into())
         .await;
-    let entry = Entry::open(&app);
+    let entry = TextEntry::open(app.display_name());
     avoid_step_boundary(30, 4).await;
     tray.click(&item, "GitHub (octocat)").await;
-    let printed = entry.printed();
+    let (printed, _) = entry.printed();
     let expected = recent_totp("JBSWY3DPEHPK3PXP", 6, 30);
     assert!(
         expected.iter().any(|code| format!("{code}\n") == printed),

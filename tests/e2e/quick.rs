@@ -2,70 +2,13 @@
 //! query and Enter types the account's code into that program (a real GTK entry: zenity), whose
 //! printed result is compared with an independent reference; Escape closes without typing.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use countersign_e2e::{App, Launch, avoid_step_boundary, recent_totp, seed_vault};
+use countersign_e2e::{
+    App, Launch, TextEntry, avoid_step_boundary, recent_totp, seed_vault, xdotool,
+};
 
 const PASSWORD: &str = "correct horse battery";
 const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const GITLAB: &str = "otpauth://totp/GitLab:octocat?secret=KRSXG5CTMVRXEZLU&issuer=GitLab";
-const PATIENCE: Duration = Duration::from_secs(15);
-
-/// Runs xdotool on the app's display and returns what it printed.
-pub(crate) fn xdotool(app: &App, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", app.display_name())
-        .output()
-        .expect("run xdotool");
-    assert!(out.status.success(), "xdotool {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// A zenity entry on the app's display, focused as a window manager would focus it.
-pub(crate) struct Entry {
-    child: Child,
-}
-
-impl Entry {
-    /// Starts zenity and focuses its window.
-    pub(crate) fn open(app: &App) -> Entry {
-        let child = Command::new("zenity")
-            .args(["--entry", "--title=Sign in", "--text=Code"])
-            .env("DISPLAY", app.display_name())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start zenity");
-        let pid = child.id().to_string();
-        let window = xdotool(app, &["search", "--sync", "--onlyvisible", "--pid", &pid]);
-        let window = window.lines().last().expect("zenity's window").to_owned();
-        xdotool(app, &["windowfocus", "--sync", &window]);
-        Entry { child }
-    }
-
-    /// What zenity printed when Enter was pressed in it.
-    pub(crate) fn printed(mut self) -> String {
-        let started = Instant::now();
-        while started.elapsed() < PATIENCE {
-            if self.child.try_wait().expect("poll zenity").is_some() {
-                let mut printed = String::new();
-                let stdout = self.child.stdout.as_mut().expect("zenity's output");
-                std::io::Read::read_to_string(stdout, &mut printed).expect("read zenity's output");
-                return printed;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("zenity did not get Enter within {PATIENCE:?}");
-    }
-}
-
-impl Drop for Entry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
 
 /// Switches WebDriver to the quick-search window once it is open, and waits for its field.
 async fn follow_quick(app: &App) {
@@ -120,8 +63,11 @@ async fn the_shortcut_types_the_chosen_code_into_the_window_that_had_the_focus()
     app.wait_for_issuers(&["GitHub", "GitLab"]).await;
 
     // Escape closes without typing anything.
-    let entry = Entry::open(&app);
-    xdotool(&app, &["key", "--clearmodifiers", "ctrl+alt+k"]);
+    let entry = TextEntry::open(app.display_name());
+    xdotool(
+        app.display_name(),
+        &["key", "--clearmodifiers", "ctrl+alt+k"],
+    );
     follow_quick(&app).await;
     press_closing(&app, "\u{E00C}").await; // Escape
     back_to_main(&app).await;
@@ -129,13 +75,16 @@ async fn the_shortcut_types_the_chosen_code_into_the_window_that_had_the_focus()
     // The shortcut, a query and Enter: GitHub's code goes into the entry (which had the focus
     // back after Escape), then Enter.
     avoid_step_boundary(30, 4).await;
-    xdotool(&app, &["key", "--clearmodifiers", "ctrl+alt+k"]);
+    xdotool(
+        app.display_name(),
+        &["key", "--clearmodifiers", "ctrl+alt+k"],
+    );
     follow_quick(&app).await;
     app.keys("githu").await;
     let first = app.text("[role=option][aria-selected=true] .issuer").await;
     assert_eq!(first, "GitHub", "the best match is selected");
     press_closing(&app, "\u{E007}").await; // Enter
-    let printed = entry.printed();
+    let (printed, _) = entry.printed();
     let expected = recent_totp("JBSWY3DPEHPK3PXP", 6, 30);
     let typed = printed.trim_end_matches('\n');
     assert!(
