@@ -23,6 +23,11 @@ pub fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What the tray's listing is made from: the vault's generation and its entries.
+fn listed(vault: &Unlocked) -> (u64, &[Entry]) {
+    (vault.generation(), vault.entries())
+}
+
 /// Shared state of the running app.
 pub struct AppState {
     /// The data folder; its lock is held for the app's lifetime.
@@ -82,7 +87,7 @@ impl AppState {
         };
         match store.unlock_with_keyring() {
             Ok(unlocked) => {
-                self.tray.offer(Some(unlocked.entries()));
+                self.tray.offer(Some(listed(&unlocked)));
                 *vault = Some(unlocked);
                 self.touch();
             }
@@ -108,7 +113,7 @@ impl AppState {
         match vault.as_mut() {
             Some(vault) => {
                 let result = f(vault);
-                self.tray.offer(Some(vault.entries()));
+                self.tray.offer(Some(listed(vault)));
                 result
             }
             None => Err(CommandError::new("locked", "The vault is locked.")),
@@ -118,7 +123,7 @@ impl AppState {
     /// Keeps `vault`, just unlocked (or created), as the unlocked vault.
     pub fn set_unlocked(&self, vault: Unlocked) {
         let mut held = self.vault.lock().expect("vault lock");
-        self.tray.offer(Some(vault.entries()));
+        self.tray.offer(Some(listed(&vault)));
         *held = Some(vault);
     }
 
@@ -127,7 +132,7 @@ impl AppState {
         // The vault is held so that no change slips between the listener and its first listing.
         let vault = self.vault.lock().expect("vault lock");
         self.tray.listen(listener);
-        self.tray.offer(vault.as_ref().map(Unlocked::entries));
+        self.tray.offer(vault.as_ref().map(listed));
     }
 
     /// Records that the person did something (auto-lock counts from here).

@@ -91,19 +91,28 @@ pub struct TrayFeed(Mutex<Feed>);
 struct Feed {
     /// What the listener was last told (`None`: nothing yet).
     told: Option<Listing>,
+    /// The vault generation `told` was made from: every save counts up, so an unchanged
+    /// generation lists the same accounts and the listing is not made again.
+    made_from: Option<u64>,
     listener: Option<Listener>,
 }
 
 impl TrayFeed {
-    /// Offers the listing for the vault as it is now (`None`: locked); the listener hears of
-    /// it only when it differs from the last one. Callers hold the vault's lock, so offers
-    /// arrive in the order the vault changed.
-    pub fn offer(&self, entries: Option<&[Entry]>) {
+    /// Offers the listing for the vault as it is now, given as its generation and entries
+    /// (`None`: locked); the listener hears of it only when it differs from the last one. Most
+    /// calls only read the vault: an unchanged generation costs a comparison. Callers hold the
+    /// vault's lock, so offers arrive in the order the vault changed.
+    pub fn offer(&self, vault: Option<(u64, &[Entry])>) {
         let mut feed = self.0.lock().expect("tray feed lock");
         if feed.listener.is_none() {
             return;
         }
-        let listing = entries.map(accounts);
+        let generation = vault.map(|(generation, _)| generation);
+        if generation.is_some() && generation == feed.made_from {
+            return;
+        }
+        feed.made_from = generation;
+        let listing = vault.map(|(_, entries)| accounts(entries));
         if feed.told.as_ref() == Some(&listing) {
             return;
         }
@@ -119,6 +128,7 @@ impl TrayFeed {
         let mut feed = self.0.lock().expect("tray feed lock");
         feed.listener = Some(Box::new(listener));
         feed.told = None;
+        feed.made_from = None;
     }
 }
 
@@ -249,12 +259,12 @@ mod tests {
         let sink = told.clone();
         feed.listen(move |listing| sink.lock().unwrap().push(listing));
         let mut entries = vec![entry("GitHub", "octocat", true, None)];
-        feed.offer(Some(&entries));
-        feed.offer(Some(&entries));
+        feed.offer(Some((1, &entries)));
+        feed.offer(Some((1, &entries)));
         entries[0].last_used_ms = Some(5); // a favourite used: the same menu
-        feed.offer(Some(&entries));
+        feed.offer(Some((2, &entries)));
         entries.push(entry("GitLab", "octocat", false, Some(6)));
-        feed.offer(Some(&entries));
+        feed.offer(Some((3, &entries)));
         feed.offer(None);
         feed.offer(None);
         let told = told.lock().unwrap();

@@ -36,40 +36,34 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Removes temporary files that [`write_atomically`] leaves when killed between naming its
 /// temporary file and renaming it (`.NAME.XXXXXX` next to `NAME`). Best effort.
 pub(crate) fn remove_stale_temporaries(dir: &Path, names: &[&str]) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            continue;
-        };
-        let stale = names.iter().any(|name| {
+    remove_matching(dir, |file_name| {
+        names.iter().any(|name| {
             file_name
                 .strip_prefix('.')
                 .and_then(|rest| rest.strip_prefix(name))
                 .is_some_and(|suffix| suffix.starts_with('.'))
-        });
-        if stale {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
+        })
+    });
 }
 
 /// Removes what [`write_atomically`] leaves in the backups folder when killed while
 /// re-encrypting a backup (`.vault-N.countersign.XXXXXX`). Best effort.
 pub(crate) fn remove_stale_backup_temporaries(dir: &Path) {
+    remove_matching(dir, |file_name| {
+        file_name
+            .strip_prefix('.')
+            .and_then(|rest| rest.rsplit_once('.'))
+            .is_some_and(|(backup, _)| backup_generation(backup).is_some())
+    });
+}
+
+/// Removes the files of `dir` whose (UTF-8) name `stale` picks. Best effort.
+fn remove_matching(dir: &Path, stale: impl Fn(&str) -> bool) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let stale = file_name
-            .to_str()
-            .and_then(|name| name.strip_prefix('.'))
-            .and_then(|rest| rest.rsplit_once('.'))
-            .is_some_and(|(backup, _)| backup_generation(backup).is_some());
-        if stale {
+        if entry.file_name().to_str().is_some_and(&stale) {
             let _ = fs::remove_file(entry.path());
         }
     }
