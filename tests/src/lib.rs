@@ -15,6 +15,7 @@ mod driver;
 mod entry;
 mod images;
 pub mod measure;
+mod portal;
 mod reference;
 mod seed;
 mod session;
@@ -27,6 +28,10 @@ pub use display::Display;
 pub use driver::{Launch, app_binary};
 pub use entry::{TextEntry, xdotool};
 pub use images::qr_png;
+pub use portal::{
+    BoundShortcut, Consent, DeviceSelection, KEYBOARD, POINTER, Portal, PortalCalls,
+    TRIGGER_DESCRIPTION,
+};
 pub use reference::{avoid_step_boundary, hotp, oathtool, recent_totp, unix_now};
 pub use seed::{numbered_uris, seed_keyring_only_vault, seed_vault};
 pub use session::{Logind, OTHER_SESSION_PATH, SESSION_PATH, ScreenSaver, ScreenSavers};
