@@ -40,6 +40,16 @@ pub enum TypeError {
         /// Its position in the text, counting from 1.
         position: usize,
     },
+    /// A character of the text is not one the typist types (it types digits and Latin letters).
+    #[error(
+        "cannot type the {class} at position {position} of the code: only digits and Latin letters are typed here; paste the code, which was copied instead"
+    )]
+    Untypable {
+        /// What kind of character it is (never the character itself: it is part of a code).
+        class: CharClass,
+        /// Its position in the text, counting from 1.
+        position: usize,
+    },
     /// Modifier keys (Ctrl, Alt, Shift, Super) stayed pressed, which would turn digits into shortcuts.
     #[error(
         "cannot type while Ctrl, Alt, Shift or Super is held down; release them and try again (the code was copied instead)"
@@ -74,6 +84,7 @@ impl TypeError {
             TypeError::CannotConnect { .. } => "cannot_connect",
             TypeError::XTestMissing => "xtest_missing",
             TypeError::NoKey { .. } => "no_key",
+            TypeError::Untypable { .. } => "untypable",
             TypeError::ModifiersHeld => "modifiers_held",
             TypeError::Refused => "refused",
             TypeError::Unavailable { .. } => "unavailable",
@@ -82,7 +93,7 @@ impl TypeError {
     }
 }
 
-/// What kind of character had no key: enough to advise the person without revealing the code.
+/// What kind of character could not be typed: enough to advise the person without revealing the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CharClass {
@@ -134,6 +145,10 @@ mod tests {
                 class: CharClass::Letter,
                 position: 3,
             },
+            TypeError::Untypable {
+                class: CharClass::Other,
+                position: 2,
+            },
             TypeError::ModifiersHeld,
             TypeError::Refused,
             TypeError::Unavailable {
@@ -151,6 +166,7 @@ mod tests {
                 "cannot_connect",
                 "xtest_missing",
                 "no_key",
+                "untypable",
                 "modifiers_held",
                 "refused",
                 "unavailable",

@@ -4,8 +4,10 @@
 //! away from, the machine going to sleep, as events after which the app locks its vault.
 //!
 //! Typing a code into the focused window ("auto-type") with real key events, one key at a
-//! time, on X11 through XTEST. [`typist_for_session`] picks the way to type for the running
-//! session, or says why there is none, so the app can copy the code instead and tell the person.
+//! time: on X11 through XTEST ([`X11Typist`]), on Wayland through the desktop's RemoteDesktop
+//! portal ([`PortalTypist`], which asks the person once and keeps the consent in a
+//! [`RestoreTokenStore`]). [`typist_for_session`] picks the way to type for the running session,
+//! or says why there is none, so the app can copy the code instead and tell the person.
 //!
 //! ```no_run
 //! use countersign_desktop::{Typist, typist_for_session};
@@ -19,14 +21,22 @@
 
 mod error;
 mod keymap;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod portal;
 mod session;
+mod token;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod x11;
 
+use std::sync::Arc;
+
 pub use error::{CharClass, TypeError};
+#[cfg(all(unix, not(target_os = "macos")))]
+pub use portal::PortalTypist;
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use session::watch_session_on;
 pub use session::{SessionEvent, SessionEvents, Source, WatchError, watch_session};
+pub use token::{FileTokenStore, MemoryTokenStore, RestoreTokenStore};
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use x11::{DEFAULT_KEY_DELAY, DEFAULT_MODIFIER_WAIT, X11Typist};
 
@@ -104,14 +114,28 @@ impl Session {
 
 /// The typist for this session, or why codes cannot be typed here.
 ///
-/// X11 (`DISPLAY` set, `WAYLAND_DISPLAY` not): XTEST. Wayland: not yet (the RemoteDesktop portal
-/// will go here), so [`TypeError::Unavailable`] explains it. Other systems: not yet either.
+/// X11 (`DISPLAY` set, `WAYLAND_DISPLAY` not): XTEST. Wayland: the RemoteDesktop portal, with
+/// the consent remembered for this run only (see [`typist_for_with`] to keep it across runs).
+/// Other systems: not yet.
 pub fn typist_for_session() -> Result<Box<dyn Typist>, TypeError> {
     typist_for(Session::current())
 }
 
-/// The typist for a given kind of session (what [`typist_for_session`] does after classifying).
+/// The typist for a given kind of session (what [`typist_for_session`] does after classifying),
+/// keeping a Wayland desktop's consent in memory ([`MemoryTokenStore`]).
 pub fn typist_for(session: Session) -> Result<Box<dyn Typist>, TypeError> {
+    typist_for_with(session, Arc::new(MemoryTokenStore::default()))
+}
+
+/// Like [`typist_for`], keeping a Wayland desktop's consent in `tokens` (a [`FileTokenStore`] in
+/// the app's data folder asks the person once, not once per run). Other sessions ignore it.
+///
+/// On Wayland, this asks the portal on the session bus whether it can type; call it from a plain
+/// thread, not from inside a tokio runtime (see [`PortalTypist`]).
+pub fn typist_for_with(
+    session: Session,
+    tokens: Arc<dyn RestoreTokenStore>,
+) -> Result<Box<dyn Typist>, TypeError> {
     match session {
         #[cfg(all(unix, not(target_os = "macos")))]
         Session::X11 => Ok(Box::new(X11Typist::connect(None)?)),
@@ -119,9 +143,15 @@ pub fn typist_for(session: Session) -> Result<Box<dyn Typist>, TypeError> {
         Session::X11 => Err(TypeError::Unavailable {
             reason: "typing into X11 windows is not supported on this system".into(),
         }),
-        Session::Wayland => Err(TypeError::Unavailable {
-            reason: "this is a Wayland session, where typing into other windows needs the desktop's RemoteDesktop portal, which Countersign does not use yet".into(),
-        }),
+        #[cfg(all(unix, not(target_os = "macos")))]
+        Session::Wayland => Ok(Box::new(PortalTypist::connect(None, tokens)?)),
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        Session::Wayland => {
+            drop(tokens);
+            Err(TypeError::Unavailable {
+                reason: "typing into Wayland windows is not supported on this system".into(),
+            })
+        }
         Session::None if cfg!(any(target_os = "windows", target_os = "macos")) => {
             Err(TypeError::Unavailable {
                 reason: "typing codes is not supported on this system yet".into(),
@@ -152,16 +182,6 @@ mod tests {
         assert_eq!(Session::from_vars(None, None), Session::None);
     }
 
-    #[test]
-    fn wayland_is_unavailable_with_a_reason_that_names_the_portal() {
-        let error = typist_for(Session::Wayland).err().unwrap();
-        assert_eq!(error.kind(), "unavailable");
-        assert!(
-            error.to_string().contains("RemoteDesktop portal"),
-            "{error}"
-        );
-    }
-
     #[cfg(all(unix, not(target_os = "macos")))]
     #[test]
     fn no_session_means_no_display() {
@@ -174,5 +194,7 @@ mod tests {
         shared::<dyn Typist>();
         #[cfg(all(unix, not(target_os = "macos")))]
         shared::<X11Typist>();
+        #[cfg(all(unix, not(target_os = "macos")))]
+        shared::<PortalTypist>();
     }
 }

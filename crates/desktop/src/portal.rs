@@ -1,0 +1,78 @@
+//! Wayland: the desktop's XDG portals on the session bus, the only way a Wayland app may type
+//! into other windows (RemoteDesktop) or have a global shortcut (GlobalShortcuts), each with the
+//! person's consent.
+//!
+//! ashpd speaks the portals. Its own constructors share one session-bus connection per process;
+//! ours pass a connection of their own instead, so a caller (or a test) can name the bus.
+//!
+//! The portal calls are async; the public API here is blocking, and drives them on a small
+//! current-thread tokio runtime of its own. Such a runtime cannot be driven from inside another
+//! tokio runtime: call these functions from a plain thread (or `spawn_blocking`), never from an
+//! async task.
+
+mod typist;
+
+pub use typist::PortalTypist;
+
+/// The portals' well-known name on the session bus.
+const PORTAL_NAME: &str = "org.freedesktop.portal.Desktop";
+
+/// A runtime for one typist or one shortcut: one thread (the caller's), timers and sockets.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// Connects to the bus at `address`, or to the session bus when `None`.
+async fn connect(address: Option<&str>) -> zbus::Result<zbus::Connection> {
+    match address {
+        Some(address) => zbus::connection::Builder::address(address)?.build().await,
+        None => zbus::Connection::session().await,
+    }
+}
+
+/// Why a portal is not there, in words for the person, from what ashpd reported; `interface`
+/// names the portal (e.g. "RemoteDesktop").
+fn missing(interface: &str, error: &ashpd::Error) -> String {
+    let name = error_name(error);
+    match error {
+        ashpd::Error::PortalNotFound(_) => format!(
+            "the desktop's portal ({PORTAL_NAME}) has no {interface} portal (org.freedesktop.portal.{interface})"
+        ),
+        _ if matches!(
+            name.as_deref(),
+            Some(
+                "org.freedesktop.DBus.Error.ServiceUnknown"
+                    | "org.freedesktop.DBus.Error.NameHasNoOwner"
+            )
+        ) =>
+        {
+            format!(
+                "no desktop portal answers on the session bus ({PORTAL_NAME}), so there is no {interface} portal; install xdg-desktop-portal with the desktop's own backend (xdg-desktop-portal-gnome, xdg-desktop-portal-kde)"
+            )
+        }
+        _ => format!("the desktop's {interface} portal did not answer as expected ({error})"),
+    }
+}
+
+/// The D-Bus error name inside an ashpd error, if it is a D-Bus error.
+///
+/// Only the name is ever reported for calls that carry keys: a portal's message could echo the
+/// arguments it was given.
+fn error_name(error: &ashpd::Error) -> Option<String> {
+    fn of_zbus(error: &zbus::Error) -> Option<String> {
+        match error {
+            zbus::Error::MethodError(name, _, _) => Some(name.to_string()),
+            zbus::Error::FDO(error) => Some(zbus::DBusError::name(error.as_ref()).to_string()),
+            _ => None,
+        }
+    }
+    match error {
+        ashpd::Error::Zbus(error) | ashpd::Error::Portal(ashpd::PortalError::ZBus(error)) => {
+            of_zbus(error)
+        }
+        ashpd::Error::Portal(error) => Some(zbus::DBusError::name(error).to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,281 @@
+//! Typing through the RemoteDesktop portal: a keyboard-only remote desktop session per code.
+//!
+//! Each code opens a session, asks for the keyboard with "persist until revoked" and the restore
+//! token kept from last time, starts it (the desktop asks the person only when there is no valid
+//! token), sends the keys as X keysyms (the compositor finds them on the current layout), and
+//! closes it. A session held open between codes would keep the desktop's "being remote
+//! controlled" indicator on all day; the restore token is what spares the person a dialog.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ashpd::desktop::remote_desktop::{DeviceType, KeyState, RemoteDesktop, SelectDevicesOptions};
+use ashpd::desktop::{PersistMode, ResponseError, Session};
+use ashpd::enumflags2::BitFlags;
+use zeroize::Zeroizing;
+
+use super::{connect, error_name, missing, runtime};
+use crate::error::{CharClass, TypeError};
+use crate::keymap::{Keysym, RETURN};
+use crate::token::RestoreTokenStore;
+use crate::{DEFAULT_KEY_DELAY, Typist};
+
+/// Types into the focused window of a Wayland session through the RemoteDesktop portal.
+///
+/// Blocking, on a current-thread tokio runtime of its own: never call it from inside a tokio
+/// runtime (a task, or `block_on`); a plain thread or `spawn_blocking` is fine. `Send + Sync`:
+/// concurrent calls take turns, so the keys of two codes never interleave.
+pub struct PortalTypist {
+    /// The bus the portal is on (a D-Bus address); `None` for the session bus.
+    bus: Option<String>,
+    /// Where the restore token is kept between codes (and runs, if the store is a file).
+    tokens: Arc<dyn RestoreTokenStore>,
+    /// Drives the portal calls; held while typing, so two calls never interleave their keys.
+    runtime: Mutex<tokio::runtime::Runtime>,
+    /// The pause between characters.
+    key_delay: Duration,
+}
+
+impl std::fmt::Debug for PortalTypist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortalTypist")
+            .field("bus", &self.bus)
+            .field("key_delay", &self.key_delay)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PortalTypist {
+    /// Checks that the desktop's RemoteDesktop portal is there and offers a keyboard, on the bus
+    /// at `bus` (a D-Bus address; `None` for the session bus). Asks the person nothing yet: the
+    /// desktop's consent dialog comes with the first code typed.
+    ///
+    /// `tokens` keeps the consent between codes; a [`crate::FileTokenStore`] keeps it across runs.
+    pub fn connect(
+        bus: Option<&str>,
+        tokens: Arc<dyn RestoreTokenStore>,
+    ) -> Result<PortalTypist, TypeError> {
+        let runtime = runtime().map_err(|e| TypeError::Unavailable {
+            reason: format!("no runtime could be made for the RemoteDesktop portal's calls ({e})"),
+        })?;
+        runtime.block_on(check(bus))?;
+        Ok(PortalTypist {
+            bus: bus.map(str::to_owned),
+            tokens,
+            runtime: Mutex::new(runtime),
+            key_delay: DEFAULT_KEY_DELAY,
+        })
+    }
+}
+
+impl Typist for PortalTypist {
+    fn type_text(&self, text: &str, then_enter: bool) -> Result<(), TypeError> {
+        // Before the portal hears of it: a code that cannot be typed asks the person nothing.
+        let keysyms = plan(text, then_enter)?;
+        // A poisoned lock only means another call panicked mid-code; typing again is still right.
+        let runtime = self
+            .runtime
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        runtime.block_on(type_keysyms(
+            self.bus.as_deref(),
+            self.tokens.as_ref(),
+            &keysyms,
+            self.key_delay,
+        ))
+    }
+}
+
+/// The keysyms that type `text` (then Enter if asked), or which character cannot be typed.
+///
+/// Digits and Latin letters only, which is what codes are made of: their keysyms are their ASCII
+/// codes, and every layout people type Latin logins with has them.
+fn plan(text: &str, then_enter: bool) -> Result<Zeroizing<Vec<Keysym>>, TypeError> {
+    let mut keysyms = Zeroizing::new(Vec::with_capacity(text.len() + 1));
+    for (index, c) in text.chars().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            return Err(TypeError::Untypable {
+                class: CharClass::of(c),
+                position: index + 1,
+            });
+        }
+        keysyms.push(u32::from(c));
+    }
+    if then_enter {
+        keysyms.push(RETURN);
+    }
+    Ok(keysyms)
+}
+
+/// A portal that is missing, or missing what typing needs.
+fn unavailable(error: &ashpd::Error) -> TypeError {
+    TypeError::Unavailable {
+        reason: missing("RemoteDesktop", error),
+    }
+}
+
+/// A request the portal answered with something other than success.
+fn declined(error: ashpd::Error) -> TypeError {
+    match error {
+        // Response 1: the person said no in the desktop's dialog.
+        ashpd::Error::Response(ResponseError::Cancelled) => TypeError::Refused,
+        // Response 2: the desktop ended the request itself (no backend, dialog closed ...).
+        ashpd::Error::Response(ResponseError::Other) => TypeError::Unavailable {
+            reason:
+                "the desktop's RemoteDesktop portal ended the request without starting a session"
+                    .into(),
+        },
+        error => unavailable(&error),
+    }
+}
+
+/// Whether `token` can be a restore token: the portal hands out UUIDs and refuses anything else
+/// as an invalid argument, so a damaged file must not be passed on.
+fn is_restore_token(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(index, &b)| match index {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether the portal is there and offers a keyboard.
+async fn check(bus: Option<&str>) -> Result<(), TypeError> {
+    let portal = portal(bus).await?;
+    let devices = portal
+        .available_device_types()
+        .await
+        .map_err(|e| unavailable(&e))?;
+    if !devices.contains(DeviceType::Keyboard) {
+        return Err(TypeError::Unavailable {
+            reason: "the desktop's RemoteDesktop portal offers no keyboard to type with".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The RemoteDesktop portal on a connection of its own to `bus`.
+async fn portal(bus: Option<&str>) -> Result<RemoteDesktop, TypeError> {
+    let connection = connect(bus).await.map_err(|e| TypeError::Unavailable {
+        reason: format!(
+            "the session bus, through which the desktop's RemoteDesktop portal is reached, could not be reached ({e})"
+        ),
+    })?;
+    RemoteDesktop::with_connection(connection)
+        .await
+        .map_err(|e| unavailable(&e))
+}
+
+/// Opens a session, types `keysyms` in it and closes it.
+async fn type_keysyms(
+    bus: Option<&str>,
+    tokens: &dyn RestoreTokenStore,
+    keysyms: &[Keysym],
+    key_delay: Duration,
+) -> Result<(), TypeError> {
+    let portal = portal(bus).await?;
+    let session = portal
+        .create_session(Default::default())
+        .await
+        .map_err(declined)?;
+    let typed = start_and_type(&portal, &session, tokens, keysyms, key_delay).await;
+    // Ends the desktop's "remote controlled" indicator now; should it fail, the portal closes
+    // the session anyway when our connection goes, right after.
+    let _ = session.close().await;
+    typed
+}
+
+/// Selects the keyboard, starts the session (the consent dialog, unless the restore token spares
+/// it), keeps the new restore token and types.
+async fn start_and_type(
+    portal: &RemoteDesktop,
+    session: &Session<RemoteDesktop>,
+    tokens: &dyn RestoreTokenStore,
+    keysyms: &[Keysym],
+    key_delay: Duration,
+) -> Result<(), TypeError> {
+    let stored = tokens.load().filter(|token| is_restore_token(token));
+    let options = SelectDevicesOptions::default()
+        .set_devices(BitFlags::from(DeviceType::Keyboard))
+        .set_persist_mode(PersistMode::ExplicitlyRevoked)
+        .set_restore_token(stored.as_deref());
+    portal
+        .select_devices(session, options)
+        .await
+        .and_then(|request| request.response())
+        .map_err(declined)?;
+    let started = portal
+        .start(session, None, Default::default())
+        .await
+        .and_then(|request| request.response())
+        .map_err(declined)?;
+    // Desktops whose dialog lists devices may let the person untick the keyboard.
+    if !started.devices().contains(DeviceType::Keyboard) {
+        return Err(TypeError::Refused);
+    }
+    if let Some(token) = started.restore_token() {
+        // A token that cannot be saved costs a dialog next time; the code is still typed now.
+        let _ = tokens.save(token);
+    }
+    for (index, &keysym) in keysyms.iter().enumerate() {
+        if index > 0 && !key_delay.is_zero() {
+            tokio::time::sleep(key_delay).await;
+        }
+        for state in [KeyState::Pressed, KeyState::Released] {
+            // Keysyms are below 2^31 (at most 0xffff here): the cast keeps the value.
+            portal
+                .notify_keyboard_keysym(session, keysym as i32, state, Default::default())
+                .await
+                .map_err(|e| TypeError::ConnectionLost {
+                    reason: format!(
+                        "the desktop's RemoteDesktop portal refused a key ({})",
+                        error_name(&e).unwrap_or_else(|| "no reason given".into())
+                    ),
+                })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_and_letters_are_their_ascii_keysyms_and_enter_is_return() {
+        let keysyms = plan("09azAZ", true).unwrap();
+        assert_eq!(*keysyms, [0x30, 0x39, 0x61, 0x7a, 0x41, 0x5a, 0xff0d]);
+        assert_eq!(
+            *plan("492039", false).unwrap(),
+            [0x34, 0x39, 0x32, 0x30, 0x33, 0x39]
+        );
+        assert_eq!(*plan("", false).unwrap(), [] as [Keysym; 0]);
+    }
+
+    #[test]
+    fn anything_else_is_reported_by_class_and_position_only() {
+        for (text, class, position) in [
+            ("49-2039", CharClass::Other, 3),
+            ("4920 39", CharClass::Other, 5),
+            ("ab\u{e9}", CharClass::Other, 3),
+            ("12\u{665}", CharClass::Other, 3),
+        ] {
+            assert_eq!(
+                plan(text, true).err(),
+                Some(TypeError::Untypable { class, position }),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_uuids_pass_for_restore_tokens() {
+        assert!(is_restore_token("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"));
+        assert!(is_restore_token("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"));
+        assert!(!is_restore_token(""));
+        assert!(!is_restore_token("0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d"));
+        assert!(!is_restore_token("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4g"));
+        assert!(!is_restore_token("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\n"));
+    }
+}
