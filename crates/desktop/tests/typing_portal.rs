@@ -8,7 +8,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use countersign_desktop::{
     CharClass, FileTokenStore, MemoryTokenStore, PortalTypist, RestoreTokenStore, TypeError, Typist,
@@ -22,14 +21,12 @@ const XK_RETURN: u32 = 0xff0d;
 /// The persist mode "until explicitly revoked".
 const PERSISTENT: u32 = 2;
 
-/// Runs blocking `f` on a thread outside the async runtime (the typist drives a runtime of its
-/// own, which cannot run inside another) and waits for it without holding up the portal.
-async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let thread = std::thread::spawn(f);
-    while !thread.is_finished() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    thread.join().expect("the thread finished")
+/// Runs blocking `f` as the app would from async code: on tokio's blocking pool, where the
+/// typist may drive a runtime of its own (it could not inside a task).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f)
+        .await
+        .expect("the blocking call finished")
 }
 
 /// A new typist on the bus at `address` (as a new run of the app makes) types `text`.
@@ -40,7 +37,7 @@ async fn type_once(
     then_enter: bool,
 ) -> Result<(), TypeError> {
     let address = address.to_owned();
-    off_runtime(move || PortalTypist::connect(Some(&address), tokens)?.type_text(text, then_enter))
+    blocking(move || PortalTypist::connect(Some(&address), tokens)?.type_text(text, then_enter))
         .await
 }
 
@@ -201,7 +198,7 @@ async fn no_portal_on_the_bus_is_unavailable_with_a_reason_that_names_it() {
     let bus = BusWithoutKeyring::start();
     let address = bus.address.clone();
     let tokens: Arc<dyn RestoreTokenStore> = Arc::new(MemoryTokenStore::default());
-    let error = off_runtime(move || PortalTypist::connect(Some(&address), tokens))
+    let error = blocking(move || PortalTypist::connect(Some(&address), tokens))
         .await
         .expect_err("nobody owns the portal's name");
     let TypeError::Unavailable { reason } = &error else {
@@ -222,7 +219,7 @@ async fn a_portal_without_a_keyboard_is_unavailable() {
     let _portal = Portal::start_offering(&bus.address, POINTER).await;
     let address = bus.address.clone();
     let tokens: Arc<dyn RestoreTokenStore> = Arc::new(MemoryTokenStore::default());
-    let error = off_runtime(move || PortalTypist::connect(Some(&address), tokens))
+    let error = blocking(move || PortalTypist::connect(Some(&address), tokens))
         .await
         .expect_err("no keyboard to type with");
     assert_eq!(
