@@ -93,6 +93,39 @@ impl TypeError {
     }
 }
 
+/// Why the quick search's global shortcut could not be bound through the desktop.
+///
+/// Every message tells the person the way that always works: binding the command
+/// `countersign-app --quick` in the desktop's own keyboard settings. [`ShortcutError::kind`] is a
+/// stable name for the UI and for tests.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ShortcutError {
+    /// The desktop has no GlobalShortcuts portal, or it did not answer.
+    #[error(
+        "the desktop does not let apps set a global shortcut ({reason}); bind the command `countersign-app --quick` to a key in your desktop's keyboard settings instead"
+    )]
+    Unavailable {
+        /// Why, in words that name what is missing.
+        reason: String,
+    },
+    /// The person declined the shortcut in the desktop's dialog.
+    #[error(
+        "the shortcut was not allowed in the desktop's dialog; bind the command `countersign-app --quick` to a key in your desktop's keyboard settings instead"
+    )]
+    Refused,
+}
+
+impl ShortcutError {
+    /// A stable, machine-readable name of the variant (snake_case), for the UI and tests.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ShortcutError::Unavailable { .. } => "unavailable",
+            ShortcutError::Refused => "refused",
+        }
+    }
+}
+
 /// What kind of character could not be typed: enough to advise the person without revealing the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

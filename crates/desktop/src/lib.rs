@@ -9,6 +9,9 @@
 //! [`RestoreTokenStore`]). [`typist_for_session`] picks the way to type for the running session,
 //! or says why there is none, so the app can copy the code instead and tell the person.
 //!
+//! On Wayland, where an app cannot grab keys itself, [`QuickSearchShortcut`] has the desktop bind
+//! the quick search's shortcut through the GlobalShortcuts portal.
+//!
 //! ```no_run
 //! use countersign_desktop::{Typist, typist_for_session};
 //!
@@ -30,9 +33,11 @@ mod x11;
 
 use std::sync::Arc;
 
-pub use error::{CharClass, TypeError};
+pub use error::{CharClass, ShortcutError, TypeError};
 #[cfg(all(unix, not(target_os = "macos")))]
-pub use portal::PortalTypist;
+pub use portal::{
+    PREFERRED_TRIGGER, PortalTypist, QUICK_SEARCH_DESCRIPTION, QUICK_SEARCH_ID, QuickSearchShortcut,
+};
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use session::watch_session_on;
 pub use session::{SessionEvent, SessionEvents, Source, WatchError, watch_session};

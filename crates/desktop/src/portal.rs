@@ -5,13 +5,17 @@
 //! ashpd speaks the portals. Its own constructors share one session-bus connection per process;
 //! ours pass a connection of their own instead, so a caller (or a test) can name the bus.
 //!
-//! The portal calls are async; the public API here is blocking, and drives them on a small
-//! current-thread tokio runtime of its own. Such a runtime cannot be driven from inside another
-//! tokio runtime: call these functions from a plain thread (or `spawn_blocking`), never from an
-//! async task.
+//! The portal calls are async; the public API here is blocking, and drives them on small
+//! current-thread tokio runtimes of its own (the typist's on the caller's thread, the shortcut's
+//! on a thread of its own). A runtime cannot be driven from inside another: call the typist from
+//! a plain thread (or `spawn_blocking`), never from an async task.
 
+mod shortcut;
 mod typist;
 
+pub use shortcut::{
+    PREFERRED_TRIGGER, QUICK_SEARCH_DESCRIPTION, QUICK_SEARCH_ID, QuickSearchShortcut,
+};
 pub use typist::PortalTypist;
 
 /// The portals' well-known name on the session bus.
