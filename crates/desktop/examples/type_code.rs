@@ -2,10 +2,15 @@
 //! to click into a field, then types the given test code (and Enter with `--enter`).
 //!
 //! `cargo run -p countersign-desktop --example type_code -- 492039 --enter [--delay-ms 12] [--wait-s 3]`
+//!
+//! On Wayland the desktop's consent is kept in `~/.cache/countersign/type_code-restore-token`
+//! (`$XDG_CACHE_HOME` if set): delete it to be asked again.
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use countersign_desktop::typist_for_session;
+use countersign_desktop::{FileTokenStore, Session, Typist, typist_for_with};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -25,11 +30,19 @@ fn main() {
         eprintln!("usage: type_code CODE [--enter] [--delay-ms N] [--wait-s N]");
         std::process::exit(2);
     };
-    let typist = match (delay_ms, typist_for_session()) {
+    let session = Session::current();
+    let tokens = Arc::new(FileTokenStore::new(token_path()));
+    let typist: Box<dyn Typist> = match (delay_ms, typist_for_with(session, tokens.clone())) {
         #[cfg(all(unix, not(target_os = "macos")))]
-        (Some(ms), Ok(_)) => Box::new(
+        (Some(ms), Ok(_)) if session == Session::X11 => Box::new(
             countersign_desktop::X11Typist::connect(None)
                 .expect("connected a moment ago")
+                .with_key_delay(Duration::from_millis(ms)),
+        ),
+        #[cfg(all(unix, not(target_os = "macos")))]
+        (Some(ms), Ok(_)) if session == Session::Wayland => Box::new(
+            countersign_desktop::PortalTypist::connect(None, tokens)
+                .expect("answered a moment ago")
                 .with_key_delay(Duration::from_millis(ms)),
         ),
         (_, Ok(typist)) => typist,
@@ -47,4 +60,13 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// Where the Wayland desktop's consent is kept between runs of this example.
+fn token_path() -> PathBuf {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join("countersign").join("type_code-restore-token")
 }

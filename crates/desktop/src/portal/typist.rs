@@ -66,6 +66,13 @@ impl PortalTypist {
             key_delay: DEFAULT_KEY_DELAY,
         })
     }
+
+    /// Sets the pause between characters (default [`DEFAULT_KEY_DELAY`], as on X11: for
+    /// one-digit boxes that move the focus in script).
+    pub fn with_key_delay(mut self, delay: Duration) -> PortalTypist {
+        self.key_delay = delay;
+        self
+    }
 }
 
 impl Typist for PortalTypist {
