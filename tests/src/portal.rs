@@ -41,6 +41,8 @@ pub enum Consent {
     Grant,
     /// Declines (response 1).
     Refuse,
+    /// Closes the dialog some other way, or the desktop cannot show one (response 2).
+    Dismiss,
 }
 
 /// One `SelectDevices` call's options, as received.
@@ -438,6 +440,7 @@ impl RemoteDesktop {
                     match state.consent {
                         Consent::Grant => selection.types & state.available_devices,
                         Consent::Refuse => return Ok((1, HashMap::new())),
+                        Consent::Dismiss => return Ok((2, HashMap::new())),
                     }
                 }
             };
@@ -546,8 +549,10 @@ impl GlobalShortcuts {
                     });
                 }
                 state.calls.dialogs += 1;
-                if state.consent == Consent::Refuse {
-                    return Ok((1, HashMap::new()));
+                match state.consent {
+                    Consent::Grant => {}
+                    Consent::Refuse => return Ok((1, HashMap::new())),
+                    Consent::Dismiss => return Ok((2, HashMap::new())),
                 }
                 bound.extend(shortcuts.iter().map(|(id, info)| {
                     (id.clone(), string(info, "description").unwrap_or_default())

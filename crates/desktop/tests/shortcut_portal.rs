@@ -121,3 +121,17 @@ async fn a_declined_shortcut_is_refused_and_says_which_command_to_bind_instead()
     );
     assert_eq!(portal.calls().closed_sessions, 1, "its session was closed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dialog_ended_without_an_answer_is_unavailable_and_says_which_command_to_bind() {
+    let bus = BusWithoutKeyring::start();
+    let portal = Portal::start(&bus.address).await;
+    portal.set_consent(Consent::Dismiss);
+    let (bound, _) = bind(&bus.address).await;
+    let error = bound.expect_err("dismissed");
+    assert_eq!(error.kind(), "unavailable");
+    assert!(
+        error.to_string().contains("countersign-app --quick"),
+        "{error}"
+    );
+}

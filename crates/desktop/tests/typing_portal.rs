@@ -175,6 +175,25 @@ async fn refused_consent_is_refused_and_types_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_dialog_ended_without_an_answer_is_unavailable_and_types_nothing() {
+    let bus = BusWithoutKeyring::start();
+    let portal = Portal::start(&bus.address).await;
+    portal.set_consent(Consent::Dismiss);
+    let tokens = Arc::new(MemoryTokenStore::default());
+    let result = type_once(&bus.address, tokens.clone(), "492039", true).await;
+    assert_eq!(
+        result,
+        Err(TypeError::Unavailable {
+            reason:
+                "the desktop's RemoteDesktop portal ended the request without starting a session"
+                    .into()
+        })
+    );
+    assert_eq!(portal.calls().keys, []);
+    assert_eq!(tokens.load(), None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_character_that_cannot_be_typed_stops_it_before_the_portal_hears_of_it() {
     let bus = BusWithoutKeyring::start();
     let portal = Portal::start(&bus.address).await;
