@@ -135,8 +135,8 @@ pub fn typist_for(session: Session) -> Result<Box<dyn Typist>, TypeError> {
 /// Like [`typist_for`], keeping a Wayland desktop's consent in `tokens` (a [`FileTokenStore`] in
 /// the app's data folder asks the person once, not once per run). Other sessions ignore it.
 ///
-/// On Wayland, this asks the portal on the session bus whether it can type; call it from a plain
-/// thread, not from inside a tokio runtime (see [`PortalTypist`]).
+/// On Wayland, this asks the portal on the session bus whether it can type (blocking: from async
+/// code, call it through `spawn_blocking`).
 pub fn typist_for_with(
     session: Session,
     tokens: Arc<dyn RestoreTokenStore>,

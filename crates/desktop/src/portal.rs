@@ -5,10 +5,10 @@
 //! ashpd speaks the portals. Its own constructors share one session-bus connection per process;
 //! ours pass a connection of their own instead, so a caller (or a test) can name the bus.
 //!
-//! The portal calls are async; the public API here is blocking, and drives them on small
-//! current-thread tokio runtimes of its own (the typist's on the caller's thread, the shortcut's
-//! on a thread of its own). A runtime cannot be driven from inside another: call the typist from
-//! a plain thread (or `spawn_blocking`), never from an async task.
+//! The portal calls are async; the public API here is blocking. The typist and the shortcut each
+//! drive theirs on a thread of their own, with a current-thread tokio runtime made, driven and
+//! dropped there: a runtime can be neither driven nor dropped inside another, and the app's
+//! callers may well be inside one. From async code, call them through `spawn_blocking`.
 
 mod shortcut;
 mod typist;
@@ -21,7 +21,7 @@ pub use typist::PortalTypist;
 /// The portals' well-known name on the session bus.
 const PORTAL_NAME: &str = "org.freedesktop.portal.Desktop";
 
-/// A runtime for one typist or one shortcut: one thread (the caller's), timers and sockets.
+/// A runtime for one typist or one shortcut: its thread, timers and sockets.
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

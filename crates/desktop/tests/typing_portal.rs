@@ -93,6 +93,20 @@ async fn a_code_then_enter_is_each_keysym_pressed_and_released_in_order() {
     );
 }
 
+// Two workers: the one this test blocks, and one for the portal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typist_can_be_made_used_and_dropped_on_an_async_task() {
+    let bus = BusWithoutKeyring::start();
+    let portal = Portal::start(&bus.address).await;
+    // Blocking here only holds up this worker: the typist's runtime is on its own thread, where
+    // it is also dropped (a tokio runtime dropped inside another panics).
+    let typist = PortalTypist::connect(Some(&bus.address), Arc::new(MemoryTokenStore::default()))
+        .expect("the portal answered");
+    typist.type_text("7", false).expect("typed");
+    drop(typist);
+    assert_eq!(portal.calls().keys, strokes(&[0x37]));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_next_run_passes_the_stored_restore_token_and_keeps_the_new_one() {
     let bus = BusWithoutKeyring::start();

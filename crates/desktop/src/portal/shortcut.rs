@@ -23,7 +23,8 @@ pub const QUICK_SEARCH_DESCRIPTION: &str = "Open Countersign's quick search";
 pub const PREFERRED_TRIGGER: &str = "CTRL+ALT+k";
 
 /// The quick search's shortcut, bound by the desktop: `on_activated` runs each time it is pressed,
-/// until this value is dropped (which closes the portal session and unbinds it).
+/// until this value is dropped (which closes the portal session, unbinding it, and waits for
+/// that).
 #[derive(Debug)]
 pub struct QuickSearchShortcut {
     /// How the desktop says the shortcut is pressed, if it said.
@@ -47,9 +48,6 @@ impl QuickSearchShortcut {
         preferred_trigger: &str,
         on_activated: impl FnMut() + Send + 'static,
     ) -> Result<QuickSearchShortcut, ShortcutError> {
-        let runtime = runtime().map_err(|e| ShortcutError::Unavailable {
-            reason: format!("no runtime could be made for the portal's calls ({e})"),
-        })?;
         let (bound, answer) = mpsc::sync_channel(1);
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let bus = bus.map(str::to_owned);
@@ -57,8 +55,15 @@ impl QuickSearchShortcut {
             .preferred_trigger(preferred_trigger);
         let listener = std::thread::Builder::new()
             .name("quick-search-shortcut".into())
-            .spawn(move || {
-                runtime.block_on(listen(bus, shortcut, on_activated, bound, stopped));
+            .spawn(move || match runtime() {
+                Ok(runtime) => {
+                    runtime.block_on(listen(bus, shortcut, on_activated, bound, stopped));
+                }
+                Err(e) => {
+                    let _ = bound.send(Err(ShortcutError::Unavailable {
+                        reason: format!("no runtime could be made for the portal's calls ({e})"),
+                    }));
+                }
             })
             .map_err(|e| ShortcutError::Unavailable {
                 reason: format!("no thread could be started to listen for it ({e})"),

@@ -6,7 +6,7 @@
 //! closes it. A session held open between codes would keep the desktop's "being remote
 //! controlled" indicator on all day; the restore token is what spares the person a dialog.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use ashpd::desktop::remote_desktop::{DeviceType, KeyState, RemoteDesktop, SelectDevicesOptions};
@@ -22,24 +22,28 @@ use crate::{DEFAULT_KEY_DELAY, Typist};
 
 /// Types into the focused window of a Wayland session through the RemoteDesktop portal.
 ///
-/// Blocking, on a current-thread tokio runtime of its own: never call it from inside a tokio
-/// runtime (a task, or `block_on`); a plain thread or `spawn_blocking` is fine. `Send + Sync`:
-/// concurrent calls take turns, so the keys of two codes never interleave.
+/// Blocking. The portal calls run on a thread of the typist's own, with a current-thread tokio
+/// runtime that is made, driven and dropped there, so the typist may be made, used and dropped
+/// from any thread; from async code, call it through `spawn_blocking` (it blocks the thread it
+/// is called on). `Send + Sync`: concurrent calls take turns on that thread, so the keys of two
+/// codes never interleave.
 pub struct PortalTypist {
-    /// The bus the portal is on (a D-Bus address); `None` for the session bus.
-    bus: Option<String>,
-    /// Where the restore token is kept between codes (and runs, if the store is a file).
-    tokens: Arc<dyn RestoreTokenStore>,
-    /// Drives the portal calls; held while typing, so two calls never interleave their keys.
-    runtime: Mutex<tokio::runtime::Runtime>,
+    /// Codes to type, to the typist's thread; dropping it ends the thread.
+    jobs: mpsc::Sender<Job>,
     /// The pause between characters.
     key_delay: Duration,
+}
+
+/// One code for the typist's thread, and where to answer.
+struct Job {
+    keysyms: Zeroizing<Vec<Keysym>>,
+    key_delay: Duration,
+    done: mpsc::SyncSender<Result<(), TypeError>>,
 }
 
 impl std::fmt::Debug for PortalTypist {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PortalTypist")
-            .field("bus", &self.bus)
             .field("key_delay", &self.key_delay)
             .finish_non_exhaustive()
     }
@@ -55,14 +59,45 @@ impl PortalTypist {
         bus: Option<&str>,
         tokens: Arc<dyn RestoreTokenStore>,
     ) -> Result<PortalTypist, TypeError> {
-        let runtime = runtime().map_err(|e| TypeError::Unavailable {
-            reason: format!("no runtime could be made for the RemoteDesktop portal's calls ({e})"),
-        })?;
-        runtime.block_on(check(bus))?;
+        let bus = bus.map(str::to_owned);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (checked, answer) = mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("portal-typist".into())
+            .spawn(move || {
+                let runtime = match runtime() {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = checked.send(Err(TypeError::Unavailable {
+                            reason: format!(
+                                "no runtime could be made for the RemoteDesktop portal's calls ({e})"
+                            ),
+                        }));
+                        return;
+                    }
+                };
+                let check = runtime.block_on(check(bus.as_deref()));
+                let ready = check.is_ok();
+                if checked.send(check).is_err() || !ready {
+                    return;
+                }
+                // Ends when the typist is dropped.
+                for job in queue {
+                    let typed = runtime.block_on(type_keysyms(
+                        bus.as_deref(),
+                        tokens.as_ref(),
+                        &job.keysyms,
+                        job.key_delay,
+                    ));
+                    let _ = job.done.send(typed);
+                }
+            })
+            .map_err(|e| TypeError::Unavailable {
+                reason: format!("no thread could be started for the RemoteDesktop portal ({e})"),
+            })?;
+        answer.recv().map_err(|_| stopped())??;
         Ok(PortalTypist {
-            bus: bus.map(str::to_owned),
-            tokens,
-            runtime: Mutex::new(runtime),
+            jobs,
             key_delay: DEFAULT_KEY_DELAY,
         })
     }
@@ -79,17 +114,21 @@ impl Typist for PortalTypist {
     fn type_text(&self, text: &str, then_enter: bool) -> Result<(), TypeError> {
         // Before the portal hears of it: a code that cannot be typed asks the person nothing.
         let keysyms = plan(text, then_enter)?;
-        // A poisoned lock only means another call panicked mid-code; typing again is still right.
-        let runtime = self
-            .runtime
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        runtime.block_on(type_keysyms(
-            self.bus.as_deref(),
-            self.tokens.as_ref(),
-            &keysyms,
-            self.key_delay,
-        ))
+        let (done, answer) = mpsc::sync_channel(1);
+        let job = Job {
+            keysyms,
+            key_delay: self.key_delay,
+            done,
+        };
+        self.jobs.send(job).map_err(|_| stopped())?;
+        answer.recv().map_err(|_| stopped())?
+    }
+}
+
+/// The typist's thread is gone (it panicked): nothing more can be typed.
+fn stopped() -> TypeError {
+    TypeError::Unavailable {
+        reason: "the thread that talks to the RemoteDesktop portal stopped".into(),
     }
 }
 
