@@ -121,6 +121,8 @@ struct PortalSession {
 #[derive(Debug)]
 struct State {
     consent: Consent,
+    /// Whether requests get their Response (a hung portal's never do).
+    answering: bool,
     available_devices: u32,
     sessions: HashMap<String, PortalSession>,
     /// Valid restore tokens and the devices each grants.
@@ -217,8 +219,9 @@ impl Request {
 }
 
 /// Exports a Request for the caller's `handle_token` and answers it a moment after the method
-/// returned its path (unless it was closed meanwhile), then unexports it.
+/// returned its path (unless it was closed meanwhile, or the portal hangs), then unexports it.
 async fn request(
+    state: &Shared,
     connection: &zbus::Connection,
     header: &Header<'_>,
     options: &Vardict,
@@ -233,6 +236,9 @@ async fn request(
         .object_server()
         .at(path.as_str(), Request)
         .await?;
+    if !lock(state).answering {
+        return Ok(path);
+    }
     let (connection, respond_at) = (connection.clone(), path.clone());
     tokio::spawn(async move {
         // Lets the method's reply go out first, as the real portal answers once its backend
@@ -285,7 +291,7 @@ async fn create_session(
         .sessions
         .insert(session.clone(), PortalSession { owner, kind });
     let results = HashMap::from([("session_handle".to_owned(), owned(session))]);
-    request(connection, header, options, (0, results)).await
+    request(state, connection, header, options, (0, results)).await
 }
 
 /// Checks that `session` exists and is the caller's, and runs `f` on it.
@@ -411,7 +417,14 @@ impl RemoteDesktop {
             });
             Ok(())
         })?;
-        request(connection, &header, &options, (0, HashMap::new())).await
+        request(
+            &self.state,
+            connection,
+            &header,
+            &options,
+            (0, HashMap::new()),
+        )
+        .await
     }
 
     async fn start(
@@ -460,7 +473,7 @@ impl RemoteDesktop {
         if answer.0 != 0 {
             close_session(&self.state, connection, session_handle.as_str()).await;
         }
-        request(connection, &header, &options, answer).await
+        request(&self.state, connection, &header, &options, answer).await
     }
 
     fn notify_keyboard_keysym(
@@ -559,7 +572,7 @@ impl GlobalShortcuts {
                 }));
                 Ok((0, shortcuts_results(bound)))
             })?;
-        request(connection, &header, &options, answer).await
+        request(&self.state, connection, &header, &options, answer).await
     }
 
     async fn list_shortcuts(
@@ -578,7 +591,7 @@ impl GlobalShortcuts {
                 SessionKind::RemoteDesktop { .. } => Err(PortalError::invalid_session()),
             },
         )?;
-        request(connection, &header, &options, answer).await
+        request(&self.state, connection, &header, &options, answer).await
     }
 
     #[zbus(property, name = "version")]
@@ -620,6 +633,7 @@ impl Portal {
     pub async fn start_offering(address: &str, devices: u32) -> Portal {
         let state = Arc::new(Mutex::new(State {
             consent: Consent::Grant,
+            answering: true,
             available_devices: devices,
             sessions: HashMap::new(),
             tokens: HashMap::new(),
@@ -652,6 +666,11 @@ impl Portal {
     /// What the person answers in the dialogs from now on.
     pub fn set_consent(&self, consent: Consent) {
         lock(&self.state).consent = consent;
+    }
+
+    /// From now on, requests get no Response, as from a hung portal (properties still answer).
+    pub fn stop_answering(&self) {
+        lock(&self.state).answering = false;
     }
 
     /// Everything asked so far.

@@ -28,6 +28,21 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+/// How long a portal may take over a call that shows the person nothing: past that it is taken
+/// for hung, and the caller falls back (the app copies the code) instead of waiting for ever.
+/// Calls that may show a dialog (starting a session, binding a shortcut) wait for the person.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `call`, or `late(seconds)` if it took longer than [`ANSWER_WITHIN`].
+async fn in_time<T, E>(
+    call: impl std::future::Future<Output = Result<T, E>>,
+    late: impl FnOnce(u64) -> E,
+) -> Result<T, E> {
+    tokio::time::timeout(ANSWER_WITHIN, call)
+        .await
+        .unwrap_or_else(|_| Err(late(ANSWER_WITHIN.as_secs())))
+}
+
 /// Connects to the bus at `address`, or to the session bus when `None`.
 async fn connect(address: Option<&str>) -> zbus::Result<zbus::Connection> {
     match address {

@@ -135,3 +135,30 @@ async fn a_dialog_ended_without_an_answer_is_unavailable_and_says_which_command_
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_portal_that_stops_answering_is_given_up_on_and_says_which_command_to_bind() {
+    let bus = BusWithoutKeyring::start();
+    let portal = Portal::start(&bus.address).await;
+    portal.stop_answering();
+    let start = Instant::now();
+    let (bound, _) = bind(&bus.address).await;
+    let waited = start.elapsed();
+    let error = bound.expect_err("no answer");
+    assert_eq!(
+        error,
+        ShortcutError::Unavailable {
+            reason:
+                "the desktop's GlobalShortcuts portal did not answer about a new session within 5 s"
+                    .into()
+        }
+    );
+    assert!(
+        error.to_string().contains("countersign-app --quick"),
+        "{error}"
+    );
+    assert!(
+        waited >= Duration::from_secs(5) && waited < Duration::from_secs(8),
+        "{waited:?}"
+    );
+}

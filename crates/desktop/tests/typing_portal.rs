@@ -208,6 +208,35 @@ async fn a_dialog_ended_without_an_answer_is_unavailable_and_types_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_portal_that_stops_answering_is_given_up_on_after_five_seconds() {
+    let bus = BusWithoutKeyring::start();
+    let portal = Portal::start(&bus.address).await;
+    let address = bus.address.clone();
+    let typist = blocking(move || {
+        PortalTypist::connect(Some(&address), Arc::new(MemoryTokenStore::default()))
+    })
+    .await
+    .expect("the portal answered");
+    portal.stop_answering();
+    let start = std::time::Instant::now();
+    let result = blocking(move || typist.type_text("492039", true)).await;
+    let waited = start.elapsed();
+    assert_eq!(
+        result,
+        Err(TypeError::Unavailable {
+            reason:
+                "the desktop's RemoteDesktop portal did not answer about a new session within 5 s"
+                    .into()
+        })
+    );
+    assert!(
+        waited >= std::time::Duration::from_secs(5) && waited < std::time::Duration::from_secs(8),
+        "{waited:?}"
+    );
+    assert_eq!(portal.calls().keys, []);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_character_that_cannot_be_typed_stops_it_before_the_portal_hears_of_it() {
     let bus = BusWithoutKeyring::start();
     let portal = Portal::start(&bus.address).await;

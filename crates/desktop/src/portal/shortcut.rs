@@ -12,7 +12,7 @@ use ashpd::desktop::ResponseError;
 use ashpd::desktop::global_shortcuts::{GlobalShortcuts, NewShortcut};
 use futures_util::StreamExt;
 
-use super::{connect, missing, runtime};
+use super::{connect, in_time, missing, runtime};
 use crate::error::ShortcutError;
 
 /// The shortcut's id in the portal (the desktop keys its settings for the app by it).
@@ -112,25 +112,41 @@ async fn listen(
     bound: mpsc::SyncSender<Result<Option<String>, ShortcutError>>,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
-    let portal = match portal(bus.as_deref()).await {
+    let portal = match in_time(portal(bus.as_deref()), late("its properties")).await {
         Ok(portal) => portal,
         Err(error) => {
             let _ = bound.send(Err(error));
             return;
         }
     };
-    let session = match portal.create_session(Default::default()).await {
+    let session = in_time(
+        async {
+            portal
+                .create_session(Default::default())
+                .await
+                .map_err(declined)
+        },
+        late("a new session"),
+    );
+    let session = match session.await {
         Ok(session) => session,
         Err(error) => {
-            let _ = bound.send(Err(declined(error)));
+            let _ = bound.send(Err(error));
             return;
         }
+    };
+    // Closing the session unbinds the shortcut; a hung portal must not hang the caller's drop.
+    let close = || {
+        in_time(
+            async { session.close().await.map_err(declined) },
+            late("closing the session"),
+        )
     };
     let (trigger, mut activations) = match bind(&portal, &session, shortcut).await {
         Ok(answer) => answer,
         Err(error) => {
             let _ = bound.send(Err(error));
-            let _ = session.close().await;
+            let _ = close().await;
             return;
         }
     };
@@ -147,7 +163,7 @@ async fn listen(
             }
         }
     }
-    let _ = session.close().await;
+    let _ = close().await;
 }
 
 /// Subscribes to `Activated` (first, so no press is missed), binds `shortcut` and returns the
@@ -163,10 +179,17 @@ async fn bind(
     ),
     ShortcutError,
 > {
-    let activations = portal
-        .receive_activated()
-        .await
-        .map_err(|e| unavailable(&e))?;
+    let activations = in_time(
+        async {
+            portal
+                .receive_activated()
+                .await
+                .map_err(|e| unavailable(&e))
+        },
+        late("subscribing to its presses"),
+    )
+    .await?;
+    // No time limit: this is where the desktop may ask the person.
     let answer = portal
         .bind_shortcuts(session, &[shortcut], None, Default::default())
         .await
@@ -195,6 +218,15 @@ async fn portal(bus: Option<&str>) -> Result<GlobalShortcuts, ShortcutError> {
         .await
         .map_err(|e| unavailable(&ashpd::Error::from(e)))?;
     Ok(portal)
+}
+
+/// A portal that did not answer `what` in time.
+fn late(what: &'static str) -> impl FnOnce(u64) -> ShortcutError {
+    move |seconds| ShortcutError::Unavailable {
+        reason: format!(
+            "the desktop's GlobalShortcuts portal did not answer about {what} within {seconds} s"
+        ),
+    }
 }
 
 /// A portal that is missing.

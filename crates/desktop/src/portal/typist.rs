@@ -14,7 +14,7 @@ use ashpd::desktop::{PersistMode, ResponseError, Session};
 use ashpd::enumflags2::BitFlags;
 use zeroize::Zeroizing;
 
-use super::{connect, error_name, missing, runtime};
+use super::{connect, error_name, in_time, missing, runtime};
 use crate::error::{CharClass, TypeError};
 use crate::keymap::{Keysym, RETURN};
 use crate::token::RestoreTokenStore;
@@ -76,7 +76,7 @@ impl PortalTypist {
                         return;
                     }
                 };
-                let check = runtime.block_on(check(bus.as_deref()));
+                let check = runtime.block_on(in_time(check(bus.as_deref()), late("its properties")));
                 let ready = check.is_ok();
                 if checked.send(check).is_err() || !ready {
                     return;
@@ -175,6 +175,15 @@ fn declined(error: ashpd::Error) -> TypeError {
     }
 }
 
+/// A portal that did not answer `what` in time.
+fn late(what: &'static str) -> impl FnOnce(u64) -> TypeError {
+    move |seconds| TypeError::Unavailable {
+        reason: format!(
+            "the desktop's RemoteDesktop portal did not answer about {what} within {seconds} s"
+        ),
+    }
+}
+
 /// Whether `token` can be a restore token: the portal hands out UUIDs and refuses anything else
 /// as an invalid argument, so a damaged file must not be passed on.
 fn is_restore_token(token: &str) -> bool {
@@ -220,15 +229,25 @@ async fn type_keysyms(
     keysyms: &[Keysym],
     key_delay: Duration,
 ) -> Result<(), TypeError> {
-    let portal = portal(bus).await?;
-    let session = portal
-        .create_session(Default::default())
-        .await
-        .map_err(declined)?;
+    let portal = in_time(portal(bus), late("its properties")).await?;
+    let session = in_time(
+        async {
+            portal
+                .create_session(Default::default())
+                .await
+                .map_err(declined)
+        },
+        late("a new session"),
+    )
+    .await?;
     let typed = start_and_type(&portal, &session, tokens, keysyms, key_delay).await;
     // Ends the desktop's "remote controlled" indicator now; should it fail, the portal closes
     // the session anyway when our connection goes, right after.
-    let _ = session.close().await;
+    let _ = in_time(
+        async { session.close().await.map_err(declined) },
+        late("closing the session"),
+    )
+    .await;
     typed
 }
 
@@ -246,11 +265,18 @@ async fn start_and_type(
         .set_devices(BitFlags::from(DeviceType::Keyboard))
         .set_persist_mode(PersistMode::ExplicitlyRevoked)
         .set_restore_token(stored.as_deref());
-    portal
-        .select_devices(session, options)
-        .await
-        .and_then(|request| request.response())
-        .map_err(declined)?;
+    in_time(
+        async {
+            portal
+                .select_devices(session, options)
+                .await
+                .and_then(|request| request.response())
+                .map_err(declined)
+        },
+        late("the keyboard"),
+    )
+    .await?;
+    // No time limit: this is where the desktop may ask the person.
     let started = portal
         .start(session, None, Default::default())
         .await
@@ -270,15 +296,19 @@ async fn start_and_type(
         }
         for state in [KeyState::Pressed, KeyState::Released] {
             // Keysyms are below 2^31 (at most 0xffff here): the cast keeps the value.
-            portal
-                .notify_keyboard_keysym(session, keysym as i32, state, Default::default())
-                .await
-                .map_err(|e| TypeError::ConnectionLost {
-                    reason: format!(
-                        "the desktop's RemoteDesktop portal refused a key ({})",
-                        error_name(&e).unwrap_or_else(|| "no reason given".into())
-                    ),
-                })?;
+            let key =
+                portal.notify_keyboard_keysym(session, keysym as i32, state, Default::default());
+            let lost = |reason: String| TypeError::ConnectionLost {
+                reason: format!("the desktop's RemoteDesktop portal {reason}"),
+            };
+            match tokio::time::timeout(super::ANSWER_WITHIN, key).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    let name = error_name(&e).unwrap_or_else(|| "no reason given".into());
+                    return Err(lost(format!("refused a key ({name})")));
+                }
+                Err(_) => return Err(lost("did not answer a key in time".into())),
+            }
         }
     }
     Ok(())
