@@ -623,40 +623,49 @@ pub struct Portal {
 }
 
 impl Portal {
-    /// Takes the portal's name on the bus at `address`, offering a keyboard and a pointer (as
-    /// GNOME's backend does).
+    /// Takes the portal's name on the bus at `address`, with both portals, RemoteDesktop offering
+    /// a keyboard and a pointer (as GNOME's backend does).
     pub async fn start(address: &str) -> Portal {
-        Portal::start_offering(address, KEYBOARD | POINTER).await
+        Portal::start_serving(address, Some(KEYBOARD | POINTER), true).await
     }
 
-    /// Like [`Portal::start`], offering only `devices` (a RemoteDesktop device-type mask).
-    pub async fn start_offering(address: &str, devices: u32) -> Portal {
+    /// Like [`Portal::start`], with RemoteDesktop offering `devices` (a device-type mask) or
+    /// absent (`None`), and GlobalShortcuts or not: desktops' portals differ (Sway's has
+    /// neither).
+    pub async fn start_serving(
+        address: &str,
+        remote_desktop: Option<u32>,
+        global_shortcuts: bool,
+    ) -> Portal {
         let state = Arc::new(Mutex::new(State {
             consent: Consent::Grant,
             answering: true,
-            available_devices: devices,
+            available_devices: remote_desktop.unwrap_or(0),
             sessions: HashMap::new(),
             tokens: HashMap::new(),
             calls: PortalCalls::default(),
         }));
-        let connection = zbus::connection::Builder::address(address)
+        let mut builder = zbus::connection::Builder::address(address)
             .expect("a bus address")
             .name(PORTAL)
-            .expect("a valid name")
-            .serve_at(
-                DESKTOP_PATH,
-                RemoteDesktop {
-                    state: state.clone(),
-                },
-            )
-            .expect("serve RemoteDesktop")
-            .serve_at(
-                DESKTOP_PATH,
-                GlobalShortcuts {
-                    state: state.clone(),
-                },
-            )
-            .expect("serve GlobalShortcuts")
+            .expect("a valid name");
+        if remote_desktop.is_some() {
+            let served = RemoteDesktop {
+                state: state.clone(),
+            };
+            builder = builder
+                .serve_at(DESKTOP_PATH, served)
+                .expect("serve RemoteDesktop");
+        }
+        if global_shortcuts {
+            let served = GlobalShortcuts {
+                state: state.clone(),
+            };
+            builder = builder
+                .serve_at(DESKTOP_PATH, served)
+                .expect("serve GlobalShortcuts");
+        }
+        let connection = builder
             .build()
             .await
             .expect("connect to the bus as the portal");

@@ -56,9 +56,12 @@ async fn connect(address: Option<&str>) -> zbus::Result<zbus::Connection> {
 fn missing(interface: &str, error: &ashpd::Error) -> String {
     let name = error_name(error);
     match error {
-        ashpd::Error::PortalNotFound(_) => format!(
-            "the desktop's portal ({PORTAL_NAME}) has no {interface} portal (org.freedesktop.portal.{interface})"
-        ),
+        // GDBus services (xdg-desktop-portal) answer InvalidArgs naming the interface, which ashpd
+        // turns into PortalNotFound; others answer UnknownInterface.
+        ashpd::Error::PortalNotFound(_) => no_interface(interface),
+        _ if name.as_deref() == Some("org.freedesktop.DBus.Error.UnknownInterface") => {
+            no_interface(interface)
+        }
         _ if matches!(
             name.as_deref(),
             Some(
@@ -73,6 +76,14 @@ fn missing(interface: &str, error: &ashpd::Error) -> String {
         }
         _ => format!("the desktop's {interface} portal did not answer as expected ({error})"),
     }
+}
+
+/// The portal is there, without `interface` (e.g. Sway's has neither RemoteDesktop nor
+/// GlobalShortcuts).
+fn no_interface(interface: &str) -> String {
+    format!(
+        "the desktop's portal ({PORTAL_NAME}) has no {interface} portal (org.freedesktop.portal.{interface})"
+    )
 }
 
 /// The D-Bus error name inside an ashpd error, if it is a D-Bus error.

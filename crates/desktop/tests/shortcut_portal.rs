@@ -10,7 +10,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use countersign_desktop::{PREFERRED_TRIGGER, QuickSearchShortcut, ShortcutError};
-use countersign_e2e::{BoundShortcut, BusWithoutKeyring, Consent, Portal, TRIGGER_DESCRIPTION};
+use countersign_e2e::{
+    BoundShortcut, BusWithoutKeyring, Consent, KEYBOARD, Portal, TRIGGER_DESCRIPTION,
+};
 
 /// How soon an activation must arrive: the "within a second".
 const PROMPTLY: Duration = Duration::from_secs(1);
@@ -160,5 +162,23 @@ async fn a_portal_that_stops_answering_is_given_up_on_and_says_which_command_to_
     assert!(
         waited >= Duration::from_secs(5) && waited < Duration::from_secs(8),
         "{waited:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_portal_without_global_shortcuts_says_which_command_to_bind_instead() {
+    let bus = BusWithoutKeyring::start();
+    let _portal = Portal::start_serving(&bus.address, Some(KEYBOARD), false).await;
+    let (bound, _) = bind(&bus.address).await;
+    let error = bound.expect_err("no GlobalShortcuts");
+    assert_eq!(
+        error,
+        ShortcutError::Unavailable {
+            reason: "the desktop's portal (org.freedesktop.portal.Desktop) has no GlobalShortcuts portal (org.freedesktop.portal.GlobalShortcuts)".into()
+        }
+    );
+    assert!(
+        error.to_string().contains("countersign-app --quick"),
+        "{error}"
     );
 }

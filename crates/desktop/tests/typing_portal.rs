@@ -278,7 +278,7 @@ async fn no_portal_on_the_bus_is_unavailable_with_a_reason_that_names_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_portal_without_a_keyboard_is_unavailable() {
     let bus = BusWithoutKeyring::start();
-    let _portal = Portal::start_offering(&bus.address, POINTER).await;
+    let _portal = Portal::start_serving(&bus.address, Some(POINTER), true).await;
     let address = bus.address.clone();
     let tokens: Arc<dyn RestoreTokenStore> = Arc::new(MemoryTokenStore::default());
     let error = blocking(move || PortalTypist::connect(Some(&address), tokens))
@@ -288,6 +288,23 @@ async fn a_portal_without_a_keyboard_is_unavailable() {
         error,
         TypeError::Unavailable {
             reason: "the desktop's RemoteDesktop portal offers no keyboard to type with".into()
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_portal_without_remote_desktop_is_unavailable_with_a_reason_that_names_it() {
+    let bus = BusWithoutKeyring::start();
+    let _portal = Portal::start_serving(&bus.address, None, true).await;
+    let address = bus.address.clone();
+    let tokens: Arc<dyn RestoreTokenStore> = Arc::new(MemoryTokenStore::default());
+    let error = blocking(move || PortalTypist::connect(Some(&address), tokens))
+        .await
+        .expect_err("no RemoteDesktop");
+    assert_eq!(
+        error,
+        TypeError::Unavailable {
+            reason: "the desktop's portal (org.freedesktop.portal.Desktop) has no RemoteDesktop portal (org.freedesktop.portal.RemoteDesktop)".into()
         }
     );
 }
