@@ -17,7 +17,10 @@
 //! # Ok::<(), countersign_desktop::TypeError>(())
 //! ```
 
+use std::time::Duration;
+
 mod error;
+#[cfg(all(unix, not(target_os = "macos")))]
 mod keymap;
 mod session;
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -28,7 +31,20 @@ pub use error::{CharClass, TypeError};
 pub use session::watch_session_on;
 pub use session::{SessionEvent, SessionEvents, Source, WatchError, watch_session};
 #[cfg(all(unix, not(target_os = "macos")))]
-pub use x11::{DEFAULT_KEY_DELAY, DEFAULT_MODIFIER_WAIT, X11Typist};
+pub use x11::X11Typist;
+
+/// The pause after each key, for one-digit boxes that move focus in script.
+///
+/// Measured in WebKitGTK under Xvfb (tests/typing_x11.rs, benches/typing): boxes that move
+/// focus at once or after a task (`setTimeout(0)`) fill even with no pause, because every key is
+/// a round trip; this is margin for slower pages, and keeps a 6-digit code + Enter under 100 ms.
+/// Boxes that wait for the next animation frame need about a frame per key (more under Xvfb);
+/// each typist's `with_key_delay` is there for them.
+pub const DEFAULT_KEY_DELAY: Duration = Duration::from_millis(12);
+
+/// How long to wait for Ctrl, Alt, Shift or Super to be released (the person may still be letting
+/// go of the shortcut that asked for the code).
+pub const DEFAULT_MODIFIER_WAIT: Duration = Duration::from_millis(750);
 
 /// Something that types text into whatever window has the keyboard focus.
 ///
