@@ -25,12 +25,20 @@ fn main() {
         eprintln!("usage: type_code CODE [--enter] [--delay-ms N] [--wait-s N]");
         std::process::exit(2);
     };
-    let typist = match (delay_ms, typist_for_session()) {
+    let typist: Box<dyn countersign_desktop::Typist> = match (delay_ms, typist_for_session()) {
         #[cfg(all(unix, not(target_os = "macos")))]
         (Some(ms), Ok(_)) => Box::new(
             countersign_desktop::X11Typist::connect(None)
                 .expect("connected a moment ago")
                 .with_key_delay(Duration::from_millis(ms)),
+        ),
+        #[cfg(windows)]
+        (Some(ms), Ok(_)) => Box::new(
+            countersign_desktop::WindowsTypist::new().with_key_delay(Duration::from_millis(ms)),
+        ),
+        #[cfg(target_os = "macos")]
+        (Some(ms), Ok(_)) => Box::new(
+            countersign_desktop::MacTypist::new().with_key_delay(Duration::from_millis(ms)),
         ),
         (_, Ok(typist)) => typist,
         (_, Err(why)) => {

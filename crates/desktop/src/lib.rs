@@ -4,8 +4,11 @@
 //! away from, the machine going to sleep, as events after which the app locks its vault.
 //!
 //! Typing a code into the focused window ("auto-type") with real key events, one key at a
-//! time, on X11 through XTEST. [`typist_for_session`] picks the way to type for the running
+//! time: on X11 through XTEST ([`X11Typist`]), on Windows through `SendInput`
+//! ([`WindowsTypist`]), on macOS through `CGEvent` ([`MacTypist`], once the person allowed
+//! Countersign under Accessibility). [`typist_for_session`] picks the way to type for the running
 //! session, or says why there is none, so the app can copy the code instead and tell the person.
+//! docs/platforms.md sums up what works where.
 //!
 //! ```no_run
 //! use countersign_desktop::{Typist, typist_for_session};
@@ -22,14 +25,24 @@ use std::time::Duration;
 mod error;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod keymap;
+#[cfg(target_os = "macos")]
+mod macos;
 mod session;
+#[cfg(any(test, windows, target_os = "macos"))]
+mod unicode;
+#[cfg(windows)]
+mod windows;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod x11;
 
 pub use error::{CharClass, TypeError};
+#[cfg(target_os = "macos")]
+pub use macos::MacTypist;
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use session::watch_session_on;
 pub use session::{SessionEvent, SessionEvents, Source, WatchError, watch_session};
+#[cfg(windows)]
+pub use windows::WindowsTypist;
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use x11::X11Typist;
 
@@ -39,7 +52,7 @@ pub use x11::X11Typist;
 /// focus at once or after a task (`setTimeout(0)`) fill even with no pause, because every key is
 /// a round trip; this is margin for slower pages, and keeps a 6-digit code + Enter under 100 ms.
 /// Boxes that wait for the next animation frame need about a frame per key (more under Xvfb);
-/// each typist's `with_key_delay` is there for them.
+/// each typist's `with_key_delay` is there for them. Windows and macOS use the same pause.
 pub const DEFAULT_KEY_DELAY: Duration = Duration::from_millis(12);
 
 /// How long to wait for Ctrl, Alt, Shift or Super to be released (the person may still be letting
@@ -55,7 +68,8 @@ pub trait Typist: Send + Sync {
     /// Types `text`, then presses Enter if `then_enter`.
     ///
     /// Checks that every character can be typed before typing any; on an error nothing was
-    /// typed, except for [`TypeError::ConnectionLost`], which says so.
+    /// typed, except for [`TypeError::ConnectionLost`] and a partly typed
+    /// [`TypeError::InputBlocked`], which say so.
     fn type_text(&self, text: &str, then_enter: bool) -> Result<(), TypeError>;
 
     /// The window that has the keyboard focus now, so it can have it back with
@@ -74,6 +88,10 @@ pub trait Typist: Send + Sync {
 }
 
 /// A window that had the keyboard focus (opaque: only [`Typist::refocus`] reads it).
+///
+/// An X11 window id; on Windows a window handle (`HWND`), whose lower 32 bits are all that
+/// count (Windows keeps handles 32-bit for 32/64-bit interoperability); on macOS the process id
+/// of the application in front, since one app cannot focus another's window, only activate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FocusedWindow(pub(crate) u32);
 
@@ -121,28 +139,38 @@ impl Session {
 /// The typist for this session, or why codes cannot be typed here.
 ///
 /// X11 (`DISPLAY` set, `WAYLAND_DISPLAY` not): XTEST. Wayland: not yet (the RemoteDesktop portal
-/// will go here), so [`TypeError::Unavailable`] explains it. Other systems: not yet either.
+/// will go here), so [`TypeError::Unavailable`] explains it. Windows: `SendInput`. macOS:
+/// `CGEvent` (typing answers [`TypeError::AccessibilityNeeded`] until the person allows it).
 pub fn typist_for_session() -> Result<Box<dyn Typist>, TypeError> {
     typist_for(Session::current())
 }
 
 /// The typist for a given kind of session (what [`typist_for_session`] does after classifying).
+///
+/// On Windows and macOS the session's kind does not matter (there is one way to type there);
+/// it only chooses between X11 and Wayland elsewhere.
 pub fn typist_for(session: Session) -> Result<Box<dyn Typist>, TypeError> {
+    #[cfg(windows)]
+    {
+        let _ = session;
+        Ok(Box::new(WindowsTypist::new()))
+    }
+    #[cfg(target_os = "macos")]
+    {
+        let _ = session;
+        Ok(Box::new(MacTypist::new()))
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
     match session {
         #[cfg(all(unix, not(target_os = "macos")))]
         Session::X11 => Ok(Box::new(X11Typist::connect(None)?)),
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        #[cfg(not(unix))]
         Session::X11 => Err(TypeError::Unavailable {
             reason: "typing into X11 windows is not supported on this system".into(),
         }),
         Session::Wayland => Err(TypeError::Unavailable {
             reason: "this is a Wayland session, where typing into other windows needs the desktop's RemoteDesktop portal, which Countersign does not use yet".into(),
         }),
-        Session::None if cfg!(any(target_os = "windows", target_os = "macos")) => {
-            Err(TypeError::Unavailable {
-                reason: "typing codes is not supported on this system yet".into(),
-            })
-        }
         Session::None => Err(TypeError::NoDisplay),
     }
 }
@@ -168,6 +196,7 @@ mod tests {
         assert_eq!(Session::from_vars(None, None), Session::None);
     }
 
+    #[cfg(not(any(windows, target_os = "macos")))]
     #[test]
     fn wayland_is_unavailable_with_a_reason_that_names_the_portal() {
         let error = typist_for(Session::Wayland).err().unwrap();
@@ -190,5 +219,9 @@ mod tests {
         shared::<dyn Typist>();
         #[cfg(all(unix, not(target_os = "macos")))]
         shared::<X11Typist>();
+        #[cfg(windows)]
+        shared::<WindowsTypist>();
+        #[cfg(target_os = "macos")]
+        shared::<MacTypist>();
     }
 }
