@@ -1,7 +1,9 @@
 //! Countersign's desktop integration: the OS around the window, behind small traits.
 //!
 //! Following the session ([`watch_session`]): the screen locking, the session being switched
-//! away from, the machine going to sleep, as events after which the app locks its vault.
+//! away from, the machine going to sleep, as events after which the app locks its vault. Linux
+//! and the BSDs: logind and the screensavers on D-Bus; Windows: WTS session notifications and
+//! power broadcasts; macOS: NSWorkspace and distributed notifications.
 //!
 //! Typing a code into the focused window ("auto-type") with real key events, one key at a
 //! time: on X11 through XTEST ([`X11Typist`]), on Windows through `SendInput`
