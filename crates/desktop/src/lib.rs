@@ -209,6 +209,14 @@ mod tests {
         );
     }
 
+    #[cfg(any(windows, target_os = "macos"))]
+    #[test]
+    fn windows_and_macos_have_one_typist_whatever_the_variables_say() {
+        for session in [Session::X11, Session::Wayland, Session::None] {
+            assert!(typist_for(session).is_ok(), "{session:?}");
+        }
+    }
+
     #[cfg(all(unix, not(target_os = "macos")))]
     #[test]
     fn no_session_means_no_display() {

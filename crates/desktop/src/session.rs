@@ -271,6 +271,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn sources_are_named_for_a_log() {
+        let names: Vec<String> = [
+            Source::LogindSession,
+            Source::LogindSleep,
+            Source::FreedesktopScreenSaver,
+            Source::GnomeScreenSaver,
+            Source::WtsSession,
+            Source::PowerBroadcast,
+            Source::Workspace,
+            Source::ScreenIsLocked,
+        ]
+        .iter()
+        .map(Source::to_string)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "logind session",
+                "logind sleep",
+                "org.freedesktop.ScreenSaver",
+                "org.gnome.ScreenSaver",
+                "WTS session notifications",
+                "power broadcasts",
+                "NSWorkspace notifications",
+                "com.apple.screenIsLocked"
+            ]
+        );
+    }
+
     #[cfg(not(any(unix, windows)))]
     #[test]
     fn other_systems_say_they_are_unsupported() {
