@@ -11,7 +11,7 @@ use crate::error::{CharClass, TypeError};
 
 /// A key that is pressed as itself rather than typed as a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Special {
+enum Special {
     /// Enter (Return).
     Enter,
     /// Tab.
@@ -20,7 +20,7 @@ pub(crate) enum Special {
 
 /// What one character of a code is typed as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Typed {
+enum Typed {
     /// The character itself, carried by the key event.
     Char(char),
     /// A real key.
@@ -29,7 +29,7 @@ pub(crate) enum Typed {
 
 /// How `c` is typed: newline and tab as their keys, other control characters not at all
 /// (they type nothing visible, and in a code they are a mistake), anything else as itself.
-pub(crate) fn typed(c: char) -> Option<Typed> {
+fn typed(c: char) -> Option<Typed> {
     match c {
         '\n' => Some(Typed::Key(Special::Enter)),
         '\t' => Some(Typed::Key(Special::Tab)),
@@ -39,7 +39,7 @@ pub(crate) fn typed(c: char) -> Option<Typed> {
 }
 
 /// What `text` (then Enter if asked) is typed as, checking every character before any is typed.
-pub(crate) fn check(text: &str, then_enter: bool) -> Result<Vec<Typed>, TypeError> {
+fn check(text: &str, then_enter: bool) -> Result<Vec<Typed>, TypeError> {
     let mut all = Vec::with_capacity(text.len() + 1);
     for (index, c) in text.chars().enumerate() {
         match typed(c) {
@@ -61,7 +61,10 @@ pub(crate) fn check(text: &str, then_enter: bool) -> Result<Vec<Typed>, TypeErro
 
 /// Overwrites every entry of `typed` (they spell a code), then empties it.
 fn wipe(typed: &mut Vec<Typed>) {
-    typed.fill(Typed::Char('\0'));
+    for entry in typed.iter_mut() {
+        // SAFETY: a valid, aligned element; volatile so the store is not dropped as dead.
+        unsafe { std::ptr::write_volatile(entry, Typed::Char('\0')) };
+    }
     typed.clear();
 }
 
