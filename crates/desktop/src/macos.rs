@@ -4,15 +4,20 @@
 //! macOS drops events posted by an app the person has not allowed to control the computer
 //! (System Settings → Privacy & Security → Accessibility), without telling it: the permission is
 //! checked before every code ([`TypeError::AccessibilityNeeded`]), so allowing it takes effect
-//! at the next code, without restarting.
+//! at the next code, without restarting. The first refusal in a run also asks macOS to show
+//! its own prompt, which lists Countersign there (switched off) and opens the settings.
 
+use std::ffi::c_void;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use objc2::rc::Retained;
 use objc2_app_kit::{NSApplicationActivationOptions, NSRunningApplication, NSWorkspace};
 use objc2_core_graphics::{
     CGEvent, CGEventFlags, CGEventSource, CGEventSourceStateID, CGEventTapLocation,
 };
+use objc2_foundation::{NSDictionary, NSNumber, NSString};
 
 use crate::error::TypeError;
 use crate::unicode::{self, MacKey};
@@ -23,6 +28,28 @@ unsafe extern "C" {
     /// Whether this process may control the computer (is listed and on under Accessibility).
     /// Returns a `Boolean` (an unsigned char).
     fn AXIsProcessTrusted() -> u8;
+    /// The same, with options (a `CFDictionary`): the prompt option shows macOS's own dialog.
+    fn AXIsProcessTrustedWithOptions(options: *const c_void) -> u8;
+    /// The option key (a `CFString`) asking for that dialog.
+    static kAXTrustedCheckOptionPrompt: *const c_void;
+}
+
+/// Whether macOS's Accessibility prompt was asked for in this run (once is enough: it lists the
+/// app, and asking again would show the dialog on every code).
+static PROMPTED: AtomicBool = AtomicBool::new(false);
+
+/// Asks macOS, once per run, to show its prompt for the Accessibility permission.
+fn prompt_once() {
+    if PROMPTED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    // SAFETY: the key is a constant CFString of the framework, toll-free bridged to NSString.
+    let key: &NSString = unsafe { &*kAXTrustedCheckOptionPrompt.cast::<NSString>() };
+    let yes = NSNumber::numberWithBool(true);
+    let options: Retained<NSDictionary<NSString, NSNumber>> =
+        NSDictionary::from_slices(&[key], &[&*yes]);
+    // SAFETY: an NSDictionary is a CFDictionary (toll-free bridged), alive during the call.
+    unsafe { AXIsProcessTrustedWithOptions(Retained::as_ptr(&options).cast()) };
 }
 
 /// The modifiers that turn characters into shortcuts: Shift, Control, Option, Command.
@@ -149,6 +176,7 @@ impl Typist for MacTypist {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let plan = unicode::mac_plan(text, then_enter)?;
         if !MacTypist::is_allowed() {
+            prompt_once();
             return Err(TypeError::AccessibilityNeeded);
         }
         self.wait_for_modifiers()?;
