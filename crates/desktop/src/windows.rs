@@ -86,6 +86,7 @@ impl WindowsTypist {
         let deadline = Instant::now() + self.modifier_wait;
         loop {
             // The high bit of GetAsyncKeyState: the key is down now.
+            // SAFETY (the unsafe call below): takes a key code, reads the keyboard's state.
             let held = MODIFIERS
                 .iter()
                 .any(|&vk| unsafe { GetAsyncKeyState(i32::from(vk)) } < 0);
@@ -195,6 +196,7 @@ fn hwnd(window: FocusedWindow) -> HWND {
 
 impl Typist for WindowsTypist {
     fn focused_window(&self) -> Option<FocusedWindow> {
+        // SAFETY: takes nothing; the handle is only kept as a number.
         let hwnd = unsafe { GetForegroundWindow() };
         (!hwnd.is_null()).then(|| FocusedWindow(window_id(hwnd)))
     }
@@ -202,11 +204,13 @@ impl Typist for WindowsTypist {
     fn refocus(&self, window: FocusedWindow) -> Result<(), TypeError> {
         let hwnd = hwnd(window);
         // A window closed meanwhile: nothing to give focus to, which is no error.
+        // SAFETY: IsWindow accepts any value, and says whether it names a window.
         if unsafe { IsWindow(hwnd) } == 0 {
             return Ok(());
         }
         // Windows grants this only to the program in front (ours, while the quick search
         // closes); refused, the code would go to whatever window is in front now.
+        // SAFETY: a window handle checked just above; a window gone since makes it fail.
         if unsafe { SetForegroundWindow(hwnd) } == 0 {
             return Err(TypeError::Unavailable {
                 reason:
@@ -236,6 +240,7 @@ impl Typist for WindowsTypist {
             }
             let mut inputs: Vec<INPUT> = keys.iter().map(input).collect();
             let count = inputs.len() as u32;
+            // SAFETY: `count` INPUT structures of the size given, alive during the call.
             let sent =
                 unsafe { SendInput(count, inputs.as_ptr(), std::mem::size_of::<INPUT>() as i32) };
             // The inputs name the code's characters: overwrite them before they are freed.
