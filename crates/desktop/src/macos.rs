@@ -180,8 +180,9 @@ impl Typist for MacTypist {
             return Err(TypeError::AccessibilityNeeded);
         }
         self.wait_for_modifiers()?;
-        // A private source: the events do not combine with keys held on the real keyboard.
-        let source = CGEventSource::new(CGEventSourceStateID::Private);
+        // The HID system's source, as for the keyboard's own events; their flags are cleared
+        // one by one (post), so nothing held on the keyboard mixes in.
+        let source = CGEventSource::new(CGEventSourceStateID::HIDSystemState);
         for (index, keys) in plan.0.iter().enumerate() {
             if index > 0 && !self.key_delay.is_zero() {
                 std::thread::sleep(self.key_delay);
