@@ -6,7 +6,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/countersign-app
 # The end-to-end tests each run an app window: more than two at once starve a small machine.
 TEST_THREADS ?= 2
 
-.PHONY: run test deps test-deps ui app lint ui-test rust-test e2e release bench bench-desktop fuzz crash-bench clean
+.PHONY: run test deps test-deps ui app lint check-platforms ui-test rust-test e2e release bench bench-desktop fuzz crash-bench clean
 
 run: deps app
 	$(APP)
@@ -29,7 +29,21 @@ app: ui
 lint: ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@installed="$$(rustup target list --installed 2>/dev/null)"; missing=""; \
+	for target in $(PLATFORM_TARGETS); do \
+		echo "$$installed" | grep -qx "$$target" || missing="$$missing $$target"; \
+	done; \
+	if [ -z "$$missing" ]; then $(MAKE) --no-print-directory check-platforms; \
+	else echo "Skipping check-platforms: Rust targets not installed:$$missing (make test-deps adds them)"; fi
 	cd ui && npm run check
+
+# The Windows and macOS code of crates/desktop, type-checked and linted from here (clippy checks
+# too): only the targets' standard libraries are needed (rustup target add), no SDK or linker.
+PLATFORM_TARGETS := x86_64-pc-windows-gnu x86_64-apple-darwin
+check-platforms:
+	for target in $(PLATFORM_TARGETS); do \
+		$(CARGO) clippy -p countersign-desktop --all-targets --target $$target -- -D warnings || exit 1; \
+	done
 
 ui-test:
 	cd ui && npm test

@@ -70,6 +70,18 @@ if [ "${1:-}" = "--bench" ]; then
   fi
 fi
 
+# The Windows and macOS standard libraries, for type-checking that code here (make
+# check-platforms). Optional: without them `make lint` skips that check and says so.
+if [ "${1:-}" = "--test" ]; then
+  for target in x86_64-pc-windows-gnu x86_64-apple-darwin; do
+    if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+      echo "Adding the Rust target $target (for make check-platforms)"
+      rustup target add "$target" ||
+        echo "Could not add the Rust target $target: make lint will skip check-platforms." >&2
+    fi
+  done
+fi
+
 if [ "${1:-}" = "--test" ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --locked --version '^2'

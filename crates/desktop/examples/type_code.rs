@@ -45,6 +45,14 @@ fn main() {
                 .expect("answered a moment ago")
                 .with_key_delay(Duration::from_millis(ms)),
         ),
+        #[cfg(windows)]
+        (Some(ms), Ok(_)) => Box::new(
+            countersign_desktop::WindowsTypist::new().with_key_delay(Duration::from_millis(ms)),
+        ),
+        #[cfg(target_os = "macos")]
+        (Some(ms), Ok(_)) => Box::new(
+            countersign_desktop::MacTypist::new().with_key_delay(Duration::from_millis(ms)),
+        ),
         (_, Ok(typist)) => typist,
         (_, Err(why)) => {
             eprintln!("{} ({})", why, why.kind());

@@ -66,6 +66,22 @@ pub enum TypeError {
         /// Why, in words that name what is missing.
         reason: String,
     },
+    /// macOS: Countersign is not allowed to control the computer (Accessibility), without which
+    /// the system drops the key events it posts.
+    #[error(
+        "cannot type here: macOS lets only apps allowed under System Settings → Privacy & Security → Accessibility type into other apps; allow Countersign there (add it with + if it is not listed), then try again; the code was copied instead"
+    )]
+    AccessibilityNeeded,
+    /// Windows: the system did not take the key events, which it does when the window in front
+    /// runs as administrator (User Interface Privilege Isolation) or a secure screen is showing.
+    #[error(
+        "{} Windows does not let programs type into a window that runs as administrator, or into a secure screen such as a UAC prompt, and the window in front is one; paste the code, which was copied instead",
+        if *.partly_typed { "typing stopped, and part of the code may have been typed (clear the field):" } else { "cannot type here:" }
+    )]
+    InputBlocked {
+        /// Whether some keys had gone through before Windows refused the rest.
+        partly_typed: bool,
+    },
     /// The connection to the display broke while typing: part of the code may have been typed.
     #[error(
         "typing stopped: the connection to the display broke ({reason}); part of the code may have been typed, so clear the field and paste the code, which was copied instead"
@@ -89,6 +105,8 @@ impl TypeError {
             TypeError::Refused => "refused",
             TypeError::Unavailable { .. } => "unavailable",
             TypeError::ConnectionLost { .. } => "connection_lost",
+            TypeError::AccessibilityNeeded => "accessibility_needed",
+            TypeError::InputBlocked { .. } => "input_blocked",
         }
     }
 }
@@ -190,6 +208,10 @@ mod tests {
             TypeError::ConnectionLost {
                 reason: "broken pipe".into(),
             },
+            TypeError::AccessibilityNeeded,
+            TypeError::InputBlocked {
+                partly_typed: false,
+            },
         ];
         let kinds: Vec<_> = all.iter().map(TypeError::kind).collect();
         assert_eq!(
@@ -203,8 +225,36 @@ mod tests {
                 "modifiers_held",
                 "refused",
                 "unavailable",
-                "connection_lost"
+                "connection_lost",
+                "accessibility_needed",
+                "input_blocked"
             ]
+        );
+    }
+
+    #[test]
+    fn platform_refusals_say_what_to_do() {
+        let accessibility = TypeError::AccessibilityNeeded.to_string();
+        assert!(
+            accessibility.contains("System Settings → Privacy & Security → Accessibility")
+                && accessibility.contains("allow Countersign")
+                && accessibility.contains("try again")
+                && accessibility.contains("the code was copied instead"),
+            "{accessibility}"
+        );
+        let blocked = TypeError::InputBlocked {
+            partly_typed: false,
+        }
+        .to_string();
+        assert!(
+            blocked.starts_with("cannot type here: Windows does not let programs type into a window that runs as administrator")
+                && blocked.contains("copied instead"),
+            "{blocked}"
+        );
+        let partly = TypeError::InputBlocked { partly_typed: true }.to_string();
+        assert!(
+            partly.starts_with("typing stopped, and part of the code may have been typed"),
+            "{partly}"
         );
     }
 

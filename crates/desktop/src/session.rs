@@ -9,15 +9,25 @@
 //! no logind; a bare X session no screensaver): what exists is watched, the rest is reported in
 //! [`SessionEvents::unwatched`], and nothing fails.
 //!
-//! Windows (WTS session notifications, power broadcasts) and macOS (NSWorkspace notifications)
-//! are not implemented yet: there [`watch_session`] answers [`WatchError::Unsupported`]
-//! (docs/session-lock.md says how to check each platform by hand).
+//! On Windows, a thread of its own with a message-only window registered for this session's WTS
+//! notifications (`WM_WTSSESSION_CHANGE`: lock, console and remote disconnects) and for suspend
+//! (`WM_POWERBROADCAST` with `PBT_APMSUSPEND`, through `RegisterSuspendResumeNotification`:
+//! message-only windows get no broadcasts). On macOS, observers on NSWorkspace's notification
+//! center (screens asleep, fast user switching, system sleep) and on the distributed center
+//! (`com.apple.screenIsLocked`); macOS delivers these on the main thread's run loop, which the
+//! app's event loop runs. docs/session-lock.md says how to check each platform by hand.
 
 use std::sync::mpsc;
 use std::time::Duration;
 
 #[cfg(all(unix, not(target_os = "macos")))]
 mod dbus;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(any(test, windows, target_os = "macos"))]
+mod notifications;
+#[cfg(windows)]
+mod windows;
 
 /// Something that happened to the desktop session, after which the vault should lock.
 ///
@@ -27,15 +37,20 @@ mod dbus;
 #[non_exhaustive]
 pub enum SessionEvent {
     /// The session was asked to lock (logind's `Lock`, as `loginctl lock-session` sends), or
-    /// its screen locker says it is locked (logind's `LockedHint` became true).
+    /// its screen locker says it is locked (logind's `LockedHint` became true). Windows:
+    /// `WTS_SESSION_LOCK`; macOS: `com.apple.screenIsLocked`.
     Locked,
     /// The session stopped being the one in front of the person: another user's session or a
-    /// text console was switched to (logind's `Active` became false).
+    /// text console was switched to (logind's `Active` became false). Windows:
+    /// `WTS_CONSOLE_DISCONNECT` or `WTS_REMOTE_DISCONNECT`; macOS:
+    /// `NSWorkspaceSessionDidResignActiveNotification`.
     SwitchedAway,
     /// A screensaver started (`ActiveChanged(true)` from org.freedesktop.ScreenSaver or
-    /// org.gnome.ScreenSaver); desktops lock the screen with it, or soon after.
+    /// org.gnome.ScreenSaver); desktops lock the screen with it, or soon after. macOS: the
+    /// displays went to sleep (`NSWorkspaceScreensDidSleepNotification`).
     ScreenSaverActive,
-    /// The machine is about to suspend or hibernate (logind's `PrepareForSleep(true)`).
+    /// The machine is about to suspend or hibernate (logind's `PrepareForSleep(true)`; Windows:
+    /// `PBT_APMSUSPEND`; macOS: `NSWorkspaceWillSleepNotification`).
     Suspending,
 }
 
@@ -69,6 +84,14 @@ pub enum Source {
     FreedesktopScreenSaver,
     /// `org.gnome.ScreenSaver` (GNOME Shell).
     GnomeScreenSaver,
+    /// Windows: this session's WTS notifications (`WM_WTSSESSION_CHANGE`).
+    WtsSession,
+    /// Windows: suspend notifications (`WM_POWERBROADCAST`).
+    PowerBroadcast,
+    /// macOS: NSWorkspace's notifications (screens asleep, user switching, system sleep).
+    Workspace,
+    /// macOS: the distributed notification `com.apple.screenIsLocked`.
+    ScreenIsLocked,
 }
 
 impl std::fmt::Display for Source {
@@ -78,6 +101,10 @@ impl std::fmt::Display for Source {
             Source::LogindSleep => "logind sleep",
             Source::FreedesktopScreenSaver => "org.freedesktop.ScreenSaver",
             Source::GnomeScreenSaver => "org.gnome.ScreenSaver",
+            Source::WtsSession => "WTS session notifications",
+            Source::PowerBroadcast => "power broadcasts",
+            Source::Workspace => "NSWorkspace notifications",
+            Source::ScreenIsLocked => "com.apple.screenIsLocked",
         })
     }
 }
@@ -88,9 +115,15 @@ impl std::fmt::Display for Source {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WatchError {
-    /// This system has no implementation yet (Windows, macOS).
+    /// This system has no implementation (neither Linux nor a BSD, Windows or macOS).
     #[error("following the session (screen lock, suspend) is not supported on this system yet")]
     Unsupported,
+    /// Nothing could be subscribed to on Windows or macOS (the reason names each failure).
+    #[error("cannot follow the session: {reason}")]
+    Failed {
+        /// What the system answered, for a log.
+        reason: String,
+    },
     /// Neither the system bus nor the session bus could be reached.
     #[error(
         "cannot follow the session: no D-Bus bus could be reached (system bus: {system}; session bus: {session})"
@@ -109,6 +142,7 @@ impl WatchError {
         match self {
             WatchError::Unsupported => "unsupported",
             WatchError::NoBus { .. } => "no_bus",
+            WatchError::Failed { .. } => "failed",
         }
     }
 }
@@ -154,8 +188,9 @@ impl Iterator for SessionEvents {
     }
 }
 
-/// Starts following this process's session on the system's usual buses (on Linux the system
-/// and session buses, from `DBUS_SYSTEM_BUS_ADDRESS` and `DBUS_SESSION_BUS_ADDRESS` when set).
+/// Starts following this process's session: on Linux the system and session buses (from
+/// `DBUS_SYSTEM_BUS_ADDRESS` and `DBUS_SESSION_BUS_ADDRESS` when set), on Windows WTS and power
+/// notifications, on macOS NSWorkspace and distributed notifications.
 ///
 /// Returns once every subscription is in place, so nothing that happens afterwards is missed.
 /// It may wait on the buses (logind is asked which session this is): call it off the UI thread.
@@ -164,11 +199,16 @@ pub fn watch_session() -> Result<SessionEvents, WatchError> {
     {
         dbus::watch(dbus::Bus::Default, dbus::Bus::Default)
     }
-    // Windows (WTSRegisterSessionNotification: WTS_SESSION_LOCK, WTS_CONSOLE_DISCONNECT;
-    // WM_POWERBROADCAST: PBT_APMSUSPEND) and macOS (NSWorkspace's screensDidSleep,
-    // sessionDidResignActive, willSleep notifications) are not built here yet: say so rather
-    // than pretend to watch. See docs/session-lock.md.
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    #[cfg(windows)]
+    {
+        windows::watch()
+    }
+    #[cfg(target_os = "macos")]
+    {
+        macos::watch()
+    }
+    // Say so rather than pretend to watch.
+    #[cfg(not(any(unix, windows)))]
     {
         Err(WatchError::Unsupported)
     }
@@ -220,13 +260,48 @@ mod tests {
             session: "unset".into(),
         };
         assert_eq!(no_bus.kind(), "no_bus");
+        let failed = WatchError::Failed {
+            reason: "no window".into(),
+        };
+        assert_eq!(failed.kind(), "failed");
+        assert_eq!(failed.to_string(), "cannot follow the session: no window");
         assert!(
             no_bus.to_string().contains("system bus: refused"),
             "{no_bus}"
         );
     }
 
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    #[test]
+    fn sources_are_named_for_a_log() {
+        let names: Vec<String> = [
+            Source::LogindSession,
+            Source::LogindSleep,
+            Source::FreedesktopScreenSaver,
+            Source::GnomeScreenSaver,
+            Source::WtsSession,
+            Source::PowerBroadcast,
+            Source::Workspace,
+            Source::ScreenIsLocked,
+        ]
+        .iter()
+        .map(Source::to_string)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "logind session",
+                "logind sleep",
+                "org.freedesktop.ScreenSaver",
+                "org.gnome.ScreenSaver",
+                "WTS session notifications",
+                "power broadcasts",
+                "NSWorkspace notifications",
+                "com.apple.screenIsLocked"
+            ]
+        );
+    }
+
+    #[cfg(not(any(unix, windows)))]
     #[test]
     fn other_systems_say_they_are_unsupported() {
         assert_eq!(watch_session().err(), Some(WatchError::Unsupported));

@@ -18,20 +18,7 @@ use x11rb::rust_connection::RustConnection;
 
 use crate::error::TypeError;
 use crate::keymap::{Keymap, Stroke};
-use crate::{FocusedWindow, Typist};
-
-/// The pause after each key, for one-digit boxes that move focus in script.
-///
-/// Measured in WebKitGTK under Xvfb (tests/typing_x11.rs, benches/typing.rs): boxes that move
-/// focus at once or after a task (`setTimeout(0)`) fill even with no pause, because every key is
-/// a round trip; this is margin for slower pages, and keeps a 6-digit code + Enter under 100 ms.
-/// Boxes that wait for the next animation frame need about a frame per key (more under Xvfb);
-/// [`X11Typist::with_key_delay`] is there for them.
-pub const DEFAULT_KEY_DELAY: Duration = Duration::from_millis(12);
-
-/// How long to wait for Ctrl, Alt, Shift or Super to be released (the person may still be letting
-/// go of the shortcut that asked for the code).
-pub const DEFAULT_MODIFIER_WAIT: Duration = Duration::from_millis(750);
+use crate::{DEFAULT_KEY_DELAY, DEFAULT_MODIFIER_WAIT, FocusedWindow, Typist};
 
 /// The modifier index of Shift in the X modifier map.
 const SHIFT_INDEX: usize = 0;

@@ -1,19 +1,9 @@
-//! How long typing a code takes on a real X server, against anchors measured in the same run.
-//!
-//! `scripts/headless.sh cargo bench -p countersign-desktop --bench typing`. Prints the median of
-//! `TYPING_BENCH_RUNS` runs (default 7) of a 6-digit code + Enter typed into a zenity entry, as
-//! milliseconds and as ratios to one X round trip and to typing one key; then how many of
-//! `TYPING_BENCH_BOX_RUNS` (default 3; 0 skips) one-digit-box pages that move focus at the next
-//! animation frame fill correctly at each key delay. The code itself is never printed.
-#![cfg(all(unix, not(target_os = "macos")))]
-
-#[path = "../tests/support/mod.rs"]
-mod support;
+//! The typing bench on X11: the X server, the programs typed into and the measurements.
 
 use std::time::{Duration, Instant};
 
+use crate::support::{self, MINIBROWSER, Program, X, ZENITY};
 use countersign_desktop::{DEFAULT_KEY_DELAY, Typist, X11Typist};
-use support::{MINIBROWSER, Program, X, ZENITY};
 use x11rb::protocol::xproto::ConnectionExt as _;
 
 const CODE: &str = "492039";
@@ -53,7 +43,8 @@ fn one_run(x: &X, typist: &X11Typist) -> (Duration, Duration) {
     (one_key, code)
 }
 
-fn main() {
+/// Runs the bench (see the bench's own documentation).
+pub(crate) fn main() {
     let Some(_display) = support::display_or_skip("typing bench") else {
         return;
     };
