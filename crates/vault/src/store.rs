@@ -1091,4 +1091,29 @@ mod rekey_tests {
         let from_new_slot = open_password_slot(&new.header, "new", || {}).unwrap();
         assert_eq!(from_new_slot.bytes(), vault.master.bytes());
     }
+
+    #[test]
+    fn a_new_recovery_key_makes_a_new_master_key_that_the_old_slots_do_not_unwrap() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path())
+            .unwrap()
+            .with_kdf(KdfParams::new(64, 1, 1).unwrap());
+        let (mut vault, _) = store.create(Some("pw"), false).unwrap();
+        let read = || fs::read(dir.path().join(VAULT_FILE)).unwrap();
+        let old_bytes = read();
+        let old = format::parse(&old_bytes).unwrap();
+        let old_master = *vault.master.bytes();
+        let _ = vault.new_recovery_key("pw", BackupPolicy::Remove).unwrap();
+        assert_ne!(vault.master.bytes(), &old_master);
+        let new_bytes = read();
+        let new = format::parse(&new_bytes).unwrap();
+        // The old file's slots give the old key, which opens no new payload; the same
+        // password now unwraps the new key.
+        let from_old_slot = open_password_slot(&old.header, "pw", || {}).unwrap();
+        assert_eq!(from_old_slot.bytes(), &old_master);
+        assert!(decrypt_payload(&new, &from_old_slot).is_err());
+        let from_new_slot = open_password_slot(&new.header, "pw", || {}).unwrap();
+        assert_eq!(from_new_slot.bytes(), vault.master.bytes());
+        assert!(decrypt_payload(&new, &from_new_slot).is_ok());
+    }
 }
