@@ -8,6 +8,8 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult};
+// A panic elsewhere while the clipboard was held must not stop a lock from clearing it.
+use crate::state::relock;
 
 #[derive(Default)]
 struct Inner {
@@ -36,7 +38,7 @@ impl Clipboard {
     pub fn copy_sensitive(&self, text: &str, clear_after: Option<Duration>) -> CommandResult<()> {
         let text = Zeroizing::new(text.to_owned());
         let generation = {
-            let mut inner = self.0.lock().expect("clipboard lock");
+            let mut inner = relock(&self.0);
             if inner.clipboard.is_none() {
                 inner.clipboard = Some(arboard::Clipboard::new().map_err(unavailable)?);
             }
@@ -52,7 +54,7 @@ impl Clipboard {
         let this = self.clone();
         std::thread::spawn(move || {
             std::thread::sleep(clear_after);
-            let mut inner = this.0.lock().expect("clipboard lock");
+            let mut inner = relock(&this.0);
             if inner.generation == generation {
                 clear_if_ours_locked(&mut inner);
             }
@@ -62,7 +64,7 @@ impl Clipboard {
 
     /// Clears the clipboard if it still holds the last code we copied (on lock and quit).
     pub fn clear_if_ours(&self) {
-        let mut inner = self.0.lock().expect("clipboard lock");
+        let mut inner = relock(&self.0);
         clear_if_ours_locked(&mut inner);
     }
 }
@@ -100,4 +102,94 @@ fn set_sensitive(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), a
 #[cfg(not(any(target_os = "linux", target_os = "windows")))]
 fn set_sensitive(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
     clipboard.set_text(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    use super::*;
+
+    /// What xclip reads from the X clipboard (`target`: a type such as TARGETS), or `None`
+    /// when it holds nothing.
+    fn xclip_out(target: Option<&str>) -> Option<String> {
+        let mut command = Command::new("timeout");
+        command.args(["5", "xclip", "-o", "-selection", "clipboard"]);
+        if let Some(target) = target {
+            command.args(["-t", target]);
+        }
+        let output = command.output().expect("timeout and xclip are installed");
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Puts `text` on the X clipboard as another program would.
+    fn xclip_in(text: &str) {
+        let mut child = Command::new("xclip")
+            .args(["-selection", "clipboard", "-i"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("xclip is installed");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait().unwrap();
+    }
+
+    /// One test: the X clipboard is one per display.
+    #[test]
+    fn copies_are_marked_sensitive_and_cleared_only_while_ours_even_after_a_panic() {
+        if std::env::var("DISPLAY").map_or(true, |d| d.is_empty()) {
+            eprintln!(
+                "SKIPPED: DISPLAY is not set (run under scripts/headless.sh, as `make test` does)"
+            );
+            return;
+        }
+        let clipboard = Clipboard::default();
+        clipboard.copy_sensitive("492039", None).unwrap();
+        assert_eq!(xclip_out(None).as_deref(), Some("492039"));
+        let targets = xclip_out(Some("TARGETS")).unwrap_or_default();
+        assert!(
+            targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
+            "the copy is marked for clipboard managers to skip: {targets:?}"
+        );
+        clipboard.clear_if_ours();
+        assert_eq!(xclip_out(None), None, "cleared on lock");
+
+        // What the person copied since is theirs: left alone.
+        clipboard.copy_sensitive("111111", None).unwrap();
+        xclip_in("a note of mine");
+        // xclip's parent returns before its child owns the clipboard: wait until it serves.
+        let started = std::time::Instant::now();
+        while xclip_out(None).as_deref() != Some("a note of mine") {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "xclip took the clipboard"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        clipboard.clear_if_ours();
+        assert_eq!(xclip_out(None).as_deref(), Some("a note of mine"));
+
+        // A thread that panicked while holding the clipboard does not stop the clearing.
+        clipboard.copy_sensitive("222222", None).unwrap();
+        std::thread::scope(|scope| {
+            let panicked = scope
+                .spawn(|| {
+                    let _held = clipboard.0.lock();
+                    panic!("a thread panics while holding the clipboard (on purpose)");
+                })
+                .join();
+            assert!(panicked.is_err());
+        });
+        assert!(clipboard.0.is_poisoned());
+        clipboard.clear_if_ours();
+        assert_eq!(xclip_out(None), None, "cleared despite the poisoned lock");
+    }
 }

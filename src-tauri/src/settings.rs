@@ -207,6 +207,9 @@ mod tests {
         // Settings saved before the tray menu listed accounts: typing, shown at launch.
         assert_eq!(old.tray_action, TrayAction::Type);
         assert!(!old.start_hidden);
+        // The keyring still unlocks after a lock unless the person asks for the password.
+        assert!(!old.password_after_lock);
+        assert!(!Settings::default().password_after_lock);
     }
 
     #[test]
