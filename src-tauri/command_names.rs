@@ -66,5 +66,6 @@ const COMMANDS: &[&str] = &[
     "cancel_security_key",
     "forget_security_key_pins",
     "quick_type",
+    "type_code",
     "quick_close",
 ];

@@ -108,8 +108,9 @@ pub fn open_at_launch(app: &AppHandle) {
     let Some(config) = main_window_config(app) else {
         return;
     };
-    if let Err(error) = WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
-        eprintln!("countersign: the window could not be opened: {error}");
+    match WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
+        Ok(window) => crate::webview::restrict(&window),
+        Err(error) => eprintln!("countersign: the window could not be opened: {error}"),
     }
 }
 
@@ -159,6 +160,7 @@ pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
     let built = WebviewWindowBuilder::from_config(app, &config).and_then(|builder| builder.build());
     match built {
         Ok(window) => {
+            crate::webview::restrict(&window);
             app.state::<Hidden>().0.store(false, Ordering::SeqCst);
             let _ = window.set_focus();
         }
@@ -339,7 +341,8 @@ fn menu_event(app: &AppHandle, event: MenuEvent) {
 }
 
 /// Closing the main window hides it instead when "keep running in the tray" is on and there is
-/// a tray to come back from; image files dropped on it are scanned.
+/// a tray to come back from; image files dropped on it are scanned; the window the person goes
+/// to from it is remembered, for typing a code there.
 pub fn window_event(window: &Window, event: &WindowEvent) {
     let app = window.app_handle();
     match event {
@@ -357,6 +360,9 @@ pub fn window_event(window: &Window, event: &WindowEvent) {
         }
         WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
             crate::scan::files_dropped(app, paths.clone());
+        }
+        WindowEvent::Focused(false) if window.label() == MAIN_WINDOW => {
+            crate::quick::main_window_left(app);
         }
         _ => {}
     }

@@ -17,10 +17,7 @@ use countersign_fido::{
 use serde::Serialize;
 use ts_rs::TS;
 
-use tauri::{AppHandle, Listener, Manager};
-
 use crate::error::CommandError;
-use crate::lock::LOCKED_EVENT;
 
 /// The id the software key is listed under.
 pub const SOFT_KEY_ID: &str = "countersign-software-key";
@@ -227,14 +224,6 @@ impl KeysState {
     pub fn report(&self) -> Option<String> {
         lock(&self.report).clone()
     }
-}
-
-/// Forgets every PIN typed this visit when the vault locks.
-pub fn setup(app: &AppHandle) {
-    let handle = app.clone();
-    app.listen(LOCKED_EVENT, move |_| {
-        handle.state::<KeysState>().forget_pins()
-    });
 }
 
 /// Stores a discoverable credential on the software key for each `site:account` in `list`.

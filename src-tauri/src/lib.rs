@@ -21,6 +21,7 @@ mod settings;
 mod state;
 mod transfer;
 mod tray;
+mod webview;
 
 use std::path::PathBuf;
 
@@ -84,11 +85,7 @@ pub fn run() {
                 .spawn(move || handle.state::<AppState>().unlock_at_launch())?;
             lock::start(app.handle().clone());
             lock::follow_session(app.handle().clone());
-            transfer::setup(app.handle());
-            scan::setup(app.handle());
             links::setup(app.handle());
-            scan_camera::setup(app.handle());
-            keys::setup(app.handle());
             quick::setup(app.handle());
             // A desktop without a working tray still gets its codes.
             if let Err(error) = desktop::setup_tray(app.handle()) {
@@ -163,6 +160,7 @@ pub fn run() {
             commands::keys::cancel_security_key,
             commands::keys::forget_security_key_pins,
             commands::quick::quick_type,
+            commands::quick::type_code,
             commands::quick::quick_close,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))

@@ -16,10 +16,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use tauri::{AppHandle, Emitter, Listener, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use zeroize::Zeroizing;
-
-use crate::lock::LOCKED_EVENT;
 
 /// The event telling the window that links were opened; `scan_take_links` has them.
 pub const LINK_EVENT: &str = "link-opened";
@@ -114,7 +112,7 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, args: &[String]) -> bool {
     true
 }
 
-/// Queues the links the app was started with, and forgets waiting links when the vault locks.
+/// Queues the links the app was started with.
 pub fn setup(app: &AppHandle) {
     // Not `std::env::args`, which panics on an argument that is not UTF-8.
     let args = std::env::args_os().filter_map(|arg| arg.into_string().ok());
@@ -122,8 +120,6 @@ pub fn setup(app: &AppHandle) {
     for link in links_in(args) {
         state.push(link);
     }
-    let handle = app.clone();
-    app.listen(LOCKED_EVENT, move |_| handle.state::<Links>().forget());
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Locking, by every path: the lock button, the tray, the idle timer, the desktop session (its
 //! lock, a switch to another session, a screensaver, sleep). Each goes through [`lock`],
-//! which wipes the vault's secrets and tells the rest of the app (imports, scans, the camera,
-//! security-key PINs) and the window with one event, so every part drops what it held.
+//! which wipes the vault's secrets, makes every other part of the app (imports, scans, the
+//! camera, security-key PINs, waiting links, the quick search) drop what it held, and tells
+//! the windows with one event, so they drop theirs.
 
 use std::time::{Duration, SystemTime};
 
@@ -9,10 +10,15 @@ use countersign_desktop::SessionEvent;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
+use crate::keys::KeysState;
+use crate::links::Links;
+use crate::scan::ScanState;
+use crate::scan_camera::Camera;
 use crate::settings::Settings;
 use crate::state::{AppState, relock};
+use crate::transfer::TransferState;
 
-/// The event the app's states and the window receive when the vault locked: a [`LockReason`].
+/// The event the windows receive when the vault locked: a [`LockReason`].
 pub const LOCKED_EVENT: &str = "vault-locked";
 
 /// How often the idle time is checked.
@@ -34,9 +40,23 @@ pub enum LockReason {
     Suspend,
 }
 
-/// Locks the vault and tells every part of the app and the window.
+/// Locks the vault, forgets everything decrypted that the app holds beside it, then tells the
+/// windows (which drop their own state on the event). Every lock path comes here.
+///
+/// Forgotten at once, before the event: opened import files and export QR codes, scanned
+/// accounts not yet added, links waiting for their card, security-key PINs, the camera (its
+/// release is waited for on a thread of its own: this may run on the event loop), and the
+/// quick search, shown or kept ready, with its web process. `AppState::lock` drops the vault,
+/// the undo buffer, HOTP codes, and our code on the clipboard.
 pub fn lock(app: &AppHandle, reason: LockReason) {
     app.state::<AppState>().lock();
+    app.state::<TransferState>().forget();
+    app.state::<ScanState>().forget_all();
+    app.state::<Links>().forget();
+    app.state::<KeysState>().forget_pins();
+    let handle = app.clone();
+    std::thread::spawn(move || handle.state::<Camera>().stop());
+    crate::quick::discard(app);
     let _ = app.emit(LOCKED_EVENT, reason);
 }
 

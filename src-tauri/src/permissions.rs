@@ -109,3 +109,32 @@ fn main_capability_grants_exactly_the_listed_commands() {
         &granted,
     );
 }
+
+#[test]
+fn main_json_is_the_only_capability() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities");
+    let files: Vec<String> = std::fs::read_dir(dir)
+        .expect("the capabilities folder")
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["main.json"]);
+}
+
+#[test]
+fn no_plugin_reaches_files_shell_or_network_and_release_builds_have_no_devtools() {
+    let manifests = [
+        include_str!("../Cargo.toml"),
+        include_str!("../../Cargo.toml"),
+    ];
+    for manifest in manifests {
+        for plugin in ["tauri-plugin-fs", "tauri-plugin-shell", "tauri-plugin-http"] {
+            assert!(!manifest.contains(plugin), "{plugin} is a dependency");
+        }
+    }
+    // Tauri turns devtools on in debug builds only, unless its `devtools` feature is asked for.
+    let tauri = manifests[1]
+        .lines()
+        .find(|line| line.starts_with("tauri = "))
+        .expect("the workspace's tauri dependency");
+    assert!(!tauri.contains("devtools"), "{tauri}");
+}

@@ -18,10 +18,9 @@ use serde::Serialize;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use tauri::{AppHandle, Emitter, Listener, Manager};
+use tauri::{AppHandle, Emitter, Manager};
 
 use crate::error::{CommandError, CommandResult};
-use crate::lock::LOCKED_EVENT;
 use crate::state::AppState;
 use crate::unix_now;
 
@@ -432,14 +431,6 @@ impl ScanState {
     pub fn take_dropped(&self) -> Option<CommandResult<ScanOutcome>> {
         self.dropped.lock().expect("dropped lock").take()
     }
-}
-
-/// Forgets scanned accounts when the vault locks by itself.
-pub fn setup(app: &AppHandle) {
-    let handle = app.clone();
-    app.listen(LOCKED_EVENT, move |_| {
-        handle.state::<ScanState>().forget_all()
-    });
 }
 
 /// Scans image files dropped onto the window (off the event thread) and tells the window.

@@ -12,12 +12,11 @@ use countersign_scan::camera::{CameraScanner, FrameSource, ScanEvent};
 use countersign_scan::{ScanError, camera};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Listener, Manager};
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult};
-use crate::lock::LOCKED_EVENT;
 use crate::scan::{ScanOutcome, ScanState};
 use crate::state::AppState;
 
@@ -72,16 +71,6 @@ struct Session {
 /// The camera session of the add dialog, if one runs (managed state of its own).
 #[derive(Default)]
 pub struct Camera(Mutex<Option<Session>>);
-
-/// Stops the camera when the vault locks by itself.
-pub fn setup(app: &AppHandle) {
-    let handle = app.clone();
-    app.listen(LOCKED_EVENT, move |_| {
-        let handle = handle.clone();
-        // Stopping the camera waits for it: not on the thread that delivers events.
-        std::thread::spawn(move || handle.state::<Camera>().stop());
-    });
-}
 
 impl Camera {
     /// Starts scanning with camera `index`, stopping any earlier session first.

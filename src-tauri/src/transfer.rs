@@ -11,12 +11,10 @@ use std::time::{Duration, Instant};
 use countersign_backup::{Account, Format, ImportError, Imported, ImportedEntry, QrCode};
 use countersign_vault::{Novelty, Payload};
 use serde::Serialize;
-use tauri::{AppHandle, Listener, Manager};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult, sentence};
-use crate::lock::LOCKED_EVENT;
 use crate::state::AppState;
 
 /// How long an opened file or a QR export waits for the person before it is forgotten.
@@ -377,14 +375,6 @@ fn preview(pending: &PendingImport, existing: &Payload) -> ImportPreview {
         items,
         warnings: pending.warnings.clone(),
     }
-}
-
-/// Forgets opened files and QR codes as soon as the vault locks by itself.
-pub fn setup(app: &AppHandle) {
-    let handle = app.clone();
-    app.listen(LOCKED_EVENT, move |_| {
-        handle.state::<TransferState>().forget()
-    });
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod codes;
 mod desktop;
+mod hardening;
 mod keys;
 mod links;
 mod list;

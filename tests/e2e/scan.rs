@@ -396,6 +396,32 @@ async fn no_camera_is_said_plainly() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn locking_releases_the_camera() {
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("camera.png");
+    image::GrayImage::from_pixel(640, 480, image::Luma([200]))
+        .save(&picture)
+        .unwrap();
+    let in_use = dir.path().join("camera.png.in-use");
+    let app = launch_at_add_dialog(Launch::with_env(
+        "COUNTERSIGN_TEST_CAMERA",
+        picture.display(),
+    ))
+    .await;
+    app.click("[data-tab=camera]").await;
+    app.click("#camera-start").await;
+    app.find("[data-testid=camera-preview]").await;
+    assert!(in_use.exists(), "the camera is open while previewing");
+    app.ctrl('l').await;
+    app.find("#unlock-secret").await;
+    app.wait_for("the camera to be released", || async {
+        (!in_use.exists()).then_some(())
+    })
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_camera_previews_reads_a_code_and_is_released() {
     let dir = tempfile::tempdir().unwrap();
     // A camera picture with no code first: the camera runs until the dialog closes.

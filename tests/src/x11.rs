@@ -67,8 +67,14 @@ fn titled_window(
 
 /// Whether the main window on `display` is shown, hidden or gone.
 pub fn window_state(display: &str) -> WindowState {
+    titled_window_state(display, "Countersign")
+}
+
+/// Whether the top-level window titled exactly `title` on `display` is shown, hidden or gone.
+pub fn titled_window_state(display: &str, title: &str) -> WindowState {
     let (connection, root, atoms) = connect(display);
-    let Some(window) = main_window(&connection, root, &atoms) else {
+    let Some(window) = titled_window(&connection, root, &atoms, |name| name == title.as_bytes())
+    else {
         return WindowState::Gone;
     };
     match connection

@@ -8,6 +8,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::clipboard::{code_for_use, copy_for_use};
+use crate::desktop::MAIN_WINDOW;
 use crate::error::CommandResult;
 use crate::quick::{QuickState, close, close_and_refocus};
 use crate::state::AppState;
@@ -67,6 +68,54 @@ pub async fn quick_type(app: AppHandle, id: Uuid) -> CommandResult<QuickTyped> {
             typed: true,
             note: None,
         })
+    })
+    .await
+}
+
+/// Types the code of account `id`, computed now, into the window the person was in before
+/// coming back to the main window (the login form they came from), minimising the main window.
+/// Where that window is unknown or typing is impossible the code is copied instead, and the
+/// note says why.
+#[tauri::command]
+pub async fn type_code(app: AppHandle, id: Uuid) -> CommandResult<QuickTyped> {
+    super::blocking(app, move |app| {
+        let state = app.state::<AppState>();
+        let quick = app.state::<QuickState>();
+        let code = code_for_use(&state, id, FRESH_FOR)?;
+        let copied = |note: String| -> CommandResult<QuickTyped> {
+            copy_for_use(&state, &code)?;
+            Ok(QuickTyped {
+                typed: false,
+                note: Some(note),
+            })
+        };
+        let typist = match quick.typist() {
+            Ok(typist) => typist,
+            Err(why) => return copied(why.to_string()),
+        };
+        let Some(target) = quick.elsewhere() else {
+            return copied(
+                "Countersign does not know which window the code goes to: click in the field that asks for it, come back, and try again. The code was copied instead.".into(),
+            );
+        };
+        if let Some(main) = app.get_webview_window(MAIN_WINDOW) {
+            let _ = main.minimize();
+        }
+        let then_enter = state
+            .settings
+            .lock()
+            .expect("settings lock")
+            .type_then_enter;
+        let typed = typist
+            .refocus(target)
+            .and_then(|()| typist.type_text(&code, then_enter));
+        match typed {
+            Ok(()) => Ok(QuickTyped {
+                typed: true,
+                note: None,
+            }),
+            Err(why) => copied(why.to_string()),
+        }
     })
     .await
 }

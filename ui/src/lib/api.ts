@@ -93,6 +93,8 @@ export const api = {
   copyCode: (id: string) => invoke<void>("copy_code", { id }),
   /** Types the code into the window the person was in (the quick search closes). */
   quickType: (id: string) => invoke<QuickTyped>("quick_type", { id }),
+  /** Types the code into the window the person was in before the main window. */
+  typeCode: (id: string) => invoke<QuickTyped>("type_code", { id }),
   /** Closes the quick search without typing. */
   quickClose: () => invoke<void>("quick_close"),
   /** Copies text the window already shows (a recovery key), marked sensitive and cleared later. */
@@ -107,6 +109,11 @@ export const api = {
   /** Adds or removes the login autostart entry; returns whether it is there now. */
   setStartAtLogin: (enabled: boolean) => invoke<boolean>("set_start_at_login", { enabled }),
 };
+
+/** Calls `handler` whenever the quick search, kept ready while hidden, is shown again. */
+export function onQuickShown(handler: () => void): Promise<UnlistenFn> {
+  return listen("quick-shown", handler);
+}
 
 /** Calls `handler` whenever the vault locks: the lock button or shortcut, the tray, idle time. */
 export function onVaultLocked(handler: () => void): Promise<UnlistenFn> {

@@ -1,0 +1,98 @@
+//! DESIGN.md section 2's promises about the web view, checked in the running window: the
+//! prototypes frozen, the isolation pattern in place, no remote content (the CSP), WebGL,
+//! WebAudio, media, WebRTC and script clipboard access off, and the web process confined by
+//! bubblewrap.
+
+use std::io::ErrorKind;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use countersign_e2e::App;
+use countersign_e2e::measure::process_tree;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_view_is_confined_and_can_do_no_more_than_the_app_needs() {
+    let app = App::launch().await;
+    // The page is up (first launch: onboarding).
+    app.find("#app").await;
+
+    assert_eq!(
+        app.js("return Object.isFrozen(Object.prototype)").await,
+        json!(true),
+        "freezePrototype"
+    );
+    assert_eq!(
+        app.js("const f = document.querySelector('iframe#__tauri_isolation__'); return f && f.getAttribute('sandbox')")
+            .await,
+        json!("allow-scripts"),
+        "the isolation pattern's sandboxed frame"
+    );
+
+    let features = app
+        .js(r#"return {
+            webgl: !!document.createElement('canvas').getContext('webgl'),
+            webgl2: !!document.createElement('canvas').getContext('webgl2'),
+            audio: typeof AudioContext,
+            peer: typeof RTCPeerConnection,
+            mediaDevices: typeof navigator.mediaDevices,
+            paste: document.execCommand('paste'),
+        }"#)
+        .await;
+    assert_eq!(
+        features,
+        json!({
+            "webgl": false,
+            "webgl2": false,
+            "audio": "undefined",
+            "peer": "undefined",
+            "mediaDevices": "undefined",
+            "paste": false,
+        })
+    );
+
+    // Nothing leaves for the network: a fetch, an image and a script pointed at a listener
+    // on this machine never connect.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let tried = app
+        .js(&format!(
+            r#"fetch('{origin}/fetch').catch(() => {{}});
+            new Image().src = '{origin}/image.png';
+            const script = document.createElement('script');
+            script.src = '{origin}/script.js';
+            document.head.append(script);
+            return true"#
+        ))
+        .await;
+    assert_eq!(tried, json!(true));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    match listener.accept() {
+        Err(error) if error.kind() == ErrorKind::WouldBlock => {}
+        other => panic!("the page reached {origin}: {other:?}"),
+    }
+
+    // The web process runs in bubblewrap's namespaces: its pid there differs from ours.
+    let pid = app.app_process().expect("the app is running");
+    let web: Vec<u32> = process_tree(pid)
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .is_ok_and(|name| name.starts_with("WebKitWebProces"))
+        })
+        .collect();
+    assert!(!web.is_empty(), "a web process runs");
+    for p in web {
+        let status = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap();
+        let nspid = status
+            .lines()
+            .find_map(|line| line.strip_prefix("NSpid:"))
+            .expect("an NSpid line");
+        assert!(
+            nspid.split_whitespace().count() >= 2,
+            "web process {p} runs in the machine's own pid namespace (NSpid:{nspid}): not sandboxed"
+        );
+    }
+    app.quit().await;
+}
