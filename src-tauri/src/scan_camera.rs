@@ -20,9 +20,6 @@ use crate::error::{CommandError, CommandResult};
 use crate::scan::{ScanOutcome, ScanState};
 use crate::state::AppState;
 
-/// Previews are this wide: sharp enough to aim, small enough to send 30 times a second.
-const PREVIEW_WIDTH: u32 = 480;
-
 /// How often a session checks whether it was asked to stop.
 const STOP_POLL: Duration = Duration::from_millis(50);
 
@@ -119,7 +116,7 @@ impl FrameSource for Boxed {
 /// One session: forwards previews until a code is read, the camera fails, or `stop` is set.
 /// The scanner (and with it the camera) is dropped before the outcome is sent.
 fn run(app: &AppHandle, index: u32, events: &Channel<CameraEvent>, stop: &AtomicBool) {
-    let scanner = CameraScanner::start(move || open(index).map(Boxed), Some(PREVIEW_WIDTH));
+    let scanner = CameraScanner::start(move || open(index).map(Boxed), true);
     let last = loop {
         if stop.load(Ordering::SeqCst) {
             return;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use countersign_scan::camera::{
-    CameraScanner, DEFAULT_PREVIEW_WIDTH, Frame, FrameSource, PixelFormat, PreviewFrame, ScanEvent,
+    CameraScanner, Frame, FrameSource, PixelFormat, PreviewFrame, ScanEvent,
 };
 use countersign_scan::{LumaImage, ScanError, Stage, decode_stages};
 use qrcode::EcLevel;
@@ -182,7 +182,7 @@ fn reads_a_code_from_every_frame_layout_and_releases_the_camera() {
             frame(&code, format),
         ];
         let (source, probe) = Recording::new(frames, true);
-        let scanner = CameraScanner::start(move || Ok(source), Some(DEFAULT_PREVIEW_WIDTH));
+        let scanner = CameraScanner::start(move || Ok(source), true);
         let (previews, last) = run(&scanner);
         // The camera is off before the result is announced.
         assert!(
@@ -191,10 +191,81 @@ fn reads_a_code_from_every_frame_layout_and_releases_the_camera() {
         );
         assert_found(last);
         let preview = previews.first().expect("previews while scanning");
-        assert_eq!((preview.width, preview.height), (640, 360), "{format:?}");
+        // A 16:9 camera: 48 cells down, 85 across.
+        assert_eq!((preview.width, preview.height), (85, 48), "{format:?}");
         let shown = image::load_from_memory(&preview.jpeg).unwrap();
-        assert_eq!((shown.width(), shown.height()), (640, 360));
+        assert_eq!((shown.width(), shown.height()), (85, 48));
         drop(scanner);
+    }
+}
+
+/// A camera picture of `width` x `height` with the code of `text` as large as the picture
+/// allows (its quiet zone touching the edges) or, `side` given, that many pixels across.
+fn close_up(width: u32, height: u32, text: &str, side: Option<f64>) -> Canvas {
+    let mut canvas = Canvas::new(width, height, [150, 140, 130]);
+    let side = side.unwrap_or(width.min(height) as f64 - 2.0);
+    let centre = (width as f64 / 2.0, height as f64 / 2.0);
+    canvas.draw_code(text, EcLevel::L, square(centre, side, 0.0), 20, 240);
+    canvas
+}
+
+#[test]
+fn the_code_cannot_be_read_back_from_the_previews() {
+    let cases = [
+        // The scene the other tests use: a turned code, a third of the picture.
+        (scene(true), TEXT),
+        // Codes as large as a picture allows: the most pixels per module a preview can get.
+        (close_up(1280, 720, TEXT, None), TEXT),
+        (close_up(1280, 720, "A", None), "A"),
+        (close_up(640, 480, "A", None), "A"),
+        (close_up(480, 640, TEXT, None), TEXT),
+        (close_up(320, 240, "A", None), "A"),
+        (close_up(1920, 1080, TEXT, Some(900.0)), TEXT),
+    ];
+    for (canvas, text) in cases {
+        let size = (canvas.width, canvas.height);
+        assert_eq!(
+            countersign_scan::decode(canvas.luma().view()),
+            [text],
+            "{size:?}: the camera's own picture reads"
+        );
+        for format in [PixelFormat::Rgb, PixelFormat::Nv12, PixelFormat::Gray] {
+            let (source, _probe) = Recording::new(vec![frame(&canvas, format)], true);
+            let scanner = CameraScanner::start(move || Ok(source), true);
+            let (previews, last) = run(&scanner);
+            match last {
+                ScanEvent::Found(texts) => assert_eq!(texts, [text], "{size:?}"),
+                other => panic!("{size:?}: expected the code, got {other:?}"),
+            }
+            let preview = previews.first().expect("a preview");
+            let short = size.0.min(size.1);
+            assert_eq!(preview.width.min(preview.height), 48.min(short), "{size:?}");
+            assert!(
+                preview.jpeg.len() < 5500,
+                "{size:?}: {} bytes, too many to hand to the window as one message",
+                preview.jpeg.len()
+            );
+            assert_eq!(
+                countersign_scan::scan_image_bytes(&preview.jpeg).unwrap(),
+                Vec::<String>::new(),
+                "{size:?} {format:?}: the preview shows a readable code"
+            );
+            // Nor when the window shows it larger, as it does (smoothly, or sharpened).
+            let shown = image::load_from_memory(&preview.jpeg).unwrap();
+            for (scale, filter) in [
+                (4, image::imageops::FilterType::Triangle),
+                (10, image::imageops::FilterType::Lanczos3),
+                (10, image::imageops::FilterType::Nearest),
+            ] {
+                let large = shown.resize(shown.width() * scale, shown.height() * scale, filter);
+                let luma = large.into_luma8();
+                let luma = LumaImage::new(luma.to_vec(), luma.width(), luma.height()).unwrap();
+                assert!(
+                    countersign_scan::decode(luma.view()).is_empty(),
+                    "{size:?} {format:?}: the preview enlarged {scale}x ({filter:?}) shows a readable code"
+                );
+            }
+        }
     }
 }
 
@@ -203,15 +274,17 @@ fn previews_show_the_frame_in_colour() {
     let mut canvas = Canvas::new(320, 240, [200, 30, 30]);
     canvas.fill_rect(0, 0, 160, 240, [30, 30, 200]);
     let (source, _probe) = Recording::new(vec![frame(&canvas, PixelFormat::Mjpeg)], false);
-    let scanner = CameraScanner::start(move || Ok(source), Some(DEFAULT_PREVIEW_WIDTH));
+    let scanner = CameraScanner::start(move || Ok(source), true);
     let (previews, last) = run(&scanner);
     assert!(matches!(last, ScanEvent::Finished), "{last:?}");
     let shown = image::load_from_memory(&previews[0].jpeg)
         .unwrap()
         .into_rgb8();
-    let [r, _, b] = shown.get_pixel(40, 120).0;
+    // 64 x 48 cells: a quarter in from either side is well inside each half.
+    assert_eq!(shown.dimensions(), (64, 48));
+    let [r, _, b] = shown.get_pixel(16, 24).0;
     assert!(b > 150 && r < 80, "left half should be blue");
-    let [r, _, b] = shown.get_pixel(280, 120).0;
+    let [r, _, b] = shown.get_pixel(48, 24).0;
     assert!(r > 150 && b < 80, "right half should be red");
 }
 
@@ -219,7 +292,7 @@ fn previews_show_the_frame_in_colour() {
 fn a_recording_without_a_code_finishes_and_is_released() {
     let frames = vec![frame(&scene(false), PixelFormat::Rgb); 4];
     let (source, probe) = Recording::new(frames, false);
-    let scanner = CameraScanner::start(move || Ok(source), None);
+    let scanner = CameraScanner::start(move || Ok(source), false);
     let (previews, last) = run(&scanner);
     assert!(matches!(last, ScanEvent::Finished), "{last:?}");
     assert!(previews.is_empty(), "no previews were asked for");
@@ -237,7 +310,7 @@ fn a_recording_without_a_code_finishes_and_is_released() {
 #[test]
 fn dropping_the_scanner_releases_the_camera() {
     let (source, probe) = Recording::new(vec![frame(&scene(false), PixelFormat::Gray)], true);
-    let scanner = CameraScanner::start(move || Ok(source), Some(DEFAULT_PREVIEW_WIDTH));
+    let scanner = CameraScanner::start(move || Ok(source), true);
     while probe.taken.load(Ordering::SeqCst) < 5 {
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -260,7 +333,7 @@ fn dropping_the_scanner_releases_the_camera() {
 fn a_failing_camera_is_reported_and_released() {
     let (mut source, probe) = Recording::new(vec![frame(&scene(false), PixelFormat::Yuyv)], true);
     source.fail_after = Some(3);
-    let scanner = CameraScanner::start(move || Ok(source), Some(DEFAULT_PREVIEW_WIDTH));
+    let scanner = CameraScanner::start(move || Ok(source), true);
     let (_, last) = run(&scanner);
     assert!(
         matches!(last, ScanEvent::Failed(ScanError::CameraNotFound(_))),
@@ -276,7 +349,7 @@ fn damaged_frames_are_skipped() {
     let short = Frame::packed(PixelFormat::Rgb, 1280, 720, vec![0; 100]);
     let frames = vec![broken, short, frame(&scene(true), PixelFormat::Mjpeg)];
     let (source, probe) = Recording::new(frames, true);
-    let scanner = CameraScanner::start(move || Ok(source), Some(DEFAULT_PREVIEW_WIDTH));
+    let scanner = CameraScanner::start(move || Ok(source), true);
     assert_found(run(&scanner).1);
     assert!(probe.released.load(Ordering::SeqCst));
 }
@@ -301,7 +374,7 @@ fn retries_spread_over_frames_read_what_the_plain_decode_cannot() {
         "the plain decode should not read this frame"
     );
     let (source, probe) = Recording::new(vec![frame], true);
-    let scanner = CameraScanner::start(move || Ok(source), None);
+    let scanner = CameraScanner::start(move || Ok(source), false);
     assert_found(run(&scanner).1);
     assert!(probe.released.load(Ordering::SeqCst));
 }
@@ -324,7 +397,7 @@ fn a_missing_camera_is_reported_as_not_found() {
         Err(ScanError::CameraNotFound(_))
     ));
     // The same failure reaches the interface through the scanner.
-    let scanner = CameraScanner::start(|| Webcam::open(ABSENT), Some(DEFAULT_PREVIEW_WIDTH));
+    let scanner = CameraScanner::start(|| Webcam::open(ABSENT), true);
     let (previews, last) = run(&scanner);
     assert!(previews.is_empty());
     assert!(

@@ -242,18 +242,31 @@ impl std::fmt::Debug for ScanEvent {
     }
 }
 
-/// A downscaled colour picture of a frame, JPEG-encoded (cheap to hand to a web view).
+/// A coarse, blurred colour picture of a frame, JPEG-encoded: enough to aim the code at the
+/// camera, too little to read it back from the picture. The frame is averaged down to
+/// [`PREVIEW_DETAIL`] cells across its shorter side and blurred; the window scales it up
+/// smoothly. Small (a few kB) so it is cheap to make and to hand to a web view 15 times a
+/// second. The decoder reads the full frames.
 pub struct PreviewFrame {
-    /// Width in pixels.
+    /// Width in cells (pixels of the JPEG).
     pub width: u32,
-    /// Height in pixels.
+    /// Height in cells (pixels of the JPEG).
     pub height: u32,
     /// A baseline JPEG of the picture.
     pub jpeg: Vec<u8>,
 }
 
-/// A preview width that shows a code clearly in a dialog and costs little to encode.
-pub const DEFAULT_PREVIEW_WIDTH: u32 = 640;
+/// Cells across the shorter side of a frame a preview keeps (85 x 48 for a 16:9 camera). A
+/// QR code fits in that side, with its quiet zone 29 modules across at the least: under two
+/// cells a module, blurred, which no decoder reads back.
+pub const PREVIEW_DETAIL: u32 = 48;
+
+/// Times the cells are blurred with [1 2 1] (twice: a Gaussian of about one cell).
+const BLUR_PASSES: usize = 2;
+
+/// Points averaged across (and down) each cell: enough for a smooth average, far fewer than
+/// the cell's pixels.
+const CELL_SAMPLES: usize = 4;
 
 /// Reads frames from a [`FrameSource`] on a thread of its own and decodes them on one worker,
 /// until a code is read, the source ends or fails, or the scanner is dropped.
@@ -271,8 +284,8 @@ pub struct CameraScanner {
 const EVENT_CAPACITY: usize = 4;
 
 impl CameraScanner {
-    /// Opens a source with `open` and scans its frames, sending previews at most
-    /// `preview_width` pixels wide (aspect ratio kept; `None` for no previews).
+    /// Opens a source with `open` and scans its frames, sending a [`PreviewFrame`] of each
+    /// when `previews` is true.
     ///
     /// `open` runs on the scanner's thread, where the source then lives and is dropped:
     /// opening a camera can take a while, and camera handles may not move between threads.
@@ -280,8 +293,8 @@ impl CameraScanner {
     ///
     /// ```no_run
     /// # #[cfg(feature = "camera")] {
-    /// use countersign_scan::camera::{CameraScanner, ScanEvent, Webcam, DEFAULT_PREVIEW_WIDTH};
-    /// let scanner = CameraScanner::start(|| Webcam::open(0), Some(DEFAULT_PREVIEW_WIDTH));
+    /// use countersign_scan::camera::{CameraScanner, ScanEvent, Webcam};
+    /// let scanner = CameraScanner::start(|| Webcam::open(0), true);
     /// for event in scanner.events() {
     ///     match event {
     ///         ScanEvent::Preview(frame) => { /* show frame.jpeg */ }
@@ -291,7 +304,7 @@ impl CameraScanner {
     /// }
     /// # }
     /// ```
-    pub fn start<S, F>(open: F, preview_width: Option<u32>) -> Self
+    pub fn start<S, F>(open: F, previews: bool) -> Self
     where
         S: FrameSource,
         F: FnOnce() -> Result<S, ScanError> + Send + 'static,
@@ -303,7 +316,7 @@ impl CameraScanner {
             .spawn({
                 let stop = Arc::clone(&stop);
                 move || match open() {
-                    Ok(source) => capture_loop(source, preview_width, &stop, &event_tx),
+                    Ok(source) => capture_loop(source, previews, &stop, &event_tx),
                     Err(error) => {
                         let _ = event_tx.send(ScanEvent::Failed(error));
                     }
@@ -338,7 +351,7 @@ impl Drop for CameraScanner {
 
 fn capture_loop<S: FrameSource>(
     mut source: S,
-    preview_width: Option<u32>,
+    previews: bool,
     stop: &Arc<AtomicBool>,
     events: &SyncSender<ScanEvent>,
 ) {
@@ -369,9 +382,7 @@ fn capture_loop<S: FrameSource>(
         if frame.check().is_err() {
             continue;
         }
-        if let Some(max_width) = preview_width
-            && let Some(preview) = preview(&frame, max_width)
-        {
+        if previews && let Some(preview) = preview(&frame) {
             let _ = events.try_send(ScanEvent::Preview(preview));
         }
         // Dropped when the worker is still busy with an earlier frame.
@@ -411,19 +422,17 @@ fn decode_loop(frames: &Receiver<Frame>, stop: &AtomicBool, found: &Mutex<Option
     }
 }
 
-/// A nearest-neighbour downscale of a checked frame to at most `max_width`, JPEG-encoded.
-fn preview(frame: &Frame, max_width: u32) -> Option<PreviewFrame> {
-    let width = frame.width.min(max_width).max(1);
-    let height = ((frame.height as u64 * width as u64) / frame.width as u64).max(1) as u32;
-    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
-    for y in 0..height as usize {
-        let sy = y * frame.height as usize / height as usize;
-        for x in 0..width as usize {
-            rgb.extend(frame.rgb_at(x * frame.width as usize / width as usize, sy));
-        }
-    }
+/// The preview of a checked frame: see [`PreviewFrame`].
+fn preview(frame: &Frame) -> Option<PreviewFrame> {
+    let cells = coarse(frame);
+    let rgb: Vec<u8> = cells
+        .rgb
+        .iter()
+        .flat_map(|cell| cell.map(|c| c.round().clamp(0.0, 255.0) as u8))
+        .collect();
+    let (width, height) = (cells.width as u32, cells.height as u32);
     let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, 75)
+    JpegEncoder::new_with_quality(&mut jpeg, 85)
         .encode(&rgb, width, height, ExtendedColorType::Rgb8)
         .ok()?;
     Some(PreviewFrame {
@@ -431,6 +440,73 @@ fn preview(frame: &Frame, max_width: u32) -> Option<PreviewFrame> {
         height,
         jpeg,
     })
+}
+
+/// A small picture of floating-point RGB cells.
+struct Cells {
+    width: usize,
+    height: usize,
+    rgb: Vec<[f32; 3]>,
+}
+
+/// The frame averaged down to [`PREVIEW_DETAIL`] cells across its shorter side, then blurred
+/// with a [1 2 1] kernel both ways.
+fn coarse(frame: &Frame) -> Cells {
+    let (fw, fh) = (frame.width as usize, frame.height as usize);
+    let short = fw.min(fh);
+    let across = (PREVIEW_DETAIL as usize).min(short);
+    let (width, height) = ((fw * across / short).max(1), (fh * across / short).max(1));
+    let mut rgb = Vec::with_capacity(width * height);
+    // Sample points within each cell, spread evenly.
+    let points = |cell: usize, cells: usize, pixels: usize| {
+        let (start, end) = (cell * pixels / cells, ((cell + 1) * pixels / cells).max(1));
+        (0..CELL_SAMPLES)
+            .map(move |i| start + (2 * i + 1) * (end - start) / (2 * CELL_SAMPLES))
+            .map(move |p| p.min(pixels - 1))
+    };
+    for cy in 0..height {
+        for cx in 0..width {
+            let mut sum = [0u32; 3];
+            for y in points(cy, height, fh) {
+                for x in points(cx, width, fw) {
+                    for (s, c) in sum.iter_mut().zip(frame.rgb_at(x, y)) {
+                        *s += u32::from(c);
+                    }
+                }
+            }
+            let n = (CELL_SAMPLES * CELL_SAMPLES) as f32;
+            rgb.push(sum.map(|s| s as f32 / n));
+        }
+    }
+    let mut cells = Cells { width, height, rgb };
+    for _ in 0..BLUR_PASSES {
+        cells.blur();
+    }
+    cells
+}
+
+impl Cells {
+    /// A [1 2 1] / 4 blur across, then down; edges repeat.
+    fn blur(&mut self) {
+        let (w, h) = (self.width, self.height);
+        for (step, len, lines, stride) in [(1, w, h, w), (w, h, w, 1)] {
+            let mut line = vec![[0f32; 3]; len];
+            for l in 0..lines {
+                let index = |i: usize| l * stride + i * step;
+                for (i, out) in line.iter_mut().enumerate() {
+                    let (a, b, c) = (
+                        self.rgb[index(i.saturating_sub(1))],
+                        self.rgb[index(i)],
+                        self.rgb[index((i + 1).min(len - 1))],
+                    );
+                    *out = std::array::from_fn(|k| (a[k] + 2.0 * b[k] + c[k]) / 4.0);
+                }
+                for (i, value) in line.iter().enumerate() {
+                    self.rgb[index(i)] = *value;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -466,11 +542,19 @@ mod tests {
     }
 
     #[test]
-    fn preview_keeps_the_aspect_ratio() {
-        let frame = Frame::packed(PixelFormat::Gray, 1280, 720, vec![128; 1280 * 720]);
-        let p = preview(&frame, 640).unwrap();
-        assert_eq!((p.width, p.height), (640, 360));
-        let decoded = image::load_from_memory(&p.jpeg).unwrap();
-        assert_eq!((decoded.width(), decoded.height()), (640, 360));
+    fn previews_keep_the_aspect_ratio_at_48_cells_across_the_short_side() {
+        for ((w, h), cells) in [
+            ((1280, 720), (85, 48)),
+            ((480, 640), (48, 64)),
+            ((640, 480), (64, 48)),
+            // Fewer pixels than cells: one cell a pixel.
+            ((40, 30), (40, 30)),
+        ] {
+            let frame = Frame::packed(PixelFormat::Gray, w, h, vec![128; (w * h) as usize]);
+            let p = preview(&frame).unwrap();
+            assert_eq!((p.width, p.height), cells, "{w}x{h}");
+            let decoded = image::load_from_memory(&p.jpeg).unwrap();
+            assert_eq!((decoded.width(), decoded.height()), cells, "{w}x{h}");
+        }
     }
 }
