@@ -29,18 +29,22 @@
 //! ```
 
 pub mod backup_file;
+pub mod conflicts;
 mod crypto;
 mod error;
 mod files;
 mod format;
 mod kdf;
 mod keyring;
+mod machine;
 mod payload;
 mod ratelimit;
 mod recovery;
 mod store;
 #[cfg(test)]
 mod test_hooks;
+#[cfg(feature = "watch")]
+pub mod watch;
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -50,11 +54,13 @@ pub use files::{BACKUPS_KEPT, Backup};
 pub use format::SlotSummary;
 pub use kdf::{CALIBRATION_TARGET, KdfParams, calibrate, calibrate_for};
 pub use keyring::{KEYRING_SERVICE, KEYRING_TIMEOUT, keyring_status};
-pub use payload::{Entry, Novelty, Payload, Tombstone, merge};
+pub use machine::machine_id;
+pub use payload::{Entry, Novelty, Payload, TOMBSTONE_LIFETIME_MS, Tombstone, merge};
 pub use recovery::RecoveryKey;
 pub use store::{
-    ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, LOCK_FILE, Recovery, Rekeyed, Status,
-    Store, Unlocked, VAULT_FILE, VaultInfo, inspect,
+    ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, CopyOutcome, CopyReport, DiskOutcome,
+    LOCK_FILE, MergeError, Recovery, Rekeyed, Status, Store, SyncReport, Unlocked, VAULT_FILE,
+    VaultInfo, inspect,
 };
 
 /// The environment variable that points the app and the CLI at another data folder.
