@@ -813,13 +813,24 @@ impl Unlocked {
         self.rekey(master, Some(slot), true, recovery, backups)
     }
 
-    /// Adds this machine's keyring slot (or replaces it with a fresh key): later launches on
-    /// this machine unlock without a password while the OS keyring is available. Other
-    /// machines' keyring slots (a vault in a synced folder) stay.
+    /// Adds this machine's keyring slot (or re-makes it): later launches on this machine
+    /// unlock without a password while the OS keyring is available. Other machines' keyring
+    /// slots (a vault in a synced folder) stay.
+    ///
+    /// The key this machine's keyring already holds for the vault is used again, else a new
+    /// one is stored: a copy of the vault still holding this machine's older slot (synced
+    /// elsewhere, merged back) then still opens with it.
     pub fn add_keyring_slot(&mut self) -> Result<()> {
-        let key = Key::random();
         let owner = self.owner();
-        keyring::store_key(owner, &key)?;
+        let key = match keyring::load_key(owner) {
+            Ok(key) => key,
+            Err(Error::KeyringKeyMissing) => {
+                let key = Key::random();
+                keyring::store_key(owner, &key)?;
+                key
+            }
+            Err(error) => return Err(error),
+        };
         let slot = machine_slot(owner, &self.master, &key);
         self.commit(|header, _| {
             header.set_slot(slot);
