@@ -230,7 +230,9 @@ impl World {
         let all = self
             .replicas
             .iter()
-            .fold(Payload::default(), |merged, replica| merge(&merged, replica));
+            .fold(Payload::default(), |merged, replica| {
+                merge(&merged, replica)
+            });
         for replica in &mut self.replicas {
             *replica = merge(replica, &all);
         }
