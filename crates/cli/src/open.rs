@@ -82,10 +82,9 @@ pub fn sync_lines(report: &SyncReport) -> Vec<String> {
             "merged the copy of the vault that was synced in ({})",
             report.vault.display()
         )),
-        DiskOutcome::LeftAlone(error) => lines.push(format!(
-            "{}: not merged: {error}",
-            report.vault.display()
-        )),
+        DiskOutcome::LeftAlone(error) => {
+            lines.push(format!("{}: not merged: {error}", report.vault.display()))
+        }
         _ => {}
     }
     for copy in &report.copies {
@@ -100,13 +99,21 @@ pub fn sync_lines(report: &SyncReport) -> Vec<String> {
                 copy.path.display(),
                 copy.engine.name()
             ),
-            _ => format!("{}: {} conflict copy", copy.path.display(), copy.engine.name()),
+            _ => format!(
+                "{}: {} conflict copy",
+                copy.path.display(),
+                copy.engine.name()
+            ),
         });
     }
     lines
 }
 
-fn open(store: &Store, passwords: &mut Passwords, password_only: bool) -> Result<Unlocked, Failure> {
+fn open(
+    store: &Store,
+    passwords: &mut Passwords,
+    password_only: bool,
+) -> Result<Unlocked, Failure> {
     let Status::Locked(info) = store.status()? else {
         return Err(Error::NoVault.into());
     };

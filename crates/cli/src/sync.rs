@@ -73,7 +73,11 @@ fn status(data_dir_arg: Option<PathBuf>, source: &PasswordSource) -> Result<(), 
             CopyOutcome::LeftAlone(error) => format!("left alone: {error}"),
             _ => "seen".into(),
         };
-        println!("  {} ({}): {outcome}", copy.path.display(), copy.engine.name());
+        println!(
+            "  {} ({}): {outcome}",
+            copy.path.display(),
+            copy.engine.name()
+        );
     }
     println!(
         "accounts: {}, generation {}",
@@ -89,7 +93,10 @@ fn merge(data_dir_arg: Option<PathBuf>, args: &MergeArgs) -> Result<(), Failure>
     let file = args.file.display();
     match vault.merge_file(&args.file) {
         Ok(true) => {
-            println!("merged {file}: the vault holds {} account(s)", vault.entries().len());
+            println!(
+                "merged {file}: the vault holds {} account(s)",
+                vault.entries().len()
+            );
             Ok(())
         }
         Ok(false) => {
