@@ -70,6 +70,19 @@ if [ "${1:-}" = "--bench" ]; then
   fi
 fi
 
+# The tests' own programs: Syncthing, two daemons of which share a vault folder
+# (crates/cli/tests/syncthing.rs).
+if [ "${1:-}" = "--test" ]; then
+  test_packages=()
+  dpkg -s syncthing >/dev/null 2>&1 || test_packages+=(syncthing)
+  if ((${#test_packages[@]})); then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${test_packages[@]}"
+  fi
+fi
+
 if [ "${1:-}" = "--test" ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --locked --version '^2'
