@@ -23,10 +23,19 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn account(n: u32) -> Account {
     let secret = Secret::from_bytes(n.to_be_bytes().repeat(5)).unwrap();
-    let mut account = if n % 10 == 0 {
-        Account::hotp(format!("Issuer {n}"), format!("user{n}@example.com"), secret, 0)
+    let mut account = if n.is_multiple_of(10) {
+        Account::hotp(
+            format!("Issuer {n}"),
+            format!("user{n}@example.com"),
+            secret,
+            0,
+        )
     } else {
-        Account::totp(format!("Issuer {n}"), format!("user{n}@example.com"), secret)
+        Account::totp(
+            format!("Issuer {n}"),
+            format!("user{n}@example.com"),
+            secret,
+        )
     };
     account.note = "a note of some length, as people keep them".into();
     account
@@ -114,13 +123,21 @@ fn main() {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!("merging two diverged copies of a {ACCOUNTS}-account vault (median of {RUNS} runs)");
     println!("| {:<52} | {:>9} |", "what", "time");
-    println!("| {:<52} | {:>6.2} ms |", "merge() in memory", ms(in_memory));
+    println!(
+        "| {:<52} | {:>6.2} ms |",
+        "merge() in memory",
+        ms(in_memory)
+    );
     println!(
         "| {:<52} | {:>6.2} ms |",
         "sync(): read + decrypt copy, merge, save, remove copy",
         ms(synced)
     );
-    println!("| {:<52} | {:>6.2} ms |", "anchor: a plain save (reorder)", ms(save));
+    println!(
+        "| {:<52} | {:>6.2} ms |",
+        "anchor: a plain save (reorder)",
+        ms(save)
+    );
     println!(
         "sync / plain save: {:.2}x; merge() alone / plain save: {:.2}x",
         synced.as_secs_f64() / save.as_secs_f64(),
