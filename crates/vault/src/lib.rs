@@ -9,6 +9,8 @@
 //! Start with [`Store`]: [`Store::open`] a data folder ([`default_data_dir`]), look at its
 //! [`Status`], then [`Store::create`] or unlock into an [`Unlocked`] vault.
 //! [`backup_file`] writes and reads encrypted backups: the same format with a password slot only.
+//! For a vault kept in a synced folder, [`Unlocked::sync`] merges the copies other machines left
+//! (recognised by [`conflicts`]), and `watch::Watcher` says when to call it.
 //!
 //! ```
 //! use countersign_otp::{Account, Secret};

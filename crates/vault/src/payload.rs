@@ -93,8 +93,8 @@ impl Payload {
         id
     }
 
-    /// Replaces an entry's account (an edit), its modification time moving past `now_ms`'s
-    /// predecessor (see [`later`]).
+    /// Replaces an entry's account (an edit), modified at `now_ms`, or just after its previous
+    /// modification should the clock have gone back.
     pub fn edit(&mut self, id: Uuid, account: Account, now_ms: u64) -> Result<()> {
         let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
         entry.account = account;

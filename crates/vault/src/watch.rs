@@ -28,6 +28,9 @@ pub struct Change {
 }
 
 /// Watches a data folder until dropped, calling back once per burst of relevant changes.
+///
+/// Dropping it waits for a callback under way to return: do not drop it inside the callback,
+/// nor while holding something the callback waits for.
 pub struct Watcher {
     /// Dropping it ends the events, and so the debouncing thread.
     watcher: Option<notify::RecommendedWatcher>,

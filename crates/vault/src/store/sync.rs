@@ -142,7 +142,8 @@ impl Unlocked {
     /// named in the report. Saves nothing when there is nothing new.
     ///
     /// The app calls it when the watcher reports a change; the CLI on every command that opens
-    /// the vault.
+    /// the vault for writing. A read-only store cannot save a merge: [`Error::ReadOnly`] when
+    /// there is one to save.
     pub fn sync(&mut self) -> Result<SyncReport> {
         let vault = self.inner.vault_path();
         let mut report = SyncReport {
