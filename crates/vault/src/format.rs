@@ -228,12 +228,21 @@ impl Header {
         self.slots.len() != before
     }
 
-    /// Which slots exist.
+    /// Which slots exist; a keyring slot of any machine counts.
     pub(crate) fn summary(&self) -> SlotSummary {
+        self.summary_for(None)
+    }
+
+    /// Which slots exist, as `machine` (if given) can use them: a keyring slot counts if it is
+    /// that machine's, or names no machine.
+    pub(crate) fn summary_for(&self, machine: Option<Uuid>) -> SlotSummary {
+        let machine_slot = match machine {
+            Some(machine) => self.machine_slot(machine).is_some(),
+            None => self.slot(SlotKind::MachineKeyring).is_some(),
+        };
         SlotSummary {
             password: self.slot(SlotKind::Password).is_some(),
-            keyring: self.slot(SlotKind::Keyring).is_some()
-                || self.slot(SlotKind::MachineKeyring).is_some(),
+            keyring: self.slot(SlotKind::Keyring).is_some() || machine_slot,
             recovery: self.slot(SlotKind::Recovery).is_some(),
             unknown: self
                 .slots
@@ -259,8 +268,9 @@ fn slot_kind(slot: &Slot) -> Option<SlotKind> {
 pub struct SlotSummary {
     /// A password unlocks it.
     pub password: bool,
-    /// A key in an OS keyring unlocks it (on this machine or, for a vault in a synced folder,
-    /// another one).
+    /// A key in the OS keyring unlocks it: from [`crate::Store::status`] and
+    /// [`crate::Unlocked::slots`], this machine's keyring; from [`crate::inspect`], which knows
+    /// no machine, any machine's (a vault in a synced folder has one slot per machine).
     pub keyring: bool,
     /// A recovery key unlocks it.
     pub recovery: bool,
@@ -547,8 +557,13 @@ pub(crate) mod tests {
         header.remove_machine_slots_except(Some(Uuid::from_u128(2)));
         assert!(header.machine_slot(Uuid::from_u128(1)).is_none());
         assert!(header.machine_slot(Uuid::from_u128(2)).is_some());
+        assert!(header.summary_for(Some(Uuid::from_u128(2))).keyring);
+        header.remove_slot(SlotKind::Keyring);
+        assert!(!header.summary_for(Some(Uuid::from_u128(1))).keyring);
+        assert!(header.summary().keyring, "another machine's slot is there");
         header.remove_machine_slots_except(None);
-        assert_eq!(header.slots.len(), 4);
+        assert_eq!(header.slots.len(), 3);
+        assert!(!header.summary().keyring);
     }
 
     #[test]

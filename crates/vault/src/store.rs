@@ -191,10 +191,18 @@ impl Store {
         &self.inner.dir
     }
 
-    /// Whether there is a vault, and if so which ways to unlock it has.
+    /// Whether there is a vault, and if so which ways to unlock it has on this machine (its
+    /// keyring slot only counts here: see [`SlotSummary::keyring`]).
     pub fn status(&self) -> Result<Status> {
         match self.inner.read_vault() {
-            Ok(bytes) => Ok(Status::Locked(inspect(&bytes)?)),
+            Ok(bytes) => {
+                let header = format::parse(&bytes)?.header;
+                Ok(Status::Locked(VaultInfo {
+                    vault_id: header.vault_id,
+                    generation: header.generation,
+                    slots: header.summary_for(Some(self.machine)),
+                }))
+            }
             Err(Error::NoVault) => Ok(Status::NoVault),
             Err(error) => Err(error),
         }
@@ -630,9 +638,9 @@ impl Unlocked {
         self.header.generation
     }
 
-    /// Which ways to unlock the vault has.
+    /// Which ways to unlock the vault has on this machine (see [`SlotSummary::keyring`]).
     pub fn slots(&self) -> SlotSummary {
-        self.header.summary()
+        self.header.summary_for(Some(self.machine))
     }
 
     /// The entries, in the person's order.

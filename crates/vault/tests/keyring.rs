@@ -144,6 +144,12 @@ fn each_machine_of_a_synced_vault_has_its_own_keyring_slot() {
 
     // The desktop has no slot yet: the keyring does not open it there, the password does.
     let desktop_store = on(&there, desktop);
+    let keyring_here = |store: &Store| match store.status().unwrap() {
+        Status::Locked(info) => info.slots.keyring,
+        Status::NoVault => panic!("synced"),
+    };
+    assert!(!keyring_here(&desktop_store));
+    assert!(keyring_here(&on(&here, laptop)));
     assert_eq!(
         desktop_store.unlock_with_keyring().unwrap_err().kind(),
         "no_such_slot"
@@ -174,6 +180,7 @@ fn each_machine_of_a_synced_vault_has_its_own_keyring_slot() {
         on(&here, laptop).unlock_with_keyring().unwrap().entries()[0].account,
         account()
     );
+    assert!(keyring_here(&desktop_store));
     let mut on_desktop = desktop_store.unlock_with_keyring().unwrap();
     assert_eq!(on_desktop.entries().len(), 2);
     // Adding it again keeps this machine's key: copies with the older slot still open.

@@ -128,7 +128,7 @@ impl SyncReport {
 }
 
 /// Another copy of the vault, opened with our master key.
-struct Copy {
+struct OpenedCopy {
     header: Header,
     checksum: [u8; 32],
     payload: Payload,
@@ -284,7 +284,7 @@ fn read_copy(path: &Path) -> Result<Vec<u8>, MergeError> {
 }
 
 /// Parses a copy of vault `vault_id` and opens its payload with `master`.
-fn open_copy(bytes: &[u8], vault_id: Uuid, master: &Key) -> Result<Copy, MergeError> {
+fn open_copy(bytes: &[u8], vault_id: Uuid, master: &Key) -> Result<OpenedCopy, MergeError> {
     let parsed = format::parse(bytes).map_err(|error| match error {
         Error::UnsupportedVersion { found, supported } => {
             MergeError::UnsupportedVersion { found, supported }
@@ -306,7 +306,7 @@ fn open_copy(bytes: &[u8], vault_id: Uuid, master: &Key) -> Result<Copy, MergeEr
         Error::Corrupt { reason } => MergeError::Corrupt { reason },
         _ => MergeError::OtherKey,
     })?;
-    Ok(Copy {
+    Ok(OpenedCopy {
         checksum: parsed.checksum(),
         header: parsed.header,
         payload,
