@@ -35,6 +35,11 @@ pub struct MergeArgs {
     /// Another copy of this vault (from another machine, a backup, a conflict copy). A file of
     /// another vault, or one this vault's key does not open, is refused and nothing changes.
     file: PathBuf,
+    /// The copy is under another key (the password was changed on one machine while the other
+    /// changed the vault): open it with its own password, asked after the vault's (with
+    /// --password-stdin, the next line).
+    #[arg(long)]
+    file_password: bool,
 }
 
 /// Runs a `sync` command.
@@ -89,9 +94,16 @@ fn status(data_dir_arg: Option<PathBuf>, source: &PasswordSource) -> Result<(), 
 
 fn merge(data_dir_arg: Option<PathBuf>, args: &MergeArgs) -> Result<(), Failure> {
     let store = store(&data_dir(data_dir_arg)?, Access::Write)?;
-    let mut vault = unlock(&store, &mut args.password.passwords(), false)?;
+    let mut passwords = args.password.passwords();
+    let mut vault = unlock(&store, &mut passwords, false)?;
     let file = args.file.display();
-    match vault.merge_file(&args.file) {
+    let result = if args.file_password {
+        let password = passwords.next(&format!("the password of {file}"))?;
+        vault.merge_file_with_password(&args.file, &password)
+    } else {
+        vault.merge_file(&args.file)
+    };
+    match result {
         Ok(true) => {
             println!(
                 "merged {file}: the vault holds {} account(s)",
@@ -103,6 +115,10 @@ fn merge(data_dir_arg: Option<PathBuf>, args: &MergeArgs) -> Result<(), Failure>
             println!("{file} holds nothing this vault lacks: nothing changed");
             Ok(())
         }
+        Err(MergeError::OtherKey) => Err(Failure::NotMerged(format!(
+            "{file}: {}; nothing was changed (if its password is another, use --file-password)",
+            MergeError::OtherKey
+        ))),
         Err(MergeError::Save(error)) => Err(error.into()),
         Err(MergeError::Unreadable(error)) => Err(Failure::io(format!("{file}: {error}"))),
         Err(error) => Err(Failure::NotMerged(format!(

@@ -163,3 +163,41 @@ fn merge_takes_a_copy_and_refuses_another_vault_changing_nothing() {
         )
     );
 }
+
+#[test]
+fn merge_opens_a_copy_under_another_key_with_its_own_password() {
+    let base = tempfile::tempdir().unwrap();
+    let (dir, other) = (base.path().join("here"), base.path().join("other"));
+    vault_and_changed_copy(&dir, &other);
+    // The password changes here (a new master key) while the copy holds the old one's.
+    let passwd = countersign(&dir, &["passwd", "--password-stdin"], "pw\nnew password\n");
+    assert!(passwd.status.success(), "{passwd:?}");
+    let file = other.join(VAULT_FILE);
+    let file_arg = file.to_str().unwrap();
+
+    let refused = countersign(
+        &dir,
+        &["merge", file_arg, "--password-stdin"],
+        "new password\n",
+    );
+    assert_eq!(refused.status.code(), Some(16), "{refused:?}");
+    assert!(
+        text(&refused.stderr).contains("encrypted under another key")
+            && text(&refused.stderr).contains("use --file-password"),
+        "{refused:?}"
+    );
+    let wrong = countersign(
+        &dir,
+        &["merge", file_arg, "--file-password", "--password-stdin"],
+        "new password\nnot it\n",
+    );
+    assert_eq!(wrong.status.code(), Some(3), "{wrong:?}");
+    let merged = countersign(
+        &dir,
+        &["merge", file_arg, "--file-password", "--password-stdin"],
+        "new password\npw\n",
+    );
+    assert!(merged.status.success(), "{merged:?}");
+    let output = countersign(&dir, &["list", "--password-stdin"], "new password\n");
+    assert_eq!(common::lines(&output.stdout), ["Here\tTOTP", "There\tTOTP"]);
+}

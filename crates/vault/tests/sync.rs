@@ -229,3 +229,45 @@ fn merge_file_refuses_another_vault_and_merges_a_copy() {
         "nothing new the second time"
     );
 }
+
+/// Both machines changed the vault while apart, one of them its password (a new master key):
+/// the other's copy is left alone by `sync`, and merged with its own (old) password.
+#[test]
+fn a_copy_under_the_old_key_is_merged_with_its_password() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("here");
+    let store = store(&dir);
+    let (mut vault, _) = store.create(Some("pw"), false).unwrap();
+    vault.add(totp("Before", 1)).unwrap();
+    let (_, mut other) = elsewhere(&dir, &base.path().join("other"));
+    other.add(totp("Added on the other machine", 2)).unwrap();
+    let _ = vault
+        .change_password("pw", "new", Recovery::Replace, BackupPolicy::Remove)
+        .unwrap();
+    let copy = dir.join("vault.sync-conflict-20240102-030405-ABCDEFG.countersign");
+    fs::copy(base.path().join("other").join(VAULT_FILE), &copy).unwrap();
+
+    let report = vault.sync().unwrap();
+    assert!(matches!(
+        report.copies[0].outcome,
+        CopyOutcome::LeftAlone(MergeError::OtherKey)
+    ));
+    let before = fs::read(dir.join(VAULT_FILE)).unwrap();
+    match vault.merge_file_with_password(&copy, "new") {
+        Err(MergeError::Save(error)) => assert_eq!(error.kind(), "wrong_password"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(fs::read(dir.join(VAULT_FILE)).unwrap(), before);
+    assert!(vault.merge_file_with_password(&copy, "pw").unwrap());
+    assert_eq!(issuers(&vault), ["Added on the other machine", "Before"]);
+    drop(vault);
+    // Still under the new password only.
+    assert_eq!(
+        store.unlock_with_password("pw").unwrap_err().kind(),
+        "wrong_password"
+    );
+    assert_eq!(
+        store.unlock_with_password("new").unwrap().entries().len(),
+        2
+    );
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
 
-use super::{Unlocked, VAULT_FILE, decrypt_payload};
+use super::{Unlocked, VAULT_FILE, decrypt_payload, open_password_slot, settle};
 use crate::conflicts::{Engine, conflict_copy};
 use crate::crypto::Key;
 use crate::format::{self, Header, MAX_FILE_LEN};
@@ -255,6 +255,46 @@ impl Unlocked {
     }
 }
 
+impl Unlocked {
+    /// Like [`Unlocked::merge_file`], for a copy of this vault under another master key (its
+    /// credentials were changed on another machine while this one changed the vault): the
+    /// copy's own password opens it (one attempt, rate limited like unlocking), and its
+    /// accounts are merged. Its slots are not taken: they wrap that other master key. Returns
+    /// whether the vault changed; a wrong password is [`MergeError::Save`] of
+    /// [`Error::WrongPassword`], and changes nothing.
+    pub fn merge_file_with_password(
+        &mut self,
+        path: &Path,
+        password: &str,
+    ) -> Result<bool, MergeError> {
+        let bytes = read_copy(path)?;
+        let parsed = format::parse(&bytes).map_err(header_error)?;
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(MergeError::OtherVault {
+                found: parsed.header.vault_id,
+            });
+        }
+        let mut attempt = self
+            .inner
+            .attempts
+            .begin()
+            .map_err(|wait| MergeError::Save(Error::RateLimited { wait }))?;
+        let result = open_password_slot(&parsed.header, password, || attempt.record());
+        let master = settle(attempt, result).map_err(MergeError::Save)?;
+        let theirs = decrypt_payload(&parsed, &master).map_err(payload_error)?;
+        let payload = merge(&self.payload, &theirs);
+        if payload.same_content(&self.payload) {
+            return Ok(false);
+        }
+        self.commit(|_, stored| {
+            *stored = payload;
+            Ok(())
+        })
+        .map_err(MergeError::Save)?;
+        Ok(true)
+    }
+}
+
 /// The conflict copies of the vault file in `dir`, by name.
 pub(crate) fn conflict_copies(dir: &Path) -> Vec<(PathBuf, Engine)> {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -285,7 +325,23 @@ fn read_copy(path: &Path) -> Result<Vec<u8>, MergeError> {
 
 /// Parses a copy of vault `vault_id` and opens its payload with `master`.
 fn open_copy(bytes: &[u8], vault_id: Uuid, master: &Key) -> Result<OpenedCopy, MergeError> {
-    let parsed = format::parse(bytes).map_err(|error| match error {
+    let parsed = format::parse(bytes).map_err(header_error)?;
+    if parsed.header.vault_id != vault_id {
+        return Err(MergeError::OtherVault {
+            found: parsed.header.vault_id,
+        });
+    }
+    let payload = decrypt_payload(&parsed, master).map_err(payload_error)?;
+    Ok(OpenedCopy {
+        checksum: parsed.checksum(),
+        header: parsed.header,
+        payload,
+    })
+}
+
+/// Why a copy's header could not be read.
+fn header_error(error: Error) -> MergeError {
+    match error {
         Error::UnsupportedVersion { found, supported } => {
             MergeError::UnsupportedVersion { found, supported }
         }
@@ -293,24 +349,18 @@ fn open_copy(bytes: &[u8], vault_id: Uuid, master: &Key) -> Result<OpenedCopy, M
         _ => MergeError::Corrupt {
             reason: "unreadable header",
         },
-    })?;
-    if parsed.header.vault_id != vault_id {
-        return Err(MergeError::OtherVault {
-            found: parsed.header.vault_id,
-        });
     }
-    let payload = decrypt_payload(&parsed, master).map_err(|error| match error {
-        Error::Corrupt {
-            reason: PAYLOAD_NOT_AUTHENTIC,
-        } => MergeError::OtherKey,
-        Error::Corrupt { reason } => MergeError::Corrupt { reason },
+}
+
+/// Why a copy's payload could not be opened: a key that does not authenticate it, or
+/// authenticated contents that are not a payload.
+fn payload_error(error: Error) -> MergeError {
+    match error {
+        Error::Corrupt { reason } if reason != PAYLOAD_NOT_AUTHENTIC => {
+            MergeError::Corrupt { reason }
+        }
         _ => MergeError::OtherKey,
-    })?;
-    Ok(OpenedCopy {
-        checksum: parsed.checksum(),
-        header: parsed.header,
-        payload,
-    })
+    }
 }
 
 /// The reason [`decrypt_payload`] gives when the key does not authenticate the payload.
