@@ -109,6 +109,7 @@ pub fn sync_lines(report: &SyncReport) -> Vec<String> {
     lines
 }
 
+/// Unlocks `store` as [`unlock_and_sync`] says, without merging anything.
 fn open(
     store: &Store,
     passwords: &mut Passwords,
