@@ -20,6 +20,8 @@ packages=(
   zenity
   # Independent references the tests compare against
   oathtool zbar-tools
+  # A real sync engine: two daemons share a vault folder (crates/cli/tests/syncthing.rs)
+  syncthing
 )
 
 missing=()

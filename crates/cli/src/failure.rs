@@ -29,6 +29,7 @@ Exit status:
   13  the account is already in the vault (add)
   14  no account matches the query
   15  several accounts match the query
+  16  the file to merge is not a copy of this vault that its key opens (merge)
 
 The vault lives in --data-dir, else $COUNTERSIGN_DATA_DIR, else the platform's data folder.";
 
@@ -68,6 +69,9 @@ pub enum Failure {
     /// Several accounts match the query.
     #[error("{0}")]
     Ambiguous(String),
+    /// `merge`: the file is another vault's, under another key, or damaged.
+    #[error("{0}")]
+    NotMerged(String),
 }
 
 impl Failure {
@@ -107,6 +111,7 @@ impl Failure {
             Failure::Duplicates(_) => 13,
             Failure::NoMatch(_) => 14,
             Failure::Ambiguous(_) => 15,
+            Failure::NotMerged(_) => 16,
         }
     }
 
@@ -149,7 +154,8 @@ mod tests {
         assert_eq!(status(Failure::NoMatch("x".into())), 14);
         assert_eq!(status(Failure::Ambiguous("x".into())), 15);
         assert_eq!(status(Failure::Duplicates("x".into())), 13);
-        for code in 0..=15 {
+        assert_eq!(status(Failure::NotMerged("x".into())), 16);
+        for code in 0..=16 {
             assert!(
                 EXIT_STATUS_HELP.contains(&format!("\n  {code:<3} ")),
                 "the help lists {code}"

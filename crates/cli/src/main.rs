@@ -8,6 +8,7 @@ mod key;
 mod open;
 mod passwords;
 mod scan;
+mod sync;
 mod uri;
 mod vault;
 
@@ -45,6 +46,14 @@ enum Command {
     /// Write the vault's accounts for another app: an encrypted Aegis vault, otpauth:// URIs,
     /// or QR codes to scan with a phone.
     Export(export::ExportArgs),
+    /// The vault in a synced folder (Syncthing, Nextcloud, Dropbox, OneDrive, Google Drive):
+    /// what merging the other copies did.
+    Sync {
+        #[command(subcommand)]
+        command: sync::SyncCommand,
+    },
+    /// Merge another copy of this vault (from another machine, a backup) into it.
+    Merge(sync::MergeArgs),
     /// USB FIDO2 security keys: info, PIN, passkeys, the registration test, reset.
     Key {
         #[command(subcommand)]
@@ -65,6 +74,8 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(args, cli.data_dir),
         Command::Export(args) => export::run(args, cli.data_dir),
         Command::Scan(args) => scan::run(args, cli.data_dir),
+        Command::Sync { command } => sync::run_sync(command, cli.data_dir),
+        Command::Merge(args) => sync::run_merge(args, cli.data_dir),
         Command::Key { command } => key::run_key(command),
         Command::Webauthn { command } => key::run_webauthn(command),
     }

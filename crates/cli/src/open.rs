@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use countersign_vault::{Error, Status, Store, Unlocked, default_data_dir};
+use countersign_vault::{
+    CopyOutcome, DiskOutcome, Error, Status, Store, SyncReport, Unlocked, default_data_dir,
+};
 
 use crate::failure::Failure;
 use crate::passwords::Passwords;
@@ -36,10 +38,79 @@ pub fn store(dir: &Path, access: Access) -> Result<Store, Failure> {
     })
 }
 
-/// Unlocks `store`. With passwords from standard input, or when `password_only`, the password
-/// is asked; otherwise the OS keyring is tried first when the vault has a keyring slot. A
-/// vault without a password slot opens only with the keyring.
+/// Unlocks `store` (see [`unlock_and_sync`]), telling on standard error what merging other
+/// copies of the vault did.
 pub fn unlock(
+    store: &Store,
+    passwords: &mut Passwords,
+    password_only: bool,
+) -> Result<Unlocked, Failure> {
+    let (vault, report) = unlock_and_sync(store, passwords, password_only)?;
+    if let Some(report) = report {
+        for line in sync_lines(&report) {
+            eprintln!("countersign: {line}");
+        }
+    }
+    Ok(vault)
+}
+
+/// Unlocks `store`, then, when it is writable, merges the other copies of the vault that a
+/// sync engine left (the file on disk, conflict copies beside it): what [`Unlocked::sync`]
+/// did, or `None` for a read-only store, which cannot save a merge.
+///
+/// With passwords from standard input, or when `password_only`, the password is asked;
+/// otherwise the OS keyring is tried first when the vault has a keyring slot. A vault without a
+/// password slot opens only with the keyring.
+pub fn unlock_and_sync(
+    store: &Store,
+    passwords: &mut Passwords,
+    password_only: bool,
+) -> Result<(Unlocked, Option<SyncReport>), Failure> {
+    let mut vault = open(store, passwords, password_only)?;
+    if store.is_read_only() {
+        return Ok((vault, None));
+    }
+    let report = vault.sync()?;
+    Ok((vault, Some(report)))
+}
+
+/// What a sync did that is worth telling: one line per copy merged or left alone.
+pub fn sync_lines(report: &SyncReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    match &report.disk {
+        DiskOutcome::Merged { .. } => lines.push(format!(
+            "merged the copy of the vault that was synced in ({})",
+            report.vault.display()
+        )),
+        DiskOutcome::LeftAlone(error) => {
+            lines.push(format!("{}: not merged: {error}", report.vault.display()))
+        }
+        _ => {}
+    }
+    for copy in &report.copies {
+        lines.push(match &copy.outcome {
+            CopyOutcome::Merged => format!(
+                "{}: {} conflict copy merged and removed",
+                copy.path.display(),
+                copy.engine.name()
+            ),
+            CopyOutcome::LeftAlone(error) => format!(
+                "{}: {} conflict copy left alone: {error}",
+                copy.path.display(),
+                copy.engine.name()
+            ),
+            _ => format!(
+                "{}: {} conflict copy",
+                copy.path.display(),
+                copy.engine.name()
+            ),
+        });
+    }
+    lines
+}
+
+/// Unlocks `store` as [`unlock_and_sync`] says, without merging anything.
+fn open(
     store: &Store,
     passwords: &mut Passwords,
     password_only: bool,

@@ -26,7 +26,7 @@ pub struct PasswordSource {
 
 impl PasswordSource {
     /// The reader of the passwords these options name.
-    fn passwords(&self) -> Passwords {
+    pub fn passwords(&self) -> Passwords {
         Passwords::new(self.password_stdin)
     }
 }

@@ -36,12 +36,16 @@ const SLOT_PASSWORD: u16 = 1;
 const SLOT_KEYRING: u16 = 2;
 /// Slot type of the recovery-key slot.
 const SLOT_RECOVERY: u16 = 3;
+/// Slot type of an OS keyring slot that names the machine whose keyring holds its key.
+const SLOT_MACHINE_KEYRING: u16 = 4;
 
 /// Body of a password slot: m, t, p, salt, then the wrapped key.
 const PASSWORD_PARAMS_LEN: usize = 4 + 4 + 4 + SALT_LEN;
 const PASSWORD_BODY_LEN: usize = PASSWORD_PARAMS_LEN + NONCE_LEN + WRAPPED_LEN;
 /// Body of a keyring or recovery slot: the wrapped key alone.
 const KEY_BODY_LEN: usize = NONCE_LEN + WRAPPED_LEN;
+/// Body of a machine keyring slot: the machine id, then the wrapped key.
+const MACHINE_KEYRING_BODY_LEN: usize = 16 + KEY_BODY_LEN;
 
 /// One way to unwrap the master key.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,8 +56,12 @@ pub(crate) enum Slot {
         salt: [u8; SALT_LEN],
         wrapped: Wrapped,
     },
-    /// A random key kept in the OS keyring.
+    /// A random key kept in the OS keyring (of a machine this slot does not name: written
+    /// before slots named their machine).
     Keyring(Wrapped),
+    /// A random key kept in the OS keyring of the machine with this id: one such slot per
+    /// machine, so that a vault synced between machines unlocks with the keyring on each.
+    MachineKeyring { machine: Uuid, wrapped: Wrapped },
     /// A random key the person wrote down.
     Recovery(Wrapped),
     /// A slot type from a newer version: kept byte for byte.
@@ -66,7 +74,26 @@ impl Slot {
             Slot::Password { .. } => SLOT_PASSWORD,
             Slot::Keyring(_) => SLOT_KEYRING,
             Slot::Recovery(_) => SLOT_RECOVERY,
+            Slot::MachineKeyring { .. } => SLOT_MACHINE_KEYRING,
             Slot::Unknown { kind, .. } => *kind,
+        }
+    }
+
+    /// Whether two slots take the same place in a header: the same known kind (a header holds
+    /// one of each), or the very same slot of a kind this version does not know.
+    pub(crate) fn same_place(&self, other: &Slot) -> bool {
+        match (self, other) {
+            (
+                Slot::MachineKeyring { machine, .. },
+                Slot::MachineKeyring {
+                    machine: theirs, ..
+                },
+            ) => machine == theirs,
+            _ => match (slot_kind(self), slot_kind(other)) {
+                (Some(mine), Some(theirs)) => mine == theirs,
+                (None, None) => self == other,
+                _ => false,
+            },
         }
     }
 
@@ -76,6 +103,7 @@ impl Slot {
             SlotKind::Password => SLOT_PASSWORD,
             SlotKind::Keyring => SLOT_KEYRING,
             SlotKind::Recovery => SLOT_RECOVERY,
+            SlotKind::MachineKeyring => SLOT_MACHINE_KEYRING,
         };
         let mut context = Vec::with_capacity(18 + params.len());
         context.extend_from_slice(vault_id.as_bytes());
@@ -101,17 +129,23 @@ impl Slot {
                 encode_wrapped(wrapped, out);
             }
             Slot::Keyring(wrapped) | Slot::Recovery(wrapped) => encode_wrapped(wrapped, out),
+            Slot::MachineKeyring { machine, wrapped } => {
+                out.extend_from_slice(machine.as_bytes());
+                encode_wrapped(wrapped, out);
+            }
             Slot::Unknown { body, .. } => out.extend_from_slice(body),
         }
     }
 }
 
-/// The kinds of slot this version knows.
+/// The kinds of slot this version knows. A header holds at most one of each, except machine
+/// keyring slots: one per machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum SlotKind {
     Password,
     Keyring,
     Recovery,
+    MachineKeyring,
 }
 
 fn encode_wrapped(wrapped: &Wrapped, out: &mut Vec<u8>) {
@@ -162,13 +196,29 @@ impl Header {
         self.slots.iter().find(|slot| slot_kind(slot) == Some(kind))
     }
 
-    /// Replaces the slot of `slot`'s kind, or appends it.
+    /// Replaces the slot that takes `slot`'s place (the one of its kind; for a machine keyring
+    /// slot, the one of its machine), or appends it.
     pub(crate) fn set_slot(&mut self, slot: Slot) {
-        let kind = slot_kind(&slot);
-        match self.slots.iter_mut().find(|s| slot_kind(s) == kind) {
+        match self.slots.iter_mut().find(|s| s.same_place(&slot)) {
             Some(existing) => *existing = slot,
             None => self.slots.push(slot),
         }
+    }
+
+    /// The keyring slot of the machine with this id.
+    pub(crate) fn machine_slot(&self, id: Uuid) -> Option<&Wrapped> {
+        self.slots.iter().find_map(|slot| match slot {
+            Slot::MachineKeyring { machine, wrapped } if *machine == id => Some(wrapped),
+            _ => None,
+        })
+    }
+
+    /// Removes every machine keyring slot but the one of `keep` (if any).
+    pub(crate) fn remove_machine_slots_except(&mut self, keep: Option<Uuid>) {
+        self.slots.retain(|slot| match slot {
+            Slot::MachineKeyring { machine, .. } => Some(*machine) == keep,
+            _ => true,
+        });
     }
 
     /// Removes the slot of a kind; whether there was one.
@@ -178,11 +228,21 @@ impl Header {
         self.slots.len() != before
     }
 
-    /// Which slots exist.
+    /// Which slots exist; a keyring slot of any machine counts.
     pub(crate) fn summary(&self) -> SlotSummary {
+        self.summary_for(None)
+    }
+
+    /// Which slots exist, as `machine` (if given) can use them: a keyring slot counts if it is
+    /// that machine's, or names no machine.
+    pub(crate) fn summary_for(&self, machine: Option<Uuid>) -> SlotSummary {
+        let machine_slot = match machine {
+            Some(machine) => self.machine_slot(machine).is_some(),
+            None => self.slot(SlotKind::MachineKeyring).is_some(),
+        };
         SlotSummary {
             password: self.slot(SlotKind::Password).is_some(),
-            keyring: self.slot(SlotKind::Keyring).is_some(),
+            keyring: self.slot(SlotKind::Keyring).is_some() || machine_slot,
             recovery: self.slot(SlotKind::Recovery).is_some(),
             unknown: self
                 .slots
@@ -198,6 +258,7 @@ fn slot_kind(slot: &Slot) -> Option<SlotKind> {
         Slot::Password { .. } => Some(SlotKind::Password),
         Slot::Keyring(_) => Some(SlotKind::Keyring),
         Slot::Recovery(_) => Some(SlotKind::Recovery),
+        Slot::MachineKeyring { .. } => Some(SlotKind::MachineKeyring),
         Slot::Unknown { .. } => None,
     }
 }
@@ -207,7 +268,9 @@ fn slot_kind(slot: &Slot) -> Option<SlotKind> {
 pub struct SlotSummary {
     /// A password unlocks it.
     pub password: bool,
-    /// A key in the OS keyring unlocks it.
+    /// A key in the OS keyring unlocks it: from [`crate::Store::status`] and
+    /// [`crate::Unlocked::slots`], this machine's keyring; from [`crate::inspect`], which knows
+    /// no machine, any machine's (a vault in a synced folder has one slot per machine).
     pub keyring: bool,
     /// A recovery key unlocks it.
     pub recovery: bool,
@@ -326,9 +389,8 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed<'_>> {
         nonce,
         slots,
     };
-    for kind in [SlotKind::Password, SlotKind::Keyring, SlotKind::Recovery] {
-        let same = header.slots.iter().filter(|s| slot_kind(s) == Some(kind));
-        if same.count() > 1 {
+    for (index, slot) in header.slots.iter().enumerate() {
+        if slot_kind(slot).is_some() && header.slots[..index].iter().any(|s| s.same_place(slot)) {
             return Err(Error::corrupt("duplicate slot"));
         }
     }
@@ -344,6 +406,7 @@ fn parse_slot(kind: u16, body: &[u8]) -> Result<Slot> {
     let expected = match kind {
         SLOT_PASSWORD => PASSWORD_BODY_LEN,
         SLOT_KEYRING | SLOT_RECOVERY => KEY_BODY_LEN,
+        SLOT_MACHINE_KEYRING => MACHINE_KEYRING_BODY_LEN,
         _ => {
             return Ok(Slot::Unknown {
                 kind,
@@ -364,6 +427,10 @@ fn parse_slot(kind: u16, body: &[u8]) -> Result<Slot> {
             }
         }
         SLOT_KEYRING => Slot::Keyring(parse_wrapped(&mut reader)?),
+        SLOT_MACHINE_KEYRING => Slot::MachineKeyring {
+            machine: Uuid::from_bytes(reader.array()?),
+            wrapped: parse_wrapped(&mut reader)?,
+        },
         _ => Slot::Recovery(parse_wrapped(&mut reader)?),
     })
 }
@@ -400,6 +467,14 @@ pub(crate) mod tests {
                     body: b"from the future".to_vec(),
                 },
                 Slot::Recovery(wrapped()),
+                Slot::MachineKeyring {
+                    machine: Uuid::from_u128(1),
+                    wrapped: wrapped(),
+                },
+                Slot::MachineKeyring {
+                    machine: Uuid::from_u128(2),
+                    wrapped: wrapped(),
+                },
             ],
         }
     }
@@ -466,6 +541,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn one_machine_keyring_slot_per_machine() {
+        let mut header = sample_header();
+        let again = Slot::MachineKeyring {
+            machine: Uuid::from_u128(2),
+            wrapped: wrap(&Key::random(), &Key::random(), b"z"),
+        };
+        header.slots.push(again.clone());
+        assert_eq!(parse(&file(&header)).err().unwrap().kind(), "corrupt");
+        header.slots.pop();
+        header.set_slot(again.clone());
+        assert!(header.slots[5] == again);
+        assert!(header.machine_slot(Uuid::from_u128(1)).is_some());
+        assert!(header.machine_slot(Uuid::from_u128(3)).is_none());
+        header.remove_machine_slots_except(Some(Uuid::from_u128(2)));
+        assert!(header.machine_slot(Uuid::from_u128(1)).is_none());
+        assert!(header.machine_slot(Uuid::from_u128(2)).is_some());
+        assert!(header.summary_for(Some(Uuid::from_u128(2))).keyring);
+        header.remove_slot(SlotKind::Keyring);
+        assert!(!header.summary_for(Some(Uuid::from_u128(1))).keyring);
+        assert!(header.summary().keyring, "another machine's slot is there");
+        header.remove_machine_slots_except(None);
+        assert_eq!(header.slots.len(), 3);
+        assert!(!header.summary().keyring);
+    }
+
+    #[test]
     fn slots_are_replaced_in_place_and_removed() {
         let mut header = sample_header();
         let replacement = Slot::Keyring(wrap(&Key::random(), &Key::random(), b"y"));
@@ -473,7 +574,7 @@ pub(crate) mod tests {
         assert!(header.slots[1] == replacement);
         assert!(header.remove_slot(SlotKind::Password));
         assert!(!header.remove_slot(SlotKind::Password));
-        assert_eq!(header.slots.len(), 3);
+        assert_eq!(header.slots.len(), 5);
         assert!(matches!(header.slots[1], Slot::Unknown { .. }));
     }
 }

@@ -31,32 +31,48 @@ pub fn keyring_status() -> Result<()> {
     })
 }
 
-/// Stores the wrapping key of `vault_id`'s keyring slot (replacing any earlier one).
-pub(crate) fn store_key(vault_id: Uuid, key: &Key) -> Result<()> {
-    let key = key.clone();
-    with_timeout(move || entry(&user(vault_id))?.set_secret(key.bytes()))
+/// Whose keyring entry: a vault's key for one machine's slot, or for the slot of a vault
+/// written before slots named their machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Owner {
+    pub(crate) vault_id: Uuid,
+    /// `None` for the older slot that names no machine.
+    pub(crate) machine: Option<Uuid>,
 }
 
-/// Reads the wrapping key of `vault_id`'s keyring slot.
-pub(crate) fn load_key(vault_id: Uuid) -> Result<Key> {
+impl Owner {
+    /// The entry's user name: the vault id, followed by `/` and the machine id for a machine's
+    /// slot (so that machines sharing one keyring, as tests do, keep their keys apart).
+    fn user(self) -> String {
+        match self.machine {
+            None => self.vault_id.hyphenated().to_string(),
+            Some(machine) => format!("{}/{}", self.vault_id.hyphenated(), machine.hyphenated()),
+        }
+    }
+}
+
+/// Stores the wrapping key of `owner`'s keyring slot (replacing any earlier one).
+pub(crate) fn store_key(owner: Owner, key: &Key) -> Result<()> {
+    let key = key.clone();
+    with_timeout(move || entry(&owner.user())?.set_secret(key.bytes()))
+}
+
+/// Reads the wrapping key of `owner`'s keyring slot.
+pub(crate) fn load_key(owner: Owner) -> Result<Key> {
     let bytes = with_timeout(move || {
-        entry(&user(vault_id))?
+        entry(&owner.user())?
             .get_secret()
             .map(zeroize::Zeroizing::new)
     })?;
     Key::from_slice(&bytes).ok_or(Error::KeyringKeyMissing)
 }
 
-/// Deletes the key of `vault_id`'s keyring slot; a key already gone is not an error.
-pub(crate) fn delete_key(vault_id: Uuid) -> Result<()> {
-    match with_timeout(move || entry(&user(vault_id))?.delete_credential()) {
+/// Deletes the key of `owner`'s keyring slot; a key already gone is not an error.
+pub(crate) fn delete_key(owner: Owner) -> Result<()> {
+    match with_timeout(move || entry(&owner.user())?.delete_credential()) {
         Err(Error::KeyringKeyMissing) => Ok(()),
         other => other,
     }
-}
-
-fn user(vault_id: Uuid) -> String {
-    vault_id.hyphenated().to_string()
 }
 
 fn entry(user: &str) -> keyring::Result<keyring::Entry> {

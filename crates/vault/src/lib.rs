@@ -9,6 +9,8 @@
 //! Start with [`Store`]: [`Store::open`] a data folder ([`default_data_dir`]), look at its
 //! [`Status`], then [`Store::create`] or unlock into an [`Unlocked`] vault.
 //! [`backup_file`] writes and reads encrypted backups: the same format with a password slot only.
+//! For a vault kept in a synced folder, [`Unlocked::sync`] merges the copies other machines left
+//! (recognised by [`conflicts`]), and `watch::Watcher` says when to call it.
 //!
 //! ```
 //! use countersign_otp::{Account, Secret};
@@ -29,18 +31,22 @@
 //! ```
 
 pub mod backup_file;
+pub mod conflicts;
 mod crypto;
 mod error;
 mod files;
 mod format;
 mod kdf;
 mod keyring;
+mod machine;
 mod payload;
 mod ratelimit;
 mod recovery;
 mod store;
 #[cfg(test)]
 mod test_hooks;
+#[cfg(feature = "watch")]
+pub mod watch;
 
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -50,11 +56,13 @@ pub use files::{BACKUPS_KEPT, Backup};
 pub use format::SlotSummary;
 pub use kdf::{CALIBRATION_TARGET, KdfParams, calibrate, calibrate_for};
 pub use keyring::{KEYRING_SERVICE, KEYRING_TIMEOUT, keyring_status};
-pub use payload::{Entry, Novelty, Payload, Tombstone, merge};
+pub use machine::machine_id;
+pub use payload::{Entry, Novelty, Payload, TOMBSTONE_LIFETIME_MS, Tombstone, merge};
 pub use recovery::RecoveryKey;
 pub use store::{
-    ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, LOCK_FILE, Recovery, Rekeyed, Status,
-    Store, Unlocked, VAULT_FILE, VaultInfo, inspect,
+    ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, CopyOutcome, CopyReport, DiskOutcome,
+    LOCK_FILE, MergeError, Recovery, Rekeyed, Status, Store, SyncReport, Unlocked, VAULT_FILE,
+    VaultInfo, inspect,
 };
 
 /// The environment variable that points the app and the CLI at another data folder.

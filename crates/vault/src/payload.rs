@@ -7,6 +7,12 @@ use countersign_otp::{Account, Kind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::{Error, Result};
+
+/// How long a tombstone is kept: 90 days. A copy of the vault last synced longer ago than this
+/// could bring a deleted account back, so the time is far longer than any sync delay.
+pub const TOMBSTONE_LIFETIME_MS: u64 = 90 * 24 * 60 * 60 * 1000;
+
 /// One account in the vault, with the identity and times that let two copies be merged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -30,6 +36,10 @@ pub struct Tombstone {
     pub id: Uuid,
     /// When it was deleted (Unix time, milliseconds).
     pub deleted_ms: u64,
+    /// The highest HOTP counter the deleted entry reached, should an edit made elsewhere after
+    /// the deletion bring it back: its used codes must not come back with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotp_counter: Option<u64>,
 }
 
 /// Whether an account is new to a vault, as [`Payload::sort_new`] tells it.
@@ -67,6 +77,102 @@ impl Payload {
 
     pub(crate) fn entry_mut(&mut self, id: Uuid) -> Option<&mut Entry> {
         self.entries.iter_mut().find(|entry| entry.id == id)
+    }
+
+    /// Adds a new entry for `account` at the end, modified at `now_ms`; returns its id.
+    /// Does not check for duplicates: [`Payload::sort_new`] tells them.
+    pub fn push(&mut self, account: Account, now_ms: u64) -> Uuid {
+        let id = Uuid::new_v4();
+        self.entries.push(Entry {
+            id,
+            created_ms: now_ms,
+            modified_ms: now_ms,
+            last_used_ms: None,
+            account,
+        });
+        id
+    }
+
+    /// Replaces an entry's account (an edit), modified at `now_ms`, or just after its previous
+    /// modification should the clock have gone back.
+    pub fn edit(&mut self, id: Uuid, account: Account, now_ms: u64) -> Result<()> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        entry.account = account;
+        entry.modified_ms = later(now_ms, entry.modified_ms);
+        Ok(())
+    }
+
+    /// Deletes an entry, leaving a tombstone later than its last modification, so that merging
+    /// with an older copy does not bring it back.
+    pub fn delete(&mut self, id: Uuid, now_ms: u64) -> Result<Entry> {
+        let index = self
+            .entries
+            .iter()
+            .position(|entry| entry.id == id)
+            .ok_or(Error::NotFound(id))?;
+        let entry = self.entries.remove(index);
+        self.tombstones.push(Tombstone {
+            id,
+            deleted_ms: later(now_ms, entry.modified_ms),
+            hotp_counter: hotp_counter(&entry),
+        });
+        Ok(entry)
+    }
+
+    /// Puts the listed entries first, in this order; the others follow in their current order.
+    /// Ids it does not hold are skipped.
+    pub fn reorder(&mut self, order: &[Uuid], now_ms: u64) {
+        let mut rest = std::mem::take(&mut self.entries);
+        for id in order {
+            if let Some(index) = rest.iter().position(|entry| entry.id == *id) {
+                self.entries.push(rest.remove(index));
+            }
+        }
+        self.entries.append(&mut rest);
+        self.order_modified_ms = later(now_ms, self.order_modified_ms);
+    }
+
+    /// Advances an HOTP entry's counter by one (a modification); returns the new counter.
+    pub fn advance_hotp(&mut self, id: Uuid, now_ms: u64) -> Result<u64> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let Kind::Hotp { counter } = &mut entry.account.kind else {
+            return Err(Error::NotHotp);
+        };
+        *counter = counter.saturating_add(1);
+        let counter = *counter;
+        entry.modified_ms = later(now_ms, entry.modified_ms);
+        Ok(counter)
+    }
+
+    /// Whether `other` holds the same entries (each the same, whatever their order), the same
+    /// deletions and the same reordering time: what decides whether a merge added anything.
+    pub fn same_content(&self, other: &Payload) -> bool {
+        let entries = |payload: &Payload| -> HashMap<Uuid, Entry> {
+            payload
+                .entries
+                .iter()
+                .map(|entry| (entry.id, entry.clone()))
+                .collect()
+        };
+        let tombstones = |payload: &Payload| -> HashSet<(Uuid, u64)> {
+            payload
+                .tombstones
+                .iter()
+                .map(|tombstone| (tombstone.id, tombstone.deleted_ms))
+                .collect()
+        };
+        self.order_modified_ms == other.order_modified_ms
+            && self.entries.len() == other.entries.len()
+            && entries(self) == entries(other)
+            && tombstones(self) == tombstones(other)
+    }
+
+    /// Drops the tombstones older than [`TOMBSTONE_LIFETIME_MS`] at `now_ms`, so that they do
+    /// not pile up forever.
+    pub fn expire_tombstones(&mut self, now_ms: u64) {
+        self.tombstones.retain(|tombstone| {
+            tombstone.deleted_ms.saturating_add(TOMBSTONE_LIFETIME_MS) > now_ms
+        });
     }
 
     /// The entry whose account has this secret (duplicates are detected by secret).
@@ -109,18 +215,30 @@ impl Payload {
     }
 }
 
+/// A time for a change that must sort after `previous`, even if the clock (`now_ms`) went
+/// backwards.
+pub(crate) fn later(now_ms: u64, previous: u64) -> u64 {
+    now_ms.max(previous.saturating_add(1))
+}
+
 /// Merges two copies of one vault (e.g. edited on two machines and synced).
 ///
-/// Per id: the entry with the newest `modified_ms` wins; `last_used_ms` is the latest of both;
-/// an HOTP counter never goes backwards when both sides hold the same secret. A tombstone removes
-/// every version modified at or before its time (nothing comes back from an older copy), and
-/// gives way to an edit made after it. The order is the more recently reordered side's, followed
-/// by entries only the other side has, in its order.
+/// Per id: the entry with the newest `modified_ms` wins whole (entries carry one modification
+/// time, not one per field); `last_used_ms` is the latest of both; an HOTP counter never goes
+/// backwards when both sides hold the same secret. A tombstone removes every version modified
+/// at or before its time (nothing comes back from an older copy), and gives way to an edit made
+/// after it. The order is the more recently reordered side's, followed by entries only the
+/// other side has, in its order; every id appears once. docs/vault-format.md has the rules.
 pub fn merge(a: &Payload, b: &Payload) -> Payload {
-    let mut deleted: HashMap<Uuid, u64> = HashMap::new();
+    let mut deleted: HashMap<Uuid, Tombstone> = HashMap::new();
     for tombstone in a.tombstones.iter().chain(&b.tombstones) {
-        let time = deleted.entry(tombstone.id).or_default();
-        *time = (*time).max(tombstone.deleted_ms);
+        deleted
+            .entry(tombstone.id)
+            .and_modify(|known| {
+                known.deleted_ms = known.deleted_ms.max(tombstone.deleted_ms);
+                known.hotp_counter = known.hotp_counter.max(tombstone.hotp_counter);
+            })
+            .or_insert(*tombstone);
     }
 
     let b_by_id: HashMap<Uuid, &Entry> = b.entries.iter().map(|entry| (entry.id, entry)).collect();
@@ -134,9 +252,19 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             merged.insert(*id, combine(None, Some(entry)));
         }
     }
-    merged.retain(|id, entry| match deleted.get(id) {
-        Some(&deleted_ms) => entry.modified_ms > deleted_ms,
-        None => true,
+    merged.retain(|id, entry| {
+        let Some(tombstone) = deleted.get_mut(id) else {
+            return true;
+        };
+        if entry.modified_ms > tombstone.deleted_ms {
+            // Edited after its deletion: it survives, with every code used before it.
+            if let Kind::Hotp { counter } = &mut entry.account.kind {
+                *counter = (*counter).max(tombstone.hotp_counter.unwrap_or(0));
+            }
+            return true;
+        }
+        tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(entry));
+        false
     });
     // An entry edited after its deletion survives; its tombstone has served its purpose.
     deleted.retain(|id, _| !merged.contains_key(id));
@@ -156,15 +284,20 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
         }
     }
 
-    let mut tombstones: Vec<Tombstone> = deleted
-        .into_iter()
-        .map(|(id, deleted_ms)| Tombstone { id, deleted_ms })
-        .collect();
+    let mut tombstones: Vec<Tombstone> = deleted.into_values().collect();
     tombstones.sort_by_key(|tombstone| (tombstone.deleted_ms, tombstone.id));
     Payload {
         entries,
         order_modified_ms: a.order_modified_ms.max(b.order_modified_ms),
         tombstones,
+    }
+}
+
+/// The entry's HOTP counter, if it is an HOTP entry.
+fn hotp_counter(entry: &Entry) -> Option<u64> {
+    match entry.account.kind {
+        Kind::Hotp { counter } => Some(counter),
+        _ => None,
     }
 }
 
@@ -293,6 +426,7 @@ mod tests {
             vec![Tombstone {
                 id: id(1),
                 deleted_ms: 50,
+                hotp_counter: None,
             }],
         );
         let stale = payload(vec![entry(1, "old copy", 40), entry(2, "kept", 5)], vec![]);
@@ -302,7 +436,8 @@ mod tests {
                 merged.tombstones,
                 [Tombstone {
                     id: id(1),
-                    deleted_ms: 50
+                    deleted_ms: 50,
+                    hotp_counter: None,
                 }]
             );
             // Merging the result with the stale copy again still does not bring it back.
@@ -317,6 +452,7 @@ mod tests {
             vec![Tombstone {
                 id: id(1),
                 deleted_ms: 50,
+                hotp_counter: None,
             }],
         );
         let edited = payload(vec![entry(1, "edited later", 60)], vec![]);
@@ -332,6 +468,7 @@ mod tests {
             vec![Tombstone {
                 id: id(9),
                 deleted_ms: 3,
+                hotp_counter: None,
             }],
         );
         assert_eq!(merge(&a, &a), a);
@@ -352,6 +489,77 @@ mod tests {
         assert_eq!(only.account.note, "newer note");
         assert_eq!(only.account.kind, Kind::Hotp { counter: 40 });
         assert_eq!(only.last_used_ms, Some(500));
+    }
+
+    #[test]
+    fn a_deletion_keeps_the_hotp_counter_for_an_edit_that_brings_the_account_back() {
+        let mut hotp = entry(1, "hotp", 10);
+        hotp.account.kind = Kind::Hotp { counter: 7 };
+        let mut here = payload(vec![hotp.clone()], vec![]);
+        here.advance_hotp(id(1), 20).unwrap();
+        here.delete(id(1), 30).unwrap();
+        assert_eq!(here.tombstones[0].hotp_counter, Some(8));
+        // Elsewhere the old copy (counter 7) was edited after the deletion.
+        let mut there = payload(vec![hotp], vec![]);
+        let mut renamed = there.entries[0].account.clone();
+        renamed.name = "renamed later".into();
+        there.edit(id(1), renamed, 40).unwrap();
+        for merged in [merge(&here, &there), merge(&there, &here)] {
+            assert_eq!(names(&merged), ["renamed later"]);
+            assert_eq!(merged.entries[0].account.kind, Kind::Hotp { counter: 8 });
+            assert!(merged.tombstones.is_empty());
+        }
+        // A tombstone that wins takes the higher counter of the version it removes.
+        let mut used = payload(vec![entry(2, "x", 5)], vec![]);
+        used.entries[0].account.kind = Kind::Hotp { counter: 50 };
+        let deleted = payload(
+            vec![],
+            vec![Tombstone {
+                id: id(2),
+                deleted_ms: 6,
+                hotp_counter: Some(3),
+            }],
+        );
+        assert_eq!(merge(&used, &deleted).tombstones[0].hotp_counter, Some(50));
+    }
+
+    #[test]
+    fn tombstones_expire_after_90_days() {
+        let mut vault = payload(vec![entry(1, "one", 10), entry(2, "two", 10)], vec![]);
+        vault.delete(id(1), 1_000).unwrap();
+        vault.expire_tombstones(1_000 + TOMBSTONE_LIFETIME_MS - 1);
+        assert_eq!(vault.tombstones.len(), 1);
+        vault.expire_tombstones(1_000 + TOMBSTONE_LIFETIME_MS);
+        assert!(vault.tombstones.is_empty());
+    }
+
+    #[test]
+    fn changes_move_times_forward_even_when_the_clock_goes_back() {
+        let mut vault = payload(vec![entry(1, "one", 100)], vec![]);
+        let account = vault.entries[0].account.clone();
+        vault.edit(id(1), account, 50).unwrap();
+        assert_eq!(vault.entries[0].modified_ms, 101);
+        vault.reorder(&[id(1)], 7);
+        assert_eq!(vault.order_modified_ms, 7);
+        assert_eq!(
+            vault.advance_hotp(id(1), 200).unwrap_err().kind(),
+            "not_hotp"
+        );
+        assert_eq!(vault.delete(id(1), 60).unwrap().id, id(1));
+        assert_eq!(vault.tombstones[0].deleted_ms, 102);
+        assert_eq!(vault.delete(id(1), 60).unwrap_err().kind(), "not_found");
+    }
+
+    #[test]
+    fn same_content_ignores_the_order_of_entries_only() {
+        let a = payload(vec![entry(1, "one", 1), entry(2, "two", 1)], vec![]);
+        let mut b = payload(vec![entry(2, "two", 1), entry(1, "one", 1)], vec![]);
+        assert!(a.same_content(&b));
+        b.entries[0].modified_ms = 2;
+        assert!(!a.same_content(&b));
+        let mut c = a.clone();
+        c.order_modified_ms = 3;
+        assert!(!a.same_content(&c));
     }
 
     #[test]

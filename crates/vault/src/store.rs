@@ -14,11 +14,16 @@ use crate::crypto::{self, Key, TAG_LEN};
 use crate::files::{self, Backup, InstanceLock};
 use crate::format::{self, Header, MAX_FILE_LEN, Slot, SlotKind, SlotSummary};
 use crate::kdf::{KdfParams, calibrate};
-use crate::keyring;
-use crate::payload::{Entry, Novelty, Payload, Tombstone, merge};
+use crate::keyring::{self, Owner};
+use crate::machine::machine_id;
+use crate::payload::{Entry, Novelty, Payload, merge};
 use crate::ratelimit::{Attempt, RateLimit};
 use crate::recovery::RecoveryKey;
 use crate::{Error, Result, now_ms};
+
+mod sync;
+
+pub use sync::{CopyOutcome, CopyReport, DiskOutcome, MergeError, SyncReport};
 
 /// The vault file's name in the data folder.
 pub const VAULT_FILE: &str = "vault.countersign";
@@ -125,6 +130,8 @@ impl Inner {
 pub struct Store {
     inner: Arc<Inner>,
     kdf: Option<KdfParams>,
+    /// The machine whose keyring slot this store writes and reads.
+    machine: Uuid,
 }
 
 impl Store {
@@ -156,6 +163,7 @@ impl Store {
                 attempts,
             }),
             kdf: None,
+            machine: machine_id(),
         }
     }
 
@@ -166,15 +174,35 @@ impl Store {
         self
     }
 
+    /// Acts as the machine with this id: its keyring slot is the one written and read. For
+    /// tests that play several machines; the app and CLI keep [`machine_id`]'s.
+    pub fn with_machine_id(mut self, machine: Uuid) -> Store {
+        self.machine = machine;
+        self
+    }
+
+    /// Whether this store was opened read-only ([`Store::open_read_only`]): it saves nothing.
+    pub fn is_read_only(&self) -> bool {
+        self.inner.lock.is_none()
+    }
+
     /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.inner.dir
     }
 
-    /// Whether there is a vault, and if so which ways to unlock it has.
+    /// Whether there is a vault, and if so which ways to unlock it has on this machine (its
+    /// keyring slot only counts here: see [`SlotSummary::keyring`]).
     pub fn status(&self) -> Result<Status> {
         match self.inner.read_vault() {
-            Ok(bytes) => Ok(Status::Locked(inspect(&bytes)?)),
+            Ok(bytes) => {
+                let header = format::parse(&bytes)?.header;
+                Ok(Status::Locked(VaultInfo {
+                    vault_id: header.vault_id,
+                    generation: header.generation,
+                    slots: header.summary_for(Some(self.machine)),
+                }))
+            }
             Err(Error::NoVault) => Ok(Status::NoVault),
             Err(error) => Err(error),
         }
@@ -219,10 +247,14 @@ impl Store {
             let kdf = self.kdf.unwrap_or_else(calibrate);
             header.set_slot(password_slot(vault_id, &master, password, kdf)?);
         }
+        let owner = Owner {
+            vault_id,
+            machine: Some(self.machine),
+        };
         if use_keyring {
             let key = Key::random();
-            keyring::store_key(vault_id, &key)?;
-            header.set_slot(keyring_slot(vault_id, &master, &key));
+            keyring::store_key(owner, &key)?;
+            header.set_slot(machine_slot(owner, &master, &key));
         }
         let recovery = RecoveryKey::random();
         header.set_slot(recovery_slot(vault_id, &master, &recovery));
@@ -230,6 +262,7 @@ impl Store {
         let mut vault = Unlocked {
             inner: Arc::clone(&self.inner),
             kdf: self.kdf,
+            machine: self.machine,
             master,
             header,
             on_disk: None,
@@ -238,24 +271,22 @@ impl Store {
         if let Err(error) = vault.commit(|_, _| Ok(())) {
             if use_keyring {
                 // Best effort: the key protects nothing now.
-                let _ = keyring::delete_key(vault_id);
+                let _ = keyring::delete_key(owner);
             }
             return Err(error);
         }
         Ok((vault, recovery))
     }
 
-    /// Unlocks with the key kept in the OS keyring (no password prompt).
+    /// Unlocks with the key kept in the OS keyring (no password prompt): this machine's
+    /// keyring slot, else the slot of a vault written before slots named their machine.
+    /// [`Error::NoSuchSlot`] when neither is there (e.g. a vault synced in from a machine whose
+    /// keyring holds its key: the password opens it, and [`Unlocked::add_keyring_slot`] adds
+    /// this machine's).
     pub fn unlock_with_keyring(&self) -> Result<Unlocked> {
         let bytes = self.inner.read_vault()?;
         let parsed = format::parse(&bytes)?;
-        let Some(Slot::Keyring(wrapped)) = parsed.header.slot(SlotKind::Keyring) else {
-            return Err(Error::NoSuchSlot("keyring"));
-        };
-        let vault_id = parsed.header.vault_id;
-        let key = keyring::load_key(vault_id)?;
-        let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
-        let master = crypto::unwrap(&key, wrapped, &context).ok_or(Error::KeyringKeyMissing)?;
+        let master = open_keyring_slot(&parsed.header, self.machine)?;
         self.finish(parsed, master)
     }
 
@@ -335,6 +366,7 @@ impl Store {
         Ok(Unlocked {
             inner: Arc::clone(&self.inner),
             kdf: self.kdf,
+            machine: self.machine,
             master,
             header: parsed.header,
             on_disk,
@@ -370,7 +402,7 @@ pub(crate) fn decrypt_payload(parsed: &format::Parsed<'_>, master: &Key) -> Resu
         parsed.header_bytes,
         parsed.ciphertext,
     )
-    .ok_or(Error::corrupt("payload authentication failed"))?;
+    .ok_or(Error::corrupt(sync::PAYLOAD_NOT_AUTHENTIC))?;
     serde_json::from_slice(&plaintext).map_err(|_| Error::corrupt("payload is not valid"))
 }
 
@@ -458,9 +490,51 @@ pub(crate) fn password_slot(
     })
 }
 
-fn keyring_slot(vault_id: Uuid, master: &Key, key: &Key) -> Slot {
+/// The keyring slot of `owner`'s machine around `master`.
+fn machine_slot(owner: Owner, master: &Key, key: &Key) -> Slot {
+    let machine = owner.machine.expect("a machine slot names its machine");
+    let context = Slot::context(owner.vault_id, SlotKind::MachineKeyring, machine.as_bytes());
+    Slot::MachineKeyring {
+        machine,
+        wrapped: crypto::wrap(key, master, &context),
+    }
+}
+
+/// The slot that names no machine, around `master`.
+fn legacy_keyring_slot(vault_id: Uuid, master: &Key, key: &Key) -> Slot {
     let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
     Slot::Keyring(crypto::wrap(key, master, &context))
+}
+
+/// The keyring slot `machine` can open: its own, else the one that names no machine. Returns
+/// which it is and the key from the keyring that opens it.
+fn keyring_key(header: &Header, machine: Uuid) -> Result<(Owner, Key, Key)> {
+    let vault_id = header.vault_id;
+    let (owner, wrapped, context) = if let Some(wrapped) = header.machine_slot(machine) {
+        let context = Slot::context(vault_id, SlotKind::MachineKeyring, machine.as_bytes());
+        let owner = Owner {
+            vault_id,
+            machine: Some(machine),
+        };
+        (owner, wrapped, context)
+    } else if let Some(Slot::Keyring(wrapped)) = header.slot(SlotKind::Keyring) {
+        let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
+        let owner = Owner {
+            vault_id,
+            machine: None,
+        };
+        (owner, wrapped, context)
+    } else {
+        return Err(Error::NoSuchSlot("keyring"));
+    };
+    let key = keyring::load_key(owner)?;
+    let master = crypto::unwrap(&key, wrapped, &context).ok_or(Error::KeyringKeyMissing)?;
+    Ok((owner, key, master))
+}
+
+/// Unwraps the master key with `machine`'s keyring key (see [`keyring_key`]).
+fn open_keyring_slot(header: &Header, machine: Uuid) -> Result<Key> {
+    keyring_key(header, machine).map(|(_, _, master)| master)
 }
 
 fn recovery_slot(vault_id: Uuid, master: &Key, recovery: &RecoveryKey) -> Slot {
@@ -534,6 +608,8 @@ pub struct AddReport {
 pub struct Unlocked {
     inner: Arc<Inner>,
     kdf: Option<KdfParams>,
+    /// The machine whose keyring slot is this one's (see [`Store::with_machine_id`]).
+    machine: Uuid,
     master: Key,
     header: Header,
     /// Checksum of the header of the file as we last read or wrote it; `None` before creation.
@@ -562,9 +638,9 @@ impl Unlocked {
         self.header.generation
     }
 
-    /// Which ways to unlock the vault has.
+    /// Which ways to unlock the vault has on this machine (see [`SlotSummary::keyring`]).
     pub fn slots(&self) -> SlotSummary {
-        self.header.summary()
+        self.header.summary_for(Some(self.machine))
     }
 
     /// The entries, in the person's order.
@@ -618,15 +694,8 @@ impl Unlocked {
                         report.duplicates.push((index, first));
                     }
                     Novelty::New => {
-                        let id = Uuid::new_v4();
+                        let id = payload.push(account, now);
                         added_ids[index] = Some(id);
-                        payload.entries.push(Entry {
-                            id,
-                            created_ms: now,
-                            modified_ms: now,
-                            last_used_ms: None,
-                            account,
-                        });
                         report.added.push(id);
                     }
                 }
@@ -650,30 +719,13 @@ impl Unlocked {
         {
             return Err(Error::Duplicate { existing: other.id });
         }
-        self.commit(move |_, payload| {
-            let entry = payload.entry_mut(id).ok_or(Error::NotFound(id))?;
-            entry.account = account;
-            entry.modified_ms = later(entry.modified_ms);
-            Ok(())
-        })
+        self.commit(move |_, payload| payload.edit(id, account, now_ms()))
     }
 
     /// Deletes an entry, leaving a tombstone so that merging with an older copy does not bring
     /// it back.
     pub fn remove(&mut self, id: Uuid) -> Result<()> {
-        self.commit(|_, payload| {
-            let index = payload
-                .entries
-                .iter()
-                .position(|entry| entry.id == id)
-                .ok_or(Error::NotFound(id))?;
-            let entry = payload.entries.remove(index);
-            payload.tombstones.push(Tombstone {
-                id,
-                deleted_ms: later(entry.modified_ms),
-            });
-            Ok(())
-        })
+        self.commit(|_, payload| payload.delete(id, now_ms()).map(drop))
     }
 
     /// Puts the listed entries first, in this order; the others follow in their current order.
@@ -682,14 +734,7 @@ impl Unlocked {
             return Err(Error::NotFound(*unknown));
         }
         self.commit(|_, payload| {
-            let mut rest = std::mem::take(&mut payload.entries);
-            for id in order {
-                if let Some(index) = rest.iter().position(|entry| entry.id == *id) {
-                    payload.entries.push(rest.remove(index));
-                }
-            }
-            payload.entries.append(&mut rest);
-            payload.order_modified_ms = later(payload.order_modified_ms);
+            payload.reorder(order, now_ms());
             Ok(())
         })
     }
@@ -707,18 +752,11 @@ impl Unlocked {
     /// returned, so a code is never shown twice, even after a crash.
     pub fn next_hotp_code(&mut self, id: Uuid) -> Result<Code> {
         let entry = self.payload.entry(id).ok_or(Error::NotFound(id))?;
-        let Kind::Hotp { counter } = entry.account.kind else {
+        if !matches!(entry.account.kind, Kind::Hotp { .. }) {
             return Err(Error::NotHotp);
-        };
+        }
         let code = entry.account.code_at(0)?;
-        self.commit(|_, payload| {
-            let entry = payload.entry_mut(id).ok_or(Error::NotFound(id))?;
-            entry.account.kind = Kind::Hotp {
-                counter: counter.saturating_add(1),
-            };
-            entry.modified_ms = later(entry.modified_ms);
-            Ok(())
-        })?;
+        self.commit(|_, payload| payload.advance_hotp(id, now_ms()))?;
         Ok(code)
     }
 
@@ -783,24 +821,47 @@ impl Unlocked {
         self.rekey(master, Some(slot), true, recovery, backups)
     }
 
-    /// Adds a keyring slot (or replaces it with a fresh key): later launches unlock without a
-    /// password while the OS keyring is available.
+    /// Adds this machine's keyring slot (or re-makes it): later launches on this machine
+    /// unlock without a password while the OS keyring is available. Other machines' keyring
+    /// slots (a vault in a synced folder) stay.
+    ///
+    /// The key this machine's keyring already holds for the vault is used again, else a new
+    /// one is stored: a copy of the vault still holding this machine's older slot (synced
+    /// elsewhere, merged back) then still opens with it.
     pub fn add_keyring_slot(&mut self) -> Result<()> {
-        let key = Key::random();
-        keyring::store_key(self.header.vault_id, &key)?;
-        let slot = keyring_slot(self.header.vault_id, &self.master, &key);
+        let owner = self.owner();
+        let key = match keyring::load_key(owner) {
+            Ok(key) => key,
+            Err(Error::KeyringKeyMissing) => {
+                let key = Key::random();
+                keyring::store_key(owner, &key)?;
+                key
+            }
+            Err(error) => return Err(error),
+        };
+        let slot = machine_slot(owner, &self.master, &key);
         self.commit(|header, _| {
             header.set_slot(slot);
             Ok(())
         })
     }
 
-    /// Removes the keyring slot and (best effort) its key from the keyring, after checking the
-    /// password (rate limited like unlocking). Refused when there is no password slot
-    /// ([`Error::LastCredential`]): the vault would open only with the recovery key.
+    /// This machine's keyring entry for this vault.
+    fn owner(&self) -> Owner {
+        Owner {
+            vault_id: self.header.vault_id,
+            machine: Some(self.machine),
+        }
+    }
+
+    /// Removes the keyring slots and (best effort) this machine's key from its keyring, after
+    /// checking the password (rate limited like unlocking). Refused when there is no password
+    /// slot ([`Error::LastCredential`]): the vault would open only with the recovery key.
     ///
-    /// A key left in the keyring must open nothing, so the vault is re-keyed like
-    /// [`Unlocked::change_password`] does, the password slot keeping its password.
+    /// A key left in a keyring must open nothing, so the vault is re-keyed like
+    /// [`Unlocked::change_password`] does, the password slot keeping its password. Every
+    /// machine's keyring slot goes (another machine's key cannot be read here to re-wrap its
+    /// slot); once the file is synced there, each machine opens it with the password.
     pub fn remove_keyring_slot(
         &mut self,
         password: &str,
@@ -820,7 +881,11 @@ impl Unlocked {
         let rekeyed = self.rekey(master, slot, false, recovery, backups)?;
         // The slot is gone from the vault and the master key it wrapped is no longer used; a
         // key left in an unavailable keyring opens nothing but backups that were kept.
-        let _ = keyring::delete_key(self.header.vault_id);
+        let _ = keyring::delete_key(self.owner());
+        let _ = keyring::delete_key(Owner {
+            machine: None,
+            ..self.owner()
+        });
         Ok(rekeyed)
     }
 
@@ -893,13 +958,14 @@ impl Unlocked {
         backups: BackupPolicy,
     ) -> Result<Rekeyed> {
         let vault_id = self.header.vault_id;
-        let keyring = match self.header.slot(SlotKind::Keyring) {
-            Some(Slot::Keyring(wrapped)) if keep_keyring => {
-                let key = keyring::load_key(vault_id)?;
-                let context = Slot::context(vault_id, SlotKind::Keyring, &[]);
-                crypto::unwrap(&key, wrapped, &context).ok_or(Error::KeyringKeyMissing)?;
-                Some(keyring_slot(vault_id, &master, &key))
-            }
+        // Only this machine's keyring slot can be re-wrapped: its key is in this keyring.
+        let keyring = match keyring_key(&self.header, self.machine) {
+            Ok((owner, key, _)) if keep_keyring => Some(match owner.machine {
+                Some(_) => machine_slot(owner, &master, &key),
+                None => legacy_keyring_slot(vault_id, &master, &key),
+            }),
+            Err(Error::NoSuchSlot(_)) => None,
+            Err(error) if keep_keyring => return Err(error),
             _ => None,
         };
         let (recovery_slot, new_recovery) = match recovery {
@@ -916,7 +982,12 @@ impl Unlocked {
         if password.is_none() {
             header.remove_slot(SlotKind::Password);
         }
-        if keyring.is_none() {
+        let ours = match &keyring {
+            Some(Slot::MachineKeyring { machine, .. }) => Some(*machine),
+            _ => None,
+        };
+        header.remove_machine_slots_except(ours);
+        if !matches!(keyring, Some(Slot::Keyring(_))) {
             header.remove_slot(SlotKind::Keyring);
         }
         // Every slot left is replaced in place, so the slots keep their order.
@@ -989,12 +1060,19 @@ impl Unlocked {
         }
         let theirs = decrypt_payload(&parsed, &self.master)?;
         let merged = merge(&self.payload, &theirs);
-        self.header = parsed.header.clone();
-        self.on_disk = Some(parsed.checksum());
-        self.commit(|_, payload| {
+        // Saving over the file is right only once it is merged: if the save fails, the old
+        // checksum keeps refusing it.
+        let previous = self.on_disk.replace(parsed.checksum());
+        let header = parsed.header.clone();
+        let saved = self.commit(|stored_header, payload| {
+            *stored_header = header;
             *payload = merged;
             Ok(())
-        })
+        });
+        if saved.is_err() {
+            self.on_disk = previous;
+        }
+        saved
     }
 
     /// Applies a change to copies of the header and payload, saves them, and only then keeps
@@ -1006,6 +1084,7 @@ impl Unlocked {
         let mut header = self.header.clone();
         let mut payload = self.payload.clone();
         let value = change(&mut header, &mut payload)?;
+        payload.expire_tombstones(now_ms());
         self.on_disk = Some(self.save(&self.master, &mut header, &payload)?);
         self.header = header;
         self.payload = payload;
@@ -1051,11 +1130,6 @@ pub(crate) fn seal_file(master: &Key, header: &Header, payload: &Payload) -> (Ve
     let checksum = format::checksum_of(&bytes);
     bytes.extend_from_slice(&ciphertext);
     (bytes, checksum)
-}
-
-/// A time for a change that must sort after `previous`, even if the clock went backwards.
-fn later(previous: u64) -> u64 {
-    now_ms().max(previous.saturating_add(1))
 }
 
 #[cfg(test)]

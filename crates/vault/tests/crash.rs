@@ -2,6 +2,10 @@
 //! random moments, hundreds of times. After every kill the vault must open and hold the last
 //! state the child reported as saved, or the one it was saving.
 //!
+//! The same for merge-saves: a child merges conflict copies (each with one more account)
+//! into the vault in a loop; after every kill the vault opens with the merged content or the
+//! previous one.
+//!
 //! Bench mode: `COUNTERSIGN_CRASH_KILLS=1000` (`make crash-bench`) kills that many times and
 //! prints how many kills left the vault in each state: old (the last reported save), new (the
 //! save under way), corrupt (does not open) and lost (any other state); the test then fails
@@ -18,6 +22,8 @@ use countersign_otp::{Account, Kind, Secret};
 use countersign_vault::{KdfParams, Store};
 
 const CHILD_ENV: &str = "COUNTERSIGN_CRASH_CHILD";
+const MERGE_CHILD_ENV: &str = "COUNTERSIGN_CRASH_MERGE_CHILD";
+const MERGE_ITERATIONS: usize = 100;
 const ITERATIONS: usize = 300;
 /// Overrides [`ITERATIONS`] (bench mode).
 const KILLS_ENV: &str = "COUNTERSIGN_CRASH_KILLS";
@@ -209,4 +215,137 @@ fn sigkill_at_random_moments_never_loses_the_vault() {
     for backup in store(dir.path()).backups().unwrap() {
         countersign_vault::inspect(&std::fs::read(&backup.path).unwrap()).unwrap();
     }
+}
+
+/// How many "merged N" accounts the vault holds (they are numbered 0, 1, ... with no gap), or
+/// why the vault cannot be read.
+fn merged_count(dir: &Path) -> Result<usize, String> {
+    let vault = store(dir)
+        .unlock_with_password("pw")
+        .map_err(|e| e.to_string())?;
+    count_merged(&vault)
+}
+
+/// How many "merged N" accounts `vault` holds (see [`merged_count`]).
+fn count_merged(vault: &countersign_vault::Unlocked) -> Result<usize, String> {
+    let mut numbers: Vec<usize> = vault
+        .entries()
+        .iter()
+        .filter_map(|entry| entry.account.name.strip_prefix("merged ")?.parse().ok())
+        .collect();
+    numbers.sort();
+    if numbers.iter().enumerate().any(|(index, n)| index != *n) {
+        return Err(format!("the merged accounts are not 0..n: {numbers:?}"));
+    }
+    Ok(numbers.len())
+}
+
+/// Not a test of its own: the merging child. Forever: a copy of the vault made elsewhere with
+/// one more account arrives as a Syncthing conflict copy (written aside, then renamed in, as
+/// Syncthing does), and `sync` merges it (a full save) and removes it; prints each count merged.
+#[test]
+fn merge_child_process_entry_point() {
+    let Ok(dir) = std::env::var(MERGE_CHILD_ENV) else {
+        return;
+    };
+    countersign_vault::disable_core_dumps().unwrap();
+    let dir = Path::new(&dir);
+    let elsewhere = dir.join("elsewhere");
+    let mut vault = store(dir).unlock_with_password("pw").unwrap();
+    vault.sync().unwrap();
+    let mut next = count_merged(&vault).unwrap();
+    println!("start {next}");
+    loop {
+        let _ = std::fs::remove_dir_all(&elsewhere);
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::copy(
+            dir.join(countersign_vault::VAULT_FILE),
+            elsewhere.join(countersign_vault::VAULT_FILE),
+        )
+        .unwrap();
+        {
+            let mut other = store(&elsewhere).unlock_with_password("pw").unwrap();
+            let secret = Secret::from_bytes((next as u32 + 1000).to_be_bytes().repeat(5)).unwrap();
+            other
+                .add(Account::totp("Merge", format!("merged {next}"), secret))
+                .unwrap();
+        }
+        let copy = format!(
+            "vault.sync-conflict-20240102-{:06}-ABCDEFG.countersign",
+            next % 1_000_000
+        );
+        let arriving = dir.join(format!(".syncthing.{copy}.tmp"));
+        std::fs::copy(elsewhere.join(countersign_vault::VAULT_FILE), &arriving).unwrap();
+        std::fs::rename(&arriving, dir.join(&copy)).unwrap();
+        let report = vault.sync().unwrap();
+        assert!(report.merged_any());
+        next += 1;
+        println!("saved {next}");
+    }
+}
+
+#[test]
+fn sigkill_during_merge_saves_leaves_the_merged_or_the_previous_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut vault, _) = store(dir.path()).create(Some("pw"), false).unwrap();
+        let filler: Vec<Account> = (0..50u32)
+            .map(|n| {
+                let secret = Secret::from_bytes(n.to_be_bytes().repeat(5)).unwrap();
+                Account::totp("Filler", format!("account {n}"), secret)
+            })
+            .collect();
+        vault.add_all(filler).unwrap();
+    }
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    println!("seed {seed}");
+    let mut random = Lcg(seed);
+    let mut committed = 0;
+    let (mut old, mut new) = (0, 0);
+    let start = Instant::now();
+    for iteration in 0..MERGE_ITERATIONS {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "merge_child_process_entry_point", "--nocapture"])
+            .env(MERGE_CHILD_ENV, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let started = lines
+            .by_ref()
+            .any(|line| line.unwrap().starts_with("start "));
+        assert!(started, "the child did not start");
+        // A merge round takes longer than a plain save: a longer random while.
+        std::thread::sleep(Duration::from_micros(random.below(150_000)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let mut last_saved = committed;
+        for line in lines {
+            if let Some(value) = line.unwrap().strip_prefix("saved ") {
+                last_saved = value.parse().unwrap();
+            }
+        }
+        // A copy that was merged but not yet removed is merged again by the next child, so
+        // the vault itself must hold the last reported merge or the one under way.
+        match merged_count(dir.path()) {
+            Ok(found) if found == last_saved => old += 1,
+            Ok(found) if found == last_saved + 1 => new += 1,
+            Ok(found) => panic!(
+                "kill {iteration}: the child last reported {last_saved} merged, the vault holds {found}"
+            ),
+            Err(error) => panic!("kill {iteration}: the vault does not open: {error}"),
+        }
+        committed = merged_count(dir.path()).unwrap();
+    }
+    println!(
+        "{MERGE_ITERATIONS} kills during merge-saves in {:.1?}: previous {old}, merged {new}, \
+         {committed} merges kept",
+        start.elapsed()
+    );
+    assert_eq!(old + new, MERGE_ITERATIONS);
+    assert!(committed > 0, "the child made progress");
 }

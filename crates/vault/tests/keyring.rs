@@ -80,6 +80,11 @@ fn account() -> Account {
     )
 }
 
+/// The keyring entry's user name of this machine's slot of a vault.
+fn keyring_user(vault_id: uuid::Uuid) -> String {
+    format!("{vault_id}/{}", countersign_vault::machine_id())
+}
+
 fn secret_tool(args: &[&str]) -> Vec<u8> {
     let output = Command::new("secret-tool").args(args).output().unwrap();
     output.stdout
@@ -94,7 +99,7 @@ fn keyring_slot_unlocks_without_a_password() {
     let store = store(dir.path());
     let (mut vault, _) = store.create(Some("pw"), true).unwrap();
     vault.add(account()).unwrap();
-    let id = vault.vault_id().to_string();
+    let id = keyring_user(vault.vault_id());
     drop(vault);
 
     let Status::Locked(info) = store.status().unwrap() else {
@@ -106,11 +111,118 @@ fn keyring_slot_unlocks_without_a_password() {
     println!("keyring unlock took {:?}", start.elapsed());
     assert_eq!(vault.entries()[0].account, account());
 
-    // The keyring holds a 32-byte wrapping key under service "Countersign", user = vault id.
+    // The keyring holds a 32-byte wrapping key under service "Countersign", user = vault id
+    // and machine id.
     let stored = secret_tool(&["lookup", "service", KEYRING_SERVICE, "username", &id]);
     assert_eq!(stored.len(), 32);
     let file = std::fs::read(dir.path().join("vault.countersign")).unwrap();
     assert!(!file.windows(32).any(|w| w == stored.as_slice()));
+}
+
+/// Two machines share one vault through a synced folder (played here by two stores on one
+/// keyring, each with its own machine id): each adds its own keyring slot, and the vault then
+/// unlocks with the keyring on both; a password change on one drops the other's slot, which it
+/// cannot re-wrap, and the other then needs the new password.
+#[test]
+fn each_machine_of_a_synced_vault_has_its_own_keyring_slot() {
+    if !session_keyring("each_machine_of_a_synced_vault_has_its_own_keyring_slot") {
+        return;
+    }
+    let base = tempfile::tempdir().unwrap();
+    let (here, there) = (base.path().join("here"), base.path().join("there"));
+    let laptop = uuid::Uuid::from_u128(0x1a);
+    let desktop = uuid::Uuid::from_u128(0xde);
+    let on = |dir: &Path, machine| store(dir).with_machine_id(machine);
+    let (mut vault, _) = on(&here, laptop).create(Some("pw"), true).unwrap();
+    vault.add(account()).unwrap();
+    drop(vault);
+    let sync = |from: &Path, to: &Path| {
+        std::fs::create_dir_all(to).unwrap();
+        std::fs::copy(from.join("vault.countersign"), to.join("vault.countersign")).unwrap();
+    };
+    sync(&here, &there);
+
+    // The desktop has no slot yet: the keyring does not open it there, the password does.
+    let desktop_store = on(&there, desktop);
+    let keyring_here = |store: &Store| match store.status().unwrap() {
+        Status::Locked(info) => info.slots.keyring,
+        Status::NoVault => panic!("synced"),
+    };
+    assert!(!keyring_here(&desktop_store));
+    assert!(keyring_here(&on(&here, laptop)));
+    assert_eq!(
+        desktop_store.unlock_with_keyring().unwrap_err().kind(),
+        "no_such_slot"
+    );
+    let mut on_desktop = desktop_store.unlock_with_password("pw").unwrap();
+    on_desktop.add_keyring_slot().unwrap();
+    drop(on_desktop);
+    // Meanwhile the laptop adds an account; the desktop's copy arrives as a conflict copy,
+    // and the merge keeps both machines' slots.
+    let mut on_laptop = on(&here, laptop).unlock_with_keyring().unwrap();
+    on_laptop
+        .add(Account::totp(
+            "Second",
+            "",
+            Secret::from_bytes(vec![7; 10]).unwrap(),
+        ))
+        .unwrap();
+    std::fs::copy(
+        there.join("vault.countersign"),
+        here.join("vault.sync-conflict-20240102-030405-ABCDEFG.countersign"),
+    )
+    .unwrap();
+    assert!(on_laptop.sync().unwrap().merged_any());
+    drop(on_laptop);
+    sync(&here, &there);
+    // Both slots are in the file: each machine unlocks with its own keyring key.
+    assert_eq!(
+        on(&here, laptop).unlock_with_keyring().unwrap().entries()[0].account,
+        account()
+    );
+    assert!(keyring_here(&desktop_store));
+    let mut on_desktop = desktop_store.unlock_with_keyring().unwrap();
+    assert_eq!(on_desktop.entries().len(), 2);
+    // Adding it again keeps this machine's key: copies with the older slot still open.
+    on_desktop.add_keyring_slot().unwrap();
+    drop(on_desktop);
+    sync(&there, &here);
+    assert_eq!(
+        on(&here, laptop)
+            .unlock_with_keyring()
+            .unwrap()
+            .entries()
+            .len(),
+        2
+    );
+
+    // A password change on the laptop re-keys: its own slot is re-wrapped, the desktop's goes.
+    let mut on_laptop = on(&here, laptop).unlock_with_keyring().unwrap();
+    let _ = on_laptop
+        .change_password("pw", "new", Recovery::Replace, BackupPolicy::Remove)
+        .unwrap();
+    drop(on_laptop);
+    sync(&here, &there);
+    assert_eq!(
+        on(&here, laptop)
+            .unlock_with_keyring()
+            .unwrap()
+            .entries()
+            .len(),
+        2
+    );
+    assert_eq!(
+        desktop_store.unlock_with_keyring().unwrap_err().kind(),
+        "no_such_slot"
+    );
+    assert_eq!(
+        desktop_store
+            .unlock_with_password("new")
+            .unwrap()
+            .entries()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -121,7 +233,7 @@ fn a_key_deleted_from_the_keyring_is_reported_missing() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     let (vault, _) = store.create(Some("pw"), true).unwrap();
-    let id = vault.vault_id().to_string();
+    let id = keyring_user(vault.vault_id());
     drop(vault);
     secret_tool(&["clear", "service", KEYRING_SERVICE, "username", &id]);
     assert_eq!(
@@ -158,7 +270,7 @@ fn keyring_only_vault_and_slot_management() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     let (mut vault, recovery) = store.create(None, true).unwrap();
-    let id = vault.vault_id().to_string();
+    let id = keyring_user(vault.vault_id());
     assert!(!vault.slots().password);
     assert_eq!(
         vault
@@ -241,7 +353,7 @@ fn removing_the_keyring_slot_re_keys_so_the_old_keyring_key_opens_no_backup() {
     let (mut vault, _) = store.create(Some("pw"), true).unwrap();
     vault.add(account()).unwrap();
     // The keyring's key, as it is now (base64, as the keyring crate keeps a secret).
-    let id = vault.vault_id().to_string();
+    let id = keyring_user(vault.vault_id());
     let key = secret_tool(&["lookup", "service", KEYRING_SERVICE, "username", &id]);
     assert!(!key.is_empty());
     let rekeyed = vault

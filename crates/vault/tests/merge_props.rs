@@ -1,0 +1,301 @@
+//! Property test of merging: 2 or 3 replicas of one vault make random changes (add, edit,
+//! delete, restore, reorder, HOTP next code) while random one-way syncs, some across a
+//! partition that drops them, carry copies between them; then everything is synced.
+//!
+//! Afterwards every replica holds the same accounts; an account is there exactly when the last
+//! change made to it anywhere was not a deletion (nothing deleted comes back unless edited
+//! later, nothing edited is lost), each holds the last edit made to it, and no replica ever saw
+//! an HOTP counter go back, the final one being the highest reached anywhere.
+//!
+//! The changes are the vault's own (`Payload`'s methods, which `Unlocked` saves) and the merge
+//! is `countersign_vault::merge`, what `Unlocked::sync` does to the copies it finds. Cases:
+//! [`CASES`], or `PROPTEST_CASES`.
+
+use std::collections::{HashMap, HashSet};
+
+use countersign_otp::{Account, Kind, Secret};
+use countersign_vault::{Payload, merge};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+/// Cases run by default: about 2 s in a debug build.
+const CASES: u32 = 10_000;
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// A new account (TOTP or HOTP) on a replica.
+    Add { replica: usize, hotp: bool },
+    /// Renames the nth account of a replica.
+    Edit { replica: usize, pick: usize },
+    /// Deletes the nth account of a replica.
+    Delete { replica: usize, pick: usize },
+    /// Undoes a replica's last deletion the way the app does: the account added again.
+    Restore { replica: usize },
+    /// Moves the nth account of a replica to the top.
+    Reorder { replica: usize, pick: usize },
+    /// The next code of the nth account of a replica, if HOTP.
+    HotpNext { replica: usize, pick: usize },
+    /// A copy of `from` reaches `to`, which merges it (dropped across the partition).
+    Sync { from: usize, to: usize },
+    /// Starts or ends a partition: replica 0 alone on one side.
+    TogglePartition,
+}
+
+fn op(replicas: usize) -> impl Strategy<Value = Op> {
+    let r = 0..replicas;
+    let pick = 0..8usize;
+    prop_oneof![
+        3 => (r.clone(), any::<bool>()).prop_map(|(replica, hotp)| Op::Add { replica, hotp }),
+        3 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Edit { replica, pick }),
+        2 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Delete { replica, pick }),
+        1 => r.clone().prop_map(|replica| Op::Restore { replica }),
+        1 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Reorder { replica, pick }),
+        3 => (r.clone(), pick).prop_map(|(replica, pick)| Op::HotpNext { replica, pick }),
+        4 => (r.clone(), r).prop_map(|(from, to)| Op::Sync { from, to }),
+        1 => Just(Op::TogglePartition),
+    ]
+}
+
+fn scenario() -> impl Strategy<Value = (usize, Vec<Op>)> {
+    (2..=3usize).prop_flat_map(|replicas| {
+        (
+            Just(replicas),
+            proptest::collection::vec(op(replicas), 1..60),
+        )
+    })
+}
+
+/// What the last change to one id, anywhere, left.
+#[derive(Debug, Clone)]
+struct Truth {
+    /// When (the simulated clock).
+    time: u64,
+    /// The account name it left, or `None` for a deletion.
+    name: Option<String>,
+}
+
+struct World {
+    replicas: Vec<Payload>,
+    /// Each replica's last deleted account, for restore.
+    last_deleted: Vec<Option<Account>>,
+    /// Per replica and id, the highest HOTP counter it has held.
+    counters_seen: Vec<HashMap<Uuid, u64>>,
+    /// Per id, the last change made to it anywhere.
+    truth: HashMap<Uuid, Truth>,
+    /// Per id, the highest HOTP counter reached anywhere.
+    max_counter: HashMap<Uuid, u64>,
+    clock: u64,
+    partitioned: bool,
+    secrets: u32,
+}
+
+impl World {
+    fn new(replicas: usize) -> World {
+        World {
+            replicas: vec![Payload::default(); replicas],
+            last_deleted: vec![None; replicas],
+            counters_seen: vec![HashMap::new(); replicas],
+            truth: HashMap::new(),
+            max_counter: HashMap::new(),
+            clock: 1_700_000_000_000,
+            partitioned: false,
+            secrets: 0,
+        }
+    }
+
+    /// A later time for the next change: every change has its own, as clocks in milliseconds
+    /// all but always give.
+    fn tick(&mut self) -> u64 {
+        self.clock += 1 + u64::from(self.secrets % 3);
+        self.clock
+    }
+
+    fn account(&mut self, hotp: bool) -> Account {
+        self.secrets += 1;
+        let secret = Secret::from_bytes(self.secrets.to_be_bytes().repeat(4)).unwrap();
+        let name = format!("account {}", self.secrets);
+        if hotp {
+            Account::hotp("Issuer", name, secret, 0)
+        } else {
+            Account::totp("Issuer", name, secret)
+        }
+    }
+
+    fn pick(&self, replica: usize, pick: usize) -> Option<Uuid> {
+        let entries = &self.replicas[replica].entries;
+        (!entries.is_empty()).then(|| entries[pick % entries.len()].id)
+    }
+
+    fn record(&mut self, id: Uuid, time: u64, name: Option<String>) {
+        self.truth.insert(id, Truth { time, name });
+    }
+
+    fn apply(&mut self, op: &Op) {
+        match *op {
+            Op::Add { replica, hotp } => {
+                let account = self.account(hotp);
+                let now = self.tick();
+                let name = account.name.clone();
+                let id = self.replicas[replica].push(account, now);
+                self.record(id, now, Some(name));
+            }
+            Op::Edit { replica, pick } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let now = self.tick();
+                let mut account = self.replicas[replica].entry(id).unwrap().account.clone();
+                account.name = format!("{} edited at {now}", account.name);
+                let name = account.name.clone();
+                self.replicas[replica].edit(id, account, now).unwrap();
+                self.record(id, now, Some(name));
+            }
+            Op::Delete { replica, pick } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let now = self.tick();
+                let entry = self.replicas[replica].delete(id, now).unwrap();
+                self.last_deleted[replica] = Some(entry.account);
+                self.record(id, now, None);
+            }
+            Op::Restore { replica } => {
+                let Some(account) = self.last_deleted[replica].take() else {
+                    return;
+                };
+                let now = self.tick();
+                let name = account.name.clone();
+                let counter = match account.kind {
+                    Kind::Hotp { counter } => Some(counter),
+                    _ => None,
+                };
+                let id = self.replicas[replica].push(account, now);
+                self.record(id, now, Some(name));
+                if let Some(counter) = counter {
+                    self.max_counter.insert(id, counter);
+                }
+            }
+            Op::Reorder { replica, pick } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let now = self.tick();
+                self.replicas[replica].reorder(&[id], now);
+            }
+            Op::HotpNext { replica, pick } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let entry = self.replicas[replica].entry(id).unwrap();
+                if !matches!(entry.account.kind, Kind::Hotp { .. }) {
+                    return;
+                }
+                let name = entry.account.name.clone();
+                let now = self.tick();
+                let counter = self.replicas[replica].advance_hotp(id, now).unwrap();
+                self.record(id, now, Some(name));
+                let max = self.max_counter.entry(id).or_default();
+                *max = (*max).max(counter);
+            }
+            Op::Sync { from, to } => {
+                let across = (from == 0) != (to == 0);
+                if from != to && !(self.partitioned && across) {
+                    self.replicas[to] = merge(&self.replicas[to], &self.replicas[from]);
+                }
+            }
+            Op::TogglePartition => self.partitioned = !self.partitioned,
+        }
+        self.check_counters();
+    }
+
+    /// No replica holds an HOTP counter below one it held before for the same id.
+    fn check_counters(&mut self) {
+        for (replica, payload) in self.replicas.iter().enumerate() {
+            for entry in &payload.entries {
+                if let Kind::Hotp { counter } = entry.account.kind {
+                    let seen = self.counters_seen[replica].entry(entry.id).or_default();
+                    assert!(
+                        counter >= *seen,
+                        "replica {replica}: counter of {} went from {seen} to {counter}",
+                        entry.id
+                    );
+                    *seen = counter;
+                }
+            }
+        }
+    }
+
+    /// Every replica gets every other's copy, in both directions.
+    fn sync_all(&mut self) {
+        let all = self
+            .replicas
+            .iter()
+            .fold(Payload::default(), |merged, replica| {
+                merge(&merged, replica)
+            });
+        for replica in &mut self.replicas {
+            *replica = merge(replica, &all);
+        }
+        self.check_counters();
+    }
+}
+
+fn ids(payload: &Payload) -> Vec<Uuid> {
+    payload.entries.iter().map(|entry| entry.id).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(CASES)
+    ))]
+
+    #[test]
+    fn replicas_converge_and_lose_nothing((replicas, ops) in scenario()) {
+        let mut world = World::new(replicas);
+        for op in &ops {
+            world.apply(op);
+        }
+        world.sync_all();
+
+        let first = &world.replicas[0];
+        for (index, replica) in world.replicas.iter().enumerate() {
+            prop_assert!(replica.same_content(first), "replica {} differs from replica 0", index);
+            let unique: HashSet<Uuid> = ids(replica).into_iter().collect();
+            prop_assert_eq!(unique.len(), replica.entries.len(), "an id appears twice");
+        }
+        let alive: HashSet<Uuid> = world
+            .truth
+            .iter()
+            .filter(|(_, truth)| truth.name.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        let held: HashSet<Uuid> = ids(first).into_iter().collect();
+        prop_assert_eq!(&held, &alive, "accounts held vs. last change not a deletion");
+        for entry in &first.entries {
+            let truth = &world.truth[&entry.id];
+            prop_assert_eq!(Some(&entry.account.name), truth.name.as_ref(), "the last edit is kept");
+            prop_assert_eq!(entry.modified_ms, truth.time);
+            if let Kind::Hotp { counter } = entry.account.kind {
+                let max = world.max_counter.get(&entry.id).copied().unwrap_or(0);
+                prop_assert_eq!(counter, max, "the highest HOTP counter reached is kept");
+            }
+        }
+        // Merging again changes nothing, and the order is the same on every replica.
+        let again = merge(first, &world.replicas[replicas - 1]);
+        prop_assert!(again.same_content(first));
+        for tombstone in &first.tombstones {
+            prop_assert!(!held.contains(&tombstone.id));
+        }
+    }
+}
+
+/// The case count, said once so that a run shows it.
+#[test]
+fn case_count() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(CASES);
+    println!("merge property test: {cases} cases of 2-3 replicas, up to 59 operations each");
+    assert!(cases >= 1000 || std::env::var_os("PROPTEST_CASES").is_some());
+}
