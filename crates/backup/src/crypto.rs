@@ -3,6 +3,8 @@
 //! Every KDF here is checked against its cap before it runs: a file cannot make us allocate
 //! gigabytes or spin for minutes.
 
+use aes::cipher::BlockModeDecrypt;
+use aes::cipher::block_padding::Pkcs7;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use chacha20::cipher::{KeyIvInit, StreamCipher};
@@ -136,7 +138,8 @@ impl Argon2Params {
             })
     }
 
-    /// Derives a 256-bit key with Argon2id v1.3, one lane, as libsodium's `crypto_pwhash` does.
+    /// Derives a 256-bit key with Argon2id v1.3 (one lane, as libsodium's `crypto_pwhash` does,
+    /// unless the parameters say otherwise).
     pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
         let mut key = Zeroizing::new([0; 32]);
         argon2::Argon2::new(
@@ -165,6 +168,20 @@ pub(crate) fn aes_gcm_open(
     cipher
         .decrypt_inout_detached(nonce, b"", buffer.as_mut_slice().into(), tag)
         .ok()?;
+    Some(buffer)
+}
+
+/// Decrypts AES-256-CBC with PKCS#7 padding; `None` if the key or IV do not fit, the length is
+/// not whole blocks, or the padding is wrong (most often: the wrong key).
+pub(crate) fn aes_cbc_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let decryptor = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv).ok()?;
+    let mut buffer = Zeroizing::new(ciphertext.to_vec());
+    let len = decryptor.decrypt_padded::<Pkcs7>(&mut buffer).ok()?.len();
+    buffer.truncate(len);
     Some(buffer)
 }
 

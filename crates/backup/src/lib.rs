@@ -21,6 +21,7 @@
 
 mod aegis;
 mod andotp;
+mod authy;
 mod bitwarden;
 mod countersign;
 mod crypto;
@@ -30,6 +31,7 @@ mod export;
 mod freeotp_plus;
 mod google;
 mod json;
+mod prefs;
 mod proton;
 mod qr;
 mod twofas;
@@ -143,6 +145,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &bitwarden::Bitwarden,
         &proton::Proton,
         &freeotp_plus::FreeOtpPlus,
+        &authy::Authy,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

@@ -1,0 +1,224 @@
+//! The importers of ../shared/fixtures/more-importers against the files the apps wrote, read in
+//! place, compared with its EXPECTED.md: the table of ../aegis-importers/EXPECTED.md with each
+//! file's adjustments. Like Aegis's importer test, each imported account is looked up by its
+//! secret and must equal its row in every field; unlike it, the number of accounts is checked
+//! too. Skips with a message when the folder is absent.
+
+use std::path::PathBuf;
+
+use countersign_backup::{Account, Algorithm, Imported, Kind, Secret, detect_format, format_by_id};
+
+/// One expected account.
+#[derive(Clone, Debug)]
+struct Row {
+    issuer: &'static str,
+    name: &'static str,
+    kind: Kind,
+    secret: &'static str,
+    algorithm: Algorithm,
+    digits: u8,
+}
+
+const fn totp(period: u32) -> Kind {
+    Kind::Totp { period }
+}
+
+const fn hotp(counter: u64) -> Kind {
+    Kind::Hotp { counter }
+}
+
+const fn row(
+    issuer: &'static str,
+    name: &'static str,
+    kind: Kind,
+    secret: &'static str,
+    algorithm: Algorithm,
+    digits: u8,
+) -> Row {
+    Row {
+        issuer,
+        name,
+        kind,
+        secret,
+        algorithm,
+        digits,
+    }
+}
+
+/// ../aegis-importers/EXPECTED.md's table, row for row.
+const TABLE: [Row; 8] = [
+    row(
+        "Deno",
+        "Mason",
+        totp(30),
+        "4SJHB4GSD43FZBAI7C2HLRJGPQ",
+        Algorithm::Sha1,
+        6,
+    ),
+    row(
+        "SPDX",
+        "James",
+        totp(20),
+        "5OM4WOOGPLQEF6UGN3CPEOOLWU",
+        Algorithm::Sha256,
+        7,
+    ),
+    row(
+        "Airbnb",
+        "Elijah",
+        totp(50),
+        "7ELGJSGXNCCTV3O6LKJWYFV2RA",
+        Algorithm::Sha512,
+        8,
+    ),
+    row(
+        "Issuu",
+        "James",
+        hotp(1),
+        "YOOMIXWS5GN6RTBPUFFWKTW5M4",
+        Algorithm::Sha1,
+        6,
+    ),
+    row(
+        "Air Canada",
+        "Benjamin",
+        hotp(50),
+        "KUVJJOM753IHTNDSZVCNKL7GII",
+        Algorithm::Sha256,
+        7,
+    ),
+    row(
+        "WWE",
+        "Mason",
+        hotp(10300),
+        "5VAML3X35THCEBVRLV24CGBKOY",
+        Algorithm::Sha512,
+        8,
+    ),
+    row(
+        "Boeing",
+        "Sophia",
+        Kind::Steam { period: 30 },
+        "JRZCL47CMXVOQMNPZR2F7J4RGI",
+        Algorithm::Sha1,
+        5,
+    ),
+    row(
+        "Battle.net",
+        "US-2211-2050-3346",
+        totp(30),
+        "BMGRXPGFARQQF4GMT25JATL2VYLAHDBI",
+        Algorithm::Sha1,
+        8,
+    ),
+];
+
+/// The rows of these issuers.
+fn rows(issuers: &[&str]) -> Vec<Row> {
+    issuers
+        .iter()
+        .map(|issuer| {
+            TABLE
+                .iter()
+                .find(|row| row.issuer == *issuer)
+                .unwrap()
+                .clone()
+        })
+        .collect()
+}
+
+const THREE: [&str; 3] = ["Deno", "SPDX", "Airbnb"];
+
+fn dir() -> Option<PathBuf> {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/more-importers");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "SKIPPED: {} is absent (the third-party export files live beside the repository)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn read(file: &str) -> Option<Vec<u8>> {
+    Some(std::fs::read(dir()?.join(file)).unwrap())
+}
+
+/// Imports `file` (detected as `format`, encrypted exactly when a password is given) and
+/// compares it with `expected`: same number of accounts, each found by its secret and equal in
+/// every field; nothing invalid, no warnings.
+fn check(file: &str, format: &str, password: Option<&str>, expected: &[Row]) -> Vec<Account> {
+    let Some(bytes) = read(file) else {
+        return Vec::new();
+    };
+    let detected = detect_format(&bytes).unwrap_or_else(|| panic!("{file}: not detected"));
+    assert_eq!(
+        detected.id(),
+        format,
+        "{file}: detected as {}",
+        detected.id()
+    );
+    let importer = format_by_id(format).unwrap();
+    assert_eq!(importer.is_encrypted(&bytes), password.is_some(), "{file}");
+    let imported: Imported = importer
+        .import(&bytes, password)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    let invalid: Vec<_> = imported.invalid().collect();
+    assert!(invalid.is_empty(), "{file}: {invalid:?}");
+    assert!(
+        imported.warnings.is_empty(),
+        "{file}: {:?}",
+        imported.warnings
+    );
+    let accounts = imported.into_accounts();
+    assert_eq!(accounts.len(), expected.len(), "{file}: {accounts:?}");
+    for account in &accounts {
+        let row = expected
+            .iter()
+            .find(|row| Secret::from_base32(row.secret).unwrap() == account.secret)
+            .unwrap_or_else(|| panic!("{file}: {} has no row", account.display_name()));
+        let want = Account {
+            kind: row.kind,
+            algorithm: row.algorithm,
+            digits: row.digits,
+            ..Account::totp(
+                row.issuer,
+                row.name,
+                Secret::from_base32(row.secret).unwrap(),
+            )
+        };
+        assert_eq!(account, &want, "{file}: {}", row.issuer);
+        assert_eq!(account.validate(), Ok(()));
+    }
+    accounts
+}
+
+/// Both files' values: the file stores neither algorithm nor period (SHA1, 30 s); digits kept.
+fn authy_rows() -> Vec<Row> {
+    rows(&THREE)
+        .into_iter()
+        .map(|row| Row {
+            kind: totp(30),
+            algorithm: Algorithm::Sha1,
+            ..row
+        })
+        .collect()
+}
+
+#[test]
+fn authy_plain() {
+    check("authy_plain.xml", "authy", None, &authy_rows());
+}
+
+#[test]
+fn authy_encrypted() {
+    check(
+        "authy_encrypted.xml",
+        "authy",
+        Some("testtest"),
+        &authy_rows(),
+    );
+}
