@@ -22,6 +22,7 @@
 mod aegis;
 mod andotp;
 mod authy;
+mod battlenet;
 mod bitwarden;
 mod countersign;
 mod crypto;
@@ -146,6 +147,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &proton::Proton,
         &freeotp_plus::FreeOtpPlus,
         &authy::Authy,
+        &battlenet::BattleNet,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

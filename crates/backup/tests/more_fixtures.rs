@@ -222,3 +222,13 @@ fn authy_encrypted() {
         &authy_rows(),
     );
 }
+
+#[test]
+fn battle_net() {
+    check(
+        "battle_net_authenticator.xml",
+        "battle-net",
+        None,
+        &rows(&["Battle.net"]),
+    );
+}
