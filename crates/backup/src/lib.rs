@@ -26,6 +26,7 @@ mod battlenet;
 mod bitwarden;
 mod countersign;
 mod crypto;
+mod duo;
 mod ente;
 mod error;
 mod export;
@@ -148,6 +149,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &freeotp_plus::FreeOtpPlus,
         &authy::Authy,
         &battlenet::BattleNet,
+        &duo::Duo,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

@@ -232,3 +232,20 @@ fn battle_net() {
         &rows(&["Battle.net"]),
     );
 }
+
+/// No issuer in the file; the HOTP counter is 3 as stored.
+#[test]
+fn duo() {
+    let expected = [
+        Row {
+            issuer: "",
+            ..rows(&["Deno"]).remove(0)
+        },
+        Row {
+            issuer: "",
+            kind: hotp(3),
+            ..rows(&["Issuu"]).remove(0)
+        },
+    ];
+    check("duo.json", "duo", None, &expected);
+}
