@@ -30,6 +30,7 @@ mod duo;
 mod ente;
 mod error;
 mod export;
+mod freeotp;
 mod freeotp_plus;
 mod google;
 mod json;
@@ -147,6 +148,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &bitwarden::Bitwarden,
         &proton::Proton,
         &freeotp_plus::FreeOtpPlus,
+        &freeotp::FreeOtp,
         &authy::Authy,
         &battlenet::BattleNet,
         &duo::Duo,

@@ -127,7 +127,21 @@ fn rows(issuers: &[&str]) -> Vec<Row> {
         .collect()
 }
 
+const SIX: [&str; 6] = ["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE"];
 const THREE: [&str; 3] = ["Deno", "SPDX", "Airbnb"];
+
+/// The same rows with the HOTP counters one less: FreeOTP stores the last counter used.
+fn counters_minus_one(rows: Vec<Row>) -> Vec<Row> {
+    rows.into_iter()
+        .map(|row| match row.kind {
+            Kind::Hotp { counter } => Row {
+                kind: hotp(counter - 1),
+                ..row
+            },
+            _ => row,
+        })
+        .collect()
+}
 
 fn dir() -> Option<PathBuf> {
     let dir =
@@ -248,4 +262,20 @@ fn duo() {
         },
     ];
     check("duo.json", "duo", None, &expected);
+}
+
+#[test]
+fn freeotp_tokens_xml() {
+    let expected = counters_minus_one(rows(&["WWE", "Airbnb", "Deno", "Issuu"]));
+    check("freeotp.xml", "freeotp", None, &expected);
+}
+
+#[test]
+fn freeotp_plus_internal_tokens_xml() {
+    check(
+        "freeotp_plus_internal.xml",
+        "freeotp",
+        None,
+        &counters_minus_one(rows(&SIX)),
+    );
 }
