@@ -101,6 +101,13 @@ pub(crate) fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Ze
     key
 }
 
+/// PBKDF2-HMAC-SHA512 to a 256-bit key (FreeOTP 2). Iterations must have been checked.
+pub(crate) fn pbkdf2_sha512(password: &[u8], salt: &[u8], iterations: u32) -> Zeroizing<[u8; 32]> {
+    let mut key = Zeroizing::new([0; 32]);
+    pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, key.as_mut());
+    key
+}
+
 /// Checked Argon2id parameters in libsodium's terms (`crypto_pwhash`): memory in bytes, passes.
 pub(crate) struct Argon2Params(argon2::Params);
 
@@ -161,12 +168,23 @@ pub(crate) fn aes_gcm_open(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
+    aes_gcm_open_aad(key, nonce, ciphertext, tag, b"")
+}
+
+/// [`aes_gcm_open`] with associated data (FreeOTP 2 authenticates the key's algorithm name).
+pub(crate) fn aes_gcm_open_aad(
+    key: &[u8],
+    nonce: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let nonce = <&Nonce<_>>::try_from(nonce).ok()?;
     let tag = <&Tag>::try_from(tag).ok()?;
     let mut buffer = Zeroizing::new(ciphertext.to_vec());
     cipher
-        .decrypt_inout_detached(nonce, b"", buffer.as_mut_slice().into(), tag)
+        .decrypt_inout_detached(nonce, aad, buffer.as_mut_slice().into(), tag)
         .ok()?;
     Some(buffer)
 }

@@ -31,6 +31,7 @@ mod ente;
 mod error;
 mod export;
 mod freeotp;
+mod freeotp2;
 mod freeotp_plus;
 mod google;
 mod json;
@@ -149,6 +150,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &proton::Proton,
         &freeotp_plus::FreeOtpPlus,
         &freeotp::FreeOtp,
+        &freeotp2::FreeOtp2,
         &authy::Authy,
         &battlenet::BattleNet,
         &duo::Duo,

@@ -279,3 +279,26 @@ fn freeotp_plus_internal_tokens_xml() {
         &counters_minus_one(rows(&SIX)),
     );
 }
+
+#[test]
+fn freeotp_2_backups() {
+    for file in [
+        "freeotp_v2_api23.xml",
+        "freeotp_v2_api25.xml",
+        "freeotp_v2_api27.xml",
+        "freeotp_v2_api34.xml",
+    ] {
+        check(file, "freeotp2", Some("test"), &rows(&SIX));
+    }
+}
+
+/// A token without algorithm, digits or period: SHA1, 6, 30 s, which is Deno's row.
+#[test]
+fn freeotp_2_null_algo() {
+    check(
+        "freeotp_v2_null_algo.xml",
+        "freeotp2",
+        Some("test"),
+        &rows(&["Deno"]),
+    );
+}
