@@ -38,6 +38,7 @@ mod json;
 mod prefs;
 mod proton;
 mod qr;
+mod steam;
 mod twofas;
 mod uris;
 
@@ -154,6 +155,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &authy::Authy,
         &battlenet::BattleNet,
         &duo::Duo,
+        &steam::Steam,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

@@ -302,3 +302,13 @@ fn freeotp_2_null_algo() {
         &rows(&["Deno"]),
     );
 }
+
+#[test]
+fn steam_guard_files() {
+    let expected = [Row {
+        issuer: "Steam",
+        ..rows(&["Boeing"]).remove(0)
+    }];
+    check("steam.json", "steam", None, &expected);
+    check("steam_old.json", "steam", None, &expected);
+}
