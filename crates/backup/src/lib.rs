@@ -34,10 +34,12 @@ mod freeotp;
 mod freeotp2;
 mod freeotp_plus;
 mod google;
+mod google_db;
 mod json;
 mod prefs;
 mod proton;
 mod qr;
+mod sqlite;
 mod steam;
 mod twofas;
 mod uris;
@@ -156,6 +158,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &battlenet::BattleNet,
         &duo::Duo,
         &steam::Steam,
+        &google_db::GoogleDb,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

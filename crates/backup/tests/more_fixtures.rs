@@ -143,6 +143,21 @@ fn counters_minus_one(rows: Vec<Row>) -> Vec<Row> {
         .collect()
 }
 
+/// The same rows as the only thing a database stores them as: SHA1, 6 digits, 30 s.
+fn defaults(rows: Vec<Row>, keep_hotp: bool) -> Vec<Row> {
+    rows.into_iter()
+        .map(|row| Row {
+            kind: match row.kind {
+                Kind::Hotp { .. } if keep_hotp => row.kind,
+                _ => totp(30),
+            },
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            ..row
+        })
+        .collect()
+}
+
 fn dir() -> Option<PathBuf> {
     let dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/more-importers");
@@ -300,6 +315,16 @@ fn freeotp_2_null_algo() {
         "freeotp2",
         Some("test"),
         &rows(&["Deno"]),
+    );
+}
+
+#[test]
+fn google_authenticator_database() {
+    check(
+        "google_authenticator.sqlite",
+        "google-db",
+        None,
+        &defaults(rows(&SIX), true),
     );
 }
 
