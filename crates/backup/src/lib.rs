@@ -36,6 +36,7 @@ mod freeotp_plus;
 mod google;
 mod google_db;
 mod json;
+mod microsoft;
 mod prefs;
 mod proton;
 mod qr;
@@ -159,6 +160,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &duo::Duo,
         &steam::Steam,
         &google_db::GoogleDb,
+        &microsoft::Microsoft,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

@@ -127,6 +127,15 @@ fn rows(issuers: &[&str]) -> Vec<Row> {
         .collect()
 }
 
+const SEVEN: [&str; 7] = [
+    "Deno",
+    "SPDX",
+    "Airbnb",
+    "Issuu",
+    "Air Canada",
+    "WWE",
+    "Boeing",
+];
 const SIX: [&str; 6] = ["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE"];
 const THREE: [&str; 3] = ["Deno", "SPDX", "Airbnb"];
 
@@ -325,6 +334,17 @@ fn google_authenticator_database() {
         "google-db",
         None,
         &defaults(rows(&SIX), true),
+    );
+}
+
+/// Everything TOTP, SHA1, 6 digits, 30 s: the HOTP and Steam rows too.
+#[test]
+fn microsoft_authenticator_database() {
+    check(
+        "microsoft_authenticator.sqlite",
+        "microsoft",
+        None,
+        &defaults(rows(&SEVEN), false),
     );
 }
 
