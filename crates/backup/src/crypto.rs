@@ -145,6 +145,13 @@ impl Argon2Params {
             })
     }
 
+    /// Stratum's fixed parameters: 64 MiB, 3 passes, 4 lanes (its BackupEncryption class).
+    pub(crate) fn stratum() -> Self {
+        Argon2Params(
+            argon2::Params::new(64 * 1024, 3, 4, Some(32)).expect("Stratum's parameters are valid"),
+        )
+    }
+
     /// Derives a 256-bit key with Argon2id v1.3 (one lane, as libsodium's `crypto_pwhash` does,
     /// unless the parameters say otherwise).
     pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Option<Zeroizing<[u8; 32]>> {

@@ -42,6 +42,7 @@ mod proton;
 mod qr;
 mod sqlite;
 mod steam;
+mod stratum;
 mod twofas;
 mod uris;
 
@@ -159,6 +160,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &battlenet::BattleNet,
         &duo::Duo,
         &steam::Steam,
+        &stratum::Stratum,
         &google_db::GoogleDb,
         &microsoft::Microsoft,
         &andotp::AndOtp,

@@ -357,3 +357,33 @@ fn steam_guard_files() {
     check("steam.json", "steam", None, &expected);
     check("steam_old.json", "steam", None, &expected);
 }
+
+#[test]
+fn stratum_plain() {
+    check("stratum_plain.json", "stratum", None, &rows(&SEVEN));
+}
+
+#[test]
+fn stratum_encrypted() {
+    check(
+        "stratum_encrypted.bin",
+        "stratum",
+        Some("test"),
+        &rows(&SEVEN),
+    );
+}
+
+#[test]
+fn stratum_encrypted_legacy() {
+    check(
+        "stratum_encrypted_legacy.bin",
+        "stratum",
+        Some("test"),
+        &rows(&SEVEN),
+    );
+}
+
+#[test]
+fn stratum_database() {
+    check("stratum_internal.db", "stratum", None, &rows(&SEVEN));
+}
