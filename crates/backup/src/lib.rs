@@ -43,6 +43,7 @@ mod qr;
 mod sqlite;
 mod steam;
 mod stratum;
+mod totp_authenticator;
 mod twofas;
 mod uris;
 
@@ -163,6 +164,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &stratum::Stratum,
         &google_db::GoogleDb,
         &microsoft::Microsoft,
+        &totp_authenticator::TotpAuthenticator,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

@@ -387,3 +387,38 @@ fn stratum_encrypted_legacy() {
 fn stratum_database() {
     check("stratum_internal.db", "stratum", None, &rows(&SEVEN));
 }
+
+/// The stored digits and period are honoured (Aegis ignores them); SHA1, as nothing names the
+/// algorithm; the names lower-case, as in the files.
+fn totp_authenticator_rows() -> Vec<Row> {
+    let lower = ["mason", "james", "elijah"];
+    rows(&THREE)
+        .into_iter()
+        .zip(lower)
+        .map(|(row, name)| Row {
+            name,
+            algorithm: Algorithm::Sha1,
+            ..row
+        })
+        .collect()
+}
+
+#[test]
+fn totp_authenticator_export() {
+    check(
+        "totp_authenticator.bin",
+        "totp-authenticator",
+        Some("Testtest1"),
+        &totp_authenticator_rows(),
+    );
+}
+
+#[test]
+fn totp_authenticator_preferences() {
+    check(
+        "totp_authenticator_internal.xml",
+        "totp-authenticator",
+        None,
+        &totp_authenticator_rows(),
+    );
+}
