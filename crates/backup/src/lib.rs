@@ -21,6 +21,7 @@
 
 mod aegis;
 mod andotp;
+mod authenticator_plus;
 mod authy;
 mod battlenet;
 mod bitwarden;
@@ -46,6 +47,7 @@ mod stratum;
 mod totp_authenticator;
 mod twofas;
 mod uris;
+mod zip;
 
 use std::fmt;
 
@@ -164,6 +166,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &stratum::Stratum,
         &google_db::GoogleDb,
         &microsoft::Microsoft,
+        &authenticator_plus::AuthenticatorPlus,
         &totp_authenticator::TotpAuthenticator,
         &andotp::AndOtp,
         &google::Google,

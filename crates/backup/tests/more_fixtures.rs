@@ -422,3 +422,13 @@ fn totp_authenticator_preferences() {
         &totp_authenticator_rows(),
     );
 }
+
+#[test]
+fn authenticator_plus() {
+    check(
+        "authenticator_plus.zip",
+        "authenticator-plus",
+        Some("testtesttest"),
+        &rows(&SEVEN),
+    );
+}
