@@ -4,6 +4,9 @@
 //! behind the one [`Format`] trait; [`detect_format`] picks the format of a file, and every
 //! import reports each entry on its own, so one bad entry never aborts the rest. Countersign's
 //! own encrypted backups are listed too (`countersign`), read through countersign-vault.
+//! Besides exports, some apps' private storage copied off a rooted phone is read: Android
+//! shared-preferences XML (Authy, Battle.net, FreeOTP, TOTP Authenticator) and SQLite
+//! databases (Google and Microsoft Authenticator, Stratum), the latter in memory, never on disk.
 //!
 //! Work done on behalf of a file is bounded before it starts: inputs over [`MAX_INPUT_LEN`] are
 //! refused, and key-derivation parameters read from a file are checked against caps (see

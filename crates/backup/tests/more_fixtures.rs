@@ -6,7 +6,9 @@
 
 use std::path::PathBuf;
 
-use countersign_backup::{Account, Algorithm, Imported, Kind, Secret, detect_format, format_by_id};
+use countersign_backup::{
+    Account, Algorithm, Imported, Kind, Secret, detect_format, format_by_id, formats,
+};
 
 /// One expected account.
 #[derive(Clone, Debug)]
@@ -431,4 +433,285 @@ fn authenticator_plus() {
         Some("testtesttest"),
         &rows(&SEVEN),
     );
+}
+
+/// Old-style group names become groups: Deno and Airbnb in "group1", Issuu in "group2", the
+/// other four in none; every other field as in the table.
+#[test]
+fn aegis_version_2_groups() {
+    let Some(bytes) = read("aegis_plain_grouped_v2.json") else {
+        return;
+    };
+    let (format, imported) = countersign_backup::import_auto(&bytes, None).unwrap();
+    assert_eq!(format.id(), "aegis");
+    assert_eq!(imported.invalid().count(), 0);
+    let accounts = imported.into_accounts();
+    assert_eq!(accounts.len(), 7);
+    for account in &accounts {
+        let row = TABLE
+            .iter()
+            .find(|row| Secret::from_base32(row.secret).unwrap() == account.secret)
+            .unwrap();
+        let group = match row.issuer {
+            "Deno" | "Airbnb" => Some("group1".to_owned()),
+            "Issuu" => Some("group2".to_owned()),
+            _ => None,
+        };
+        let want = Account {
+            kind: row.kind,
+            algorithm: row.algorithm,
+            digits: row.digits,
+            group,
+            ..Account::totp(row.issuer, row.name, account.secret.clone())
+        };
+        assert_eq!(account, &want, "{}", row.issuer);
+    }
+}
+
+/// The encrypted files: no password asks for one, a wrong one is refused as such.
+#[test]
+fn encrypted_files_need_the_right_password() {
+    for (file, format) in [
+        ("authy_encrypted.xml", "authy"),
+        ("freeotp_v2_api23.xml", "freeotp2"),
+        ("freeotp_v2_api34.xml", "freeotp2"),
+        ("stratum_encrypted.bin", "stratum"),
+        ("stratum_encrypted_legacy.bin", "stratum"),
+        ("totp_authenticator.bin", "totp-authenticator"),
+        ("authenticator_plus.zip", "authenticator-plus"),
+    ] {
+        let Some(bytes) = read(file) else {
+            return;
+        };
+        let importer = format_by_id(format).unwrap();
+        assert_eq!(
+            importer.import(&bytes, None).unwrap_err().kind(),
+            "password_required",
+            "{file}"
+        );
+        assert_eq!(
+            importer.import(&bytes, Some("Test")).unwrap_err().kind(),
+            "wrong_password",
+            "{file}"
+        );
+    }
+}
+
+/// The format of every fixture file of both folders, by the start of its name.
+const FORMATS: [(&str, &str); 20] = [
+    ("2fas_", "2fas"),
+    ("aegis_", "aegis"),
+    ("andotp_", "andotp"),
+    ("bitwarden.", "bitwarden"),
+    ("ente_auth.", "ente"),
+    ("freeotp_plus.json", "freeotp-plus"),
+    ("proton_", "proton"),
+    ("plain.txt", "uris"),
+    ("authy_", "authy"),
+    ("battle_net_", "battle-net"),
+    ("duo.", "duo"),
+    ("freeotp.xml", "freeotp"),
+    ("freeotp_plus_internal.", "freeotp"),
+    ("freeotp_v2_", "freeotp2"),
+    ("google_authenticator.", "google-db"),
+    ("microsoft_", "microsoft"),
+    ("steam", "steam"),
+    ("stratum_", "stratum"),
+    ("totp_authenticator", "totp-authenticator"),
+    ("authenticator_plus.", "authenticator-plus"),
+];
+
+/// Each file is detected as its own format, and no other format claims it for sure (but the
+/// URI list, which Ente's plain export also is).
+#[test]
+fn detection_does_not_misfire() {
+    let Some(dir) = dir() else {
+        return;
+    };
+    let aegis_dir = dir.join("../aegis-importers");
+    let mut seen = 0;
+    for folder in [&dir, &aegis_dir] {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            if name.ends_with(".md") {
+                continue;
+            }
+            seen += 1;
+            let expected = FORMATS
+                .iter()
+                .find(|(prefix, _)| name.starts_with(prefix))
+                .unwrap_or_else(|| panic!("{name}: not in FORMATS"))
+                .1;
+            let bytes = std::fs::read(&path).unwrap();
+            let detected = detect_format(&bytes)
+                .unwrap_or_else(|| panic!("{name}: not detected"))
+                .id();
+            assert_eq!(detected, expected, "{name}");
+            let others: Vec<_> = formats()
+                .iter()
+                .filter(|format| format.detect(&bytes) == countersign_backup::Detection::Certain)
+                .map(|format| format.id())
+                .filter(|id| *id != expected && !(expected == "ente" && *id == "uris"))
+                .collect();
+            assert!(others.is_empty(), "{name}: also certain for {others:?}");
+        }
+    }
+    assert_eq!(seen, 23 + 18);
+    for (prefix, _) in FORMATS {
+        let exists = [&dir, &aegis_dir].iter().any(|folder| {
+            std::fs::read_dir(folder).unwrap().any(|entry| {
+                entry
+                    .unwrap()
+                    .file_name()
+                    .to_str()
+                    .unwrap()
+                    .starts_with(prefix)
+            })
+        });
+        assert!(exists, "{prefix}: no such file");
+    }
+}
+
+/// Damage: each format's files cut short or altered give a specific error, never a panic and
+/// never a partial import of a damaged encrypted file.
+#[test]
+fn damaged_files_are_refused() {
+    let Some(dir) = dir() else {
+        return;
+    };
+    let passwords = [
+        ("authy_encrypted.xml", "testtest"),
+        ("totp_authenticator.bin", "Testtest1"),
+        ("authenticator_plus.zip", "testtesttest"),
+    ];
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.ends_with(".md") {
+            continue;
+        }
+        let password = passwords
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map_or("test", |(_, password)| *password);
+        let bytes = std::fs::read(&path).unwrap();
+        let format = detect_format(&bytes).unwrap();
+        let half = &bytes[..bytes.len() / 2];
+        match format.import(half, Some(password)) {
+            Err(error) => assert!(
+                ["corrupt", "wrong_format", "wrong_password"].contains(&error.kind()),
+                "{name}: {error}"
+            ),
+            Ok(imported) => panic!(
+                "{name}: half a file imported {} entries",
+                imported.entries.len()
+            ),
+        }
+    }
+}
+
+/// Files whose damage the format can tell from a wrong password say so.
+#[test]
+fn damage_is_told_from_a_wrong_password() {
+    // FreeOTP 2: the master key opens, one token's wrapped secret was changed.
+    if let Some(bytes) = read("freeotp_v2_api34.xml") {
+        // A token's key is JSON inside a JSON string: its quotes are escaped.
+        let needle = br#"mCipherText\":["#;
+        let at = bytes
+            .windows(needle.len())
+            .position(|window| window == needle)
+            .expect("a token's wrapped secret")
+            + needle.len();
+        // The last digit of the first ciphertext byte, made 1 or 2: still a byte, not authentic.
+        let first = (at..bytes.len())
+            .find(|&i| bytes[i].is_ascii_digit())
+            .unwrap();
+        let last = (first..bytes.len())
+            .take_while(|&i| bytes[i].is_ascii_digit())
+            .last()
+            .unwrap();
+        let mut damaged = bytes.clone();
+        damaged[last] = if bytes[last] == b'1' { b'2' } else { b'1' };
+        let imported = format_by_id("freeotp2")
+            .unwrap()
+            .import(&damaged, Some("test"))
+            .unwrap();
+        assert_eq!(imported.accounts().count(), 5);
+        let invalid: Vec<_> = imported.invalid().collect();
+        assert_eq!(invalid.len(), 1);
+        assert_eq!(
+            invalid[0].reason,
+            "the token's secret does not authenticate: the file was changed"
+        );
+    }
+    // Stratum: a header too short for its salt and nonce.
+    if let Some(bytes) = read("stratum_encrypted.bin") {
+        let error = format_by_id("stratum")
+            .unwrap()
+            .import(&bytes[..40], Some("test"))
+            .unwrap_err();
+        assert_eq!(error.kind(), "corrupt", "{error}");
+    }
+    // Authenticator Plus: the password's check byte passes, the data was changed.
+    if let Some(bytes) = read("authenticator_plus.zip") {
+        // Past the local header (30 bytes, the name, the extra field) and the 12-byte
+        // encryption header: inside the deflated text.
+        let extra = usize::from(u16::from_le_bytes([bytes[28], bytes[29]]));
+        let mut damaged = bytes.clone();
+        damaged[30 + "Accounts.txt".len() + extra + 12 + 40] ^= 0x55;
+        let error = format_by_id("authenticator-plus")
+            .unwrap()
+            .import(&damaged, Some("testtesttest"))
+            .unwrap_err();
+        assert_eq!(error.kind(), "corrupt", "{error}");
+    }
+}
+
+/// A file asking for absurd key-derivation work is refused before any, even without a password.
+#[test]
+fn kdf_costs_are_capped() {
+    // FreeOTP 2 names its PBKDF2 iterations: make them two billion. The map's strings carry
+    // their length (u16, big-endian) just before them.
+    if let Some(bytes) = read("freeotp_v2_api34.xml") {
+        let needle = br#"{"mAlgorithm""#;
+        let start = bytes
+            .windows(needle.len())
+            .position(|window| window == needle)
+            .unwrap();
+        let length = u16::from_be_bytes([bytes[start - 2], bytes[start - 1]]);
+        let end = start + usize::from(length);
+        let key = String::from_utf8(bytes[start..end].to_vec()).unwrap();
+        let hostile = key.replace("\"mIterations\":100000", "\"mIterations\":2000000000");
+        assert_ne!(hostile, key);
+        let mut file = bytes[..start - 2].to_vec();
+        file.extend_from_slice(&u16::try_from(hostile.len()).unwrap().to_be_bytes());
+        file.extend_from_slice(hostile.as_bytes());
+        file.extend_from_slice(&bytes[end..]);
+        let freeotp2 = format_by_id("freeotp2").unwrap();
+        for password in [Some("test"), None] {
+            let started = std::time::Instant::now();
+            assert_eq!(
+                freeotp2.import(&file, password).unwrap_err().kind(),
+                "kdf_too_expensive"
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        }
+    }
+    // Authy derives a key per token: 100,000 encrypted tokens are refused before the first.
+    let token = r#"{&quot;encryptedSecret&quot;:&quot;AAAA&quot;,&quot;salt&quot;:&quot;s&quot;,&quot;name&quot;:&quot;x&quot;}"#;
+    let file = format!(
+        "<map><string name=\"com.authy.storage.tokens.authenticator.key\">[{}]</string></map>",
+        vec![token; 100_000].join(",")
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(
+        format_by_id("authy")
+            .unwrap()
+            .import(file.as_bytes(), Some("pw"))
+            .unwrap_err()
+            .kind(),
+        "kdf_too_expensive"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }
