@@ -40,6 +40,7 @@ mod freeotp_plus;
 mod google;
 mod google_db;
 mod json;
+mod lastpass;
 mod microsoft;
 mod prefs;
 mod proton;
@@ -165,6 +166,7 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &authy::Authy,
         &battlenet::BattleNet,
         &duo::Duo,
+        &lastpass::LastPass,
         &steam::Steam,
         &stratum::Stratum,
         &google_db::GoogleDb,
