@@ -35,12 +35,7 @@ impl Format for GoogleDb {
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
         crate::check_size(bytes)?;
-        let db = sqlite::open(bytes)
-            .filter(|db| sqlite::has_columns(db, "accounts", &COLUMNS))
-            .ok_or_else(|| ImportError::WrongFormat {
-                format: NAME,
-                reason: "not a database with Google Authenticator's accounts table".to_owned(),
-            })?;
+        let db = sqlite::open_as(NAME, bytes, "accounts", &COLUMNS)?;
         // Older versions have no issuer column.
         let issuer = if sqlite::has_columns(&db, "accounts", &["issuer"]) {
             "issuer"

@@ -36,12 +36,7 @@ impl Format for Microsoft {
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
         crate::check_size(bytes)?;
-        let db = sqlite::open(bytes)
-            .filter(|db| sqlite::has_columns(db, "accounts", &COLUMNS))
-            .ok_or_else(|| ImportError::WrongFormat {
-                format: NAME,
-                reason: "not a database with Microsoft Authenticator's accounts table".to_owned(),
-            })?;
+        let db = sqlite::open_as(NAME, bytes, "accounts", &COLUMNS)?;
         let mut statement = db
             .prepare(
                 "SELECT account_type, oath_secret_key, name, username FROM accounts \

@@ -73,6 +73,34 @@ pub(crate) fn has_columns(connection: &Connection, table: &str, wanted: &[&str])
     })
 }
 
+/// Opens the bytes as `format`'s database, whose `table` has the `columns` it reads: a file
+/// SQLite cannot open is damaged, a database without that table is another app's.
+pub(crate) fn open_as(
+    format: &'static str,
+    bytes: &[u8],
+    table: &str,
+    columns: &[&str],
+) -> Result<Connection, ImportError> {
+    if !is_sqlite(bytes) {
+        return Err(ImportError::WrongFormat {
+            format,
+            reason: "not an SQLite database".to_owned(),
+        });
+    }
+    let db = open(bytes).ok_or_else(|| ImportError::Corrupt {
+        format,
+        part: "database",
+        detail: "SQLite cannot open it (truncated or damaged)".to_owned(),
+    })?;
+    if !has_columns(&db, table, columns) {
+        return Err(ImportError::WrongFormat {
+            format,
+            reason: format!("the database has no table {table:?} with the columns the app writes"),
+        });
+    }
+    Ok(db)
+}
+
 /// A query that failed on a database that opened: the file is damaged.
 pub(crate) fn corrupt(format: &'static str, error: &rusqlite::Error) -> ImportError {
     ImportError::Corrupt {

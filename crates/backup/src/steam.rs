@@ -47,6 +47,12 @@ fn raws(bytes: &[u8]) -> Result<Vec<&RawValue>, ImportError> {
         return Ok(file.accounts.into_values().collect());
     }
     let raw: &RawValue = json::parse(NAME, bytes)?;
+    if !raw.get().starts_with('{') || serde_json::from_str::<Probe>(raw.get()).is_err() {
+        return Err(ImportError::WrongFormat {
+            format: NAME,
+            reason: "no shared_secret and account_name".to_owned(),
+        });
+    }
     Ok(vec![raw])
 }
 

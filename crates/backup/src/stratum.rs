@@ -158,12 +158,7 @@ fn decrypt_legacy(rest: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<
 }
 
 fn import_db(bytes: &[u8]) -> Result<Imported, ImportError> {
-    let db = sqlite::open(bytes)
-        .filter(|db| sqlite::has_columns(db, "authenticator", &DB_COLUMNS))
-        .ok_or_else(|| ImportError::WrongFormat {
-            format: NAME,
-            reason: "not a database with Stratum's authenticator table".to_owned(),
-        })?;
+    let db = sqlite::open_as(NAME, bytes, "authenticator", &DB_COLUMNS)?;
     let mut statement = db
         .prepare(
             "SELECT type, issuer, username, secret, algorithm, digits, period, counter \
