@@ -122,10 +122,22 @@ impl Format for Authy {
             }
             result
         });
-        // Every token has its own salt: when none opens, it is the password, not the file.
+        // Every token has its own salt: when none opens, it is the password, not the file;
+        // when others open, the password is right and these tokens were changed.
         if wrong > 0 && opened == 0 {
             return Err(ImportError::WrongPassword);
         }
+        let entries = entries
+            .into_iter()
+            .map(|entry| {
+                entry.map_err(|mut invalid| {
+                    if invalid.reason == WRONG_PASSWORD {
+                        invalid.reason = DAMAGED.to_owned();
+                    }
+                    invalid
+                })
+            })
+            .collect();
         Ok(Imported {
             entries,
             warnings: Vec::new(),
@@ -133,7 +145,10 @@ impl Format for Authy {
     }
 }
 
+/// Why a token's secret did not decrypt, until the other tokens tell which it is.
 const WRONG_PASSWORD: &str = "the password does not open this secret";
+const DAMAGED: &str = "the secret does not decrypt with the password that opens the others: the \
+                       file was changed";
 
 fn convert(token: Token, password: Option<&str>) -> Converted {
     let issuer = token.issuer.unwrap_or_default();

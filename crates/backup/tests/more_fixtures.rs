@@ -645,6 +645,25 @@ fn damage_is_told_from_a_wrong_password() {
             "the token's secret does not authenticate: the file was changed"
         );
     }
+    // Authy: one token's encrypted secret changed, the others open.
+    if let Some(bytes) = read("authy_encrypted.xml") {
+        let text = String::from_utf8(bytes).unwrap();
+        let damaged = text.replacen("94mk0erEKRYU7UKn4o6WAPWR", "94mk0erEKRYU7UKn4o6WAPWS", 1);
+        assert_ne!(damaged, text);
+        let imported = format_by_id("authy")
+            .unwrap()
+            .import(damaged.as_bytes(), Some("testtest"))
+            .unwrap();
+        assert_eq!(imported.accounts().count(), 2);
+        let invalid: Vec<_> = imported.invalid().collect();
+        assert_eq!(invalid.len(), 1);
+        assert_eq!(invalid[0].label, "Deno (Mason)");
+        assert_eq!(
+            invalid[0].reason,
+            "the secret does not decrypt with the password that opens the others: the file was \
+             changed"
+        );
+    }
     // Stratum: a header too short for its salt and nonce.
     if let Some(bytes) = read("stratum_encrypted.bin") {
         let error = format_by_id("stratum")
