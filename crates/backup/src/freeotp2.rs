@@ -89,7 +89,9 @@ impl Format for FreeOtp2 {
         let master: MasterKey = map
             .get(MASTER_KEY)
             .ok_or_else(|| corrupt("serialized map", "no master key"))
-            .and_then(|json| json::parse_decrypted(NAME, json.as_bytes()))?;
+            .and_then(|json| {
+                serde_json::from_str(json).map_err(|e| corrupt("master key", json::describe(&e)))
+            })?;
         let iterations = master.iterations;
         crypto::check_pbkdf2(iterations)?;
         let salt = freeotp_plus::java_bytes(&master.salt)
@@ -319,21 +321,54 @@ impl<'a> Stream<'a> {
             }
             _ => return Err("a map entry that is not a string"),
         };
-        // Java's modified UTF-8 equals UTF-8 for the text FreeOTP writes (no NUL, no emoji
-        // outside the basic plane); anything else is refused rather than misread.
-        let string = Zeroizing::new(
-            std::str::from_utf8(bytes)
-                .map_err(|_| "a string that is not UTF-8")?
-                .to_owned(),
-        );
+        let string = Zeroizing::new(modified_utf8(bytes).ok_or("a string that is not text")?);
         strings.push(string.clone());
         Ok(string)
     }
 }
 
+/// Decodes Java's "modified UTF-8" (`DataOutput.writeUTF`): UTF-8 of the UTF-16 code units, so
+/// a character beyond the basic plane (an emoji in a label) is two 3-byte surrogates, and NUL
+/// is `C0 80`. `None` if the bytes are not that.
+fn modified_utf8(bytes: &[u8]) -> Option<String> {
+    let mut units = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    let mut rest = bytes;
+    while let Some((&first, tail)) = rest.split_first() {
+        let continuation = |byte: u8| (byte & 0xc0 == 0x80).then_some(u16::from(byte & 0x3f));
+        let (unit, tail) = match (first, tail) {
+            (0x01..=0x7f, _) => (u16::from(first), tail),
+            (0xc0..=0xdf, [second, tail @ ..]) => {
+                (u16::from(first & 0x1f) << 6 | continuation(*second)?, tail)
+            }
+            (0xe0..=0xef, [second, third, tail @ ..]) => (
+                u16::from(first & 0x0f) << 12 | continuation(*second)? << 6 | continuation(*third)?,
+                tail,
+            ),
+            _ => return None,
+        };
+        units.push(unit);
+        rest = tail;
+    }
+    String::from_utf16(&units).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modified_utf8_as_java_writes_it() {
+        assert_eq!(modified_utf8(b"Deno:Mason").as_deref(), Some("Deno:Mason"));
+        // "é", NUL, then U+1F511 (a key emoji) as the surrogates D83D DD11, each in 3 bytes:
+        // what Java's writeUTF gives for "é\u0000🔑".
+        let java = [0xc3, 0xa9, 0xc0, 0x80, 0xed, 0xa0, 0xbd, 0xed, 0xb4, 0x91];
+        assert_eq!(modified_utf8(&java).as_deref(), Some("é\0🔑"));
+        // Plain UTF-8's 4-byte form and a lone surrogate are not modified UTF-8.
+        assert_eq!(modified_utf8("🔑".as_bytes()), None);
+        assert_eq!(modified_utf8(&[0xed, 0xa0, 0xbd]), None);
+        assert_eq!(modified_utf8(&[0x00]), None);
+        assert_eq!(modified_utf8(&[0xc3]), None);
+    }
 
     #[test]
     fn gcm_nonce_bare_and_in_a_sequence() {
