@@ -92,20 +92,22 @@ impl Format for Stratum {
         if sqlite::is_sqlite(bytes) {
             return import_db(bytes);
         }
-        let plain;
-        let json = if let Some(rest) = bytes.strip_prefix(HEADER) {
-            plain = decrypt(rest, password.ok_or(ImportError::PasswordRequired)?)?;
-            &plain[..]
+        let decrypted = if let Some(rest) = bytes.strip_prefix(HEADER) {
+            Some(decrypt(
+                rest,
+                password.ok_or(ImportError::PasswordRequired)?,
+            )?)
         } else if let Some(rest) = bytes.strip_prefix(LEGACY_HEADER) {
-            plain = decrypt_legacy(rest, password.ok_or(ImportError::PasswordRequired)?)?;
-            &plain[..]
+            Some(decrypt_legacy(
+                rest,
+                password.ok_or(ImportError::PasswordRequired)?,
+            )?)
         } else {
-            bytes
+            None
         };
-        let backup: Backup = if bytes.len() == json.len() {
-            json::parse(NAME, json)?
-        } else {
-            json::parse_decrypted(NAME, json)?
+        let backup: Backup = match &decrypted {
+            Some(plain) => json::parse_decrypted(NAME, plain)?,
+            None => json::parse(NAME, bytes)?,
         };
         Ok(Imported {
             entries: json::convert_each(&backup.authenticators, convert),
@@ -150,8 +152,9 @@ fn decrypt_legacy(rest: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<
     let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, LEGACY_ITERATIONS);
     let plain =
         crypto::aes_cbc_decrypt(key.as_ref(), iv, ciphertext).ok_or(ImportError::WrongPassword)?;
-    // CBC has no tag: a wrong key passes the padding check 1 time in 256, then is not JSON.
-    if json::probe::<serde::de::IgnoredAny>(&plain).is_none() {
+    // CBC has no tag: a wrong key passes the padding check 1 time in 256, and then does not
+    // start the JSON object; damage further on leaves the start intact and fails as JSON.
+    if !plain.starts_with(b"{") {
         return Err(ImportError::WrongPassword);
     }
     Ok(plain)

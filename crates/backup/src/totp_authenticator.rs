@@ -106,10 +106,15 @@ impl Format for TotpAuthenticator {
 /// The account list's JSON text from the export.
 fn decrypt(data: &[u8], password: &str) -> Result<Zeroizing<String>, ImportError> {
     let key: Zeroizing<[u8; 32]> = Zeroizing::new(Sha256::digest(password.as_bytes()).into());
-    // A wrong key fails the padding check 255 times in 256, and then JSON parsing.
+    // A wrong key fails the padding check 255 times in 256.
     let plain =
         crypto::aes_cbc_decrypt(key.as_ref(), &[0; 16], data).ok_or(ImportError::WrongPassword)?;
-    let FirstKey(list) = serde_json::from_slice(&plain).map_err(|_| ImportError::WrongPassword)?;
+    // No tag either: a wrong key does not start the object; a right one with damage further on
+    // does, and then fails as JSON.
+    if !plain.starts_with(b"{") {
+        return Err(ImportError::WrongPassword);
+    }
+    let FirstKey(list) = json::parse_decrypted(NAME, &plain)?;
     list.ok_or_else(|| ImportError::Corrupt {
         format: NAME,
         part: "decrypted content",

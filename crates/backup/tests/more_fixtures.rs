@@ -672,6 +672,27 @@ fn damage_is_told_from_a_wrong_password() {
             .unwrap_err();
         assert_eq!(error.kind(), "corrupt", "{error}");
     }
+    // Stratum legacy (CBC, no tag): the fourth block changed; the password still opens the
+    // start, the JSON breaks.
+    if let Some(bytes) = read("stratum_encrypted_legacy.bin") {
+        let mut damaged = bytes.clone();
+        damaged[16 + 20 + 16 + 3 * 16] ^= 0x55;
+        let error = format_by_id("stratum")
+            .unwrap()
+            .import(&damaged, Some("test"))
+            .unwrap_err();
+        assert_eq!(error.kind(), "corrupt", "{error}");
+    }
+    // TOTP Authenticator (CBC, no tag): the base64 character starting the fourth block changed.
+    if let Some(bytes) = read("totp_authenticator.bin") {
+        let mut damaged = bytes.clone();
+        damaged[64] = if bytes[64] == b'A' { b'B' } else { b'A' };
+        let error = format_by_id("totp-authenticator")
+            .unwrap()
+            .import(&damaged, Some("Testtest1"))
+            .unwrap_err();
+        assert_eq!(error.kind(), "corrupt", "{error}");
+    }
     // Authenticator Plus: the password's check byte passes, the data was changed.
     if let Some(bytes) = read("authenticator_plus.zip") {
         // Past the local header (30 bytes, the name, the extra field) and the 12-byte
