@@ -52,8 +52,22 @@ pub(crate) fn open(bytes: &[u8]) -> Option<Connection> {
     Some(connection)
 }
 
-/// The column names of `table`, empty if there is no such table.
+/// The column names of `table`, empty if there is no such table. Only an ordinary table
+/// counts: a view (or a virtual table) of the same name could make reading it run for ever.
 pub(crate) fn columns(connection: &Connection, table: &str) -> Vec<String> {
+    let is_table = connection
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |row| row.get::<_, String>(0),
+        )
+        .is_ok_and(|sql| {
+            sql.get(..12)
+                .is_some_and(|head| head.eq_ignore_ascii_case("CREATE TABLE"))
+        });
+    if !is_table {
+        return Vec::new();
+    }
     let Ok(mut statement) = connection.prepare("SELECT name FROM pragma_table_info(?1)") else {
         return Vec::new();
     };
@@ -63,14 +77,15 @@ pub(crate) fn columns(connection: &Connection, table: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether `table` has every one of `wanted` columns.
+/// Whether `table` exists and has every one of `wanted` columns.
 pub(crate) fn has_columns(connection: &Connection, table: &str, wanted: &[&str]) -> bool {
     let columns = columns(connection, table);
-    wanted.iter().all(|want| {
-        columns
-            .iter()
-            .any(|column| column.eq_ignore_ascii_case(want))
-    })
+    !columns.is_empty()
+        && wanted.iter().all(|want| {
+            columns
+                .iter()
+                .any(|column| column.eq_ignore_ascii_case(want))
+        })
 }
 
 /// Opens the bytes as `format`'s database, whose `table` has the `columns` it reads: a file
@@ -107,5 +122,42 @@ pub(crate) fn corrupt(format: &'static str, error: &rusqlite::Error) -> ImportEr
         format,
         part: "database",
         detail: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made by SQLite itself, as bytes.
+    fn database(sql: &str) -> Vec<u8> {
+        let mut db = Connection::open_in_memory().unwrap();
+        db.execute_batch(sql).unwrap();
+        db.serialize("main").unwrap().to_vec()
+    }
+
+    #[test]
+    fn only_ordinary_tables_are_read() {
+        let bytes = database(
+            "CREATE TABLE accounts (email TEXT, secret TEXT);
+             CREATE VIEW authenticator AS
+               WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x AS secret FROM n;",
+        );
+        let db = open(&bytes).unwrap();
+        assert!(has_columns(&db, "accounts", &["email", "SECRET"]));
+        assert!(!has_columns(&db, "accounts", &["email", "counter"]));
+        assert!(!has_columns(&db, "authenticator", &["secret"]));
+        assert!(!has_columns(&db, "missing", &[]));
+    }
+
+    #[test]
+    fn damaged_or_foreign_bytes_do_not_open() {
+        let bytes = database("CREATE TABLE t (x);");
+        assert!(open(&bytes).is_some());
+        assert!(open(&bytes[..50]).is_none());
+        let mut damaged = bytes.clone();
+        damaged[100..].fill(0xa5);
+        assert!(open(&damaged).is_none());
+        assert!(open(b"not a database at all, but long enough to have a header of a hundred bytes, surely, yes").is_none());
     }
 }
