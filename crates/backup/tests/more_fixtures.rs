@@ -466,6 +466,25 @@ fn aegis_version_2_groups() {
         };
         assert_eq!(account, &want, "{}", row.issuer);
     }
+    // Saved in the current format (version 3: a group list, UUIDs per entry) and read back:
+    // two groups, shared by name, the same entries in them.
+    let saved = countersign_backup::export_aegis_plain(&accounts);
+    let value: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(value["db"]["version"], 3);
+    let mut names: Vec<_> = value["db"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["group1", "group2"]);
+    let again = format_by_id("aegis")
+        .unwrap()
+        .import(saved.as_bytes(), None)
+        .unwrap()
+        .into_accounts();
+    assert_eq!(again, accounts);
 }
 
 /// The encrypted files: no password asks for one, a wrong one is refused as such.
