@@ -3,6 +3,8 @@
 //! Every KDF here is checked against its cap before it runs: a file cannot make us allocate
 //! gigabytes or spin for minutes.
 
+use aes::cipher::BlockModeDecrypt;
+use aes::cipher::block_padding::Pkcs7;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use chacha20::cipher::{KeyIvInit, StreamCipher};
@@ -99,6 +101,13 @@ pub(crate) fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Ze
     key
 }
 
+/// PBKDF2-HMAC-SHA512 to a 256-bit key (FreeOTP 2). Iterations must have been checked.
+pub(crate) fn pbkdf2_sha512(password: &[u8], salt: &[u8], iterations: u32) -> Zeroizing<[u8; 32]> {
+    let mut key = Zeroizing::new([0; 32]);
+    pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, key.as_mut());
+    key
+}
+
 /// Checked Argon2id parameters in libsodium's terms (`crypto_pwhash`): memory in bytes, passes.
 pub(crate) struct Argon2Params(argon2::Params);
 
@@ -136,7 +145,15 @@ impl Argon2Params {
             })
     }
 
-    /// Derives a 256-bit key with Argon2id v1.3, one lane, as libsodium's `crypto_pwhash` does.
+    /// Stratum's fixed parameters: 64 MiB, 3 passes, 4 lanes (its BackupEncryption class).
+    pub(crate) fn stratum() -> Self {
+        Argon2Params(
+            argon2::Params::new(64 * 1024, 3, 4, Some(32)).expect("Stratum's parameters are valid"),
+        )
+    }
+
+    /// Derives a 256-bit key with Argon2id v1.3 (one lane, as libsodium's `crypto_pwhash` does,
+    /// unless the parameters say otherwise).
     pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
         let mut key = Zeroizing::new([0; 32]);
         argon2::Argon2::new(
@@ -158,13 +175,38 @@ pub(crate) fn aes_gcm_open(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
+    aes_gcm_open_aad(key, nonce, ciphertext, tag, b"")
+}
+
+/// [`aes_gcm_open`] with associated data (FreeOTP 2 authenticates the key's algorithm name).
+pub(crate) fn aes_gcm_open_aad(
+    key: &[u8],
+    nonce: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let nonce = <&Nonce<_>>::try_from(nonce).ok()?;
     let tag = <&Tag>::try_from(tag).ok()?;
     let mut buffer = Zeroizing::new(ciphertext.to_vec());
     cipher
-        .decrypt_inout_detached(nonce, b"", buffer.as_mut_slice().into(), tag)
+        .decrypt_inout_detached(nonce, aad, buffer.as_mut_slice().into(), tag)
         .ok()?;
+    Some(buffer)
+}
+
+/// Decrypts AES-256-CBC with PKCS#7 padding; `None` if the key or IV do not fit, the length is
+/// not whole blocks, or the padding is wrong (most often: the wrong key).
+pub(crate) fn aes_cbc_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let decryptor = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv).ok()?;
+    let mut buffer = Zeroizing::new(ciphertext.to_vec());
+    let len = decryptor.decrypt_padded::<Pkcs7>(&mut buffer).ok()?.len();
+    buffer.truncate(len);
     Some(buffer)
 }
 

@@ -22,8 +22,19 @@ struct File<'a> {
     tokens: Vec<&'a RawValue>,
 }
 
+/// A token with its secret, as FreeOTP+ exports it and FreeOTP 1.x stores it.
 #[derive(Deserialize)]
-struct Token {
+pub(crate) struct Token {
+    #[serde(flatten)]
+    params: Params,
+    /// Java bytes: -128 to 127.
+    secret: zeroize::Zeroizing<Vec<i16>>,
+}
+
+/// A token's parameters, the same in FreeOTP+'s export, FreeOTP 1.x's `tokens.xml` and FreeOTP
+/// 2's backups (which keep the secret apart).
+#[derive(Deserialize)]
+pub(crate) struct Params {
     algo: Option<String>,
     counter: Option<u64>,
     digits: Option<u8>,
@@ -32,8 +43,6 @@ struct Token {
     #[serde(default)]
     label: String,
     period: Option<u32>,
-    /// Java bytes: -128 to 127.
-    secret: zeroize::Zeroizing<Vec<i16>>,
     #[serde(rename = "type")]
     kind: String,
 }
@@ -62,21 +71,32 @@ impl Format for FreeOtpPlus {
         crate::check_size(bytes)?;
         let file: File = json::parse(NAME, bytes)?;
         Ok(Imported {
-            entries: json::convert_each(&file.tokens, convert),
+            entries: json::convert_each(&file.tokens, convert_token),
             warnings: Vec::new(),
         })
     }
 }
 
-fn convert(token: Token) -> Converted {
+/// Java's signed bytes (-128 to 127) as bytes; `None` if one is out of range.
+pub(crate) fn java_bytes(signed: &[i16]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(signed.len()));
+    for &byte in signed {
+        bytes.push(i8::try_from(byte).ok()? as u8);
+    }
+    Some(bytes)
+}
+
+/// Makes an account of a token.
+pub(crate) fn convert_token(token: Token) -> Converted {
+    let secret = java_bytes(&token.secret).ok_or("secret: a byte is out of range");
+    convert_params(token.params, secret.map(|bytes| bytes.to_vec()))
+}
+
+/// Makes an account of a token's parameters and its secret (or why there is none).
+pub(crate) fn convert_params(token: Params, secret: Result<Vec<u8>, &str>) -> Converted {
     let fail = |reason: &dyn std::fmt::Display| json::fail(&token.issuer, &token.label, reason);
-    let bytes = token
-        .secret
-        .iter()
-        .map(|&byte| i8::try_from(byte).map(|byte| byte as u8))
-        .collect::<Result<Vec<u8>, _>>()
-        .map_err(|_| fail(&"secret: a byte is out of range"))?;
-    let secret = Secret::from_bytes(bytes).map_err(|e| fail(&format!("secret: {e}")))?;
+    let secret = Secret::from_bytes(secret.map_err(|reason| fail(&reason))?)
+        .map_err(|e| fail(&format!("secret: {e}")))?;
     let mut account = Account::totp(token.issuer.clone(), token.label.clone(), secret);
     let period = token.period.unwrap_or(30);
     account.kind = match token.kind.to_ascii_lowercase().as_str() {

@@ -4,6 +4,9 @@
 //! behind the one [`Format`] trait; [`detect_format`] picks the format of a file, and every
 //! import reports each entry on its own, so one bad entry never aborts the rest. Countersign's
 //! own encrypted backups are listed too (`countersign`), read through countersign-vault.
+//! Besides exports, some apps' private storage copied off a rooted phone is read: Android
+//! shared-preferences XML (Authy, Battle.net, FreeOTP, TOTP Authenticator) and SQLite
+//! databases (Google and Microsoft Authenticator, Stratum), the latter in memory, never on disk.
 //!
 //! Work done on behalf of a file is bounded before it starts: inputs over [`MAX_INPUT_LEN`] are
 //! refused, and key-derivation parameters read from a file are checked against caps (see
@@ -21,19 +24,34 @@
 
 mod aegis;
 mod andotp;
+mod authenticator_plus;
+mod authy;
+mod battlenet;
 mod bitwarden;
 mod countersign;
 mod crypto;
+mod duo;
 mod ente;
 mod error;
 mod export;
+mod freeotp;
+mod freeotp2;
 mod freeotp_plus;
 mod google;
+mod google_db;
 mod json;
+mod lastpass;
+mod microsoft;
+mod prefs;
 mod proton;
 mod qr;
+mod sqlite;
+mod steam;
+mod stratum;
+mod totp_authenticator;
 mod twofas;
 mod uris;
+mod zip;
 
 use std::fmt;
 
@@ -143,6 +161,18 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &bitwarden::Bitwarden,
         &proton::Proton,
         &freeotp_plus::FreeOtpPlus,
+        &freeotp::FreeOtp,
+        &freeotp2::FreeOtp2,
+        &authy::Authy,
+        &battlenet::BattleNet,
+        &duo::Duo,
+        &lastpass::LastPass,
+        &steam::Steam,
+        &stratum::Stratum,
+        &google_db::GoogleDb,
+        &microsoft::Microsoft,
+        &authenticator_plus::AuthenticatorPlus,
+        &totp_authenticator::TotpAuthenticator,
         &andotp::AndOtp,
         &google::Google,
         &uris::UriList,

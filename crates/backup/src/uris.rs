@@ -24,8 +24,7 @@ impl Format for UriList {
     }
 
     fn detect(&self, bytes: &[u8]) -> Detection {
-        let first = crate::text(bytes)
-            .and_then(|text| text.lines().map(str::trim).find(|line| !line.is_empty()));
+        let first = crate::text(bytes).and_then(|text| content_lines(text).next());
         match first {
             Some(line) if is_uri(line) => Detection::Certain,
             _ => Detection::No,
@@ -42,7 +41,7 @@ impl Format for UriList {
             format: NAME,
             reason: "not text".to_owned(),
         })?;
-        if !text.lines().any(|line| is_uri(line.trim())) {
+        if !content_lines(text).any(is_uri) {
             return Err(ImportError::WrongFormat {
                 format: NAME,
                 reason: "no line is an otpauth:// URI".to_owned(),
@@ -61,7 +60,16 @@ fn is_uri(line: &str) -> bool {
         })
 }
 
-/// Reads every non-blank line; with `migration_only`, any other URI is an invalid entry.
+/// The trimmed lines that are neither blank nor `#` comments (which people add to exports they
+/// save by hand, and which no URI starts with).
+pub(crate) fn content_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// Reads every line but blanks and comments; with `migration_only`, any other URI is an invalid
+/// entry.
 /// Warns when a multi-QR migration export is missing some of its codes.
 pub(crate) fn read_lines(text: &str, migration_only: bool) -> Imported {
     let mut imported = Imported::default();
@@ -69,7 +77,7 @@ pub(crate) fn read_lines(text: &str, migration_only: bool) -> Imported {
     let mut batches: BTreeMap<(i32, u32), BTreeSet<u32>> = BTreeMap::new();
     for (index, line) in text.lines().enumerate() {
         let line = Zeroizing::new(line.trim().to_owned());
-        if line.is_empty() {
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let invalid = |label: String, reason: String| InvalidEntry {

@@ -106,6 +106,36 @@ fn wrong_format() {
         kind_of("freeotp-plus", b"{\"tokens\": 3}", None),
         "wrong_format"
     );
+    // The newer formats refuse each other's files, and damaged databases are damaged.
+    for format in [
+        "authy",
+        "battle-net",
+        "freeotp",
+        "freeotp2",
+        "steam",
+        "stratum",
+        "duo",
+        "lastpass",
+        "google-db",
+        "microsoft",
+        "authenticator-plus",
+        "totp-authenticator",
+    ] {
+        assert_eq!(
+            kind_of(format, aegis.as_bytes(), None),
+            "wrong_format",
+            "{format}"
+        );
+    }
+    assert_eq!(
+        kind_of("authy", b"<map><string name=\"x\">y</string></map>", None),
+        "wrong_format"
+    );
+    let mut database = b"SQLite format 3\0".to_vec();
+    database.resize(4096, 0xa5);
+    for format in ["google-db", "microsoft", "stratum"] {
+        assert_eq!(kind_of(format, &database, None), "corrupt", "{format}");
+    }
     assert_eq!(
         import_auto(
             b"Dear diary, today I set up two-factor authentication.",

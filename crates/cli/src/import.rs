@@ -18,11 +18,15 @@ use crate::passwords::Passwords;
 /// What to import, and how.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The exported file (a Countersign backup, Aegis, 2FAS, andOTP, Bitwarden, Ente, FreeOTP+,
-    /// Proton, Google Authenticator migration URIs, or a list of otpauth:// URIs).
+    /// The exported file (a Countersign backup; Aegis, 2FAS, andOTP, Authenticator Plus, Authy,
+    /// Battle.net, Bitwarden, Duo, Ente, FreeOTP, FreeOTP+, LastPass, Proton, Steam, Stratum or
+    /// TOTP Authenticator files; Google or Microsoft Authenticator databases; Google
+    /// Authenticator migration URIs, or a list of otpauth:// URIs).
     file: PathBuf,
     /// The file's format, when detection guesses wrong: countersign, aegis, 2fas, andotp,
-    /// bitwarden, ente, freeotp-plus, proton, google or uris.
+    /// authenticator-plus, authy, battle-net, bitwarden, duo, ente, freeotp, freeotp-plus,
+    /// freeotp2, google, google-db, lastpass, microsoft, proton, steam, stratum,
+    /// totp-authenticator or uris.
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
     /// Read passwords from standard input, one per line: the file's (if it is encrypted), then

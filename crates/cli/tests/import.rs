@@ -135,12 +135,12 @@ fn format_option_and_unrecognised_files() {
         "{stderr}"
     );
 
-    let out = countersign(&["import", &file, "--format", "lastpass", "--dry-run"], "");
+    let out = countersign(&["import", &file, "--format", "raivo", "--dry-run"], "");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         lines(&out.stderr),
         [
-            r#"countersign: unknown format "lastpass" (known: countersign, aegis, 2fas, ente, bitwarden, proton, freeotp-plus, andotp, google, uris)"#
+            r#"countersign: unknown format "raivo" (known: countersign, aegis, 2fas, ente, bitwarden, proton, freeotp-plus, freeotp, freeotp2, authy, battle-net, duo, lastpass, steam, stratum, google-db, microsoft, authenticator-plus, totp-authenticator, andotp, google, uris)"#
         ]
     );
 

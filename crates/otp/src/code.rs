@@ -167,6 +167,21 @@ mod tests {
         }
     }
 
+    /// Secrets whose base32 does not end on a byte make the codes of their whole bytes: the
+    /// values come from `oathtool --totp -N @1111111111` given the bytes in hex (48656c6c6f and
+    /// 48656c6c6f21deadbeef48), since oathtool itself refuses such base32.
+    #[test]
+    fn secrets_off_a_byte_make_the_codes_of_their_whole_bytes() {
+        for (text, code) in [("JBSWY3DPE", "130614"), ("JBSWY3DPEHPK3PXPJBS", "028236")] {
+            let secret = Secret::from_base32(text).unwrap();
+            assert_eq!(
+                totp(&secret, Algorithm::Sha1, 6, 30, 1111111111),
+                code,
+                "{text}"
+            );
+        }
+    }
+
     /// RFC 6238 appendix B, all three hashes, 8 digits.
     #[test]
     fn rfc6238_vectors() {

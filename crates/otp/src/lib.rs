@@ -27,7 +27,7 @@ pub use migration::{
     BatchProgress, BatchTracker, DEFAULT_BATCH_SIZE, EntryError, ExportLimit, MigrationBatch,
     MigrationError, MigrationExport, SkippedEntry, decode_migration, encode_migration,
 };
-pub use secret::{MAX_SECRET_LEN, Secret, SecretError};
+pub use secret::{MAX_SECRET_LEN, Secret, SecretError, WEAK_SECRET_BITS};
 pub use uri::{MAX_URI_LEN, UriError, parse_uri};
 
 /// What a provisioning text (a scanned QR code, a pasted line) holds.

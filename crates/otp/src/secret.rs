@@ -2,12 +2,16 @@
 
 use std::fmt;
 
-use data_encoding::{BASE32_NOPAD, Encoding, Specification};
-use zeroize::Zeroizing;
+use data_encoding::BASE32_NOPAD;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Largest secret accepted, in bytes: far above any real issuer (SHA-512 keys are 64 bytes), low
 /// enough that a hostile URI cannot make us allocate much.
 pub const MAX_SECRET_LEN: usize = 1024;
+
+/// Key bits below which a secret is weak: 16 base32 characters, the shortest most issuers hand
+/// out (RFC 4226 asks for at least 128). A weaker secret still makes codes; the UI notes it.
+pub const WEAK_SECRET_BITS: usize = 80;
 
 /// Why a secret could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,8 +28,8 @@ pub enum SecretError {
         /// Its position (counting characters, from 1) in the input as given.
         position: usize,
     },
-    /// The number of base32 characters cannot encode whole bytes.
-    #[error("the secret has {length} base32 characters, which cannot encode whole bytes")]
+    /// A single base32 character: five bits, not even one byte.
+    #[error("the secret has {length} base32 character, too few for one byte")]
     InvalidLength {
         /// Characters counted after normalisation.
         length: usize,
@@ -41,13 +45,29 @@ pub enum SecretError {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Zeroizing<Vec<u8>>);
 
-/// Base32 that tolerates non-zero trailing bits: several issuers emit such secrets, and every
-/// mainstream authenticator accepts them.
-fn lenient_base32() -> Encoding {
-    let mut spec = Specification::new();
-    spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    spec.check_trailing_bits = false;
-    spec.encoding().expect("a valid base32 specification")
+/// Decodes upper-case base32 as Google Authenticator does: five bits per character, a byte out
+/// for every eight bits in, and the bits left over at the end ignored, whatever their value and
+/// however many. Issuers, Ente and 2FAS hold secrets of 9, 11, 14, 17 or 19 characters, which
+/// strict base32 refuses because they do not end on a byte.
+fn decode_base32(normalised: &str) -> Zeroizing<Vec<u8>> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(normalised.len() * 5 / 8));
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for character in normalised.bytes() {
+        let value = match character {
+            b'A'..=b'Z' => character - b'A',
+            b'2'..=b'7' => character - b'2' + 26,
+            _ => unreachable!("normalised to the base32 alphabet"),
+        };
+        buffer = (buffer << 5 | u32::from(value)) & 0xfff;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+        }
+    }
+    buffer.zeroize();
+    bytes
 }
 
 impl Secret {
@@ -92,12 +112,11 @@ impl Secret {
         if normalised.len() > MAX_SECRET_LEN * 8 / 5 + 1 {
             return Err(SecretError::TooLong);
         }
-        let bytes = lenient_base32()
-            .decode(normalised.as_bytes())
-            .map_err(|_| SecretError::InvalidLength {
-                length: normalised.len(),
-            })?;
-        Self::from_bytes(bytes)
+        if normalised.len() == 1 {
+            return Err(SecretError::InvalidLength { length: 1 });
+        }
+        let mut bytes = decode_base32(&normalised);
+        Self::from_bytes(std::mem::take(&mut *bytes))
     }
 
     /// The secret as unpadded upper-case base32, the form otpauth:// URIs carry.
@@ -113,6 +132,17 @@ impl Secret {
     /// Length of the key in bytes.
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// Length of the key in bits: what its strength is judged by.
+    pub fn bits(&self) -> usize {
+        self.0.len() * 8
+    }
+
+    /// Whether the key is shorter than [`WEAK_SECRET_BITS`]: it still makes codes (the issuer
+    /// chose it), but a person may want to know it is easier to guess.
+    pub fn is_weak(&self) -> bool {
+        self.bits() < WEAK_SECRET_BITS
     }
 
     /// Always false: an empty secret cannot be constructed.
@@ -186,13 +216,46 @@ mod tests {
         );
         assert_eq!(Secret::from_base32(" - = "), Err(SecretError::Empty));
         assert_eq!(
-            Secret::from_base32("ABC"),
-            Err(SecretError::InvalidLength { length: 3 })
+            Secret::from_base32("A"),
+            Err(SecretError::InvalidLength { length: 1 })
         );
         assert_eq!(
             Secret::from_base32(&"A".repeat(4000)),
             Err(SecretError::TooLong)
         );
+    }
+
+    #[test]
+    fn lengths_off_a_byte_drop_their_trailing_bits() {
+        // Each length keeps floor(5n / 8) bytes: the prefix of the 16-character secret's bytes
+        // that the leading characters fully cover (checked with Python's base64.b32decode of the
+        // padded prefixes "JBSWY3DP" -> b"Hello", "JBSWY3DPEE" -> b"Hello!").
+        let full = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        for (length, bytes) in [(9, 5), (11, 6), (14, 8), (17, 10), (19, 11)] {
+            let text = "JBSWY3DPEHPK3PXPJBSW"[..length].to_owned();
+            let secret = Secret::from_base32(&text).unwrap_or_else(|e| panic!("{length}: {e}"));
+            assert_eq!(secret.len(), bytes, "{length}");
+            let mut expected = full.expose().to_vec();
+            expected.extend_from_slice(b"Hel");
+            assert_eq!(secret.expose(), &expected[..bytes], "{length}");
+        }
+        assert_eq!(Secret::from_base32("JBSWY3DPE").unwrap().expose(), b"Hello");
+        assert_eq!(
+            Secret::from_base32("JBSWY3DPEE").unwrap().expose(),
+            b"Hello!"
+        );
+        assert_eq!(Secret::from_base32("AB").unwrap().expose(), [0x00]);
+    }
+
+    #[test]
+    fn weak_below_eighty_bits() {
+        let secret = |text| Secret::from_base32(text).unwrap();
+        assert_eq!(secret("JBSWY3DPEHPK3PXP").bits(), 80);
+        assert!(!secret("JBSWY3DPEHPK3PXP").is_weak());
+        assert_eq!(secret("JBSWY3DPEHPK3PX").bits(), 72);
+        assert!(secret("JBSWY3DPEHPK3PX").is_weak());
+        assert!(secret("JBSWY3DPE").is_weak());
+        assert!(!secret("4SJHB4GSD43FZBAI7C2HLRJGPQ").is_weak());
     }
 
     #[test]
