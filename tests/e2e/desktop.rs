@@ -600,8 +600,18 @@ async fn hidden_in_the_tray_no_web_process_is_left_and_showing_paints_the_codes_
             .spawn()
             .expect("start the app binary")
     };
-    // Waits until the screen has not changed much for a second, and returns it.
-    let settled = || {
+    // Waits until a frame passes `ready` (a window being drawn: a loaded machine may take
+    // more than a quiet second to show anything), then until the screen has not changed much
+    // for a second, and returns it.
+    let settled = |ready: &dyn Fn(&[u32]) -> bool| {
+        let begun = Instant::now();
+        while !ready(&screen.frame()) {
+            assert!(
+                begun.elapsed() < Duration::from_secs(30),
+                "the screen never showed what was awaited"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let mut last = screen.frame();
         let mut quiet_since = Instant::now();
         let begun = Instant::now();
@@ -621,8 +631,9 @@ async fn hidden_in_the_tray_no_web_process_is_left_and_showing_paints_the_codes_
         last
     };
     let blank = screen.frame();
+    let drawn = |frame: &[u32]| differing(frame, &blank) > 20_000;
     let mut app = start();
-    let shown = settled();
+    let shown = settled(&drawn);
     assert!(
         differing(&shown, &blank) > 20_000,
         "the window shows its list"
@@ -646,7 +657,7 @@ async fn hidden_in_the_tray_no_web_process_is_left_and_showing_paints_the_codes_
         "the app runs on: {running:?}"
     );
     assert!(
-        differing(&settled(), &blank) == 0,
+        differing(&settled(&|_| true), &blank) == 0,
         "nothing is on screen while hidden"
     );
 
@@ -655,7 +666,7 @@ async fn hidden_in_the_tray_no_web_process_is_left_and_showing_paints_the_codes_
         second.wait().unwrap().success(),
         "the second launch hands over and exits"
     );
-    let again = settled();
+    let again = settled(&drawn);
     // The same list (a code may have rolled over meanwhile): not the unlock screen, not blank.
     let changed = differing(&again, &shown);
     assert!(
