@@ -69,6 +69,8 @@ async fn the_shortcut_types_the_chosen_code_into_the_window_that_had_the_focus()
     let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub", "GitLab"]).await;
     let main = app.driver.window().await.expect("the main window's handle");
+    app.hover("li.row").await;
+    app.screenshot("row-actions-light").await;
 
     // Escape closes without typing anything.
     let entry = TextEntry::open(app.display_name());
@@ -124,7 +126,7 @@ async fn the_row_types_its_code_into_the_window_the_person_came_from() {
     seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
     std::fs::write(
         data.path().join("settings.json"),
-        r#"{"typeThenEnter": true}"#,
+        r#"{"typeThenEnter": true, "theme": "dark"}"#,
     )
     .unwrap();
     let app = App::launch_with(Launch::folder(data.path())).await;
@@ -139,6 +141,7 @@ async fn the_row_types_its_code_into_the_window_the_person_came_from() {
     // Nowhere to type yet (the person never left the window): copied, and told why.
     xdotool(display, &["windowfocus", "--sync", &main]);
     app.hover("li.row").await;
+    app.screenshot("row-actions-dark").await;
     app.click("[data-action=type]").await;
     let told = app
         .wait_for("the toast to say why", || async {
