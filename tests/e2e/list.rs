@@ -122,7 +122,7 @@ async fn edit_then_remove_with_undo_puts_it_back_in_place() {
     // Known issuers get their bundled mark, others a lettered badge.
     let badges = app
         .js("return [...document.querySelectorAll('li.row .badge')]
-                .map(b => b.dataset.icon || b.textContent.trim())")
+                .map(b => b.dataset.icon || b.dataset.initials)")
         .await;
     assert_eq!(badges, serde_json::json!(["github", "gitlab", "B"]));
     app.screenshot("accounts-light").await;
@@ -147,7 +147,7 @@ async fn edit_then_remove_with_undo_puts_it_back_in_place() {
         .await;
     let badges = app
         .js("return [...document.querySelectorAll('li.row .badge')]
-                .map(b => b.dataset.icon || b.textContent.trim())")
+                .map(b => b.dataset.icon || b.dataset.initials)")
         .await;
     assert_eq!(badges, serde_json::json!(["github", "GW", "B"]));
     let chip = app.text(".groups .chip:nth-child(2)").await;

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real app window, driven as a person would use it.
 
+mod accessibility;
 mod codes;
 mod desktop;
 mod hardening;

@@ -33,6 +33,19 @@ const PAINT_TICKER_STOP: &str = "
     if (dot) { cancelAnimationFrame(dot.frame); dot.remove(); }
     return true;";
 
+/// One rule axe-core found broken on a page.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AxeViolation {
+    /// The rule's id (e.g. `label-content-name-mismatch`).
+    pub id: String,
+    /// minor, moderate, serious or critical.
+    pub impact: String,
+    /// What the rule asks for.
+    pub help: String,
+    /// CSS selectors of (up to five of) the elements that break it.
+    pub nodes: Vec<String>,
+}
+
 /// A running app: the WebDriver session and everything that must be cleaned up after it.
 pub struct App {
     /// The WebDriver session driving the app's window.
@@ -206,6 +219,44 @@ impl App {
             .unwrap_or_else(|e| panic!("script {script}: {e}"))
             .json()
             .clone()
+    }
+
+    /// Runs axe-core (ui/node_modules/axe-core, the npm package) on the page as it is now and
+    /// returns its violations: rule id, impact, help text and up to five offending elements.
+    /// The isolation pattern's frame is left out (infrastructure, never shown).
+    pub async fn axe(&self) -> Vec<AxeViolation> {
+        let source = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../ui/node_modules/axe-core/axe.min.js"
+        ))
+        .expect("axe-core is installed in ui/node_modules (scripts/install-deps.sh)");
+        let loaded = self.js("return typeof window.axe").await;
+        if loaded != serde_json::json!("object") {
+            self.driver
+                .execute(&source, Vec::new())
+                .await
+                .unwrap_or_else(|e| panic!("load axe-core: {e}"));
+        }
+        let found = self
+            .driver
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, { iframes: false, resultTypes: ["violations"] })
+                    .then(r => done(r.violations.map(v => ({
+                        id: v.id,
+                        impact: v.impact || "",
+                        help: v.help,
+                        nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+                    }))))
+                    .catch(e => done({ error: String(e) }));"#,
+                Vec::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("run axe-core: {e}"))
+            .json()
+            .clone();
+        serde_json::from_value(found.clone())
+            .unwrap_or_else(|e| panic!("axe-core's answer {found}: {e}"))
     }
 
     /// Finds the element matching `css` and scrolls it into the middle of the window, as a

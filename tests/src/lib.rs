@@ -22,7 +22,7 @@ mod session;
 mod tray;
 mod x11;
 
-pub use app::{App, UI_TIMEOUT, WindowState};
+pub use app::{App, AxeViolation, UI_TIMEOUT, WindowState};
 pub use dbus::BusWithoutKeyring;
 pub use display::Display;
 pub use driver::{Launch, app_binary};
