@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use countersign_vault::{Entry, Store, Unlocked};
@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::clipboard::Clipboard;
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
+use crate::sync::{Synced, sync_vault};
 use crate::tray::TrayFeed;
 
 /// Locks `mutex` even when a thread panicked while holding it. For the paths that lock the
@@ -55,6 +56,8 @@ pub struct AppState {
     locked_since_launch: AtomicBool,
     /// Tells the tray menu when the accounts it lists change (see [`crate::tray`]).
     pub tray: TrayFeed,
+    /// Hears what each sync merged (see [`crate::sync`]); set once at setup.
+    syncs: OnceLock<Box<dyn Fn(Synced) + Send + Sync>>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             launch_unlock_error: Mutex::new(None),
             locked_since_launch: AtomicBool::new(false),
             tray: TrayFeed::default(),
+            syncs: OnceLock::new(),
         }
     }
 
@@ -117,6 +121,34 @@ impl AppState {
                 result
             }
             None => Err(CommandError::new("locked", "The vault is locked.")),
+        }
+    }
+
+    /// Merges into the unlocked vault what a sync engine left in the data folder, and tells
+    /// the listener (see [`AppState::follow_syncs`]). Nothing while locked; a failure to read or
+    /// save is one line on stderr, and the next change tries again.
+    pub fn sync(&self) {
+        let mut held = relock(&self.vault);
+        let Some(vault) = held.as_mut() else {
+            return;
+        };
+        let done = sync_vault(vault);
+        self.tray.offer(Some(listed(vault)));
+        drop(held);
+        match done {
+            Ok(done) => self.tell_sync(done),
+            Err(error) => eprintln!("countersign: the synced vault could not be merged: {error}"),
+        }
+    }
+
+    /// Sets who hears what each sync did; the first listener stays.
+    pub fn follow_syncs(&self, listener: impl Fn(Synced) + Send + Sync + 'static) {
+        let _ = self.syncs.set(Box::new(listener));
+    }
+
+    fn tell_sync(&self, done: Synced) {
+        if let Some(listener) = self.syncs.get() {
+            listener(done);
         }
     }
 
