@@ -9,5 +9,6 @@ mod list;
 mod quick;
 mod scan;
 mod session;
+mod sync;
 mod transfer;
 mod vault;
