@@ -335,4 +335,42 @@ mod tests {
         assert_eq!(again.counts, counts(0, 0, 0));
         assert_eq!(news(&again, &mut told), None);
     }
+
+    #[test]
+    fn a_vault_file_replaced_by_what_cannot_be_merged_is_said_once_or_locks() {
+        let base = tempfile::tempdir().unwrap();
+        let here = base.path().join("here");
+        let (mut vault, _) = store(&here).create(Some("pw"), false).unwrap();
+        // Re-keyed on another computer, and synced over ours.
+        let there = base.path().join("there");
+        fs::create_dir_all(&there).unwrap();
+        fs::copy(here.join(VAULT_FILE), there.join(VAULT_FILE)).unwrap();
+        let other_store = store(&there);
+        let mut other = other_store.unlock_with_password("pw").unwrap();
+        let _ = other
+            .change_password(
+                "pw",
+                "new",
+                countersign_vault::Recovery::Replace,
+                countersign_vault::BackupPolicy::Remove,
+            )
+            .unwrap();
+        drop(other);
+        fs::copy(there.join(VAULT_FILE), here.join(VAULT_FILE)).unwrap();
+        assert!(sync_vault(&mut vault).unwrap().rekeyed());
+
+        // Another vault altogether in its place: named once, nothing locks.
+        let stranger = base.path().join("stranger");
+        drop(store(&stranger).create(Some("pw"), false).unwrap());
+        fs::copy(stranger.join(VAULT_FILE), here.join(VAULT_FILE)).unwrap();
+        let synced = sync_vault(&mut vault).unwrap();
+        assert!(!synced.rekeyed());
+        let mut told = HashSet::new();
+        assert_eq!(
+            news(&synced, &mut told).unwrap().message,
+            "vault.countersign was replaced by a copy that cannot be merged (it holds another \
+             vault): changes here are not saved until you lock and unlock."
+        );
+        assert_eq!(news(&sync_vault(&mut vault).unwrap(), &mut told), None);
+    }
 }
