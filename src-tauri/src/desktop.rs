@@ -235,7 +235,10 @@ pub fn run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
         } if app.state::<Hidden>().0.load(Ordering::SeqCst) => {
             api.prevent_exit();
         }
-        RunEvent::Exit => app.state::<AppState>().lock(),
+        RunEvent::Exit => {
+            crate::sync::unwatch(app);
+            app.state::<AppState>().lock();
+        }
         _ => {}
     }
 }

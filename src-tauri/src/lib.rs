@@ -19,6 +19,7 @@ mod scan;
 mod scan_camera;
 mod settings;
 mod state;
+mod sync;
 mod transfer;
 mod tray;
 mod webview;
@@ -66,6 +67,7 @@ pub fn run() {
         // First, so that a second launch hands over before anything else starts.
         .plugin(desktop::single_instance(&data_dir))
         .manage(AppState::new(data_dir))
+        .manage(sync::SyncState::default())
         .manage(transfer::TransferState::default())
         .manage(scan::ScanState::default())
         .manage(links::Links::default())
@@ -82,7 +84,11 @@ pub fn run() {
             let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("launch-unlock".into())
-                .spawn(move || handle.state::<AppState>().unlock_at_launch())?;
+                .spawn(move || {
+                    handle.state::<AppState>().unlock_at_launch();
+                    sync::watch(&handle);
+                })?;
+            sync::setup(app.handle());
             lock::start(app.handle().clone());
             lock::follow_session(app.handle().clone());
             links::setup(app.handle());

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use countersign_desktop::SessionEvent;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
+use ts_rs::TS;
 
 use crate::keys::KeysState;
 use crate::links::Links;
@@ -25,7 +26,7 @@ pub const LOCKED_EVENT: &str = "vault-locked";
 const CHECK_EVERY: Duration = Duration::from_secs(5);
 
 /// What locked the vault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LockReason {
     /// The lock button or shortcut in the window.
@@ -38,6 +39,9 @@ pub enum LockReason {
     Session,
     /// The machine is going to sleep (suspend or hibernation).
     Suspend,
+    /// The vault file on disk is under another key: its password was changed on another
+    /// computer, and only unlocking again (with the new one) reads it.
+    Rekeyed,
 }
 
 /// Locks the vault, forgets everything decrypted that the app holds beside it, then tells the
@@ -46,9 +50,11 @@ pub enum LockReason {
 /// Forgotten at once, before the event: opened import files and export QR codes, scanned
 /// accounts not yet added, links waiting for their card, security-key PINs, the camera (its
 /// release is waited for on a thread of its own: this may run on the event loop), and the
-/// quick search, shown or kept ready, with its web process. `AppState::lock` drops the vault,
-/// the undo buffer, HOTP codes, and our code on the clipboard.
+/// quick search, shown or kept ready, with its web process. The data folder is no longer
+/// watched. `AppState::lock` drops the vault, the undo buffer, HOTP codes, and our code on the
+/// clipboard.
 pub fn lock(app: &AppHandle, reason: LockReason) {
+    crate::sync::unwatch(app);
     app.state::<AppState>().lock();
     app.state::<TransferState>().forget();
     app.state::<ScanState>().forget_all();

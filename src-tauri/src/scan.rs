@@ -213,7 +213,7 @@ impl ScanState {
                     let report = if accounts.is_empty() {
                         Default::default()
                     } else {
-                        state.with_vault(|vault| Ok(vault.add_all(accounts)?))?
+                        state.with_vault(|vault| Ok(vault.add_all(accounts.clone())?))?
                     };
                     let progress = self.record_export(&batch);
                     outcome.exports.push(ExportProgress {

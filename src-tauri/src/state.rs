@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use countersign_vault::{Entry, Store, Unlocked};
@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::clipboard::Clipboard;
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
+use crate::sync::{Synced, sync_vault};
 use crate::tray::TrayFeed;
 
 /// Locks `mutex` even when a thread panicked while holding it. For the paths that lock the
@@ -55,6 +56,8 @@ pub struct AppState {
     locked_since_launch: AtomicBool,
     /// Tells the tray menu when the accounts it lists change (see [`crate::tray`]).
     pub tray: TrayFeed,
+    /// Hears what each sync merged (see [`crate::sync`]); set once at setup.
+    syncs: OnceLock<Box<dyn Fn(Synced) + Send + Sync>>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             launch_unlock_error: Mutex::new(None),
             locked_since_launch: AtomicBool::new(false),
             tray: TrayFeed::default(),
+            syncs: OnceLock::new(),
         }
     }
 
@@ -105,18 +109,61 @@ impl AppState {
 
     /// Runs `f` on the unlocked vault; `locked` error when there is none. Whatever `f` changed
     /// (an account added, edited, removed or used) reaches the tray menu from here.
+    ///
+    /// A save refused because another computer's version reached the file first
+    /// (`changed_on_disk`) is not the person's problem: that version is merged in and `f` runs
+    /// once more, on the merged vault.
     pub fn with_vault<T>(
         &self,
-        f: impl FnOnce(&mut Unlocked) -> CommandResult<T>,
+        mut f: impl FnMut(&mut Unlocked) -> CommandResult<T>,
     ) -> CommandResult<T> {
-        let mut vault = self.vault.lock().expect("vault lock");
-        match vault.as_mut() {
-            Some(vault) => {
-                let result = f(vault);
-                self.tray.offer(Some(listed(vault)));
-                result
+        let mut held = self.vault.lock().expect("vault lock");
+        let Some(vault) = held.as_mut() else {
+            return Err(CommandError::new("locked", "The vault is locked."));
+        };
+        let mut result = f(vault);
+        let mut synced = None;
+        if matches!(&result, Err(error) if error.kind == "changed_on_disk")
+            && let Ok(done) = sync_vault(vault)
+        {
+            if done.report.merged_any() {
+                result = f(vault);
             }
-            None => Err(CommandError::new("locked", "The vault is locked.")),
+            synced = Some(done);
+        }
+        self.tray.offer(Some(listed(vault)));
+        drop(held);
+        if let Some(done) = synced {
+            self.tell_sync(done);
+        }
+        result
+    }
+
+    /// Merges into the unlocked vault what a sync engine left in the data folder, and tells
+    /// the listener (see [`AppState::follow_syncs`]). Nothing while locked; a failure to read or
+    /// save is one line on stderr, and the next change tries again.
+    pub fn sync(&self) {
+        let mut held = relock(&self.vault);
+        let Some(vault) = held.as_mut() else {
+            return;
+        };
+        let done = sync_vault(vault);
+        self.tray.offer(Some(listed(vault)));
+        drop(held);
+        match done {
+            Ok(done) => self.tell_sync(done),
+            Err(error) => eprintln!("countersign: the synced vault could not be merged: {error}"),
+        }
+    }
+
+    /// Sets who hears what each sync did; the first listener stays.
+    pub fn follow_syncs(&self, listener: impl Fn(Synced) + Send + Sync + 'static) {
+        let _ = self.syncs.set(Box::new(listener));
+    }
+
+    fn tell_sync(&self, done: Synced) {
+        if let Some(listener) = self.syncs.get() {
+            listener(done);
         }
     }
 
@@ -289,6 +336,96 @@ pub(crate) mod tests {
         assert!(state.keyring_unlock_allowed());
     }
 
+    /// An account whose secret is made from its issuer's first letter (a duplicate otherwise).
+    fn totp(issuer: &str) -> countersign_otp::Account {
+        let secret = countersign_otp::Secret::from_bytes(vec![issuer.as_bytes()[0]; 10]).unwrap();
+        countersign_otp::Account::totp(issuer, "alice", secret)
+    }
+
+    fn issuers(state: &AppState) -> Vec<String> {
+        let mut issuers = state
+            .with_vault(|vault| {
+                Ok(vault
+                    .entries()
+                    .iter()
+                    .map(|entry| entry.account.issuer.clone())
+                    .collect::<Vec<_>>())
+            })
+            .unwrap();
+        issuers.sort();
+        issuers
+    }
+
+    /// Another computer adds `issuer` to its copy of the vault in `dir`, and a sync engine
+    /// writes that copy over the file in `dir`.
+    fn added_elsewhere(dir: &Path, issuer: &str) {
+        let there = tempfile::tempdir().unwrap();
+        let file = countersign_vault::VAULT_FILE;
+        std::fs::copy(dir.join(file), there.path().join(file)).unwrap();
+        let store = Store::open(there.path()).unwrap();
+        let mut other = store.unlock_with_password("pw").unwrap();
+        other.add(totp(issuer)).unwrap();
+        drop(other);
+        std::fs::copy(there.path().join(file), dir.join(file)).unwrap();
+    }
+
+    #[test]
+    fn a_save_refused_for_another_computers_version_merges_it_and_is_made_once_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        state
+            .with_vault(|vault| Ok(vault.add(totp("Here"))?))
+            .unwrap();
+        let told = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let sink = told.clone();
+        state.follow_syncs(move |synced| sink.lock().unwrap().push(synced.counts));
+        added_elsewhere(dir.path(), "There");
+
+        let mut attempts = 0;
+        state
+            .with_vault(|vault| {
+                attempts += 1;
+                Ok(vault.add(totp("Edit"))?)
+            })
+            .unwrap();
+        assert_eq!(attempts, 2, "refused once, then made on the merged vault");
+        assert_eq!(issuers(&state), ["Edit", "Here", "There"]);
+        // The window hears of the account that came in.
+        assert_eq!(
+            *told.lock().unwrap(),
+            [crate::sync::Counts {
+                added: 1,
+                changed: 0,
+                removed: 0
+            }]
+        );
+        // Saved over the merged file: another unlock reads all three.
+        drop(state);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.unlock_with_password("pw").unwrap().entries().len(), 3);
+    }
+
+    #[test]
+    fn a_save_over_a_file_that_cannot_be_merged_is_refused_and_tried_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = unlocked_state(dir.path());
+        // Another vault altogether replaced the file.
+        let stranger = tempfile::tempdir().unwrap();
+        drop(unlocked_state(stranger.path()));
+        let file = countersign_vault::VAULT_FILE;
+        std::fs::copy(stranger.path().join(file), dir.path().join(file)).unwrap();
+
+        let mut attempts = 0;
+        let refused = state
+            .with_vault(|vault| {
+                attempts += 1;
+                Ok(vault.add(totp("Edit"))?)
+            })
+            .unwrap_err();
+        assert_eq!(refused.kind, "changed_on_disk");
+        assert_eq!(attempts, 1);
+    }
+
     #[test]
     fn locking_forgets_the_undo_buffer_and_the_hotp_codes() {
         let dir = tempfile::tempdir().unwrap();
@@ -297,7 +434,9 @@ pub(crate) mod tests {
             "otpauth://hotp/ACME:alice?secret=JBSWY3DPEHPK3PXP&counter=3",
         )
         .unwrap();
-        let id = state.with_vault(|vault| Ok(vault.add(account)?)).unwrap();
+        let id = state
+            .with_vault(|vault| Ok(vault.add(account.clone())?))
+            .unwrap();
         let code = state
             .with_vault(|vault| Ok(vault.next_hotp_code(id)?))
             .unwrap();

@@ -10,5 +10,6 @@ mod list;
 mod quick;
 mod scan;
 mod session;
+mod sync;
 mod transfer;
 mod vault;

@@ -150,7 +150,7 @@ pub fn add_accounts(
         ));
     }
     state.touch();
-    let report = state.with_vault(|vault| Ok(vault.add_all(accounts)?))?;
+    let report = state.with_vault(|vault| Ok(vault.add_all(accounts.clone())?))?;
     if report.added.is_empty() && batch.is_none() {
         return Err(CommandError::new(
             "duplicate",
@@ -192,13 +192,14 @@ pub async fn update_account(app: AppHandle, id: Uuid, edit: AccountEdit) -> Comm
             let mut account = entry.account.clone();
             account.issuer = edit.issuer.trim().to_owned();
             account.name = edit.name.trim().to_owned();
-            account.note = edit.note;
+            account.note = edit.note.clone();
             account.group = edit
                 .group
+                .clone()
                 .map(|g| g.trim().to_owned())
                 .filter(|g| !g.is_empty());
             account.favourite = edit.favourite;
-            account.icon = edit.icon.filter(|i| !i.is_empty());
+            account.icon = edit.icon.clone().filter(|i| !i.is_empty());
             account.time_offset = edit.time_offset;
             account.digits = edit.digits;
             account.algorithm = Algorithm::parse(&edit.algorithm).ok_or_else(|| {

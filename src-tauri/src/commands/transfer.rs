@@ -74,9 +74,9 @@ pub async fn transfer_open_import(
         // The preview asks the vault which accounts are new.
         state.with_vault(|vault| {
             Ok(Some(transfer.open(
-                file_name,
+                file_name.clone(),
                 format,
-                contents,
+                contents.clone(),
                 vault.payload(),
             )))
         })
@@ -143,7 +143,7 @@ pub async fn transfer_import(
     with_transfer(app, move |state, transfer| {
         state.touch();
         let accounts = transfer.selected(&token, &selected)?;
-        let report = state.with_vault(|vault| Ok(vault.add_all(accounts)?))?;
+        let report = state.with_vault(|vault| Ok(vault.add_all(accounts.clone())?))?;
         transfer.imported(&token);
         Ok(ImportDone {
             added: report.added.len(),

@@ -5,13 +5,14 @@
 
 use countersign_vault::{BackupPolicy, Recovery, RecoveryKey, Rekeyed, Status, keyring_status};
 use serde::{Deserialize, Serialize};
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use super::with_state;
+use super::{blocking, with_state};
 use crate::error::{CommandError, CommandResult};
 use crate::lock::{LockReason, lock};
+use crate::state::AppState;
 
 /// Whether the OS keyring can hold a key now, and if not, why.
 #[derive(Serialize, TS)]
@@ -145,11 +146,13 @@ pub struct CreateVault {
 /// Creates the vault (first launch) and unlocks it; returns the recovery key to show once.
 #[tauri::command]
 pub async fn create_vault(app: AppHandle, options: CreateVault) -> CommandResult<RecoveryKeyView> {
-    with_state(app, move |state| {
+    blocking(app, move |app| {
+        let state = app.state::<AppState>();
         let password = options.password.as_deref().map(String::as_str);
         let (vault, recovery) = state.store()?.create(password, options.use_keyring)?;
         state.set_unlocked(vault);
         state.touch();
+        crate::sync::watch(app);
         Ok(recovery_view(&recovery))
     })
     .await
@@ -158,7 +161,8 @@ pub async fn create_vault(app: AppHandle, options: CreateVault) -> CommandResult
 /// Unlocks with the key kept in the OS keyring (no prompt).
 #[tauri::command]
 pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
-    with_state(app, |state| {
+    blocking(app, |app| {
+        let state = app.state::<AppState>();
         let failed_at_launch = state
             .launch_unlock_error
             .lock()
@@ -176,6 +180,7 @@ pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
         let vault = state.store()?.unlock_with_keyring()?;
         state.set_unlocked(vault);
         state.touch();
+        crate::sync::watch(app);
         Ok(())
     })
     .await
@@ -184,10 +189,12 @@ pub async fn unlock_keyring(app: AppHandle) -> CommandResult<()> {
 /// Unlocks with the password.
 #[tauri::command]
 pub async fn unlock_password(app: AppHandle, password: Zeroizing<String>) -> CommandResult<()> {
-    with_state(app, move |state| {
+    blocking(app, move |app| {
+        let state = app.state::<AppState>();
         let vault = state.store()?.unlock_with_password(&password)?;
         state.set_unlocked(vault);
         state.touch();
+        crate::sync::watch(app);
         Ok(())
     })
     .await
@@ -196,10 +203,12 @@ pub async fn unlock_password(app: AppHandle, password: Zeroizing<String>) -> Com
 /// Unlocks with the recovery key.
 #[tauri::command]
 pub async fn unlock_recovery(app: AppHandle, recovery_key: Zeroizing<String>) -> CommandResult<()> {
-    with_state(app, move |state| {
+    blocking(app, move |app| {
+        let state = app.state::<AppState>();
         let vault = state.store()?.unlock_with_recovery(&recovery_key)?;
         state.set_unlocked(vault);
         state.touch();
+        crate::sync::watch(app);
         Ok(())
     })
     .await

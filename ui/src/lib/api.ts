@@ -9,12 +9,14 @@ import type {
   CommandError,
   CreateVault,
   CredentialChange,
+  LockReason,
   OldBackups,
   QuickTyped,
   RecoveryKeyView,
   RevealedSecret,
   SecurityView,
   Settings,
+  VaultChanged,
   VaultStatus,
 } from "./bindings";
 
@@ -33,6 +35,7 @@ export type {
   SecurityView,
   Settings,
   Slots,
+  VaultChanged,
   VaultStatus,
 } from "./bindings";
 
@@ -115,7 +118,14 @@ export function onQuickShown(handler: () => void): Promise<UnlistenFn> {
   return listen("quick-shown", handler);
 }
 
-/** Calls `handler` whenever the vault locks: the lock button or shortcut, the tray, idle time. */
-export function onVaultLocked(handler: () => void): Promise<UnlistenFn> {
-  return listen("vault-locked", handler);
+/** Calls `handler` whenever the vault locks (the lock button or shortcut, the tray, idle time,
+ *  a password changed on another computer), with what locked it. */
+export function onVaultLocked(handler: (reason: LockReason) => void): Promise<UnlistenFn> {
+  return listen<LockReason>("vault-locked", (event) => handler(event.payload));
+}
+
+/** Calls `handler` when a sync merged what another computer saved (the accounts changed), or
+ *  left a copy of the vault alone: `message` says which, for a toast. */
+export function onVaultChanged(handler: (news: VaultChanged) => void): Promise<UnlistenFn> {
+  return listen<VaultChanged>("vault-changed", (event) => handler(event.payload));
 }

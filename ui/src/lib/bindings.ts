@@ -239,6 +239,41 @@ typed: boolean,
 note: string | null, };
 
 /**
+ * What locked the vault.
+ */
+export type LockReason = "button" | "tray" | "idle" | "session" | "suspend" | "rekeyed";
+
+/**
+ * How many accounts a sync added, changed and removed.
+ */
+export type Counts = {
+/**
+ * Accounts that were not in the vault before.
+ */
+added: number,
+/**
+ * Accounts edited elsewhere (or whose HOTP counter moved on there).
+ */
+changed: number,
+/**
+ * Accounts deleted elsewhere.
+ */
+removed: number, };
+
+/**
+ * What the window is told after a sync: the counts, and one sentence for its toast.
+ */
+export type VaultChanged = {
+/**
+ * The accounts the sync added, changed and removed.
+ */
+counts: Counts,
+/**
+ * For the toast, e.g. "2 accounts added, 1 changed on another computer."
+ */
+message: string, };
+
+/**
  * A scanned account as the confirmation card shows it.
  */
 export type PendingView = {
