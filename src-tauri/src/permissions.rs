@@ -138,3 +138,15 @@ fn no_plugin_reaches_files_shell_or_network_and_release_builds_have_no_devtools(
         .expect("the workspace's tauri dependency");
     assert!(!tauri.contains("devtools"), "{tauri}");
 }
+
+#[test]
+fn windows_are_kept_out_of_screen_captures_where_the_platform_can() {
+    // DESIGN.md section 2: on Windows and macOS the window is content-protected (the quick
+    // search sets it when built: src/quick.rs).
+    let config: serde_json::Value =
+        serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+    let main = &config["app"]["windows"][0];
+    assert_eq!(main["label"], "main");
+    assert_eq!(main["contentProtected"], true);
+    assert!(include_str!("quick.rs").contains(".content_protected(true)"));
+}

@@ -261,6 +261,8 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
             .inner_size(SIZE.0, SIZE.1)
             .decorations(false)
             .always_on_top(true)
+            // Windows and macOS leave it out of screen captures and recordings (codes on it).
+            .content_protected(true)
             .skip_taskbar(true)
             .resizable(false)
             .focused(true)

@@ -73,8 +73,20 @@ async fn the_web_view_is_confined_and_can_do_no_more_than_the_app_needs() {
         other => panic!("the page reached {origin}: {other:?}"),
     }
 
-    // The web process runs in bubblewrap's namespaces: its pid there differs from ours.
+    // No core dumps: a crash must not write the decrypted vault to disk.
     let pid = app.app_process().expect("the app is running");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|line| line.starts_with("Max core file size"))
+        .expect("a core size limit");
+    assert_eq!(
+        core.split_whitespace().skip(4).take(2).collect::<Vec<_>>(),
+        ["0", "0"],
+        "{core}"
+    );
+
+    // The web process runs in bubblewrap's namespaces: its pid there differs from ours.
     let web: Vec<u32> = process_tree(pid)
         .into_iter()
         .filter(|p| {
