@@ -344,3 +344,48 @@ pub async fn reveal_secret(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use countersign_otp::parse_uri;
+
+    use super::*;
+
+    /// DESIGN.md section 2: what the list sends the window holds no secret, in any spelling.
+    #[test]
+    fn the_list_sends_the_window_no_secret() {
+        const SECRET: &str = "JBSWY3DPEHPK3PXP";
+        for uri in [
+            format!("otpauth://totp/GitHub:octocat?secret={SECRET}&issuer=GitHub"),
+            format!("otpauth://hotp/Bank:me?secret={SECRET}&issuer=Bank&counter=4"),
+            format!("otpauth://totp/Steam:me?secret={SECRET}&issuer=Steam&encoder=steam"),
+        ] {
+            let entry = Entry {
+                id: Uuid::new_v4(),
+                created_ms: 1,
+                modified_ms: 1,
+                last_used_ms: None,
+                account: parse_uri(&uri).unwrap(),
+            };
+            let json = serde_json::to_string(&view(&entry, Some("123456"), 1_765_000_000)).unwrap();
+            let bytes = data_encoding::BASE32_NOPAD
+                .decode(SECRET.as_bytes())
+                .unwrap();
+            let spellings = [
+                SECRET.to_owned(),
+                SECRET.to_lowercase(),
+                data_encoding::HEXLOWER.encode(&bytes),
+                data_encoding::BASE64.encode(&bytes),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ];
+            for spelling in spellings {
+                assert!(
+                    !json.contains(&spelling),
+                    "{uri}: {json} holds {spelling:?}"
+                );
+            }
+            // It does carry what the screen shows.
+            assert!(json.contains("\"code\":"), "{json}");
+        }
+    }
+}
