@@ -245,7 +245,12 @@ export type PendingView = {
 /**
  * Identifies the account in `scan_confirm`, `scan_pending_code` and `scan_discard`.
  */
-token: string, issuer: string, name: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512", digits: number, period: number | null, };
+token: string, issuer: string, name: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512", digits: number, period: number | null,
+/**
+ * The key's length in bits when it is shorter than usual (under `WEAK_SECRET_BITS`):
+ * codes still work, and the card says the site's protection is weaker.
+ */
+weakBits: number | null, };
 
 /**
  * The current code of a scanned account, for the card's live preview.
