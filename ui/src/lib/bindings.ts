@@ -329,6 +329,27 @@ exports: Array<ExportProgress>,
 notes: Array<ScanNote>, };
 
 /**
+ * An account typed in by hand: the setup key a site shows next to its QR code.
+ */
+export type SetupKeyEntry = { issuer: string, name: string,
+/**
+ * Base32, as the site shows it; it is sent once and never comes back.
+ */
+secret: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512",
+/**
+ * Ignored for Steam, whose codes always have five characters.
+ */
+digits: number,
+/**
+ * Seconds per code, for TOTP and Steam.
+ */
+period: number,
+/**
+ * The next code's counter, for HOTP.
+ */
+counter: number, };
+
+/**
  * The confirmation card's fields.
  */
 export type Confirmation = { token: string, issuer: string, name: string, };
