@@ -75,6 +75,11 @@ async fn a_typed_sha256_key_previews_and_adds_the_exact_code() {
     );
     // More options, from the keyboard: Tab to the disclosure, Enter opens it.
     app.keys("\u{E004}").await; // Tab
+    assert_eq!(
+        app.js("return document.activeElement.tagName").await,
+        serde_json::json!("SUMMARY")
+    );
+    app.screenshot("manual-keyboard-focus-light").await;
     app.keys("\u{E007}").await; // Enter
     app.find("#key-kind").await;
     app.find("#key-algorithm")
@@ -151,11 +156,19 @@ async fn a_bad_key_adds_nothing_and_a_short_one_is_noted_in_the_dark_theme() {
     assert_eq!(cards.await, serde_json::json!(0));
     app.screenshot("manual-error-dark").await;
 
-    // Nine characters: 40 bits, accepted with a quiet note.
+    // Nine characters: 40 bits, accepted with a quiet note. Digits Rust refuses are named at
+    // their field, which gets the focus.
     retype(&app, "#key-secret", "JBSWY3DPE").await;
     app.click("[data-testid=setup-key-form] summary").await;
-    app.find("#key-period").await;
+    retype(&app, "#key-digits", "11").await;
+    app.click("#key-continue").await;
+    assert_eq!(
+        app.text("#key-digits-error").await,
+        "11 digits is not supported (1 to 10)."
+    );
+    assert_eq!(app.focused_id().await, "key-digits");
     app.screenshot("manual-more-options-dark").await;
+    retype(&app, "#key-digits", "6").await;
     app.click("#key-continue").await;
     assert_eq!(
         app.text("[data-testid=weak-note]").await,
