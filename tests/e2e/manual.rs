@@ -182,6 +182,21 @@ async fn a_bad_key_adds_nothing_and_a_short_one_is_noted_in_the_dark_theme() {
         .await;
     assert_eq!(app.prop("#key-secret", "value").await, "JBSWY3DPE");
     assert_eq!(app.prop("#key-issuer", "value").await, "Short Inc");
+    // Steam fixes its hash and length: they are shown, not offered.
+    app.find("#key-kind")
+        .await
+        .send_keys("Steam")
+        .await
+        .unwrap();
+    assert_eq!(app.prop("#key-kind", "value").await, "steam");
+    let fixed = app.js(
+        "return [...document.querySelectorAll('[data-testid=setup-key-form] .fixed')].map(e => e.textContent)",
+    );
+    assert_eq!(
+        fixed.await,
+        serde_json::json!(["SHA1 (Steam's)", "5 characters (Steam's)"])
+    );
+    app.screenshot("manual-steam-dark").await;
     app.keys("\u{E00C}").await; // Escape
     app.find("#empty-title").await;
     assert_eq!(app.issuers().await, Vec::<String>::new());
