@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
-use countersign_otp::{Account, Algorithm, Kind, Provisioning, SetupKey, parse_provisioning};
+use countersign_otp::{
+    Account, Algorithm, Kind, Provisioning, SetupKey, SetupKeyField, parse_provisioning,
+};
 use countersign_vault::{BackupPolicy, Error, Recovery, Status, Unlocked};
 use zeroize::Zeroizing;
 
@@ -112,10 +114,10 @@ impl SetupKeyArgs {
         // The same rules, and words, as the app's "Setup key" tab.
         key.account().map_err(|error| {
             let place = match error.field() {
-                "secret" => "setup key",
-                "issuer" => "--issuer/--name",
-                "period" => "--period",
-                _ => "--digits",
+                SetupKeyField::Secret => "setup key",
+                SetupKeyField::Issuer => "--issuer/--name",
+                SetupKeyField::Digits => "--digits",
+                SetupKeyField::Period => "--period",
             };
             Failure::Input(format!("{place}: {error}"))
         })

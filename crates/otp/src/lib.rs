@@ -29,7 +29,7 @@ pub use migration::{
     MigrationError, MigrationExport, SkippedEntry, decode_migration, encode_migration,
 };
 pub use secret::{MAX_SECRET_LEN, Secret, SecretError, WEAK_SECRET_BITS};
-pub use setup_key::{SetupKey, SetupKeyError};
+pub use setup_key::{SetupKey, SetupKeyError, SetupKeyField};
 pub use uri::{MAX_URI_LEN, UriError, parse_uri};
 
 /// What a provisioning text (a scanned QR code, a pasted line) holds.

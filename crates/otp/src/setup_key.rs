@@ -36,15 +36,28 @@ pub enum SetupKeyError {
     Account(#[from] InvalidAccount),
 }
 
+/// A field of [`SetupKey`] that a person types, and may have to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupKeyField {
+    /// The issuer (or, with it, the name: one of them is needed).
+    Issuer,
+    /// The base32 key.
+    Secret,
+    /// The code length.
+    Digits,
+    /// The seconds per code.
+    Period,
+}
+
 impl SetupKeyError {
-    /// The field the person should fix: `issuer`, `secret`, `digits` or `period`.
-    pub fn field(&self) -> &'static str {
+    /// The field the person should fix.
+    pub fn field(&self) -> SetupKeyField {
         match self {
-            SetupKeyError::NoLabel => "issuer",
-            SetupKeyError::Secret(_) => "secret",
-            SetupKeyError::Account(InvalidAccount::Period(_)) => "period",
+            SetupKeyError::NoLabel => SetupKeyField::Issuer,
+            SetupKeyError::Secret(_) => SetupKeyField::Secret,
+            SetupKeyError::Account(InvalidAccount::Period(_)) => SetupKeyField::Period,
             // Digits are the only other parameter a person types (Steam's are fixed).
-            SetupKeyError::Account(_) => "digits",
+            SetupKeyError::Account(_) => SetupKeyField::Digits,
         }
     }
 }
@@ -109,7 +122,7 @@ mod tests {
                 position: 9
             })
         );
-        assert_eq!(bad.field(), "secret");
+        assert_eq!(bad.field(), SetupKeyField::Secret);
         assert_eq!(
             bad.to_string(),
             "the secret has a character that is not base32: '!' at position 9"
@@ -117,17 +130,20 @@ mod tests {
         let empty = key(" - ").account().unwrap_err();
         assert_eq!(
             (empty.field(), empty),
-            ("secret", SecretError::Empty.into())
+            (SetupKeyField::Secret, SecretError::Empty.into())
         );
         let short = key("A").account().unwrap_err();
-        assert_eq!(short.field(), "secret");
+        assert_eq!(short.field(), SetupKeyField::Secret);
 
         let unnamed = SetupKey {
             issuer: " ",
             name: "",
             ..key("JBSWY3DPEHPK3PXP")
         };
-        assert_eq!(unnamed.account().unwrap_err().field(), "issuer");
+        assert_eq!(
+            unnamed.account().unwrap_err().field(),
+            SetupKeyField::Issuer
+        );
         let digits = SetupKey {
             digits: 11,
             ..key("JBSWY3DPEHPK3PXP")
@@ -136,12 +152,12 @@ mod tests {
             digits.account().unwrap_err(),
             InvalidAccount::Digits(11).into()
         );
-        assert_eq!(digits.account().unwrap_err().field(), "digits");
+        assert_eq!(digits.account().unwrap_err().field(), SetupKeyField::Digits);
         let period = SetupKey {
             kind: Kind::Totp { period: 0 },
             ..key("JBSWY3DPEHPK3PXP")
         };
-        assert_eq!(period.account().unwrap_err().field(), "period");
+        assert_eq!(period.account().unwrap_err().field(), SetupKeyField::Period);
     }
 
     #[test]

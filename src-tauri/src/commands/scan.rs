@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use countersign_otp::{Algorithm, Intake, Kind, SetupKey, read_intake};
+use countersign_otp::{Algorithm, Intake, Kind, SetupKey, SetupKeyField, read_intake};
 use countersign_scan::LumaImage;
 use countersign_scan::screen::{self, ScreenBackend, screen_backend};
 
@@ -241,10 +241,10 @@ impl SetupKeyEntry {
         };
         key.account().map_err(|error| {
             let kind = match error.field() {
-                "issuer" => "invalid_issuer",
-                "secret" => "invalid_secret",
-                "period" => "invalid_period",
-                _ => "invalid_digits",
+                SetupKeyField::Issuer => "invalid_issuer",
+                SetupKeyField::Secret => "invalid_secret",
+                SetupKeyField::Digits => "invalid_digits",
+                SetupKeyField::Period => "invalid_period",
             };
             CommandError::new(kind, sentence(&error.to_string()))
         })
