@@ -1,5 +1,6 @@
-/** Typed calls for adding accounts by scanning QR codes. What comes back is what the add dialog
- *  shows: labels, live codes and descriptions; a scanned secret stays in Rust under a token. */
+/** Typed calls for adding accounts by scanning QR codes (or typing a setup key). What comes back
+ *  is what the add dialog shows: labels, live codes and descriptions; a scanned or typed secret
+ *  stays in Rust under a token. */
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
@@ -20,7 +21,6 @@ export type {
   PendingView as PendingAccount,
   ScanNote,
   ScanOutcome,
-  SetupKeyEntry,
 } from "./bindings";
 
 /** The event announcing that image files were dropped on the window. */
