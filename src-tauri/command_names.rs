@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "scan_clipboard",
     "scan_take_dropped",
     "scan_take_links",
+    "scan_setup_key",
     "scan_pending_code",
     "scan_confirm",
     "scan_discard",

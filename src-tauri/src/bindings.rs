@@ -62,6 +62,7 @@ fn render() -> String {
         declaration::<scan::ExportProgress>(&cfg),
         declaration::<scan::ScanNote>(&cfg),
         declaration::<scan::ScanOutcome>(&cfg),
+        declaration::<scan_commands::SetupKeyEntry>(&cfg),
         declaration::<scan_commands::Confirmation>(&cfg),
         declaration::<scan_camera::CameraView>(&cfg),
         declaration::<scan_camera::CameraEvent>(&cfg),

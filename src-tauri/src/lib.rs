@@ -127,6 +127,7 @@ pub fn run() {
             commands::scan::scan_clipboard,
             commands::scan::scan_take_dropped,
             commands::scan::scan_take_links,
+            commands::scan::scan_setup_key,
             commands::scan::scan_pending_code,
             commands::scan::scan_confirm,
             commands::scan::scan_discard,

@@ -66,6 +66,9 @@ pub struct PendingView {
     algorithm: &'static str,
     digits: u8,
     period: Option<u32>,
+    /// The key's length in bits when it is shorter than usual (under `WEAK_SECRET_BITS`):
+    /// codes still work, and the card says the site's protection is weaker.
+    weak_bits: Option<u32>,
 }
 
 /// The current code of a scanned account, for the card's live preview.
@@ -141,6 +144,10 @@ fn view(token: &str, account: &Account) -> PendingView {
         algorithm: account.algorithm.as_str(),
         digits: account.digits,
         period: account.kind.period(),
+        weak_bits: account
+            .secret
+            .is_weak()
+            .then(|| u32::try_from(account.secret.bits()).unwrap_or(u32::MAX)),
     }
 }
 
@@ -555,6 +562,21 @@ mod tests {
         state.lock();
         let refused = scan.code(&state, &token).map(|_| ()).unwrap_err();
         assert_eq!(refused.kind, "locked");
+    }
+
+    #[test]
+    fn a_short_secret_is_noted_with_its_bits() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::state::tests::unlocked_state(dir.path());
+        let scan = ScanState::default();
+        let texts = [
+            "otpauth://totp/Short:a?secret=JBSWY3DPE&issuer=Short",
+            "otpauth://totp/Usual:b?secret=JBSWY3DPEHPK3PXP&issuer=Usual",
+        ]
+        .map(|text| Zeroizing::new(text.to_owned()));
+        let outcome = scan.process(&state, &texts).unwrap();
+        let weak: Vec<_> = outcome.pending.iter().map(|p| p.weak_bits).collect();
+        assert_eq!(weak, [Some(40), None]);
     }
 
     #[test]

@@ -64,7 +64,7 @@ async fn listed_code(app: &App) -> String {
 }
 
 /// Chooses the dark theme in Settings and returns to the codes.
-async fn choose_dark_theme(app: &App) {
+pub(crate) async fn choose_dark_theme(app: &App) {
     app.click("[data-page=settings]").await;
     app.find("#theme").await.send_keys("Dark").await.unwrap();
     app.wait_for("the dark theme", || async {
@@ -98,7 +98,14 @@ async fn scanning_the_screen_adds_the_exact_account() {
         .await;
     assert_eq!(
         others,
-        serde_json::json!(["Try again", "Image", "Camera", "Clipboard", "Link"])
+        serde_json::json!([
+            "Try again",
+            "Image",
+            "Camera",
+            "Clipboard",
+            "Link",
+            "Setup key"
+        ])
     );
     app.screenshot("add-nothing-found").await;
 

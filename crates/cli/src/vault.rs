@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
-use countersign_otp::{Account, Kind, Provisioning, parse_provisioning};
+use countersign_otp::{
+    Account, Algorithm, Kind, Provisioning, SetupKey, SetupKeyField, parse_provisioning,
+};
 use countersign_vault::{BackupPolicy, Error, Recovery, Status, Unlocked};
 use zeroize::Zeroizing;
 
@@ -28,6 +30,97 @@ impl PasswordSource {
     /// The reader of the passwords these options name.
     pub fn passwords(&self) -> Passwords {
         Passwords::new(self.password_stdin)
+    }
+}
+
+/// `add --setup-key`: one account typed in from the setup key a site shows next to its QR code.
+#[derive(Args)]
+pub struct SetupKeyArgs {
+    /// Add one account from its setup key (base32, as the site shows it: spaces, dashes and
+    /// lower case are fine), read from the next line of standard input instead of URIs. The key
+    /// is not an option: the command line shows in `ps` and the shell's history.
+    #[arg(long)]
+    setup_key: bool,
+    /// With --setup-key: who issued the account.
+    #[arg(
+        long,
+        requires = "setup_key",
+        default_value = "",
+        hide_default_value = true
+    )]
+    issuer: String,
+    /// With --setup-key: the account at the issuer (one of --issuer and --name is needed).
+    #[arg(
+        long,
+        requires = "setup_key",
+        default_value = "",
+        hide_default_value = true
+    )]
+    name: String,
+    /// With --setup-key: how codes are made.
+    #[arg(long = "type", value_enum, requires = "setup_key", default_value_t = KeyKind::Totp)]
+    kind: KeyKind,
+    /// With --setup-key: the HMAC hash, SHA1, SHA256 or SHA512 (Steam always uses SHA1).
+    #[arg(long, requires = "setup_key", default_value = "SHA1", value_parser = algorithm)]
+    algorithm: Algorithm,
+    /// With --setup-key: code length, 1 to 10 (Steam codes always have 5 characters).
+    #[arg(long, requires = "setup_key", default_value_t = countersign_otp::DEFAULT_DIGITS)]
+    digits: u8,
+    /// With --setup-key: seconds per code (TOTP and Steam).
+    #[arg(long, requires = "setup_key", default_value_t = countersign_otp::DEFAULT_PERIOD)]
+    period: u32,
+    /// With --setup-key and --type hotp: the counter of the next code.
+    #[arg(long, requires = "setup_key", default_value_t = 0)]
+    counter: u64,
+}
+
+/// The kinds of account `add --setup-key` makes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KeyKind {
+    /// Time-based codes (TOTP).
+    Totp,
+    /// Counter-based codes (HOTP).
+    Hotp,
+    /// Steam Guard codes.
+    Steam,
+}
+
+fn algorithm(name: &str) -> Result<Algorithm, String> {
+    Algorithm::parse(name).ok_or_else(|| "expected SHA1, SHA256 or SHA512".to_owned())
+}
+
+impl SetupKeyArgs {
+    /// The account described by these options and `secret`, or the option to fix and why.
+    fn account(&self, secret: &str) -> Result<Account, Failure> {
+        let kind = match self.kind {
+            KeyKind::Totp => Kind::Totp {
+                period: self.period,
+            },
+            KeyKind::Hotp => Kind::Hotp {
+                counter: self.counter,
+            },
+            KeyKind::Steam => Kind::Steam {
+                period: self.period,
+            },
+        };
+        let key = SetupKey {
+            issuer: &self.issuer,
+            name: &self.name,
+            secret,
+            kind,
+            algorithm: self.algorithm,
+            digits: self.digits,
+        };
+        // The same rules, and words, as the app's "Setup key" tab.
+        key.account().map_err(|error| {
+            let place = match error.field() {
+                SetupKeyField::Secret => "setup key",
+                SetupKeyField::Issuer => "--issuer/--name",
+                SetupKeyField::Digits => "--digits",
+                SetupKeyField::Period => "--period",
+            };
+            Failure::Input(format!("{place}: {error}"))
+        })
     }
 }
 
@@ -63,11 +156,14 @@ pub enum VaultCommand {
         password: PasswordSource,
     },
     /// Add the accounts of the otpauth:// or otpauth-migration:// URIs on standard input (one
-    /// per line; with --password-stdin, after the password line).
+    /// per line; with --password-stdin, after the password line), or with --setup-key the one
+    /// account whose setup key is the next line.
     #[command(after_help = EXIT_STATUS_HELP)]
     Add {
         #[command(flatten)]
         password: PasswordSource,
+        #[command(flatten)]
+        setup_key: SetupKeyArgs,
     },
     /// List the accounts, without their secrets.
     #[command(after_help = EXIT_STATUS_HELP)]
@@ -135,7 +231,10 @@ pub fn run(command: VaultCommand, data_dir_arg: Option<PathBuf>) -> ExitCode {
                 let count = vault.entries().len();
                 println!("ok: the vault opens and holds {count} account(s)");
             }),
-        VaultCommand::Add { password } => add(dir, &password),
+        VaultCommand::Add {
+            password,
+            setup_key,
+        } => add(dir, &password, &setup_key),
         VaultCommand::List { password, json } => list(dir, &password, json),
         VaultCommand::Code {
             password,
@@ -203,27 +302,22 @@ fn list(dir: PathBuf, source: &PasswordSource, json: bool) -> Result<(), Failure
     Ok(())
 }
 
-fn add(dir: PathBuf, source: &PasswordSource) -> Result<(), Failure> {
+fn add(dir: PathBuf, source: &PasswordSource, key: &SetupKeyArgs) -> Result<(), Failure> {
     let mut vault = unlock(&store(&dir, Access::Write)?, &mut source.passwords(), false)?;
-    let mut accounts = Vec::new();
-    // The rest of standard input, after the password's line.
-    for (index, line) in io::stdin().lock().lines().enumerate() {
-        let line = Zeroizing::new(
-            line.map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?,
+    let accounts = if key.setup_key {
+        let secret = Zeroizing::new(
+            io::stdin()
+                .lock()
+                .lines()
+                .next()
+                .transpose()
+                .map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?
+                .ok_or_else(|| Failure::input("no setup key on standard input"))?,
         );
-        if line.trim().is_empty() {
-            continue;
-        }
-        let number = index + 1;
-        match parse_provisioning(&line) {
-            Ok(Provisioning::Account(account)) => accounts.push(account),
-            Ok(Provisioning::Migration(batch)) => accounts.extend(batch.accounts),
-            Err(error) => return Err(Failure::Input(format!("URI line {number}: {error}"))),
-        }
-    }
-    if accounts.is_empty() {
-        return Err(Failure::Input("no URI on standard input".into()));
-    }
+        vec![key.account(&secret)?]
+    } else {
+        read_uris()?
+    };
     let names: Vec<String> = accounts.iter().map(Account::display_name).collect();
     let report = vault.add_all(accounts)?;
     for id in &report.added {
@@ -246,6 +340,29 @@ fn add(dir: PathBuf, source: &PasswordSource) -> Result<(), Failure> {
         "already in the vault: {}",
         duplicates.join(", ")
     )))
+}
+
+/// The accounts of the URIs on the rest of standard input, after the password's line.
+fn read_uris() -> Result<Vec<Account>, Failure> {
+    let mut accounts = Vec::new();
+    for (index, line) in io::stdin().lock().lines().enumerate() {
+        let line = Zeroizing::new(
+            line.map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?,
+        );
+        if line.trim().is_empty() {
+            continue;
+        }
+        let number = index + 1;
+        match parse_provisioning(&line) {
+            Ok(Provisioning::Account(account)) => accounts.push(account),
+            Ok(Provisioning::Migration(batch)) => accounts.extend(batch.accounts),
+            Err(error) => return Err(Failure::Input(format!("URI line {number}: {error}"))),
+        }
+    }
+    if accounts.is_empty() {
+        return Err(Failure::Input("no URI on standard input".into()));
+    }
+    Ok(accounts)
 }
 
 fn code(

@@ -222,6 +222,75 @@ fn add_reports_duplicates_and_bad_uris() {
 }
 
 #[test]
+fn add_setup_key_reads_the_key_from_stdin_with_the_app_s_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    vault(dir.path());
+    let add = countersign(
+        dir.path(),
+        &[
+            "add",
+            "--password-stdin",
+            "--setup-key",
+            "--issuer",
+            "Typed",
+            "--name",
+            "me",
+            "--algorithm",
+            "sha256",
+            "--digits",
+            "8",
+            "--period",
+            "60",
+        ],
+        "pw\nkrsx g5ct-mvrx ezlu\n",
+    );
+    assert!(add.status.success(), "{add:?}");
+    assert_eq!(stdout(&add), "added: Typed (me)\n");
+    // oathtool --totp=sha256 --digits=8 --time-step-size=60s --now=@59 --base32 KRSXG5CTMVRXEZLU
+    let code = countersign(
+        dir.path(),
+        &["code", "Typed", "--at", "59", "--password-stdin"],
+        "pw\n",
+    );
+    assert_eq!(stdout(&code), "19493200\n");
+
+    let bad = countersign(
+        dir.path(),
+        &["add", "--password-stdin", "--setup-key", "--issuer", "Bad"],
+        "pw\nJBSWY3DP!\n",
+    );
+    assert_one_line_error(
+        &bad,
+        2,
+        "setup key: the secret has a character that is not base32: '!' at position 9",
+    );
+    let digits = countersign(
+        dir.path(),
+        &[
+            "add",
+            "--password-stdin",
+            "--setup-key",
+            "--name",
+            "x",
+            "--digits",
+            "11",
+        ],
+        "pw\nMFRGGZDFMZTWQ2LL\n",
+    );
+    assert_one_line_error(&digits, 2, "--digits: 11 digits is not supported (1 to 10)");
+    let list = countersign(dir.path(), &["list", "--password-stdin"], "pw\n");
+    assert_eq!(stdout(&list).lines().count(), 4, "only Typed was added");
+    // Options for a setup key without --setup-key are a usage error, not URIs ignored.
+    let stray = countersign(
+        dir.path(),
+        &["add", "--password-stdin", "--digits", "8"],
+        "pw\n",
+    );
+    assert_eq!(stray.status.code(), Some(2), "{stray:?}");
+    assert!(stderr(&stray).contains("--setup-key"), "{stray:?}");
+}
+
+#[test]
 fn another_running_instance_blocks_writes_but_not_reading() {
     let dir = tempfile::tempdir().unwrap();
     vault(dir.path());

@@ -15,6 +15,7 @@ mod code;
 mod intake;
 mod migration;
 mod secret;
+mod setup_key;
 mod uri;
 
 pub use account::{
@@ -28,6 +29,7 @@ pub use migration::{
     MigrationError, MigrationExport, SkippedEntry, decode_migration, encode_migration,
 };
 pub use secret::{MAX_SECRET_LEN, Secret, SecretError, WEAK_SECRET_BITS};
+pub use setup_key::{SetupKey, SetupKeyError, SetupKeyField};
 pub use uri::{MAX_URI_LEN, UriError, parse_uri};
 
 /// What a provisioning text (a scanned QR code, a pasted line) holds.

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use countersign_otp::{Intake, read_intake};
+use countersign_otp::{Algorithm, Intake, Kind, SetupKey, SetupKeyField, read_intake};
 use countersign_scan::LumaImage;
 use countersign_scan::screen::{self, ScreenBackend, screen_backend};
 
@@ -18,7 +18,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::accounts::{AddResult, add_accounts};
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, sentence};
 use crate::links::Links;
 use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
 use crate::scan_camera::{Camera, CameraEvent, CameraView};
@@ -186,6 +186,84 @@ pub async fn scan_take_links(app: AppHandle) -> CommandResult<Option<ScanOutcome
     .await
 }
 
+/// An account typed in by hand: the setup key a site shows next to its QR code.
+// No `Debug`: `secret` is the key itself.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupKeyEntry {
+    issuer: String,
+    name: String,
+    /// Base32, as the site shows it; it is sent once and never comes back.
+    #[ts(type = "string")]
+    secret: Zeroizing<String>,
+    #[ts(type = "\"totp\" | \"hotp\" | \"steam\"")]
+    kind: String,
+    #[ts(type = "\"SHA1\" | \"SHA256\" | \"SHA512\"")]
+    algorithm: String,
+    /// Ignored for Steam, whose codes always have five characters.
+    digits: u8,
+    /// Seconds per code, for TOTP and Steam.
+    period: u32,
+    /// The next code's counter, for HOTP.
+    counter: u64,
+}
+
+impl SetupKeyEntry {
+    /// The account the entry describes, or the field to fix and why (as `invalid_<field>`).
+    fn account(&self) -> CommandResult<countersign_otp::Account> {
+        let kind = match self.kind.as_str() {
+            "totp" => Kind::Totp {
+                period: self.period,
+            },
+            "steam" => Kind::Steam {
+                period: self.period,
+            },
+            "hotp" => Kind::Hotp {
+                counter: self.counter,
+            },
+            _ => {
+                return Err(CommandError::new(
+                    "invalid_kind",
+                    "Choose TOTP, HOTP or Steam.",
+                ));
+            }
+        };
+        let algorithm = Algorithm::parse(&self.algorithm).ok_or_else(|| {
+            CommandError::new("invalid_algorithm", "Choose SHA1, SHA256 or SHA512.")
+        })?;
+        let key = SetupKey {
+            issuer: &self.issuer,
+            name: &self.name,
+            secret: &self.secret,
+            kind,
+            algorithm,
+            digits: self.digits,
+        };
+        key.account().map_err(|error| {
+            let kind = match error.field() {
+                SetupKeyField::Issuer => "invalid_issuer",
+                SetupKeyField::Secret => "invalid_secret",
+                SetupKeyField::Digits => "invalid_digits",
+                SetupKeyField::Period => "invalid_period",
+            };
+            CommandError::new(kind, sentence(&error.to_string()))
+        })
+    }
+}
+
+/// Holds an account typed in by hand for the confirmation card, as a scanned one: the card
+/// previews its code and adds it with `scan_confirm`. An account already in the vault comes
+/// back as a note instead.
+#[tauri::command]
+pub async fn scan_setup_key(app: AppHandle, entry: SetupKeyEntry) -> CommandResult<ScanOutcome> {
+    with_scan(app, move |state, scan| {
+        state.with_vault(|_| Ok(()))?;
+        let account = entry.account()?;
+        scan.process_intakes(state, vec![Intake::Account(account)])
+    })
+    .await
+}
+
 /// The current code of a scanned account, for the confirmation card's live preview.
 #[tauri::command]
 pub fn scan_pending_code(
@@ -266,4 +344,98 @@ pub async fn scan_camera_stop(app: AppHandle) -> CommandResult<()> {
         Ok(())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(secret: &str) -> SetupKeyEntry {
+        SetupKeyEntry {
+            issuer: "Example".into(),
+            name: "alice".into(),
+            secret: Zeroizing::new(secret.into()),
+            kind: "totp".into(),
+            algorithm: "SHA256".into(),
+            digits: 8,
+            period: 60,
+            counter: 0,
+        }
+    }
+
+    #[test]
+    fn a_typed_key_is_held_for_the_card_with_its_weakness() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::state::tests::unlocked_state(dir.path());
+        let scan = ScanState::default();
+        let account = entry("jbsw-y3dp e").account().unwrap();
+        let outcome = scan
+            .process_intakes(&state, vec![Intake::Account(account)])
+            .unwrap();
+        let shown = serde_json::to_value(&outcome).unwrap()["pending"].clone();
+        let token = shown[0]["token"].as_str().unwrap().to_owned();
+        assert_eq!(
+            shown,
+            serde_json::json!([{
+                "token": token, "issuer": "Example", "name": "alice", "kind": "totp",
+                "algorithm": "SHA256", "digits": 8, "period": 60, "weakBits": 40,
+            }])
+        );
+        let code = serde_json::to_value(scan.code(&state, &token).unwrap()).unwrap();
+        assert_eq!(code["code"].as_str().map(str::len), Some(8));
+    }
+
+    #[test]
+    fn a_bad_entry_names_its_field() {
+        let error = |entry: SetupKeyEntry| {
+            let error = entry.account().unwrap_err();
+            (error.kind, error.message)
+        };
+        assert_eq!(
+            error(entry("JBSWY3DP!")),
+            (
+                "invalid_secret",
+                "The secret has a character that is not base32: '!' at position 9.".to_owned()
+            )
+        );
+        assert_eq!(
+            error(entry("")),
+            ("invalid_secret", "The secret is empty.".to_owned())
+        );
+        assert_eq!(
+            error(SetupKeyEntry {
+                digits: 0,
+                ..entry("JBSWY3DPEHPK3PXP")
+            }),
+            (
+                "invalid_digits",
+                "0 digits is not supported (1 to 10).".to_owned()
+            )
+        );
+        assert_eq!(
+            error(SetupKeyEntry {
+                period: 0,
+                ..entry("JBSWY3DPEHPK3PXP")
+            })
+            .0,
+            "invalid_period"
+        );
+        assert_eq!(
+            error(SetupKeyEntry {
+                issuer: " ".into(),
+                name: String::new(),
+                ..entry("JBSWY3DPEHPK3PXP")
+            })
+            .0,
+            "invalid_issuer"
+        );
+        assert_eq!(
+            error(SetupKeyEntry {
+                algorithm: "MD5".into(),
+                ..entry("JBSWY3DPEHPK3PXP")
+            })
+            .0,
+            "invalid_algorithm"
+        );
+    }
 }

@@ -280,7 +280,12 @@ export type PendingView = {
 /**
  * Identifies the account in `scan_confirm`, `scan_pending_code` and `scan_discard`.
  */
-token: string, issuer: string, name: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512", digits: number, period: number | null, };
+token: string, issuer: string, name: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512", digits: number, period: number | null,
+/**
+ * The key's length in bits when it is shorter than usual (under `WEAK_SECRET_BITS`):
+ * codes still work, and the card says the site's protection is weaker.
+ */
+weakBits: number | null, };
 
 /**
  * The current code of a scanned account, for the card's live preview.
@@ -357,6 +362,27 @@ exports: Array<ExportProgress>,
  * Codes that added nothing, and why.
  */
 notes: Array<ScanNote>, };
+
+/**
+ * An account typed in by hand: the setup key a site shows next to its QR code.
+ */
+export type SetupKeyEntry = { issuer: string, name: string,
+/**
+ * Base32, as the site shows it; it is sent once and never comes back.
+ */
+secret: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512",
+/**
+ * Ignored for Steam, whose codes always have five characters.
+ */
+digits: number,
+/**
+ * Seconds per code, for TOTP and Steam.
+ */
+period: number,
+/**
+ * The next code's counter, for HOTP.
+ */
+counter: number, };
 
 /**
  * The confirmation card's fields.

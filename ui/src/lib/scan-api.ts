@@ -1,8 +1,17 @@
-/** Typed calls for adding accounts by scanning QR codes. What comes back is what the add dialog
- *  shows: labels, live codes and descriptions; a scanned secret stays in Rust under a token. */
+/** Typed calls for adding accounts by scanning QR codes (or typing a setup key). What comes back
+ *  is what the add dialog shows: labels, live codes and descriptions; a scanned or typed secret
+ *  stays in Rust under a token. */
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { AddResult, CameraEvent, CameraView, Confirmation, PendingCode, ScanOutcome } from "./bindings";
+import type {
+  AddResult,
+  CameraEvent,
+  CameraView,
+  Confirmation,
+  PendingCode,
+  ScanOutcome,
+  SetupKeyEntry,
+} from "./bindings";
 
 export type {
   CameraEvent,
@@ -29,6 +38,8 @@ export const scanApi = {
   takeDropped: () => invoke<ScanOutcome | null>("scan_take_dropped"),
   /** The links opened since the last call, as accounts to confirm; null when there are none. */
   takeLinks: () => invoke<ScanOutcome | null>("scan_take_links"),
+  /** A key typed in by hand, held like a scanned account for the confirmation card. */
+  setupKey: (entry: SetupKeyEntry) => invoke<ScanOutcome>("scan_setup_key", { entry }),
   pendingCode: (token: string) => invoke<PendingCode>("scan_pending_code", { token }),
   confirm: (token: string, issuer: string, name: string) =>
     invoke<AddResult>("scan_confirm", { confirmation: { token, issuer, name } satisfies Confirmation }),

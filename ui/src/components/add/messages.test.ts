@@ -51,7 +51,7 @@ describe("scan outcomes", () => {
   });
 
   it("knows when only confirmation cards remain", () => {
-    const pending = { token: "t", issuer: "A", name: "b", kind: "totp" as const, algorithm: "SHA1" as const, digits: 6, period: 30 };
+    const pending = { token: "t", issuer: "A", name: "b", kind: "totp" as const, algorithm: "SHA1" as const, digits: 6, period: 30, weakBits: null };
     expect(onlyPending({ codes: 1, pending: [pending], exports: [], notes: [] })).toBe(true);
     expect(onlyPending({ codes: 2, pending: [pending], exports: [], notes: [{ kind: "text", message: "x" }] })).toBe(false);
     expect(onlyPending({ codes: 0, pending: [], exports: [], notes: [] })).toBe(false);

@@ -2,7 +2,7 @@
 import type { ExportProgress, ScanOutcome } from "../../lib/scan-api";
 
 /** The ways to add an account, as the dialog's tabs name them. */
-export type AddWay = "screen" | "file" | "camera" | "clipboard" | "link";
+export type AddWay = "screen" | "file" | "camera" | "clipboard" | "link" | "key";
 
 function accounts(count: number): string {
   return count === 1 ? "1 account" : `${count} accounts`;
