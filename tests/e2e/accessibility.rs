@@ -89,7 +89,7 @@ async fn every_screen_passes_axe_in_both_themes() {
         app.click("button.add").await;
         app.find("[role=tablist]").await;
         serious.extend(audit(&app, &format!("add dialog ({theme})")).await);
-        for tab in ["file", "camera", "clipboard", "link"] {
+        for tab in ["file", "camera", "clipboard", "link", "key"] {
             app.click(&format!("[data-tab={tab}]")).await;
             serious.extend(audit(&app, &format!("add dialog, {tab} ({theme})")).await);
         }
