@@ -29,6 +29,18 @@ use std::path::PathBuf;
 use state::AppState;
 use tauri::Manager;
 
+/// The exit status of a launch with no display to show a window on.
+const EXIT_NO_DISPLAY: i32 = 3;
+
+/// Why no window can be shown here, on a Linux without DISPLAY or WAYLAND_DISPLAY (GTK would
+/// panic with a backtrace); `None` where a display is set, or on other systems.
+fn no_display() -> Option<&'static str> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    (cfg!(target_os = "linux") && !set("DISPLAY") && !set("WAYLAND_DISPLAY")).then_some(
+        "no display to show a window on (neither DISPLAY nor WAYLAND_DISPLAY is set); start it in a desktop session, or use the command-line tool `countersign`",
+    )
+}
+
 /// Environment the WebKit web process must start with: set before Tauri spawns it.
 fn configure_webkit() {
     // SAFETY: called first thing in `run`, before any other thread exists.
@@ -59,6 +71,10 @@ fn data_dir() -> PathBuf {
 
 /// Starts the app and blocks until it quits.
 pub fn run() {
+    if let Some(missing) = no_display() {
+        eprintln!("countersign-app: {missing}");
+        std::process::exit(EXIT_NO_DISPLAY);
+    }
     configure_webkit();
     // Secrets must never land in a core file; failure to ask is not worth refusing to start.
     let _ = countersign_vault::disable_core_dumps();

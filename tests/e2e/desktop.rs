@@ -699,3 +699,28 @@ async fn after_a_lock_the_password_can_be_required() {
     app.wait_for_issuers(&["GitHub"]).await;
     app.quit().await;
 }
+
+/// Issue #17: started where there is no display (an SSH session, a service), the app says so
+/// in one line and exits with its own status, instead of GTK's panic and backtrace.
+#[test]
+fn without_a_display_it_says_so_in_one_line_and_exits() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(app_binary())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("COUNTERSIGN_DATA_DIR", data.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the app binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        stderr,
+        "countersign-app: no display to show a window on (neither DISPLAY nor WAYLAND_DISPLAY is set); start it in a desktop session, or use the command-line tool `countersign`\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(data.path()).unwrap().count(),
+        0,
+        "nothing was written"
+    );
+}
