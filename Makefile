@@ -23,8 +23,10 @@ test-deps:
 ui:
 	cd ui && npm run build
 
+# The whole workspace, not `-p countersign-app`: one feature resolution with `make test`'s
+# build, so the second of the two commands reuses the first's (`-p` rebuilt Tauri for 3 min).
 app: ui
-	$(CARGO) build -p countersign-app
+	$(CARGO) build --workspace
 
 lint: ui
 	$(CARGO) fmt --all --check
