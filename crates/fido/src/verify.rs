@@ -446,10 +446,14 @@ fn rp_id_scope(rp_id: &str, origin: &str) -> Result<String, String> {
              the credential would be for another site"
         ));
     }
-    if !rp.contains('.') {
-        return Err(format!(
-            "\"{rp_id}\" is a top-level domain, which no site may claim"
-        ));
+    // A public suffix (a top-level domain, co.uk, github.io) is shared by every site under it.
+    if !rp.contains('.') || psl::suffix_str(&rp) == Some(rp.as_str()) {
+        let kind = if rp.contains('.') {
+            "a public suffix (as listed by the Public Suffix List)"
+        } else {
+            "a top-level domain"
+        };
+        return Err(format!("\"{rp_id}\" is {kind}, which no site may claim"));
     }
     Ok(format!(
         "\"{rp_id}\" is a domain the host \"{host}\" belongs to"
@@ -1026,6 +1030,16 @@ mod tests {
             let err = rp_id_scope(rp, origin).unwrap_err();
             assert!(err.contains(why), "{rp}: {err}");
         }
+        for (rp, origin) in [
+            ("co.uk", "https://shop.example.co.uk"),
+            ("github.io", "https://alice.github.io"),
+            ("CO.UK", "https://shop.example.co.uk"),
+        ] {
+            let err = rp_id_scope(rp, origin).unwrap_err();
+            assert!(err.contains("public suffix"), "{rp}: {err}");
+        }
+        assert!(rp_id_scope("example.co.uk", "https://shop.example.co.uk").is_ok());
+        assert!(rp_id_scope("alice.github.io", "https://alice.github.io").is_ok());
         let err = rp_id_scope("0.0.1", "https://127.0.0.1").unwrap_err();
         assert!(err.contains("address 127.0.0.1"), "{err}");
         assert!(rp_id_scope("example.com", "not a url").is_err());
