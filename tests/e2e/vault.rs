@@ -288,3 +288,38 @@ async fn a_first_password_needs_the_recovery_key() {
     app.screenshot("change-password-dialog").await;
     app.quit().await;
 }
+
+/// DESIGN.md section 2: secrets leave only after the vault password is asked again; a wrong one
+/// reveals nothing and shows no QR code.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_reveals_no_secret_and_shows_no_qr_code() {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[URI.to_owned()]);
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    let id = app
+        .js("return document.querySelector('li.row').dataset.accountId")
+        .await;
+    let id = id.as_str().expect("the row's account id").to_owned();
+    let reveal = |password: &str| format!("{{id: '{id}', password: '{password}'}}");
+    let qr = |password: &str| format!("{{style: 'account', password: '{password}'}}");
+    let wrong = "not the password";
+    assert_eq!(
+        invoke(&app, "reveal_secret", &reveal(wrong), "r => r.secret").await,
+        serde_json::json!("wrong_password")
+    );
+    assert_eq!(
+        invoke(&app, "transfer_show_qr", &qr(wrong), "q => 'shown'").await,
+        serde_json::json!("wrong_password")
+    );
+    // The right password does both: the refusals above were about the password.
+    assert_eq!(
+        invoke(&app, "reveal_secret", &reveal(PASSWORD), "r => r.secret").await,
+        serde_json::json!("JBSWY3DPEHPK3PXP")
+    );
+    assert_eq!(
+        invoke(&app, "transfer_show_qr", &qr(PASSWORD), "q => 'shown'").await,
+        serde_json::json!("shown")
+    );
+    app.quit().await;
+}
