@@ -78,7 +78,8 @@ if [ "${1:-}" = "--test" ]; then
   for target in x86_64-pc-windows-gnu x86_64-apple-darwin; do
     if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
       echo "Adding the Rust target $target (for make check-platforms)"
-      rustup target add "$target" ||
+      # Bounded: where the Rust download server is out of reach, skip rather than hang.
+      timeout 300 rustup target add "$target" ||
         echo "Could not add the Rust target $target: make lint will skip check-platforms." >&2
     fi
   done
