@@ -3,13 +3,16 @@
 //! after a restart; onboarding's "I already have a vault" opens one kept elsewhere (the file
 //! dialog answered by COUNTERSIGN_TEST_OPEN_PATH).
 
+use std::fs;
 use std::path::Path;
 
 use countersign_e2e::{App, Launch, seed_vault};
+use countersign_vault::{Store, VAULT_FILE};
 
 const PASSWORD: &str = "correct horse battery";
 const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const GITLAB: &str = "otpauth://totp/GitLab:octocat?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
+const DROPBOX: &str = "otpauth://totp/Dropbox:octocat?secret=KRSXG5CTMVRXEZLU&issuer=Dropbox";
 
 /// Waits until Settings shows `folder` as the vault's.
 async fn wait_for_folder(app: &App, folder: &Path) {
@@ -56,9 +59,11 @@ async fn settings_moves_the_vault_into_a_picked_folder_and_it_opens_from_there_a
     app.click("#move-vault").await;
     wait_for_folder(&app, &target).await;
     both_themes(&app, "#location-title", "settings-vault-location").await;
-    // Focus shows on the section's buttons.
-    app.js("document.getElementById('open-vault').focus(); return true")
+    // Focus, moved by the keyboard, shows on the section's buttons.
+    app.js("document.getElementById('move-vault').focus(); return true")
         .await;
+    app.keys("\u{E004}").await; // Tab
+    assert_eq!(app.focused_id().await, "open-vault");
     app.screenshot("settings-vault-location-focus").await;
 
     app.click("[data-page=codes]").await;
@@ -67,11 +72,27 @@ async fn settings_moves_the_vault_into_a_picked_folder_and_it_opens_from_there_a
     assert!(!data.path().join("vault.countersign").exists());
     assert!(!data.path().join("backups").exists());
     assert!(target.join("backups").is_dir());
+
+    // The new folder is the one watched: another computer's save synced in there is merged.
+    let there = tempfile::tempdir().unwrap();
+    fs::copy(target.join(VAULT_FILE), there.path().join(VAULT_FILE)).unwrap();
+    let mut other = Store::open(there.path())
+        .unwrap()
+        .unlock_with_password(PASSWORD)
+        .unwrap();
+    other
+        .add(countersign_otp::parse_uri(DROPBOX).unwrap())
+        .unwrap();
+    other.lock();
+    let incoming = target.join(".syncthing.incoming.tmp");
+    fs::copy(there.path().join(VAULT_FILE), &incoming).unwrap();
+    fs::rename(&incoming, target.join(VAULT_FILE)).unwrap();
+    app.wait_for_issuers(&["GitHub", "GitLab", "Dropbox"]).await;
     app.quit().await;
 
     // Restarted (the dialog no longer answered): the keyring opens it from its new folder.
     let app = App::launch_with(Launch::folder(data.path())).await;
-    app.wait_for_issuers(&["GitHub", "GitLab"]).await;
+    app.wait_for_issuers(&["GitHub", "GitLab", "Dropbox"]).await;
     app.click("[data-page=settings]").await;
     wait_for_folder(&app, &target).await;
     app.quit().await;
