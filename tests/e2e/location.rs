@@ -125,3 +125,36 @@ async fn onboarding_opens_an_existing_vault_kept_elsewhere_with_its_password() {
     wait_for_folder(&app, elsewhere.path()).await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_holding_another_vault_is_refused_and_nothing_moves() {
+    let (data, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
+    seed_vault(other.path(), PASSWORD, &[GITLAB.to_owned()]);
+    let (ours, theirs) = (
+        fs::read(data.path().join(VAULT_FILE)).unwrap(),
+        fs::read(other.path().join(VAULT_FILE)).unwrap(),
+    );
+    let app = App::launch_with(Launch {
+        env: vec![(
+            "COUNTERSIGN_TEST_OPEN_FOLDER".into(),
+            other.path().display().to_string(),
+        )],
+        ..Launch::folder(data.path())
+    })
+    .await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.click("[data-page=settings]").await;
+    wait_for_folder(&app, data.path()).await;
+    app.click("#move-vault").await;
+    let error = app.text("[role=alert]").await;
+    assert_eq!(
+        error,
+        format!("{} already holds another vault.", other.path().display())
+    );
+    wait_for_folder(&app, data.path()).await;
+    assert_eq!(fs::read(data.path().join(VAULT_FILE)).unwrap(), ours);
+    assert_eq!(fs::read(other.path().join(VAULT_FILE)).unwrap(), theirs);
+    assert!(!data.path().join("location.json").exists());
+    app.quit().await;
+}
