@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::{accounts, keys, quick, scan as scan_commands, transfer, vault};
+use crate::commands::{accounts, keys, location, quick, scan as scan_commands, transfer, vault};
 use crate::{
     error, keys as key_list, lock, scan, scan_camera, settings, sync, transfer as transfer_state,
 };
@@ -43,6 +43,7 @@ fn render() -> String {
         declaration::<vault::SecurityView>(&cfg),
         declaration::<vault::OldBackups>(&cfg),
         declaration::<vault::CredentialChange>(&cfg),
+        declaration::<location::VaultLocation>(&cfg),
         declaration::<accounts::AccountView>(&cfg),
         declaration::<accounts::AccountList>(&cfg),
         declaration::<accounts::AddResult>(&cfg),

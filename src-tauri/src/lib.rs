@@ -11,6 +11,7 @@ mod desktop;
 mod error;
 mod keys;
 mod links;
+mod location;
 mod lock;
 #[cfg(test)]
 mod permissions;
@@ -129,6 +130,9 @@ pub fn run() {
             commands::vault::change_password,
             commands::vault::set_keyring_unlock,
             commands::vault::new_recovery_key,
+            commands::location::vault_location,
+            commands::location::move_vault,
+            commands::location::open_existing_vault,
             commands::accounts::list_accounts,
             commands::accounts::add_from_text,
             commands::accounts::update_account,

@@ -42,6 +42,8 @@ pub enum LockReason {
     /// The vault file on disk is under another key: its password was changed on another
     /// computer, and only unlocking again (with the new one) reads it.
     Rekeyed,
+    /// Another vault was opened in its place (Settings or onboarding).
+    Switched,
 }
 
 /// Locks the vault, forgets everything decrypted that the app holds beside it, then tells the

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use countersign_vault::{Entry, Store, Unlocked};
@@ -31,8 +31,9 @@ fn listed(vault: &Unlocked) -> (u64, &[Entry]) {
 
 /// Shared state of the running app.
 pub struct AppState {
-    /// The data folder; its lock is held for the app's lifetime.
-    pub store: Result<Store, CommandError>,
+    /// The vault's store (in the data folder, or where [`crate::location`] remembers); its
+    /// lock is held while it is the app's. Replaced when the vault moves or another is opened.
+    store: Mutex<Result<Arc<Store>, CommandError>>,
     /// The data folder's path, for messages and settings.
     pub data_dir: PathBuf,
     /// The unlocked vault; `None` while locked or before onboarding.
@@ -64,9 +65,9 @@ impl AppState {
     /// State for the data folder `data_dir`.
     pub fn new(data_dir: PathBuf) -> AppState {
         let settings = Settings::load(&data_dir);
-        let store = Store::open(&data_dir).map_err(CommandError::from);
+        let store = crate::location::open(&data_dir, &crate::location::vault_dir(&data_dir));
         AppState {
-            store,
+            store: Mutex::new(store.map(Arc::new)),
             data_dir,
             vault: Mutex::new(None),
             settings: Mutex::new(settings),
@@ -102,9 +103,17 @@ impl AppState {
         }
     }
 
-    /// The store, or why the data folder cannot be used (another instance holds it, ...).
-    pub fn store(&self) -> CommandResult<&Store> {
-        self.store.as_ref().map_err(Clone::clone)
+    /// The store, or why the vault's folder cannot be used (another instance holds it, ...).
+    pub fn store(&self) -> CommandResult<Arc<Store>> {
+        relock(&self.store).clone()
+    }
+
+    /// Makes `store` the app's, returning the one it replaces.
+    pub fn replace_store(
+        &self,
+        store: Result<Arc<Store>, CommandError>,
+    ) -> Result<Arc<Store>, CommandError> {
+        std::mem::replace(&mut *relock(&self.store), store)
     }
 
     /// Runs `f` on the unlocked vault; `locked` error when there is none. Whatever `f` changed

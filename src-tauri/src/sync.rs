@@ -184,7 +184,7 @@ pub fn setup(app: &AppHandle) {
     });
 }
 
-/// Starts watching the data folder, if it is not watched already, and merges what arrived
+/// Starts watching the vault's folder, if it is not watched already, and merges what arrived
 /// while the vault was locked. Call after every unlock.
 pub fn watch(app: &AppHandle) {
     if relock(&app.state::<AppState>().vault).is_none() {
@@ -198,8 +198,10 @@ pub fn watch(app: &AppHandle) {
     // The watcher's callback only passes the word on: the sync runs on a thread of its own,
     // which may lock (and so drop the watcher, which the callback must never do).
     let (changed, changes) = mpsc::channel::<()>();
-    let dir = app.state::<AppState>().data_dir.clone();
-    match Watcher::start(&dir, move |_| {
+    let Ok(store) = app.state::<AppState>().store() else {
+        return;
+    };
+    match Watcher::start(store.dir(), move |_| {
         let _ = changed.send(());
     }) {
         Ok(started) => *watcher = Some(started),

@@ -7,6 +7,7 @@ mod hardening;
 mod keys;
 mod links;
 mod list;
+mod location;
 mod manual;
 mod quick;
 mod scan;

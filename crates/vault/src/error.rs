@@ -126,6 +126,20 @@ pub enum Error {
     /// The vault was opened read-only and cannot be saved.
     #[error("the vault was opened read-only")]
     ReadOnly,
+    /// The folder the vault was to move to already holds another vault (or another file by
+    /// the vault file's name): nothing was changed.
+    #[error("{} already holds another vault", path.display())]
+    OtherVaultThere {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The folder the vault was to move to already holds this same vault: open it from there
+    /// instead.
+    #[error("{} already holds this vault; open it from there instead", path.display())]
+    SameVaultThere {
+        /// The folder.
+        path: PathBuf,
+    },
 }
 
 impl Error {
@@ -135,7 +149,8 @@ impl Error {
     /// `keyring_unavailable`, `corrupt`, `unsupported_version`, `kdf_too_expensive`,
     /// `changed_on_disk`, `in_use`, `rate_limited`, `io`, `no_vault`, `vault_exists`,
     /// `no_such_slot`, `password_required`, `empty_password`, `password_exists`, `newer_slots`,
-    /// `last_credential`, `duplicate`, `not_found`, `invalid_account`, `not_hotp`, `read_only`.
+    /// `last_credential`, `duplicate`, `not_found`, `invalid_account`, `not_hotp`, `read_only`,
+    /// `other_vault_there`, `same_vault_there`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::WrongPassword => "wrong_password",
@@ -162,6 +177,8 @@ impl Error {
             Error::InvalidAccount(_) => "invalid_account",
             Error::NotHotp => "not_hotp",
             Error::ReadOnly => "read_only",
+            Error::OtherVaultThere { .. } => "other_vault_there",
+            Error::SameVaultThere { .. } => "same_vault_there",
         }
     }
 
@@ -228,6 +245,8 @@ mod tests {
             Error::InvalidAccount(countersign_otp::InvalidAccount::Digits(11)),
             Error::NotHotp,
             Error::ReadOnly,
+            Error::OtherVaultThere { path: "d".into() },
+            Error::SameVaultThere { path: "d".into() },
         ];
         let kinds: std::collections::BTreeSet<_> = errors.iter().map(Error::kind).collect();
         assert_eq!(kinds.len(), errors.len());

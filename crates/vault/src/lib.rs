@@ -61,8 +61,8 @@ pub use payload::{Entry, Novelty, Payload, TOMBSTONE_LIFETIME_MS, Tombstone, mer
 pub use recovery::RecoveryKey;
 pub use store::{
     ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, CopyOutcome, CopyReport, DiskOutcome,
-    LOCK_FILE, MergeError, Recovery, Rekeyed, Status, Store, SyncReport, Unlocked, VAULT_FILE,
-    VaultInfo, inspect,
+    LOCAL_VAULTS_DIR, LOCK_FILE, MergeError, Recovery, Rekeyed, Status, Store, SyncReport,
+    Unlocked, VAULT_FILE, VaultInfo, inspect, local_dir_for,
 };
 
 /// The environment variable that points the app and the CLI at another data folder.

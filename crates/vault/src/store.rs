@@ -21,18 +21,27 @@ use crate::ratelimit::{Attempt, RateLimit};
 use crate::recovery::RecoveryKey;
 use crate::{Error, Result, now_ms};
 
+mod relocate;
 mod sync;
 
 pub use sync::{CopyOutcome, CopyReport, DiskOutcome, MergeError, SyncReport};
 
-/// The vault file's name in the data folder.
+/// The vault file's name in the vault's folder.
 pub const VAULT_FILE: &str = "vault.countersign";
-/// The lock file's name in the data folder.
+/// The lock file's name in the local folder.
 pub const LOCK_FILE: &str = "vault.lock";
-/// The unlock-attempts file's name in the data folder.
+/// The unlock-attempts file's name in the local folder.
 pub const ATTEMPTS_FILE: &str = "unlock-attempts.json";
-/// The backups folder's name in the data folder.
+/// The backups folder's name in the vault's folder.
 pub const BACKUPS_DIR: &str = "backups";
+/// The folder, in the local data folder, that holds one local folder per vault kept elsewhere.
+pub const LOCAL_VAULTS_DIR: &str = "vaults";
+
+/// The local folder for the vault `vault_id` kept outside `data_dir`: where its lock and
+/// unlock-attempt record live, since those must not sync with the vault.
+pub fn local_dir_for(data_dir: &Path, vault_id: Uuid) -> PathBuf {
+    data_dir.join(LOCAL_VAULTS_DIR).join(vault_id.to_string())
+}
 
 /// What a data folder holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,9 +76,14 @@ pub fn inspect(bytes: &[u8]) -> Result<VaultInfo> {
 }
 
 struct Inner {
+    /// The vault's folder: the vault file and its backups.
     dir: PathBuf,
-    /// `None` for a read-only store.
-    lock: Option<InstanceLock>,
+    /// The local folder: the lock and the unlock-attempt record (the same as `dir` unless the
+    /// vault lives elsewhere).
+    local: PathBuf,
+    /// `None` for a read-only store. Shared by the stores of one local folder (see
+    /// [`Store::relocated`]).
+    lock: Option<Arc<InstanceLock>>,
     attempts: RateLimit,
 }
 
@@ -139,26 +153,79 @@ impl Store {
     /// takes its lock. [`Error::InUse`] if another instance holds it.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Store> {
         let dir = dir.into();
+        Store::open_split(dir.clone(), dir)
+    }
+
+    /// Opens a vault kept in `vault_dir` (vault file and backups, e.g. a synced folder) whose
+    /// lock and unlock-attempt record live in `local_dir` (see [`local_dir_for`]), creating
+    /// both folders (owner-only) if needed and taking the lock. [`Error::InUse`] if another
+    /// instance holds it.
+    pub fn open_split(
+        vault_dir: impl Into<PathBuf>,
+        local_dir: impl Into<PathBuf>,
+    ) -> Result<Store> {
+        let (dir, local) = (vault_dir.into(), local_dir.into());
+        files::create_private_dir(&local).map_err(Error::io(&local))?;
+        let lock = InstanceLock::acquire(&local.join(LOCK_FILE))?;
         files::create_private_dir(&dir).map_err(Error::io(&dir))?;
-        let lock = InstanceLock::acquire(&dir.join(LOCK_FILE))?;
         // Holding the lock, no save of ours is under way: temporary files are leftovers of a
         // process killed mid-save.
-        files::remove_stale_temporaries(&dir, &[VAULT_FILE, ATTEMPTS_FILE]);
+        files::remove_stale_temporaries(&dir, &[VAULT_FILE]);
+        files::remove_stale_temporaries(&local, &[ATTEMPTS_FILE]);
         files::remove_stale_backup_temporaries(&dir.join(BACKUPS_DIR));
-        Ok(Store::new(dir, Some(lock)))
+        Ok(Store::new(dir, local, Some(Arc::new(lock))))
     }
 
     /// Opens a data folder without taking its lock (for viewing while another instance runs).
     /// Everything that would save fails with [`Error::ReadOnly`].
     pub fn open_read_only(dir: impl Into<PathBuf>) -> Store {
-        Store::new(dir.into(), None)
+        let dir = dir.into();
+        Store::new(dir.clone(), dir, None)
     }
 
-    fn new(dir: PathBuf, lock: Option<InstanceLock>) -> Store {
-        let attempts = RateLimit::new(dir.join(ATTEMPTS_FILE));
+    /// A writable store for the vault folder `vault_dir` with its local files in `local_dir`,
+    /// for moving this store's vault there ([`Unlocked::move_to`]). The lock is shared when
+    /// `local_dir` is this store's; otherwise the new one is taken and the unlock-attempt
+    /// record copied, so that moving does not reset it. Nothing is written to `vault_dir`
+    /// but an empty folder.
+    pub fn relocated(
+        &self,
+        vault_dir: impl Into<PathBuf>,
+        local_dir: impl Into<PathBuf>,
+    ) -> Result<Store> {
+        let Some(lock) = &self.inner.lock else {
+            return Err(Error::ReadOnly);
+        };
+        let (dir, local) = (vault_dir.into(), local_dir.into());
+        let store = if local == self.inner.local {
+            files::create_private_dir(&dir).map_err(Error::io(&dir))?;
+            Store::new(dir, local, Some(Arc::clone(lock)))
+        } else {
+            let store = Store::open_split(dir, local)?;
+            let record = self.inner.local.join(ATTEMPTS_FILE);
+            match fs::read(&record) {
+                Ok(bytes) => {
+                    let copy = store.inner.local.join(ATTEMPTS_FILE);
+                    files::write_atomically(&copy, &bytes).map_err(Error::io(copy))?;
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(Error::io(record)(error)),
+            }
+            store
+        };
+        Ok(Store {
+            kdf: self.kdf,
+            machine: self.machine,
+            ..store
+        })
+    }
+
+    fn new(dir: PathBuf, local: PathBuf, lock: Option<Arc<InstanceLock>>) -> Store {
+        let attempts = RateLimit::new(local.join(ATTEMPTS_FILE));
         Store {
             inner: Arc::new(Inner {
                 dir,
+                local,
                 lock,
                 attempts,
             }),
@@ -186,9 +253,15 @@ impl Store {
         self.inner.lock.is_none()
     }
 
-    /// The data folder.
+    /// The vault's folder: the vault file and its backups.
     pub fn dir(&self) -> &Path {
         &self.inner.dir
+    }
+
+    /// The local folder: the lock and the unlock-attempt record (the vault's folder unless
+    /// opened with [`Store::open_split`]).
+    pub fn local_dir(&self) -> &Path {
+        &self.inner.local
     }
 
     /// Whether there is a vault, and if so which ways to unlock it has on this machine (its
@@ -379,6 +452,7 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("dir", &self.inner.dir)
+            .field("local", &self.inner.local)
             .field("read_only", &self.inner.lock.is_none())
             .finish()
     }

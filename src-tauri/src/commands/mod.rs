@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod clipboard;
 pub mod keys;
+pub mod location;
 pub mod quick;
 pub mod scan;
 pub mod settings;
@@ -40,6 +41,31 @@ fn pick_file(
     dialog
         .blocking_pick_file()
         .and_then(|file| file.into_path().ok())
+}
+
+/// In debug builds, makes every folder dialog (moving the vault) return this path without
+/// showing, as [`TEST_OPEN_PATH`] does for files.
+#[cfg(debug_assertions)]
+const TEST_OPEN_FOLDER: &str = "COUNTERSIGN_TEST_OPEN_FOLDER";
+
+/// Asks for one folder with the system's folder dialog over `window`; `None` when the person
+/// cancels.
+fn pick_folder(
+    app: &tauri::AppHandle,
+    window: &tauri::WebviewWindow,
+    title: &str,
+) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os(TEST_OPEN_FOLDER) {
+        return Some(path.into());
+    }
+    app.dialog()
+        .file()
+        .set_parent(window)
+        .set_title(title)
+        .blocking_pick_folder()
+        .and_then(|folder| folder.into_path().ok())
 }
 
 /// Runs `f` with the app's handle on a blocking worker thread. Commands wait there on Argon2,

@@ -76,7 +76,7 @@ pub enum VaultStatus {
 #[tauri::command]
 pub async fn vault_status(app: AppHandle) -> CommandResult<VaultStatus> {
     with_state(app, |state| {
-        let path = state.data_dir.join(countersign_vault::VAULT_FILE);
+        let path = crate::location::vault_dir(&state.data_dir).join(countersign_vault::VAULT_FILE);
         let error = |error: CommandError| VaultStatus::Error {
             error,
             path: path.display().to_string(),

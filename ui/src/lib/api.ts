@@ -17,6 +17,7 @@ import type {
   SecurityView,
   Settings,
   VaultChanged,
+  VaultLocation,
   VaultStatus,
 } from "./bindings";
 
@@ -36,6 +37,7 @@ export type {
   Settings,
   Slots,
   VaultChanged,
+  VaultLocation,
   VaultStatus,
 } from "./bindings";
 
@@ -82,6 +84,14 @@ export const api = {
     invoke<CredentialChange>("set_keyring_unlock", { password, enabled, recoveryKey, oldBackups }),
   newRecoveryKey: (password: string, oldBackups: OldBackups) =>
     invoke<CredentialChange>("new_recovery_key", { password, oldBackups }),
+
+  /** The folder that holds the vault. */
+  vaultLocation: () => invoke<VaultLocation>("vault_location"),
+  /** Asks for a folder and moves the vault there; `null` when the person cancels. */
+  moveVault: () => invoke<VaultLocation | null>("move_vault"),
+  /** Asks for a vault file and opens it, locked (the window is told as for a lock); `null`
+   *  when the person cancels. */
+  openExistingVault: () => invoke<VaultLocation | null>("open_existing_vault"),
 
   listAccounts: () => invoke<AccountList>("list_accounts"),
   addFromText: (text: string) => invoke<AddResult>("add_from_text", { text }),

@@ -82,6 +82,19 @@ backupsReencrypted: number,
 backupsRemoved: number, };
 
 /**
+ * Where the vault is.
+ */
+export type VaultLocation = {
+/**
+ * The folder that holds the vault file and its backups.
+ */
+folder: string,
+/**
+ * Whether that is the data folder, where a vault lives unless moved.
+ */
+inDataFolder: boolean, };
+
+/**
  * An account as the list shows it: everything but the secret.
  */
 export type AccountView = { id: string, issuer: string, name: string, kind: "totp" | "hotp" | "steam", algorithm: "SHA1" | "SHA256" | "SHA512", digits: number, period: number | null,
@@ -241,7 +254,7 @@ note: string | null, };
 /**
  * What locked the vault.
  */
-export type LockReason = "button" | "tray" | "idle" | "session" | "suspend" | "rekeyed";
+export type LockReason = "button" | "tray" | "idle" | "session" | "suspend" | "rekeyed" | "switched";
 
 /**
  * How many accounts a sync added, changed and removed.
