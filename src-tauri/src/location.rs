@@ -1,84 +1,29 @@
-//! Where the vault lives: the data folder (as always), or a folder the person chose, remembered
-//! in `location.json` in the data folder. A vault kept elsewhere has its lock and unlock-attempt
-//! record in the data folder, under `vaults/<vault id>/`, so that they never sync.
+//! Where the vault lives: the data folder, or a folder the person chose, remembered in the data
+//! folder. The rules are `countersign_vault::location`'s (the CLI follows them too); this adds
+//! the app's words for a vault that cannot be found.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use countersign_vault::{Store, VAULT_FILE, local_dir_for};
-use serde::{Deserialize, Serialize};
+use countersign_vault::{Error, Store, location};
 
 use crate::error::CommandError;
 
-/// The file, in the data folder, that remembers the vault's folder.
-pub const LOCATION_FILE: &str = "location.json";
+pub use location::{local_dir, remember, vault_dir};
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Remembered {
-    vault_dir: PathBuf,
-}
-
-/// The vault's folder remembered in `data_dir`; the data folder itself when none is (or the
-/// file cannot be read: the data folder is where a vault is looked for first).
-pub fn vault_dir(data_dir: &Path) -> PathBuf {
-    std::fs::read(data_dir.join(LOCATION_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Remembered>(&bytes).ok())
-        .map_or_else(|| data_dir.to_owned(), |remembered| remembered.vault_dir)
-}
-
-/// Remembers `vault_dir` as the vault's folder (atomically); the data folder itself is
-/// remembered by forgetting any other.
-pub fn remember(data_dir: &Path, vault_dir: &Path) -> std::io::Result<()> {
-    let path = data_dir.join(LOCATION_FILE);
-    if vault_dir == data_dir {
-        return match std::fs::remove_file(&path) {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
-        };
-    }
-    let json = serde_json::to_vec_pretty(&Remembered {
-        vault_dir: vault_dir.to_owned(),
-    })?;
-    let mut file = tempfile::NamedTempFile::new_in(data_dir)?;
-    std::io::Write::write_all(&mut file, &json)?;
-    file.as_file().sync_all()?;
-    file.persist(&path).map_err(|error| error.error)?;
-    Ok(())
-}
-
-/// The local folder for a vault in `vault_dir` whose id is `vault_id`: the data folder for
-/// the vault kept there, else its own folder under `vaults/`.
-pub fn local_dir(data_dir: &Path, vault_dir: &Path, vault_id: uuid::Uuid) -> PathBuf {
-    if vault_dir == data_dir {
-        data_dir.to_owned()
-    } else {
-        local_dir_for(data_dir, vault_id)
-    }
-}
-
-/// Opens the store for the vault in `vault_dir`. Outside the data folder there must be a
-/// vault there already (its id names its local folder).
+/// Opens the store for the vault in `vault_dir` (the rules: `countersign_vault::location`),
+/// saying in words a person can act on when the vault kept elsewhere cannot be read.
 pub fn open(data_dir: &Path, vault_dir: &Path) -> Result<Store, CommandError> {
-    if vault_dir == data_dir {
-        return Ok(Store::open(data_dir)?);
-    }
-    let path = vault_dir.join(VAULT_FILE);
-    let bytes = std::fs::read(&path).map_err(|error| {
-        CommandError::new(
+    location::open(data_dir, vault_dir).map_err(|error| match error {
+        Error::Io { path, source } => CommandError::new(
             "vault_not_found",
             format!(
-                "No vault could be read at {} ({error}): was its folder moved, or is it not \
+                "No vault could be read at {} ({source}): was its folder moved, or is it not \
                  mounted?",
                 path.display()
             ),
-        )
-    })?;
-    let info = countersign_vault::inspect(&bytes)?;
-    Ok(Store::open_split(
-        vault_dir,
-        local_dir(data_dir, vault_dir, info.vault_id),
-    )?)
+        ),
+        other => other.into(),
+    })
 }
 
 #[cfg(test)]
@@ -86,34 +31,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_data_folder_is_the_place_until_another_is_remembered() {
-        let data = tempfile::tempdir().unwrap();
-        assert_eq!(vault_dir(data.path()), data.path());
-        remember(data.path(), Path::new("/media/synced/Countersign")).unwrap();
-        assert_eq!(
-            vault_dir(data.path()),
-            Path::new("/media/synced/Countersign")
-        );
-        remember(data.path(), data.path()).unwrap();
-        assert!(!data.path().join(LOCATION_FILE).exists());
-        assert_eq!(vault_dir(data.path()), data.path());
-        remember(data.path(), data.path()).unwrap();
-    }
-
-    #[test]
-    fn a_vault_elsewhere_is_opened_with_its_local_files_here() {
+    fn a_vault_elsewhere_that_cannot_be_read_is_not_found() {
         let (data, synced) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         match open(data.path(), synced.path()) {
-            Err(error) => assert_eq!(error.kind, "vault_not_found"),
+            Err(error) => {
+                assert_eq!(error.kind, "vault_not_found");
+                assert!(
+                    error.message.contains("was its folder moved"),
+                    "{}",
+                    error.message
+                );
+            }
             Ok(store) => panic!("{store:?}"),
         }
-        let store = Store::open(synced.path())
-            .unwrap()
-            .with_kdf(countersign_vault::KdfParams::new(8, 1, 1).unwrap());
-        let id = store.create(Some("pw"), false).unwrap().0.vault_id();
-        drop(store);
-        let store = open(data.path(), synced.path()).unwrap();
-        assert_eq!(store.dir(), synced.path());
-        assert_eq!(store.local_dir(), local_dir_for(data.path(), id));
     }
 }

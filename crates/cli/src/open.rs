@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use countersign_vault::{
     CopyOutcome, DiskOutcome, Error, Status, Store, SyncReport, Unlocked, default_data_dir,
+    location,
 };
 
 use crate::failure::Failure;
@@ -26,13 +27,15 @@ pub fn data_dir(arg: Option<PathBuf>) -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::input("no data folder: pass --data-dir"))
 }
 
-/// The vault's file in `dir`, opened for `access`.
+/// The vault of the data folder `dir`, opened for `access`: in `dir`, or in the folder the app
+/// moved it to (remembered in `dir`, `countersign_vault::location`).
 pub fn store(dir: &Path, access: Access) -> Result<Store, Failure> {
+    let vault_dir = location::vault_dir(dir);
     Ok(match access {
-        Access::Read => Store::open_read_only(dir),
-        Access::Write => Store::open(dir)?,
-        Access::WriteIfFree => match Store::open(dir) {
-            Err(Error::InUse { .. }) => Store::open_read_only(dir),
+        Access::Read => location::open_read_only(dir, &vault_dir),
+        Access::Write => location::open(dir, &vault_dir)?,
+        Access::WriteIfFree => match location::open(dir, &vault_dir) {
+            Err(Error::InUse { .. }) => location::open_read_only(dir, &vault_dir),
             other => other?,
         },
     })

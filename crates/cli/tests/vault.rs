@@ -369,3 +369,43 @@ fn help_documents_the_exit_statuses() {
     }
     assert!(stdout(&top).contains("--data-dir"));
 }
+
+/// The app moved the vault into a synced folder: the CLI finds it there through the same rule
+/// (`countersign_vault::location`), writes to it there, and counts guesses in the local folder.
+#[test]
+fn a_vault_the_app_moved_elsewhere_is_found_there() {
+    let (data, synced) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let elsewhere = synced.path().join("Countersign");
+    let store = Store::open(&elsewhere)
+        .unwrap()
+        .with_kdf(KdfParams::new(64, 1, 1).unwrap());
+    let (mut made, _) = store.create(Some("pw"), false).unwrap();
+    let id = made.vault_id();
+    made.add(Account::totp(
+        "GitHub",
+        "alice",
+        Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+    ))
+    .unwrap();
+    drop(made);
+    drop(store);
+    countersign_vault::location::remember(data.path(), &elsewhere).unwrap();
+
+    let list = countersign(data.path(), &["list", "--password-stdin"], "pw\n");
+    assert_eq!(stdout(&list), "GitHub (alice)\tTOTP\n", "{}", stderr(&list));
+    let add = countersign(
+        data.path(),
+        &["add", "--password-stdin"],
+        "pw\notpauth://totp/GitLab:bob?secret=KRSXG5CTMVRXEZLU&issuer=GitLab\n",
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let list = countersign(data.path(), &["list", "--password-stdin"], "pw\n");
+    assert_eq!(stdout(&list), "GitHub (alice)\tTOTP\nGitLab (bob)\tTOTP\n");
+    // Nothing of the vault in the data folder; the lock and guesses in its local folder only.
+    assert!(!data.path().join(countersign_vault::VAULT_FILE).exists());
+    let wrong = countersign(data.path(), &["list", "--password-stdin"], "nope\n");
+    assert!(!wrong.status.success());
+    let local = countersign_vault::local_dir_for(data.path(), id);
+    assert!(local.join(countersign_vault::ATTEMPTS_FILE).exists());
+    assert!(!elsewhere.join(countersign_vault::ATTEMPTS_FILE).exists());
+}

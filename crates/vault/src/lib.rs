@@ -38,6 +38,7 @@ mod files;
 mod format;
 mod kdf;
 mod keyring;
+pub mod location;
 mod machine;
 mod payload;
 mod ratelimit;

@@ -180,7 +180,16 @@ impl Store {
     /// Everything that would save fails with [`Error::ReadOnly`].
     pub fn open_read_only(dir: impl Into<PathBuf>) -> Store {
         let dir = dir.into();
-        Store::new(dir.clone(), dir, None)
+        Store::open_read_only_split(dir.clone(), dir)
+    }
+
+    /// Like [`Store::open_read_only`] for a vault kept in `vault_dir` with its unlock-attempt
+    /// record in `local_dir` (wrong guesses count there even when nothing can be saved).
+    pub fn open_read_only_split(
+        vault_dir: impl Into<PathBuf>,
+        local_dir: impl Into<PathBuf>,
+    ) -> Store {
+        Store::new(vault_dir.into(), local_dir.into(), None)
     }
 
     /// A writable store for the vault folder `vault_dir` with its local files in `local_dir`,
