@@ -199,7 +199,12 @@ async fn accounts_sharing_a_step_share_one_countdown() {
     let name = app
         .prop("li.row:first-child button.copy", "ariaLabel")
         .await;
-    assert!(name.starts_with("Thirty, a: code "), "{name}");
+    // Named by what it shows (WCAG 2.5.3): the code as grouped on screen.
+    let shown = app.text("li.row:first-child [data-testid=code]").await;
+    assert!(
+        name.starts_with(&format!("Thirty, a: {}", shown.trim())),
+        "{name} (shows {shown:?})"
+    );
     assert!(!name.contains("seconds left"), "{name}");
     app.quit().await;
 }
