@@ -1,0 +1,181 @@
+//! Issue #16 item 3: a clock that lies. A local SNTP responder plays the time server.
+//!
+//! The sign: a server whose time is 47 s later than ours means our clock is 47 s slow, and
+//! the corrected codes are those of now + 47 s.
+
+use countersign_e2e::{App, Launch, SntpAnswer, SntpResponder, oathtool, seed_vault, unix_now};
+
+const PASSWORD: &str = "correct horse battery";
+const SECRET: &str = "JBSWY3DPEHPK3PXP";
+const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+
+/// A data folder with one account and the clock check on, against `server`.
+fn folder(server: &SntpResponder, theme: &str) -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
+    let settings = serde_json::json!({
+        "clockCheck": true,
+        "ntpServer": server.address(),
+        "theme": theme,
+    });
+    std::fs::write(data.path().join("settings.json"), settings.to_string()).unwrap();
+    data
+}
+
+fn totp_at(at: u64) -> String {
+    oathtool(&["--totp", "--base32", &format!("--now=@{at}"), SECRET])
+}
+
+async fn shown_code(app: &App) -> String {
+    app.find("[data-testid=code]")
+        .await
+        .attr("data-code")
+        .await
+        .expect("read the code")
+        .expect("data-code is set")
+}
+
+/// Shows the page in `theme` for a screenshot, as the Theme setting does.
+async fn theme(app: &App, theme: &str) {
+    app.js(&format!(
+        "document.documentElement.dataset.theme = '{theme}'"
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers_codes() {
+    let server = SntpResponder::start(SntpAnswer::Shifted(47));
+    let data = folder(&server, "light");
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    let banner = app
+        .wait_for("the clock banner", || async {
+            let text = app.text("#clock-banner p").await;
+            (!text.is_empty()).then_some(text)
+        })
+        .await;
+    assert_eq!(
+        banner,
+        "Your clock is 47 s slow: sites may reject these codes"
+    );
+    // Before the correction, the codes are this clock's.
+    app.screenshot("clock-banner-light").await;
+    theme(&app, "dark").await;
+    app.screenshot("clock-banner-dark").await;
+    theme(&app, "light").await;
+
+    app.click("#clock-banner button").await;
+    app.wait_for("the codes of the server's time", || async {
+        let before = unix_now();
+        let shown = shown_code(&app).await;
+        let after = unix_now();
+        // The page swaps codes on a tick: the step may just have ended.
+        let expected: Vec<String> = (before + 46..=after + 47).map(totp_at).collect();
+        expected.contains(&shown).then_some(())
+    })
+    .await;
+    app.wait_for("the banner to go", || async {
+        let gone = app
+            .js("return document.getElementById('clock-banner') === null")
+            .await;
+        (gone == serde_json::Value::Bool(true)).then_some(())
+    })
+    .await;
+    app.wait_for_saved_setting("clockOffsetSeconds", 47.into())
+        .await;
+
+    app.click("[data-page=settings]").await;
+    assert_eq!(
+        app.text("#clock-correction").await,
+        "Codes are corrected for a clock 47 s slow."
+    );
+    app.wait_for("the last check's result", || async {
+        let text = app.text("#clock-result").await;
+        (text == "Your clock is 47 s slow.").then_some(())
+    })
+    .await;
+    app.js("document.querySelector('[aria-labelledby=clock-title]').scrollIntoView()")
+        .await;
+    app.screenshot("clock-settings-light").await;
+
+    // Reset: the codes are this clock's again.
+    app.click("#clock-reset").await;
+    app.wait_for_saved_setting("clockOffsetSeconds", 0.into())
+        .await;
+    assert_eq!(
+        app.text("#clock-correction").await,
+        "Codes use this computer's clock."
+    );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_answering_garbage_changes_nothing_and_settings_say_why() {
+    let server = SntpResponder::start(SntpAnswer::Garbage);
+    let data = folder(&server, "dark");
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    app.click("[data-page=settings]").await;
+    let result = app
+        .wait_for("the last check's result", || async {
+            let text = app.text("#clock-result").await;
+            text.starts_with("The last check failed").then_some(text)
+        })
+        .await;
+    assert_eq!(
+        result,
+        "The last check failed: the server's answer is not SNTP: too short."
+    );
+    assert_eq!(
+        app.text("#clock-correction").await,
+        "Codes use this computer's clock."
+    );
+    app.js("document.querySelector('[aria-labelledby=clock-title]').scrollIntoView()")
+        .await;
+    app.screenshot("clock-settings-dark").await;
+
+    // No banner, and the codes are this clock's.
+    app.click("[data-page=codes]").await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    let before = unix_now();
+    let shown = shown_code(&app).await;
+    let expected: Vec<String> = (before - 1..=unix_now()).map(totp_at).collect();
+    assert!(
+        expected.contains(&shown),
+        "shown {shown}, expected {expected:?}"
+    );
+    let banner = app
+        .js("return document.getElementById('clock-banner') === null")
+        .await;
+    assert_eq!(banner, serde_json::Value::Bool(true));
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_does_not_answer_changes_nothing_and_settings_say_so() {
+    let server = SntpResponder::start(SntpAnswer::Nothing);
+    let data = folder(&server, "light");
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.click("[data-page=settings]").await;
+    let result = app
+        .wait_for("the last check's result", || async {
+            let text = app.text("#clock-result").await;
+            text.starts_with("The last check failed").then_some(text)
+        })
+        .await;
+    assert_eq!(
+        result,
+        "The last check failed: no answer from the server within 3 s."
+    );
+    app.click("[data-page=codes]").await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    let banner = app
+        .js("return document.getElementById('clock-banner') === null")
+        .await;
+    assert_eq!(banner, serde_json::Value::Bool(true));
+    app.quit().await;
+}
