@@ -3,6 +3,8 @@
 //! The sign: a server whose time is 47 s later than ours means our clock is 47 s slow, and
 //! the corrected codes are those of now + 47 s.
 
+use std::time::Duration;
+
 use countersign_e2e::{App, Launch, SntpAnswer, SntpResponder, oathtool, seed_vault, unix_now};
 
 const PASSWORD: &str = "correct horse battery";
@@ -85,6 +87,24 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
     .await;
     app.wait_for_saved_setting("clockOffsetSeconds", 47.into())
         .await;
+
+    // A copy (as the tray and the quick search hand out codes) is corrected too. Not in the
+    // corrected step's last second, when the code may change under us.
+    while 30 - (unix_now() + 47) % 30 < 2 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.click("button.copy").await;
+    let copied = app
+        .wait_for("the code on the clipboard", || async {
+            app.clipboard_text().filter(|text| text.len() == 6)
+        })
+        .await;
+    let now = unix_now();
+    let expected = [totp_at(now + 46), totp_at(now + 47)];
+    assert!(
+        expected.contains(&copied),
+        "copied {copied}, expected {expected:?}"
+    );
 
     app.click("[data-page=settings]").await;
     assert_eq!(
