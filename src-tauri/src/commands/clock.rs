@@ -73,7 +73,7 @@ pub async fn clock_status(app: AppHandle) -> CommandResult<ClockStatus> {
         let synchronised = match local_sync_status() {
             SyncStatus::Yes => Synchronised::Yes,
             SyncStatus::No => Synchronised::No,
-            _ => Synchronised::Unknown,
+            SyncStatus::Unknown => Synchronised::Unknown,
         };
         let mut status = ClockStatus {
             synchronised,
