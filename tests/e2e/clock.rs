@@ -11,14 +11,16 @@ const PASSWORD: &str = "correct horse battery";
 const SECRET: &str = "JBSWY3DPEHPK3PXP";
 const GITHUB: &str = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 
-/// A data folder with one account and the clock check on, against `server`.
-fn folder(server: &SntpResponder, theme: &str) -> tempfile::TempDir {
+/// A data folder with one account and the clock check on, against `server`, codes corrected
+/// by `correction` seconds.
+fn folder(server: &SntpResponder, theme: &str, correction: i64) -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
     let settings = serde_json::json!({
         "clockCheck": true,
         "ntpServer": server.address(),
         "theme": theme,
+        "clockOffsetSeconds": correction,
     });
     std::fs::write(data.path().join("settings.json"), settings.to_string()).unwrap();
     data
@@ -48,7 +50,7 @@ async fn theme(app: &App, theme: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers_codes() {
     let server = SntpResponder::start(SntpAnswer::Shifted(47));
-    let data = folder(&server, "light");
+    let data = folder(&server, "light", 0);
     let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub"]).await;
 
@@ -134,7 +136,7 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_answering_garbage_changes_nothing_and_settings_say_why() {
     let server = SntpResponder::start(SntpAnswer::Garbage);
-    let data = folder(&server, "dark");
+    let data = folder(&server, "dark", 0);
     let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub"]).await;
 
@@ -177,7 +179,7 @@ async fn a_server_answering_garbage_changes_nothing_and_settings_say_why() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_does_not_answer_changes_nothing_and_settings_say_so() {
     let server = SntpResponder::start(SntpAnswer::Nothing);
-    let data = folder(&server, "light");
+    let data = folder(&server, "light", 0);
     let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub"]).await;
     app.click("[data-page=settings]").await;
@@ -197,5 +199,39 @@ async fn a_server_that_does_not_answer_changes_nothing_and_settings_say_so() {
         .js("return document.getElementById('clock-banner') === null")
         .await;
     assert_eq!(banner, serde_json::Value::Bool(true));
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clock_found_right_again_drops_the_correction() {
+    let server = SntpResponder::start(SntpAnswer::Shifted(0));
+    let data = folder(&server, "light", 47);
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    app.wait_for_saved_setting("clockOffsetSeconds", 0.into())
+        .await;
+    // The page shows this clock's codes again, without a banner.
+    app.wait_for("this clock's codes", || async {
+        let before = unix_now();
+        let shown = shown_code(&app).await;
+        let expected: Vec<String> = (before - 1..=unix_now()).map(totp_at).collect();
+        expected.contains(&shown).then_some(())
+    })
+    .await;
+    let banner = app
+        .js("return document.getElementById('clock-banner') === null")
+        .await;
+    assert_eq!(banner, serde_json::Value::Bool(true));
+
+    app.click("[data-page=settings]").await;
+    assert_eq!(
+        app.text("#clock-correction").await,
+        "Codes use this computer's clock."
+    );
+    app.wait_for("the last check's result", || async {
+        let text = app.text("#clock-result").await;
+        (text == "Your clock is right (within 10 s of the server).").then_some(())
+    })
+    .await;
     app.quit().await;
 }

@@ -45,6 +45,9 @@ pub struct ClockStatus {
     measured_offset_seconds: Option<i64>,
     /// Why the last measurement failed, in words.
     error: Option<String>,
+    /// The correction now applied to codes: the window's settings may hold an older one,
+    /// since a measurement within the tolerance resets it.
+    correction_seconds: i64,
 }
 
 /// The last measurement, kept between the window's questions.
@@ -79,38 +82,55 @@ pub async fn clock_status(app: AppHandle) -> CommandResult<ClockStatus> {
             synchronised,
             measured_offset_seconds: None,
             error: None,
+            correction_seconds: 0,
         };
-        if !check {
-            return Ok(status);
+        if check {
+            measure(app, &state, server, &mut status)?;
         }
-        // Held while measuring: a second question waits for this answer instead of asking too.
-        let clock = app.state::<ClockState>();
-        let mut last = clock.last.lock().expect("clock lock");
-        let fresh = last
-            .as_ref()
-            .is_some_and(|m| m.server == server && m.at.elapsed() < REMEASURE_AFTER);
-        if !fresh {
-            let result = measure_offset(&server, TIMEOUT)
-                .map(|offset| offset.seconds())
-                .map_err(|e| e.to_string());
-            if let Ok(seconds) = result
-                && seconds.abs() <= TOLERANCE_SECONDS
-            {
-                reset_correction(&state)?;
-            }
-            *last = Some(Measured {
-                server,
-                at: Instant::now(),
-                result,
-            });
-        }
-        match &last.as_ref().expect("measured above").result {
-            Ok(seconds) => status.measured_offset_seconds = Some(*seconds),
-            Err(error) => status.error = Some(error.clone()),
-        }
+        status.correction_seconds = state
+            .settings
+            .lock()
+            .expect("settings lock")
+            .clock_offset_seconds;
         Ok(status)
     })
     .await
+}
+
+/// Fills in the server's offset, measured afresh or (within a few minutes, for the same
+/// server) remembered.
+fn measure(
+    app: &AppHandle,
+    state: &AppState,
+    server: String,
+    status: &mut ClockStatus,
+) -> CommandResult<()> {
+    // Held while measuring: a second question waits for this answer instead of asking too.
+    let clock = app.state::<ClockState>();
+    let mut last = clock.last.lock().expect("clock lock");
+    let fresh = last
+        .as_ref()
+        .is_some_and(|m| m.server == server && m.at.elapsed() < REMEASURE_AFTER);
+    if !fresh {
+        let result = measure_offset(&server, TIMEOUT)
+            .map(|offset| offset.seconds())
+            .map_err(|e| e.to_string());
+        if let Ok(seconds) = result
+            && seconds.abs() <= TOLERANCE_SECONDS
+        {
+            reset_correction(state)?;
+        }
+        *last = Some(Measured {
+            server,
+            at: Instant::now(),
+            result,
+        });
+    }
+    match &last.as_ref().expect("measured above").result {
+        Ok(seconds) => status.measured_offset_seconds = Some(*seconds),
+        Err(error) => status.error = Some(error.clone()),
+    }
+    Ok(())
 }
 
 /// Sets the app-wide correction added to the clock for every code (0 to reset); returns the

@@ -258,7 +258,12 @@ measuredOffsetSeconds: number | null,
 /**
  * Why the last measurement failed, in words.
  */
-error: string | null, };
+error: string | null,
+/**
+ * The correction now applied to codes: the window's settings may hold an older one,
+ * since a measurement within the tolerance resets it.
+ */
+correctionSeconds: number, };
 
 /**
  * What became of a code to type.
