@@ -39,6 +39,19 @@ async fn shown_code(app: &App) -> String {
         .expect("data-code is set")
 }
 
+/// Takes a screenshot, and checks axe finds nothing serious on the page as it is.
+async fn shot(app: &App, name: &str) {
+    app.screenshot(name).await;
+    let serious: Vec<_> = app
+        .axe()
+        .await
+        .into_iter()
+        .filter(|v| v.impact == "serious" || v.impact == "critical")
+        .map(|v| format!("{}: {} {:?}", v.id, v.help, v.nodes))
+        .collect();
+    assert!(serious.is_empty(), "{name}: {serious:#?}");
+}
+
 /// Shows the page in `theme` for a screenshot, as the Theme setting does.
 async fn theme(app: &App, theme: &str) {
     app.js(&format!(
@@ -65,9 +78,9 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
         "Your clock is 47 s slow: sites may reject these codes"
     );
     // Before the correction, the codes are this clock's.
-    app.screenshot("clock-banner-light").await;
+    shot(&app, "clock-banner-light").await;
     theme(&app, "dark").await;
-    app.screenshot("clock-banner-dark").await;
+    shot(&app, "clock-banner-dark").await;
     theme(&app, "light").await;
 
     app.click("#clock-banner button").await;
@@ -120,7 +133,7 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
     .await;
     app.js("document.querySelector('[aria-labelledby=clock-title]').scrollIntoView()")
         .await;
-    app.screenshot("clock-settings-light").await;
+    shot(&app, "clock-settings-light").await;
 
     // Reset: the codes are this clock's again.
     app.click("#clock-reset").await;
@@ -157,7 +170,7 @@ async fn a_server_answering_garbage_changes_nothing_and_settings_say_why() {
     );
     app.js("document.querySelector('[aria-labelledby=clock-title]').scrollIntoView()")
         .await;
-    app.screenshot("clock-settings-dark").await;
+    shot(&app, "clock-settings-dark").await;
 
     // No banner, and the codes are this clock's.
     app.click("[data-page=codes]").await;
