@@ -39,12 +39,14 @@ lint: ui
 	else echo "Skipping check-platforms: Rust targets not installed:$$missing (make test-deps adds them)"; fi
 	cd ui && npm run check
 
-# The Windows and macOS code of crates/desktop, type-checked and linted from here (clippy checks
-# too): only the targets' standard libraries are needed (rustup target add), no SDK or linker.
+# The Windows and macOS code of crates/desktop and of crates/clock's library (its tests use the
+# Linux harness), type-checked and linted from here (clippy checks too): only the targets'
+# standard libraries are needed (rustup target add), no SDK or linker.
 PLATFORM_TARGETS := x86_64-pc-windows-gnu x86_64-apple-darwin
 check-platforms:
 	for target in $(PLATFORM_TARGETS); do \
 		$(CARGO) clippy -p countersign-desktop --all-targets --target $$target -- -D warnings || exit 1; \
+		$(CARGO) clippy -p countersign-clock --target $$target -- -D warnings || exit 1; \
 	done
 
 ui-test:

@@ -42,6 +42,8 @@ const COMMANDS: &[&str] = &[
     "copy_text",
     "get_settings",
     "set_settings",
+    "clock_status",
+    "set_clock_correction",
     "tray_available",
     "start_at_login",
     "set_start_at_login",

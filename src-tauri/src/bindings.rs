@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::{accounts, keys, location, quick, scan as scan_commands, transfer, vault};
+use crate::commands::{
+    accounts, clock, keys, location, quick, scan as scan_commands, transfer, vault,
+};
 use crate::{
     error, keys as key_list, lock, scan, scan_camera, settings, sync, transfer as transfer_state,
 };
@@ -53,6 +55,8 @@ fn render() -> String {
         declaration::<settings::SortOrder>(&cfg),
         declaration::<settings::TrayAction>(&cfg),
         declaration::<settings::Settings>(&cfg),
+        declaration::<clock::Synchronised>(&cfg),
+        declaration::<clock::ClockStatus>(&cfg),
         declaration::<quick::QuickTyped>(&cfg),
         declaration::<lock::LockReason>(&cfg),
         declaration::<sync::Counts>(&cfg),

@@ -94,6 +94,7 @@ pub fn run() {
         .plugin(desktop::window_state())
         .plugin(desktop::autostart())
         .manage(quick::QuickState::default())
+        .manage(commands::clock::ClockState::default())
         .manage(keys::KeysState::from_env())
         .manage(desktop::Hidden::default())
         .setup(|app| {
@@ -159,6 +160,8 @@ pub fn run() {
             commands::clipboard::copy_text,
             commands::settings::get_settings,
             commands::settings::set_settings,
+            commands::clock::clock_status,
+            commands::clock::set_clock_correction,
             commands::settings::tray_available,
             commands::settings::start_at_login,
             commands::settings::set_start_at_login,
@@ -195,7 +198,18 @@ pub fn run() {
     app.run(|handle, event| desktop::run_event(handle, &event));
 }
 
-/// Seconds since the Unix epoch: the one clock every code is computed from.
+/// The time codes are computed for: the OS clock plus the person's clock correction (each
+/// account's own offset adds on top, in the otp crate).
+pub(crate) fn code_time(state: &state::AppState) -> u64 {
+    let correction = state
+        .settings
+        .lock()
+        .expect("settings lock")
+        .clock_offset_seconds;
+    unix_now().saturating_add_signed(correction)
+}
+
+/// Seconds since the Unix epoch, by the OS clock.
 pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -20,9 +20,9 @@ use zeroize::Zeroizing;
 
 use tauri::{AppHandle, Emitter, Manager};
 
+use crate::code_time;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
-use crate::unix_now;
 
 /// The event that tells the window files were dropped on it; `scan_take_dropped` has the result.
 pub const DROPPED_EVENT: &str = "scan-dropped";
@@ -364,9 +364,9 @@ impl ScanState {
     pub fn code(&self, state: &AppState, token: &str) -> CommandResult<PendingCode> {
         // Codes are the vault's to show: none while it is locked.
         state.with_vault(|_| Ok(()))?;
+        let now = code_time(state);
         let pending = self.pending.lock().expect("pending lock");
         let account = &pending.get(token).ok_or_else(gone)?.account;
-        let now = unix_now();
         let (code, valid_until) = match account.kind {
             Kind::Hotp { .. } => (None, None),
             _ => {

@@ -82,6 +82,13 @@ pub struct Settings {
     pub tray_action: TrayAction,
     /// Start with no window, in the tray (only where there is a tray).
     pub start_hidden: bool,
+    /// Measure the clock's offset against an SNTP server (off: it talks to the network).
+    pub clock_check: bool,
+    /// The SNTP server: a host name or address, with an optional `:port`.
+    pub ntp_server: String,
+    /// Seconds added to the clock for every code, after a measured offset the person chose to
+    /// correct for (each account's own offset adds on top).
+    pub clock_offset_seconds: i64,
 }
 
 impl Default for Settings {
@@ -102,12 +109,21 @@ impl Default for Settings {
             lock_on_suspend: true,
             tray_action: TrayAction::Type,
             start_hidden: false,
+            clock_check: false,
+            ntp_server: DEFAULT_NTP_SERVER.to_owned(),
+            clock_offset_seconds: 0,
         }
     }
 }
 
 /// The quick search's shortcut for a newcomer: free in the common desktops' own bindings.
 pub const DEFAULT_QUICK_SHORTCUT: &str = "Ctrl+Alt+K";
+
+/// The SNTP server asked unless the person names another.
+pub const DEFAULT_NTP_SERVER: &str = "pool.ntp.org";
+
+/// Largest clock correction: a day either way (a clock further off is for the person to set).
+pub const MAX_CLOCK_OFFSET_SECONDS: i64 = 86_400;
 
 /// Largest accepted clipboard timeout and auto-lock delay: a day, in their units.
 const MAX_CLIPBOARD_SECONDS: u32 = 86_400;
@@ -150,6 +166,23 @@ impl Settings {
         if self.auto_lock_minutes > MAX_AUTO_LOCK_MINUTES {
             return Err(SettingsError::Invalid(
                 "The auto-lock delay can be at most a day.",
+            ));
+        }
+        if self.clock_offset_seconds.abs() > MAX_CLOCK_OFFSET_SECONDS {
+            return Err(SettingsError::Invalid(
+                "The clock correction can be at most a day.",
+            ));
+        }
+        let server = self.ntp_server.trim();
+        // 253: the longest DNS name, plus room for a port.
+        if server.len() > 260 || server.contains(char::is_whitespace) {
+            return Err(SettingsError::Invalid(
+                "The time server must be a host name or address, with an optional :port.",
+            ));
+        }
+        if self.clock_check && server.is_empty() {
+            return Err(SettingsError::Invalid(
+                "Name a time server to check the clock against.",
             ));
         }
         Ok(())
@@ -210,6 +243,30 @@ mod tests {
         // The keyring still unlocks after a lock unless the person asks for the password.
         assert!(!old.password_after_lock);
         assert!(!Settings::default().password_after_lock);
+        // The clock check talks to the network: off until asked for, with no correction.
+        assert!(!old.clock_check);
+        assert_eq!(old.ntp_server, "pool.ntp.org");
+        assert_eq!(old.clock_offset_seconds, 0);
+    }
+
+    #[test]
+    fn clock_settings_are_checked() {
+        let with = |change: fn(&mut Settings)| {
+            let mut settings = Settings::default();
+            change(&mut settings);
+            settings.validate()
+        };
+        assert!(with(|s| s.clock_offset_seconds = -47).is_ok());
+        assert!(with(|s| s.clock_offset_seconds = 86_401).is_err());
+        assert!(with(|s| s.ntp_server = "127.0.0.1:1234".into()).is_ok());
+        assert!(with(|s| s.ntp_server = "pool ntp org".into()).is_err());
+        assert!(
+            with(|s| {
+                s.clock_check = true;
+                s.ntp_server = String::new();
+            })
+            .is_err()
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod portal;
 mod reference;
 mod seed;
 mod session;
+mod sntp;
 mod tray;
 mod x11;
 
@@ -35,5 +36,6 @@ pub use portal::{
 pub use reference::{avoid_step_boundary, hotp, oathtool, recent_totp, unix_now};
 pub use seed::{numbered_uris, seed_keyring_only_vault, seed_vault};
 pub use session::{Logind, OTHER_SESSION_PATH, SESSION_PATH, ScreenSaver, ScreenSavers};
+pub use sntp::{SntpAnswer, SntpResponder};
 pub use tray::{MenuEntry, TrayHost, TrayItem};
 pub use x11::{request_close_titled, titled_window_state, window_state as main_window_state};

@@ -9,10 +9,10 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::with_state;
+use crate::code_time;
 use crate::error::{CommandError, CommandResult};
 use crate::scan::ScanState;
 use crate::state::AppState;
-use crate::unix_now;
 
 /// An account as the list shows it: everything but the secret.
 #[derive(Serialize, TS)]
@@ -92,7 +92,7 @@ fn view(entry: &Entry, hotp_code: Option<&str>, now: u64) -> AccountView {
 /// Every account, in the person's order, with its current code.
 #[tauri::command]
 pub fn list_accounts(state: State<'_, AppState>) -> CommandResult<AccountList> {
-    let now = unix_now();
+    let now = code_time(&state);
     let hotp = state.hotp_codes.lock().expect("hotp lock");
     state.with_vault(|vault| {
         Ok(AccountList {

@@ -7,9 +7,9 @@ use tauri::{AppHandle, State};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::code_time;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
-use crate::unix_now;
 
 /// The code of account `id` to hand out now (copied or typed), marking the account used. For
 /// HOTP: the code last generated, generating (and saving the counter) first if there is none.
@@ -20,6 +20,8 @@ pub(crate) fn code_for_use(
     fresh_for: Duration,
 ) -> CommandResult<Zeroizing<String>> {
     state.touch();
+    // Read before the vault's lock, so the settings' lock is never taken inside it.
+    let now = code_time(state);
     state.with_vault(|vault| {
         let entry = vault
             .entry(id)
@@ -44,7 +46,6 @@ pub(crate) fn code_for_use(
                 }
             }
         } else {
-            let now = unix_now();
             let mut code = entry.account.code_at(now)?;
             if let Some(until) = code.valid_until
                 && until.saturating_sub(now) < fresh_for.as_secs()

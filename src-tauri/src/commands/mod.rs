@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod clipboard;
+pub mod clock;
 pub mod keys;
 pub mod location;
 pub mod quick;

@@ -6,6 +6,7 @@ import type {
   AccountEdit,
   AccountList,
   AddResult,
+  ClockStatus,
   CommandError,
   CreateVault,
   CredentialChange,
@@ -27,6 +28,7 @@ export type {
   AccountList,
   AccountView,
   AddResult,
+  ClockStatus,
   CommandError,
   CredentialChange,
   KeyringState,
@@ -115,6 +117,11 @@ export const api = {
 
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+  /** Whether the OS keeps the clock synchronised and, if the settings allow, the offset a time
+   *  server measures (asked at most every few minutes). */
+  clockStatus: () => invoke<ClockStatus>("clock_status"),
+  /** Sets the seconds added to the clock for every code (0 to reset); returns the settings. */
+  setClockCorrection: (seconds: number) => invoke<Settings>("set_clock_correction", { seconds }),
   /** Whether there is a tray icon to keep running in. */
   trayAvailable: () => invoke<boolean>("tray_available"),
   /** Whether Countersign starts (in the tray) when the person logs in. */

@@ -235,7 +235,48 @@ trayAction: TrayAction,
 /**
  * Start with no window, in the tray (only where there is a tray).
  */
-startHidden: boolean, };
+startHidden: boolean,
+/**
+ * Measure the clock's offset against an SNTP server (off: it talks to the network).
+ */
+clockCheck: boolean,
+/**
+ * The SNTP server: a host name or address, with an optional `:port`.
+ */
+ntpServer: string,
+/**
+ * Seconds added to the clock for every code, after a measured offset the person chose to
+ * correct for (each account's own offset adds on top).
+ */
+clockOffsetSeconds: number, };
+
+/**
+ * Whether the OS says its clock is synchronised.
+ */
+export type Synchronised = "yes" | "no" | "unknown";
+
+/**
+ * The clock check's result, for the window.
+ */
+export type ClockStatus = {
+/**
+ * The OS's word on synchronisation.
+ */
+synchronised: Synchronised,
+/**
+ * Server time minus ours, rounded to seconds (positive: our clock is slow); `None` when
+ * the check is off or failed.
+ */
+measuredOffsetSeconds: number | null,
+/**
+ * Why the last measurement failed, in words.
+ */
+error: string | null,
+/**
+ * The correction now applied to codes: the window's settings may hold an older one,
+ * since a measurement within the tolerance resets it.
+ */
+correctionSeconds: number, };
 
 /**
  * What became of a code to type.
