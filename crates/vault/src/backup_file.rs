@@ -27,7 +27,7 @@ use uuid::Uuid;
 use crate::crypto::{self, Key};
 use crate::format::{self, Header, MAGIC, Slot, SlotKind};
 use crate::kdf::KdfParams;
-use crate::payload::{Entry, Payload};
+use crate::payload::{Entry, FieldTimes, Payload};
 use crate::store::{decrypt_payload, open_password_slot, password_slot, seal_file};
 use crate::{Error, Result, now_ms};
 
@@ -53,6 +53,7 @@ pub fn entries_of(accounts: Vec<Account>) -> Vec<Entry> {
             id: Uuid::new_v4(),
             created_ms: now,
             modified_ms: now,
+            field_ms: FieldTimes::default(),
             last_used_ms: None,
             account,
         })

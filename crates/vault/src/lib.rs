@@ -58,7 +58,7 @@ pub use format::SlotSummary;
 pub use kdf::{CALIBRATION_TARGET, KdfParams, calibrate, calibrate_for};
 pub use keyring::{KEYRING_SERVICE, KEYRING_TIMEOUT, keyring_status};
 pub use machine::machine_id;
-pub use payload::{Entry, Novelty, Payload, TOMBSTONE_LIFETIME_MS, Tombstone, merge};
+pub use payload::{Entry, FieldTimes, Novelty, Payload, TOMBSTONE_LIFETIME_MS, Tombstone, merge};
 pub use recovery::RecoveryKey;
 pub use store::{
     ATTEMPTS_FILE, AddReport, BACKUPS_DIR, BackupPolicy, CopyOutcome, CopyReport, DiskOutcome,

@@ -1,5 +1,6 @@
 //! What the vault holds: entries in the person's order, and tombstones for merging copies.
 
+use std::cmp::Ordering;
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
 
@@ -20,13 +21,191 @@ pub struct Entry {
     pub id: Uuid,
     /// When it was added (Unix time, milliseconds).
     pub created_ms: u64,
-    /// When the account was last changed (edit, HOTP counter). Merging keeps the newest.
+    /// When the account was last changed (edit, HOTP counter): the latest of its changes.
     pub modified_ms: u64,
+    /// When each field last changed, so that merging takes each from the copy that changed it
+    /// last.
+    #[serde(default, skip_serializing_if = "FieldTimes::is_empty")]
+    pub field_ms: FieldTimes,
     /// When a code was last used (copied or typed); not a modification.
     #[serde(default)]
     pub last_used_ms: Option<u64>,
     /// The account itself.
     pub account: Account,
+}
+
+/// When each editable field of an entry last changed (Unix time, milliseconds).
+///
+/// A time is written only when it is earlier than the entry's `modified_ms`; a missing one is
+/// the entry's `modified_ms`. So a new entry carries none, and an entry of a vault written
+/// before these times existed merges by `modified_ms`, as it did. The HOTP counter has no time:
+/// merging keeps the highest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldTimes {
+    /// The account's `issuer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<u64>,
+    /// The account's `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<u64>,
+    /// The account's `note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<u64>,
+    /// The account's `group`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u64>,
+    /// The account's `favourite`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub favourite: Option<u64>,
+    /// The account's `icon`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<u64>,
+    /// The account's `time_offset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_offset: Option<u64>,
+    /// The OTP parameters as one: secret, type and period, algorithm and digits, which only
+    /// change together (a new secret comes with its own parameters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<u64>,
+}
+
+impl FieldTimes {
+    /// Whether no time is written: every field last changed at the entry's `modified_ms`.
+    pub fn is_empty(&self) -> bool {
+        *self == FieldTimes::default()
+    }
+}
+
+/// An editable field of an account, or the OTP parameters as one, each with its own time.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Issuer,
+    Name,
+    Note,
+    Group,
+    Favourite,
+    Icon,
+    TimeOffset,
+    Otp,
+}
+
+/// Every [`Field`], in the order of the time arrays below.
+const FIELDS: [Field; 8] = [
+    Field::Issuer,
+    Field::Name,
+    Field::Note,
+    Field::Group,
+    Field::Favourite,
+    Field::Icon,
+    Field::TimeOffset,
+    Field::Otp,
+];
+
+impl Field {
+    fn slot(self, times: &mut FieldTimes) -> &mut Option<u64> {
+        match self {
+            Field::Issuer => &mut times.issuer,
+            Field::Name => &mut times.name,
+            Field::Note => &mut times.note,
+            Field::Group => &mut times.group,
+            Field::Favourite => &mut times.favourite,
+            Field::Icon => &mut times.icon,
+            Field::TimeOffset => &mut times.time_offset,
+            Field::Otp => &mut times.otp,
+        }
+    }
+
+    /// Orders the field's values in two accounts, `Equal` when it is the same: tells whether an
+    /// edit changed it, and breaks ties between copies that changed it at the same time.
+    fn compare(self, a: &Account, b: &Account) -> Ordering {
+        match self {
+            Field::Issuer => a.issuer.cmp(&b.issuer),
+            Field::Name => a.name.cmp(&b.name),
+            Field::Note => a.note.cmp(&b.note),
+            Field::Group => a.group.cmp(&b.group),
+            Field::Favourite => a.favourite.cmp(&b.favourite),
+            Field::Icon => a.icon.cmp(&b.icon),
+            Field::TimeOffset => a.time_offset.cmp(&b.time_offset),
+            Field::Otp => {
+                let (kind_a, kind_b) = (otp_kind(a.kind), otp_kind(b.kind));
+                if a.secret == b.secret
+                    && a.algorithm == b.algorithm
+                    && a.digits == b.digits
+                    && kind_a == kind_b
+                {
+                    return Ordering::Equal;
+                }
+                // Kind and Algorithm have no order; their Debug forms (no secret) give one.
+                (
+                    a.secret.expose(),
+                    a.digits,
+                    format!("{kind_a:?} {:?}", a.algorithm),
+                )
+                    .cmp(&(
+                        b.secret.expose(),
+                        b.digits,
+                        format!("{kind_b:?} {:?}", b.algorithm),
+                    ))
+            }
+        }
+    }
+
+    /// Copies the field's value from one account to another.
+    fn copy(self, from: &Account, to: &mut Account) {
+        match self {
+            Field::Issuer => to.issuer.clone_from(&from.issuer),
+            Field::Name => to.name.clone_from(&from.name),
+            Field::Note => to.note.clone_from(&from.note),
+            Field::Group => to.group.clone_from(&from.group),
+            Field::Favourite => to.favourite = from.favourite,
+            Field::Icon => to.icon.clone_from(&from.icon),
+            Field::TimeOffset => to.time_offset = from.time_offset,
+            Field::Otp => {
+                to.secret = from.secret.clone();
+                to.kind = from.kind;
+                to.algorithm = from.algorithm;
+                to.digits = from.digits;
+            }
+        }
+    }
+}
+
+/// The account's kind without its HOTP counter, which is not one of the OTP parameters' unit:
+/// it merges to the highest.
+fn otp_kind(kind: Kind) -> Kind {
+    match kind {
+        Kind::Hotp { .. } => Kind::Hotp { counter: 0 },
+        other => other,
+    }
+}
+
+impl Entry {
+    /// When this field last changed.
+    fn changed_ms(&self, field: Field) -> u64 {
+        let mut times = self.field_ms;
+        field.slot(&mut times).unwrap_or(self.modified_ms)
+    }
+
+    /// Records a change at `now_ms` (later than every earlier one) to the fields marked in
+    /// `changed` (in [`FIELDS`] order).
+    fn touch(&mut self, now_ms: u64, changed: [bool; 8]) {
+        let mut times = FIELDS.map(|field| self.changed_ms(field));
+        for (time, changed) in times.iter_mut().zip(changed) {
+            if changed {
+                *time = now_ms;
+            }
+        }
+        self.set_times(now_ms, times);
+    }
+
+    /// Sets `modified_ms` and the field times (in [`FIELDS`] order), writing only those earlier
+    /// than it: one form for one set of times, so equal entries compare equal.
+    fn set_times(&mut self, modified_ms: u64, times: [u64; 8]) {
+        self.modified_ms = modified_ms;
+        for (field, time) in FIELDS.into_iter().zip(times) {
+            *field.slot(&mut self.field_ms) = (time < modified_ms).then_some(time);
+        }
+    }
 }
 
 /// The mark a deleted entry leaves, so a merge with an older copy does not bring it back.
@@ -87,6 +266,7 @@ impl Payload {
             id,
             created_ms: now_ms,
             modified_ms: now_ms,
+            field_ms: FieldTimes::default(),
             last_used_ms: None,
             account,
         });
@@ -94,11 +274,17 @@ impl Payload {
     }
 
     /// Replaces an entry's account (an edit), modified at `now_ms`, or just after its previous
-    /// modification should the clock have gone back.
+    /// modification should the clock have gone back. Only the fields that differ get the new
+    /// time, so that merging keeps another copy's later change of the others; an edit that
+    /// changes nothing changes no time.
     pub fn edit(&mut self, id: Uuid, account: Account, now_ms: u64) -> Result<()> {
         let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let changed = FIELDS.map(|field| field.compare(&entry.account, &account).is_ne());
+        if !changed.contains(&true) && hotp_counter(&entry.account) == hotp_counter(&account) {
+            return Ok(());
+        }
         entry.account = account;
-        entry.modified_ms = later(now_ms, entry.modified_ms);
+        entry.touch(later(now_ms, entry.modified_ms), changed);
         Ok(())
     }
 
@@ -114,7 +300,7 @@ impl Payload {
         self.tombstones.push(Tombstone {
             id,
             deleted_ms: later(now_ms, entry.modified_ms),
-            hotp_counter: hotp_counter(&entry),
+            hotp_counter: hotp_counter(&entry.account),
         });
         Ok(entry)
     }
@@ -140,7 +326,8 @@ impl Payload {
         };
         *counter = counter.saturating_add(1);
         let counter = *counter;
-        entry.modified_ms = later(now_ms, entry.modified_ms);
+        // The counter has no field time (merging keeps the highest): no field changed.
+        entry.touch(later(now_ms, entry.modified_ms), [false; 8]);
         Ok(counter)
     }
 
@@ -223,9 +410,10 @@ pub(crate) fn later(now_ms: u64, previous: u64) -> u64 {
 
 /// Merges two copies of one vault (e.g. edited on two machines and synced).
 ///
-/// Per id: the entry with the newest `modified_ms` wins whole (entries carry one modification
-/// time, not one per field); `last_used_ms` is the latest of both; an HOTP counter never goes
-/// backwards when both sides hold the same secret. A tombstone removes every version modified
+/// Per id: each field (issuer, name, note, group, favourite, icon, time offset, the OTP
+/// parameters as one) from the side that changed it last, `modified_ms` the latest of both;
+/// `last_used_ms` is the latest of both; an HOTP counter never goes backwards when both sides
+/// hold the same secret. A tombstone removes every version modified
 /// at or before its time (nothing comes back from an older copy), and gives way to an edit made
 /// after it. The order is the more recently reordered side's, followed by entries only the
 /// other side has, in its order; every id appears once. docs/vault-format.md has the rules.
@@ -257,13 +445,18 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             return true;
         };
         if entry.modified_ms > tombstone.deleted_ms {
-            // Edited after its deletion: it survives, with every code used before it.
+            // Edited after its deletion: it survives, with every code used before it, as the
+            // copy that was edited holds it. Its older fields count as written at the deletion,
+            // so that a change made elsewhere before the deletion stays deleted, whichever
+            // copy is merged first.
             if let Kind::Hotp { counter } = &mut entry.account.kind {
                 *counter = (*counter).max(tombstone.hotp_counter.unwrap_or(0));
             }
+            let times = FIELDS.map(|field| entry.changed_ms(field).max(tombstone.deleted_ms));
+            entry.set_times(entry.modified_ms, times);
             return true;
         }
-        tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(entry));
+        tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(&entry.account));
         false
     });
     // An entry edited after its deletion survives; its tombstone has served its purpose.
@@ -293,30 +486,47 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
     }
 }
 
-/// The entry's HOTP counter, if it is an HOTP entry.
-fn hotp_counter(entry: &Entry) -> Option<u64> {
-    match entry.account.kind {
+/// The account's HOTP counter, if it is an HOTP account.
+fn hotp_counter(account: &Account) -> Option<u64> {
+    match account.kind {
         Kind::Hotp { counter } => Some(counter),
         _ => None,
     }
 }
 
-/// One id's entry from both sides.
+/// One id's entry from both sides: each field from the side that changed it last.
 fn combine(a: Option<&Entry>, b: Option<&Entry>) -> Entry {
-    let (winner, other) = match (a, b) {
-        (Some(a), Some(b)) if b.modified_ms > a.modified_ms => (b, Some(a)),
-        (Some(a), b) => (a, b),
-        (None, Some(b)) => (b, None),
+    let (a, b) = match (a, b) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(only), None) | (None, Some(only)) => return only.clone(),
         (None, None) => unreachable!("an id comes from at least one side"),
     };
-    let mut entry = winner.clone();
-    if let Some(other) = other {
-        entry.last_used_ms = entry.last_used_ms.max(other.last_used_ms);
-        if let (Kind::Hotp { counter }, Kind::Hotp { counter: theirs }) =
-            (&mut entry.account.kind, other.account.kind)
-            && entry.account.secret == other.account.secret
-        {
-            *counter = (*counter).max(theirs);
+    let mut entry = a.clone();
+    let times = FIELDS.map(|field| {
+        let (time_a, time_b) = (a.changed_ms(field), b.changed_ms(field));
+        // Changed at the same time on both: the larger value, so that the order of the
+        // copies does not matter.
+        let from_b = match time_b.cmp(&time_a) {
+            Ordering::Greater => true,
+            Ordering::Equal => field.compare(&b.account, &a.account).is_gt(),
+            Ordering::Less => false,
+        };
+        if from_b {
+            field.copy(&b.account, &mut entry.account);
+        }
+        time_a.max(time_b)
+    });
+    entry.set_times(a.modified_ms.max(b.modified_ms), times);
+    entry.created_ms = a.created_ms.min(b.created_ms);
+    entry.last_used_ms = a.last_used_ms.max(b.last_used_ms);
+    // A used code never comes back: the highest counter of the sides with the kept secret.
+    if let Kind::Hotp { counter } = &mut entry.account.kind {
+        for side in [a, b] {
+            if let Some(theirs) = hotp_counter(&side.account)
+                && side.account.secret == entry.account.secret
+            {
+                *counter = (*counter).max(theirs);
+            }
         }
     }
     entry
@@ -337,6 +547,7 @@ mod tests {
             id: id(n),
             created_ms: 1,
             modified_ms,
+            field_ms: FieldTimes::default(),
             last_used_ms: None,
             account: Account::totp("Issuer", name, secret),
         }
@@ -461,6 +672,141 @@ mod tests {
         assert!(merged.tombstones.is_empty());
     }
 
+    /// `entry`'s account with `change` made, edited into `vault` at `now_ms`.
+    fn edit(vault: &mut Payload, n: u128, now_ms: u64, change: impl FnOnce(&mut Account)) {
+        let mut account = vault.entry(id(n)).unwrap().account.clone();
+        change(&mut account);
+        vault.edit(id(n), account, now_ms).unwrap();
+    }
+
+    #[test]
+    fn a_rename_and_another_field_changed_elsewhere_both_survive() {
+        let base = payload(vec![entry(1, "one", 10)], vec![]);
+        let mut a = base.clone();
+        edit(&mut a, 1, 20, |account| {
+            account.name = "renamed on A".into()
+        });
+        let mut b = base.clone();
+        edit(&mut b, 1, 30, |account| {
+            account.favourite = true;
+            account.group = Some("Work".into());
+        });
+        let (ab, ba) = (merge(&a, &b), merge(&b, &a));
+        assert_eq!(ab, ba);
+        let merged = &ab.entries[0];
+        assert_eq!(merged.account.name, "renamed on A");
+        assert!(merged.account.favourite);
+        assert_eq!(merged.account.group.as_deref(), Some("Work"));
+        assert_eq!(merged.modified_ms, 30);
+        assert_eq!(merged.changed_ms(Field::Name), 20);
+        assert_eq!(merged.changed_ms(Field::Note), 10);
+        // A's later note wins over B's earlier one; B's favourite stays.
+        edit(&mut a, 1, 40, |account| account.note = "note on A".into());
+        let merged = merge(&ab, &a);
+        assert_eq!(merged.entries[0].account.note, "note on A");
+        assert!(merged.entries[0].account.favourite);
+        assert_eq!(merge(&merged, &b), merged);
+    }
+
+    #[test]
+    fn the_later_of_two_renames_wins_and_the_secret_moves_with_its_parameters() {
+        let base = payload(vec![entry(1, "one", 10)], vec![]);
+        let mut a = base.clone();
+        edit(&mut a, 1, 20, |account| {
+            account.name = "first rename".into()
+        });
+        let mut b = base.clone();
+        edit(&mut b, 1, 30, |account| {
+            account.name = "second rename".into()
+        });
+        edit(&mut a, 1, 40, |account| {
+            account.secret = Secret::from_bytes(vec![9; 10]).unwrap();
+            account.digits = 8;
+        });
+        for merged in [merge(&a, &b), merge(&b, &a)] {
+            let only = &merged.entries[0].account;
+            assert_eq!(only.name, "second rename");
+            assert_eq!((only.secret.expose(), only.digits), (&[9u8; 10][..], 8));
+        }
+        // Renamed on both at the same millisecond: the larger name, whichever side is first.
+        let mut c = base.clone();
+        edit(&mut c, 1, 30, |account| {
+            account.name = "third rename".into()
+        });
+        assert_eq!(names(&merge(&b, &c)), ["third rename"]);
+        assert_eq!(names(&merge(&c, &b)), ["third rename"]);
+    }
+
+    #[test]
+    fn entries_without_field_times_merge_by_modified_ms() {
+        // As a vault written before field times existed: the whole entry has one time.
+        let mut old = entry(1, "old rename", 20);
+        old.account.note = "old note".into();
+        let json = serde_json::to_string(&payload(vec![old], vec![])).unwrap();
+        assert!(!json.contains("field_ms"));
+        let old: Payload = serde_json::from_str(&json).unwrap();
+        let mut newer = payload(vec![entry(1, "one", 10)], vec![]);
+        edit(&mut newer, 1, 30, |account| account.favourite = true);
+        for merged in [merge(&old, &newer), merge(&newer, &old)] {
+            let only = &merged.entries[0].account;
+            assert_eq!(
+                (only.name.as_str(), only.note.as_str()),
+                ("old rename", "old note")
+            );
+            assert!(only.favourite);
+        }
+        // An edit of an old entry keeps the other fields at its old time.
+        let mut edited = old.clone();
+        edit(&mut edited, 1, 50, |account| {
+            account.icon = Some("github".into())
+        });
+        assert_eq!(edited.entries[0].changed_ms(Field::Name), 20);
+        assert_eq!(edited.entries[0].changed_ms(Field::Icon), 50);
+    }
+
+    /// Found by the property test: renamed on A, deleted on B after it, the old copy's note
+    /// changed on C after that. The account comes back as C holds it, the rename gone with the
+    /// deletion, whichever of B and C meets A first.
+    #[test]
+    fn an_account_brought_back_has_the_fields_of_the_copy_edited_after_the_deletion() {
+        let base = payload(vec![entry(1, "one", 10)], vec![]);
+        let mut a = base.clone();
+        edit(&mut a, 1, 20, |account| {
+            account.name = "renamed on A".into()
+        });
+        let mut b = base.clone();
+        b.delete(id(1), 30).unwrap();
+        let mut c = base.clone();
+        edit(&mut c, 1, 40, |account| account.note = "note on C".into());
+        let brought_back = merge(&b, &c);
+        for merged in [
+            merge(&merge(&a, &b), &c),
+            merge(&brought_back, &a),
+            merge(&a, &brought_back),
+        ] {
+            assert_eq!(merged, brought_back);
+            assert_eq!(names(&merged), ["one"]);
+            assert_eq!(merged.entries[0].account.note, "note on C");
+            assert!(merged.tombstones.is_empty());
+        }
+        // Had A and C met before the deletion reached them, the rename was in the copy edited
+        // after it, and stays; the copies still agree once they meet, in either order.
+        let met_first = merge(&merge(&a, &c), &b);
+        assert_eq!(names(&met_first), ["renamed on A"]);
+        assert_eq!(
+            merge(&met_first, &brought_back),
+            merge(&brought_back, &met_first)
+        );
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_changes_no_time() {
+        let mut vault = payload(vec![entry(1, "one", 10)], vec![]);
+        edit(&mut vault, 1, 20, |_| {});
+        assert_eq!(vault.entries[0].modified_ms, 10);
+        assert!(vault.entries[0].field_ms.is_empty());
+    }
+
     #[test]
     fn merging_is_idempotent() {
         let a = payload(
@@ -536,9 +882,12 @@ mod tests {
     #[test]
     fn changes_move_times_forward_even_when_the_clock_goes_back() {
         let mut vault = payload(vec![entry(1, "one", 100)], vec![]);
-        let account = vault.entries[0].account.clone();
+        let mut account = vault.entries[0].account.clone();
+        account.name = "renamed".into();
         vault.edit(id(1), account, 50).unwrap();
         assert_eq!(vault.entries[0].modified_ms, 101);
+        assert_eq!(vault.entries[0].field_ms.name, None);
+        assert_eq!(vault.entries[0].field_ms.note, Some(100));
         vault.reorder(&[id(1)], 7);
         assert_eq!(vault.order_modified_ms, 7);
         assert_eq!(
@@ -585,5 +934,14 @@ mod tests {
         );
         let back: Payload = serde_json::from_str(&json).unwrap();
         assert_eq!(back.entries[0].account.name, "alice");
+        // After a rename, the other fields keep their earlier time; the renamed one is the
+        // entry's `modified_ms`, so it is not written.
+        let mut renamed = back;
+        edit(&mut renamed, 1, 5, |account| account.name = "bob".into());
+        let json = serde_json::to_string(&renamed.entries[0]).unwrap();
+        assert!(
+            json.contains(r#""modified_ms":5,"field_ms":{"issuer":2,"note":2,"group":2,"favourite":2,"icon":2,"time_offset":2,"otp":2},"#),
+            "{json}"
+        );
     }
 }

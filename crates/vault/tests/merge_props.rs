@@ -4,8 +4,10 @@
 //!
 //! Afterwards every replica holds the same accounts; an account is there exactly when the last
 //! change made to it anywhere was not a deletion (nothing deleted comes back unless edited
-//! later, nothing edited is lost), each holds the last edit made to it, and no replica ever saw
-//! an HOTP counter go back, the final one being the highest reached anywhere.
+//! later, nothing edited is lost), each field of each holds the last value written to it
+//! anywhere since the account's last deletion (edits of different fields on different replicas
+//! all survive), and no replica ever saw an HOTP counter go back, the final one being the
+//! highest reached anywhere.
 //!
 //! The changes are the vault's own (`Payload`'s methods, which `Unlocked` saves) and the merge
 //! is `countersign_vault::merge`, what `Unlocked::sync` does to the copies it finds. Cases:
@@ -25,8 +27,12 @@ const CASES: u32 = 10_000;
 enum Op {
     /// A new account (TOTP or HOTP) on a replica.
     Add { replica: usize, hotp: bool },
-    /// Renames the nth account of a replica.
-    Edit { replica: usize, pick: usize },
+    /// Changes one field (see [`FIELDS`]) of the nth account of a replica.
+    Edit {
+        replica: usize,
+        pick: usize,
+        field: usize,
+    },
     /// Deletes the nth account of a replica.
     Delete { replica: usize, pick: usize },
     /// Undoes a replica's last deletion the way the app does: the account added again.
@@ -46,7 +52,8 @@ fn op(replicas: usize) -> impl Strategy<Value = Op> {
     let pick = 0..8usize;
     prop_oneof![
         3 => (r.clone(), any::<bool>()).prop_map(|(replica, hotp)| Op::Add { replica, hotp }),
-        3 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Edit { replica, pick }),
+        3 => (r.clone(), pick.clone(), 0..FIELDS.len())
+            .prop_map(|(replica, pick, field)| Op::Edit { replica, pick, field }),
         2 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Delete { replica, pick }),
         1 => r.clone().prop_map(|replica| Op::Restore { replica }),
         1 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Reorder { replica, pick }),
@@ -65,13 +72,32 @@ fn scenario() -> impl Strategy<Value = (usize, Vec<Op>)> {
     })
 }
 
-/// What the last change to one id, anywhere, left.
-#[derive(Debug, Clone)]
+/// The fields the replicas edit, each on its own.
+const FIELDS: [&str; 4] = ["name", "note", "favourite", "group"];
+
+/// An account's value of one of [`FIELDS`], as text.
+fn field(account: &Account, field: &str) -> String {
+    match field {
+        "name" => account.name.clone(),
+        "note" => account.note.clone(),
+        "favourite" => account.favourite.to_string(),
+        "group" => format!("{:?}", account.group),
+        _ => unreachable!("one of FIELDS"),
+    }
+}
+
+/// What the changes to one id, anywhere, left.
+#[derive(Debug, Clone, Default)]
 struct Truth {
-    /// When (the simulated clock).
+    /// When the last change was (the simulated clock).
     time: u64,
-    /// The account name it left, or `None` for a deletion.
-    name: Option<String>,
+    /// Whether the last change was not a deletion.
+    alive: bool,
+    /// When it was last deleted anywhere (0 if never): field values written before may be lost
+    /// with the copy deleted.
+    deleted: u64,
+    /// Per field, the last value written anywhere and when.
+    fields: HashMap<&'static str, (u64, String)>,
 }
 
 struct World {
@@ -126,8 +152,16 @@ impl World {
         (!entries.is_empty()).then(|| entries[pick % entries.len()].id)
     }
 
-    fn record(&mut self, id: Uuid, time: u64, name: Option<String>) {
-        self.truth.insert(id, Truth { time, name });
+    /// A change at `time` that leaves `replica`'s account there; `written` are the fields it
+    /// wrote.
+    fn record(&mut self, replica: usize, id: Uuid, time: u64, written: &[&'static str]) {
+        let truth = self.truth.entry(id).or_default();
+        truth.time = time;
+        truth.alive = true;
+        let account = &self.replicas[replica].entry(id).unwrap().account;
+        for name in written {
+            truth.fields.insert(name, (time, field(account, name)));
+        }
     }
 
     fn apply(&mut self, op: &Op) {
@@ -135,20 +169,27 @@ impl World {
             Op::Add { replica, hotp } => {
                 let account = self.account(hotp);
                 let now = self.tick();
-                let name = account.name.clone();
                 let id = self.replicas[replica].push(account, now);
-                self.record(id, now, Some(name));
+                self.record(replica, id, now, &FIELDS);
             }
-            Op::Edit { replica, pick } => {
+            Op::Edit {
+                replica,
+                pick,
+                field,
+            } => {
                 let Some(id) = self.pick(replica, pick) else {
                     return;
                 };
                 let now = self.tick();
                 let mut account = self.replicas[replica].entry(id).unwrap().account.clone();
-                account.name = format!("{} edited at {now}", account.name);
-                let name = account.name.clone();
+                match FIELDS[field] {
+                    "name" => account.name = format!("{} edited at {now}", account.name),
+                    "note" => account.note = format!("noted at {now}"),
+                    "favourite" => account.favourite = !account.favourite,
+                    _ => account.group = Some(format!("group of {now}")),
+                }
                 self.replicas[replica].edit(id, account, now).unwrap();
-                self.record(id, now, Some(name));
+                self.record(replica, id, now, &[FIELDS[field]]);
             }
             Op::Delete { replica, pick } => {
                 let Some(id) = self.pick(replica, pick) else {
@@ -157,20 +198,20 @@ impl World {
                 let now = self.tick();
                 let entry = self.replicas[replica].delete(id, now).unwrap();
                 self.last_deleted[replica] = Some(entry.account);
-                self.record(id, now, None);
+                let truth = self.truth.entry(id).or_default();
+                (truth.time, truth.alive, truth.deleted) = (now, false, now);
             }
             Op::Restore { replica } => {
                 let Some(account) = self.last_deleted[replica].take() else {
                     return;
                 };
                 let now = self.tick();
-                let name = account.name.clone();
                 let counter = match account.kind {
                     Kind::Hotp { counter } => Some(counter),
                     _ => None,
                 };
                 let id = self.replicas[replica].push(account, now);
-                self.record(id, now, Some(name));
+                self.record(replica, id, now, &FIELDS);
                 if let Some(counter) = counter {
                     self.max_counter.insert(id, counter);
                 }
@@ -190,10 +231,9 @@ impl World {
                 if !matches!(entry.account.kind, Kind::Hotp { .. }) {
                     return;
                 }
-                let name = entry.account.name.clone();
                 let now = self.tick();
                 let counter = self.replicas[replica].advance_hotp(id, now).unwrap();
-                self.record(id, now, Some(name));
+                self.record(replica, id, now, &[]);
                 let max = self.max_counter.entry(id).or_default();
                 *max = (*max).max(counter);
             }
@@ -266,14 +306,23 @@ proptest! {
         let alive: HashSet<Uuid> = world
             .truth
             .iter()
-            .filter(|(_, truth)| truth.name.is_some())
+            .filter(|(_, truth)| truth.alive)
             .map(|(id, _)| *id)
             .collect();
         let held: HashSet<Uuid> = ids(first).into_iter().collect();
         prop_assert_eq!(&held, &alive, "accounts held vs. last change not a deletion");
         for entry in &first.entries {
             let truth = &world.truth[&entry.id];
-            prop_assert_eq!(Some(&entry.account.name), truth.name.as_ref(), "the last edit is kept");
+            for (name, (written, value)) in &truth.fields {
+                if *written > truth.deleted {
+                    prop_assert_eq!(
+                        &field(&entry.account, name),
+                        value,
+                        "the last {} written is kept",
+                        name
+                    );
+                }
+            }
             prop_assert_eq!(entry.modified_ms, truth.time);
             if let Kind::Hotp { counter } = entry.account.kind {
                 let max = world.max_counter.get(&entry.id).copied().unwrap_or(0);
