@@ -205,6 +205,7 @@ mod tests {
             modified_ms: 1,
             last_used_ms,
             account,
+            field_ms: Default::default(),
         }
     }
 

@@ -366,6 +366,7 @@ mod tests {
                 modified_ms: 1,
                 last_used_ms: None,
                 account: parse_uri(&uri).unwrap(),
+                field_ms: Default::default(),
             };
             let json = serde_json::to_string(&view(&entry, Some("123456"), 1_765_000_000)).unwrap();
             let bytes = data_encoding::BASE32_NOPAD
