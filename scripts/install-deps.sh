@@ -15,6 +15,9 @@ packages=(
   # Headless testing: X server, WebDriver, D-Bus session, Secret Service, clipboard, screenshots
   xvfb webkit2gtk-driver dbus-x11 at-spi2-core gnome-keyring libsecret-tools xclip xdotool
   imagemagick x11-apps
+  # The accessibility tree as a screen reader reads it: libatspi for Debian's Python
+  # (tests/screen_reader.py, the library Orca is written on)
+  python3-gi gir1.2-atspi-2.0
   # Real X programs the typing tests type into (a GTK entry; WebKitGTK's MiniBrowser comes with
   # libwebkit2gtk above)
   zenity

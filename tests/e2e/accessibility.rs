@@ -29,23 +29,6 @@ async fn audit(app: &App, screen: &str) -> Vec<String> {
         .collect()
 }
 
-/// Chooses `theme` in Settings and waits until it applies.
-async fn choose_theme(app: &App, theme: &str) {
-    app.click("[data-page=settings]").await;
-    app.find("#theme").await;
-    app.js(&format!(
-        "const s = document.getElementById('theme'); s.value = '{theme}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
-    ))
-    .await;
-    app.wait_for("the theme to apply", || async {
-        (app.js("return document.documentElement.dataset.theme || null")
-            .await
-            == serde_json::json!(theme))
-        .then_some(())
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_screen_passes_axe_in_both_themes() {
     let mut serious = Vec::new();
@@ -80,7 +63,7 @@ async fn every_screen_passes_axe_in_both_themes() {
     app.wait_for_issuers(&["GitHub", "Example"]).await;
 
     for theme in ["light", "dark"] {
-        choose_theme(&app, theme).await;
+        app.choose_theme(theme).await;
         serious.extend(audit(&app, &format!("settings ({theme})")).await);
         app.click("[data-page=codes]").await;
         app.wait_for_issuers(&["GitHub", "Example"]).await;

@@ -1,7 +1,6 @@
 //! Issue #7: the Security keys page, driven against the software key (OpenSK, in-process) that
 //! the app plugs in when started with COUNTERSIGN_TEST_SOFT_KEY=1.
 
-use countersign_e2e::thirtyfour::components::SelectElement;
 use countersign_e2e::thirtyfour::prelude::*;
 use countersign_e2e::{App, Launch};
 
@@ -75,19 +74,6 @@ async fn shown_passkeys(app: &App) -> Vec<String> {
         )
         .await;
     serde_json::from_value(shown).expect("a list of strings")
-}
-
-async fn choose_theme(app: &App, theme: &str) {
-    app.click("button[data-page=settings]").await;
-    let select = SelectElement::new(&app.find("#theme").await)
-        .await
-        .expect("the theme menu");
-    select.select_by_value(theme).await.expect("choose a theme");
-    app.wait_for("the theme to apply", || async {
-        let root = app.driver.find(By::Css("html")).await.ok()?;
-        (root.attr("data-theme").await.ok()?? == theme).then_some(())
-    })
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -297,7 +283,7 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
     app.screenshot("keys-passkeys-light").await;
 
     // The same page in the dark theme.
-    choose_theme(&app, "dark").await;
+    app.choose_theme("dark").await;
     app.click("button[data-page=keys]").await;
     wait_text(&app, "#key-name", SOFT_KEY).await;
     app.find("[data-testid=key-info]").await;

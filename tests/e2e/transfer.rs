@@ -95,22 +95,7 @@ async fn open_transfer(app: &App) {
 
 /// Chooses a theme in Settings, as a person would, and comes back to the Transfer page.
 async fn choose_theme(app: &App, theme: &str) {
-    app.click("[data-page=settings]").await;
-    app.find("#theme").await;
-    app.driver
-        .find(By::Css(format!("#theme option[value={theme}]")))
-        .await
-        .expect("the theme option")
-        .click()
-        .await
-        .expect("choose the theme");
-    wait_js(
-        app,
-        "the theme to apply",
-        "return document.documentElement.dataset.theme || null",
-        Value::from(theme),
-    )
-    .await;
+    app.choose_theme(theme).await;
     open_transfer(app).await;
 }
 

@@ -46,6 +46,51 @@ pub struct AxeViolation {
     pub nodes: Vec<String>,
 }
 
+/// Something drawn with too little contrast, found by tests/src/contrast.js.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ContrastProblem {
+    /// The element: tag, id, classes and the start of its name.
+    pub element: String,
+    /// What was measured: text, disabled text, icon, boundary (border or fill), focus outline,
+    /// focus shadow, or a missing focus indicator.
+    pub check: String,
+    /// The contrast ratio found.
+    pub ratio: f64,
+    /// The ratio needed (4.5 text, 3 everything else).
+    pub needed: f64,
+    /// The two colours, as "r,g,b on r,g,b".
+    pub colours: String,
+}
+
+/// Something laid out so a person cannot use it, found by tests/src/layout.js.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LayoutProblem {
+    /// The element (or the two that overlap).
+    pub element: String,
+    /// reach (out of the window, no scrolling brings it), overflow (text wider than its box)
+    /// or overlap (two controls over each other).
+    pub check: String,
+    /// Sizes and places found.
+    pub detail: String,
+}
+
+/// Copies every `@media (forced-colors: active)` rule of the page's style sheets into an
+/// `@media all` rule: WebKitGTK has no forced-colours mode, so this is how its rules are seen.
+const APPLY_FORCED_COLOURS: &str = "
+    let copied = 0;
+    for (const sheet of document.styleSheets) {
+        let rules;
+        try { rules = [...sheet.cssRules]; } catch { continue; }
+        for (const rule of rules) {
+            if (rule instanceof CSSMediaRule && rule.media.mediaText.includes('forced-colors: active')) {
+                const inner = [...rule.cssRules].map((r) => r.cssText).join('\\n');
+                sheet.insertRule('@media all {' + inner + '}', sheet.cssRules.length);
+                copied += 1;
+            }
+        }
+    }
+    return copied;";
+
 /// A running app: the WebDriver session and everything that must be cleaned up after it.
 pub struct App {
     /// The WebDriver session driving the app's window.
@@ -257,6 +302,84 @@ impl App {
             .clone();
         serde_json::from_value(found.clone())
             .unwrap_or_else(|e| panic!("axe-core's answer {found}: {e}"))
+    }
+
+    /// Chooses `theme` ("light", "dark" or "system") in Settings's menu, as a person does, and
+    /// waits until it applies (the page stays on Settings).
+    pub async fn choose_theme(&self, theme: &str) {
+        use thirtyfour::components::SelectElement;
+        self.click("[data-page=settings]").await;
+        let select = SelectElement::new(&self.find("#theme").await)
+            .await
+            .expect("the theme menu");
+        select.select_by_value(theme).await.expect("choose a theme");
+        let expected = if theme == "system" {
+            serde_json::Value::Null
+        } else {
+            serde_json::json!(theme)
+        };
+        self.wait_for("the theme to apply", || async {
+            (self
+                .js("return document.documentElement.dataset.theme || null")
+                .await
+                == expected)
+                .then_some(())
+        })
+        .await;
+    }
+
+    /// Measures the contrast of every visible control on the page as drawn now
+    /// (tests/src/contrast.js): its text at 4.5:1 and an icon-only control's icon at 3:1
+    /// against its own background; with `boundaries`, its border (or fill) at 3:1 against what
+    /// is around it; with `disabled`, disabled controls too (their text at 3:1).
+    pub async fn contrast_problems(&self, boundaries: bool, disabled: bool) -> Vec<ContrastProblem> {
+        self.run_contrast(serde_json::json!({
+            "mode": "controls", "boundaries": boundaries, "disabled": disabled
+        }))
+        .await
+    }
+
+    /// Whether the focused element shows where the focus is: an outline or a box shadow at 3:1
+    /// against what is around it. The problems found (none when it does).
+    pub async fn focus_problems(&self) -> Vec<ContrastProblem> {
+        self.run_contrast(serde_json::json!({ "mode": "focus" })).await
+    }
+
+    async fn run_contrast(&self, options: serde_json::Value) -> Vec<ContrastProblem> {
+        const SCRIPT: &str = include_str!("contrast.js");
+        let found = self
+            .driver
+            .execute(SCRIPT, vec![options])
+            .await
+            .unwrap_or_else(|e| panic!("measure contrast: {e}"))
+            .json()
+            .clone();
+        serde_json::from_value(found.clone())
+            .unwrap_or_else(|e| panic!("the contrast check's answer {found}: {e}"))
+    }
+
+    /// What makes the page as laid out now hard to use (tests/src/layout.js): controls out of
+    /// reach, text cut off or spilling out of its box, controls over each other.
+    pub async fn layout_problems(&self) -> Vec<LayoutProblem> {
+        const SCRIPT: &str = include_str!("layout.js");
+        let found = self
+            .driver
+            .execute(SCRIPT, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("check the layout: {e}"))
+            .json()
+            .clone();
+        serde_json::from_value(found.clone())
+            .unwrap_or_else(|e| panic!("the layout check's answer {found}: {e}"))
+    }
+
+    /// Applies the page's forced-colours rules as if the system had asked for them (see
+    /// [`APPLY_FORCED_COLOURS`]); returns how many media rules it applied.
+    pub async fn apply_forced_colours(&self) -> u64 {
+        self.js(APPLY_FORCED_COLOURS)
+            .await
+            .as_u64()
+            .expect("a count of rules")
     }
 
     /// Finds the element matching `css` and scrolls it into the middle of the window, as a

@@ -18,12 +18,13 @@ pub mod measure;
 mod portal;
 mod reference;
 mod seed;
+mod screen_reader;
 mod session;
 mod sntp;
 mod tray;
 mod x11;
 
-pub use app::{App, AxeViolation, UI_TIMEOUT, WindowState};
+pub use app::{App, AxeViolation, ContrastProblem, LayoutProblem, UI_TIMEOUT, WindowState};
 pub use dbus::BusWithoutKeyring;
 pub use display::Display;
 pub use driver::{Launch, app_binary};
@@ -35,6 +36,7 @@ pub use portal::{
 };
 pub use reference::{avoid_step_boundary, hotp, oathtool, recent_totp, unix_now};
 pub use seed::{numbered_uris, seed_keyring_only_vault, seed_vault};
+pub use screen_reader::{Accessible, Announcement, ScreenReader};
 pub use session::{Logind, OTHER_SESSION_PATH, SESSION_PATH, ScreenSaver, ScreenSavers};
 pub use sntp::{SntpAnswer, SntpResponder};
 pub use tray::{MenuEntry, TrayHost, TrayItem};

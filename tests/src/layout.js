@@ -1,0 +1,82 @@
+// Whether the page as laid out now is usable: run through WebDriver by App::layout_problems
+// (tests/src/app.rs). Returns a list of problems: { element, check, detail }.
+//   reach:    a control outside the window that no scrolling brings into it (or cut at the side)
+//   overflow: text wider than its box (cut off, ellipsised or spilling out)
+//   overlap:  two controls drawn over each other
+const problems = [];
+
+function describe(element) {
+  const name =
+    element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40) || element.getAttribute("placeholder") || "";
+  const id = element.id ? `#${element.id}` : "";
+  const classes = element.classList.length
+    ? `.${[...element.classList].filter((c) => !c.startsWith("svelte-")).join(".")}`
+    : "";
+  return `${element.tagName.toLowerCase()}${id}${classes} "${name}"`;
+}
+
+function opacityOf(element) {
+  let opacity = 1;
+  for (let e = element; e; e = e.parentElement) opacity *= +getComputedStyle(e).opacity;
+  return opacity;
+}
+
+function visible(element) {
+  if (!element.getClientRects().length) return false;
+  const style = getComputedStyle(element);
+  if (style.visibility !== "visible" || opacityOf(element) < 0.05) return false;
+  if (element.closest(".visually-hidden, #__tauri_isolation__")) return false;
+  // Behind an open modal dialog nothing can be reached: only the dialog counts.
+  const dialog = document.querySelector("dialog[open]");
+  return !dialog || dialog.contains(element);
+}
+
+/** Whether scrolling some ancestor can bring `element` fully into view vertically. */
+function scrollable(element) {
+  for (let e = element.parentElement; e; e = e.parentElement) {
+    const style = getComputedStyle(e);
+    if (/(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight + 1) return true;
+  }
+  return false;
+}
+
+const width = window.innerWidth;
+const height = window.innerHeight;
+const controls = [
+  ...document.querySelectorAll("button, input:not([type=hidden]), select, textarea, a[href], [role=tab]"),
+].filter(visible);
+
+for (const control of controls) {
+  const box = control.getBoundingClientRect();
+  if (box.left < -1 || box.right > width + 1) {
+    problems.push({ element: describe(control), check: "reach", detail: `x ${Math.round(box.left)}..${Math.round(box.right)} in a ${width} px window` });
+  } else if ((box.top < -1 || box.bottom > height + 1) && !scrollable(control)) {
+    problems.push({ element: describe(control), check: "reach", detail: `y ${Math.round(box.top)}..${Math.round(box.bottom)} in a ${height} px window, no scrolling` });
+  }
+}
+
+// Text wider (or taller, for one line) than its box.
+const texts = [...document.querySelectorAll("body *")].filter(
+  (e) => visible(e) && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()),
+);
+for (const text of texts) {
+  if (text.scrollWidth > text.clientWidth + 1 && getComputedStyle(text).display !== "inline") {
+    problems.push({ element: describe(text), check: "overflow", detail: `${text.scrollWidth} px of text in ${text.clientWidth} px` });
+  }
+}
+
+// Controls drawn over each other (one inside the other is fine: a button in a label).
+for (let i = 0; i < controls.length; i++) {
+  for (let j = i + 1; j < controls.length; j++) {
+    const [a, b] = [controls[i], controls[j]];
+    if (a.contains(b) || b.contains(a)) continue;
+    const p = a.getBoundingClientRect();
+    const q = b.getBoundingClientRect();
+    const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+    const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+    if (x > 2 && y > 2) {
+      problems.push({ element: `${describe(a)} and ${describe(b)}`, check: "overlap", detail: `${Math.round(x)}x${Math.round(y)} px` });
+    }
+  }
+}
+return problems;
