@@ -61,6 +61,12 @@ def text_of(accessible):
 def node(accessible, depth=0):
     """The object and its descendants as plain data."""
     role = accessible.get_role_name()
+    if role == "document web":
+        # The page's objects (WebKit's web process, an application of its own to libatspi)
+        # are read fresh every time: libatspi's cache follows only the events that reach it.
+        # (Turning the cache off for the GTK window itself made libatspi hang.)
+        accessible.set_cache_mask(Atspi.Cache.NONE)
+        accessible.clear_cache()
     data = {"role": role, "name": accessible.get_name() or ""}
     description = accessible.get_description()
     if description:
@@ -89,8 +95,6 @@ def tree(pid):
         app = desktop.get_child_at_index(index)
         try:
             if app is not None and app.get_process_id() == pid:
-                # Walk the app fresh: no cached names or children from an earlier screen.
-                app.clear_cache()
                 return node(app)
         except GLib.Error:
             continue  # an application that quit while we looked
@@ -111,6 +115,8 @@ def spoken_text(accessible):
 
 
 def on_event(event):
+    if not event.type.startswith(("object:children-changed:add", "object:text-changed:insert")):
+        return  # not speech from a live region
     try:
         source = event.source
         attributes = source.get_attributes() or {}
@@ -163,7 +169,14 @@ def on_command(channel, condition):
 def main():
     Atspi.init()
     listener = Atspi.EventListener.new(on_event)
-    for event in ("object:children-changed:add", "object:text-changed:insert"):
+    # The events Orca listens to (WebKit sends only events someone listens to).
+    for event in (
+        "object:children-changed",
+        "object:text-changed",
+        "object:property-change",
+        "object:state-changed",
+        "focus:",
+    ):
         listener.register(event)
     # Reaching the desktop starts the accessibility bus (org.a11y.Bus) if nothing had.
     Atspi.get_desktop(0).get_child_count()

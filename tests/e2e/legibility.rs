@@ -218,8 +218,8 @@ async fn the_focus_is_visible_on_every_screen() {
 }
 
 /// The window's smallest size (tauri.conf.json: minWidth, minHeight).
-const MIN_WIDTH: i64 = 360;
-const MIN_HEIGHT: i64 = 480;
+const MIN_WIDTH: u32 = 360;
+const MIN_HEIGHT: u32 = 480;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn text_at_200_percent_keeps_every_screen_usable_in_the_smallest_window() {
