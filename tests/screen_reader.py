@@ -62,10 +62,10 @@ def node(accessible, depth=0):
     """The object and its descendants as plain data."""
     role = accessible.get_role_name()
     if role == "document web":
-        # The page's objects (WebKit's web process, an application of its own to libatspi)
-        # are read fresh every time: libatspi's cache follows only the events that reach it.
-        # (Turning the cache off for the GTK window itself made libatspi hang.)
-        accessible.set_cache_mask(Atspi.Cache.NONE)
+        # The page's objects (WebKit's web process) are read fresh every time: libatspi's
+        # cache follows only the events that reach it, and a name read on an earlier screen
+        # would be given again. (Clearing from the window's root leaves the page's objects
+        # cached; turning the cache off for the window made libatspi hang.)
         accessible.clear_cache()
     data = {"role": role, "name": accessible.get_name() or ""}
     description = accessible.get_description()

@@ -70,6 +70,9 @@ function describe(element) {
 
 function visible(element) {
   if (!element.getClientRects().length) return false;
+  // WebKit gives what a closed <details> hides boxes still.
+  const details = element.closest("details:not([open])");
+  if (details && !element.closest("summary")) return false;
   const style = getComputedStyle(element);
   if (style.visibility !== "visible" || opacityOf(element) < 0.05) return false;
   return !element.closest("[aria-hidden=true], #__tauri_isolation__");
@@ -119,28 +122,40 @@ function checkControl(element) {
   }
   if (!options.boundaries || native) return;
   const borderWidth = parseFloat(style.borderTopWidth);
-  if (style.borderTopStyle !== "none" && borderWidth > 0) {
-    const border = parse(style.borderTopColor);
+  const border = parse(style.borderTopColor);
+  // A transparent border (kept so a chosen state does not move the layout) is no boundary.
+  if (style.borderTopStyle !== "none" && borderWidth > 0 && border[3] > 0) {
     need(element, "boundary (border)", over([border[0], border[1], border[2], border[3] * opacity], around), around, 3);
   } else if (ratio(own, around) > 1.05) {
-    need(element, "boundary (fill)", own, around, 3);
+    // A fill that differs from what is around must stand out, unless a ring drawn as a box
+    // shadow (a chosen tab, the current page) does.
+    const ring = shadowColour(style);
+    if (ring) need(element, "boundary (ring)", over(ring, around), around, 3);
+    else need(element, "boundary (fill)", own, around, 3);
   }
 }
 
-/** The focused element's indicator: an outline or a box shadow, at 3:1 against what is around. */
+/** The first colour of a box shadow, or null. */
+function shadowColour(style) {
+  const colour = style.boxShadow !== "none" && style.boxShadow.match(/rgba?\([^)]*\)|color\([^)]*\)/);
+  return colour ? parse(colour[0]) : null;
+}
+
+/** The focused element's indicator: an outline or a box shadow, at 3:1 against what is around,
+ *  on the element or on a wrapper that draws it for what is inside (a search field's box). */
 function checkFocus(element) {
-  const style = getComputedStyle(element);
-  const around = backgroundOf(element.parentElement || element);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1;
-  if (outline) {
-    need(element, "focus outline", over(parse(style.outlineColor), around), around, 3);
-    return;
-  }
-  const shadow = style.boxShadow;
-  if (shadow && shadow !== "none") {
-    const colour = shadow.match(/rgba?\([^)]*\)|color\([^)]*\)/);
-    if (colour) need(element, "focus shadow", over(parse(colour[0]), around), around, 3);
-    return;
+  for (let e = element, depth = 0; e && depth < 3; e = e.parentElement, depth++) {
+    const style = getComputedStyle(e);
+    const around = backgroundOf(e.parentElement || e);
+    if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1) {
+      need(element, "focus outline", over(parse(style.outlineColor), around), around, 3);
+      return;
+    }
+    const ring = shadowColour(style);
+    if (ring) {
+      need(element, "focus shadow", over(ring, around), around, 3);
+      return;
+    }
   }
   problems.push({ element: describe(element), check: "focus indicator", ratio: 0, needed: 3, colours: "no outline, no shadow" });
 }

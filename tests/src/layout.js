@@ -23,6 +23,9 @@ function opacityOf(element) {
 
 function visible(element) {
   if (!element.getClientRects().length) return false;
+  // WebKit gives what a closed <details> hides boxes still.
+  const details = element.closest("details:not([open])");
+  if (details && !element.closest("summary")) return false;
   const style = getComputedStyle(element);
   if (style.visibility !== "visible" || opacityOf(element) < 0.05) return false;
   if (element.closest(".visually-hidden, #__tauri_isolation__")) return false;
@@ -65,10 +68,12 @@ for (const text of texts) {
   }
 }
 
-// Controls drawn over each other (one inside the other is fine: a button in a label).
-for (let i = 0; i < controls.length; i++) {
-  for (let j = i + 1; j < controls.length; j++) {
-    const [a, b] = [controls[i], controls[j]];
+// Controls (and headings) drawn over each other (one inside the other is fine: a button in a
+// label).
+const boxes = [...controls, ...[...document.querySelectorAll("h1, h2, h3")].filter(visible)];
+for (let i = 0; i < boxes.length; i++) {
+  for (let j = i + 1; j < boxes.length; j++) {
+    const [a, b] = [boxes[i], boxes[j]];
     if (a.contains(b) || b.contains(a)) continue;
     const p = a.getBoundingClientRect();
     const q = b.getBoundingClientRect();
