@@ -46,7 +46,9 @@ async fn launch(env: &[(&str, &str)]) -> (App, tempfile::TempDir) {
 
 /// Shows `screen` (one of [`SCREENS`]), closing the add dialog when leaving it.
 async fn show(app: &App, screen: &str) {
-    let in_dialog = app.js("return !!document.querySelector('dialog[open]')").await
+    let in_dialog = app
+        .js("return !!document.querySelector('dialog[open]')")
+        .await
         == serde_json::json!(true);
     match screen.strip_prefix("add: ") {
         Some(tab) => {
@@ -72,8 +74,10 @@ async fn show(app: &App, screen: &str) {
         "settings" => drop(app.find("#theme").await),
         "keys" => {
             app.wait_for("the security keys page", || async {
-                (app.js("return !!document.querySelector('main h2, main h1, [data-testid=no-key]')")
-                    .await
+                (app.js(
+                    "return !!document.querySelector('main h2, main h1, [data-testid=no-key]')",
+                )
+                .await
                     == serde_json::json!(true))
                 .then_some(())
             })
@@ -186,10 +190,7 @@ async fn tab_through(app: &App, label: &str, limit: usize) -> Vec<(String, Contr
         }
         seen.push(focused);
     }
-    assert!(
-        seen.len() >= 3,
-        "{label}: Tab reached only {seen:?}"
-    );
+    assert!(seen.len() >= 3, "{label}: Tab reached only {seen:?}");
     found
 }
 
@@ -240,7 +241,8 @@ async fn text_at_200_percent_keeps_every_screen_usable_in_the_smallest_window() 
     for screen in SCREENS {
         show(&app, screen).await;
         if *screen == "codes" || *screen == "add: screen" {
-            app.screenshot(&format!("text-200-{}", screen.replace([':', ' '], ""))).await;
+            app.screenshot(&format!("text-200-{}", screen.replace([':', ' '], "")))
+                .await;
         }
         for problem in app.layout_problems().await {
             problems.push(format!(

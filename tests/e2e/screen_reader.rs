@@ -106,8 +106,18 @@ fn log_heard(step: &str, tree: &Accessible) {
         let spoken = CONTROL_ROLES.contains(&node.role.as_str())
             || matches!(
                 node.role.as_str(),
-                "heading" | "landmark" | "dialog" | "page tab list" | "page tab" | "scroll pane"
-                    | "list" | "list item" | "timer" | "status bar" | "alert" | "form"
+                "heading"
+                    | "landmark"
+                    | "dialog"
+                    | "page tab list"
+                    | "page tab"
+                    | "scroll pane"
+                    | "list"
+                    | "list item"
+                    | "timer"
+                    | "status bar"
+                    | "alert"
+                    | "form"
             );
         if spoken {
             let mut line = node.describe();
@@ -123,7 +133,10 @@ fn log_heard(step: &str, tree: &Accessible) {
             if !states.is_empty() {
                 line += &format!(" [{}]", states.join(" "));
             }
-            if let (Some(at), Some(of)) = (node.attributes.get("posinset"), node.attributes.get("setsize")) {
+            if let (Some(at), Some(of)) = (
+                node.attributes.get("posinset"),
+                node.attributes.get("setsize"),
+            ) {
                 line += &format!(", {at} of {of}");
             }
             eprintln!("   {line}");
@@ -256,7 +269,13 @@ async fn the_main_flow_heard_through_at_spi() {
     );
     expect_named(page, "push button", "Add account");
     expect_named(page, "entry", "Search accounts");
-    for name in ["Codes", "Import and export", "Security keys", "Settings", "Lock"] {
+    for name in [
+        "Codes",
+        "Import and export",
+        "Security keys",
+        "Settings",
+        "Lock",
+    ] {
         expect_named(page, "push button", name);
     }
     assert_all_named(page, "account list");
@@ -284,7 +303,14 @@ async fn the_main_flow_heard_through_at_spi() {
         .collect();
     assert_eq!(
         names,
-        ["Screen", "Image", "Camera", "Clipboard", "Link", "Setup key"]
+        [
+            "Screen",
+            "Image",
+            "Camera",
+            "Clipboard",
+            "Link",
+            "Setup key"
+        ]
     );
     expect_named(dialog, "push button", "Close");
     for (tab, label) in [
@@ -330,10 +356,31 @@ async fn the_main_flow_heard_through_at_spi() {
     for (id, role, name) in [
         ("theme", "combo box", "Theme"),
         ("sort", "combo box", "Order"),
-        ("show-next", "check box", "Show the next code in the last seconds"),
-        ("privacy", "check box", "Hide codes until I point at or select an account"),
-        ("clipboard-seconds", "entry", "Clear the clipboard after (seconds, 0 = never)"),
-        ("auto-lock", "entry", "Lock after inactivity (minutes, 0 = never)"),
+        (
+            "show-next",
+            "check box",
+            "Show the next code in the last seconds",
+        ),
+        (
+            "privacy",
+            "check box",
+            "Hide codes until I point at or select an account",
+        ),
+        (
+            "clipboard-seconds",
+            "entry",
+            "Clear the clipboard after (seconds, 0 = never)",
+        ),
+        (
+            "auto-lock",
+            "entry",
+            "Lock after inactivity (minutes, 0 = never)",
+        ),
+        (
+            "keyring-toggle",
+            "push button",
+            "Turn off unlocking with the system keyring",
+        ),
     ] {
         expect(page, id, role, name);
     }

@@ -332,7 +332,11 @@ impl App {
     /// (tests/src/contrast.js): its text at 4.5:1 and an icon-only control's icon at 3:1
     /// against its own background; with `boundaries`, its border (or fill) at 3:1 against what
     /// is around it; with `disabled`, disabled controls too (their text at 3:1).
-    pub async fn contrast_problems(&self, boundaries: bool, disabled: bool) -> Vec<ContrastProblem> {
+    pub async fn contrast_problems(
+        &self,
+        boundaries: bool,
+        disabled: bool,
+    ) -> Vec<ContrastProblem> {
         self.run_contrast(serde_json::json!({
             "mode": "controls", "boundaries": boundaries, "disabled": disabled
         }))
@@ -342,7 +346,8 @@ impl App {
     /// Whether the focused element shows where the focus is: an outline or a box shadow at 3:1
     /// against what is around it. The problems found (none when it does).
     pub async fn focus_problems(&self) -> Vec<ContrastProblem> {
-        self.run_contrast(serde_json::json!({ "mode": "focus" })).await
+        self.run_contrast(serde_json::json!({ "mode": "focus" }))
+            .await
     }
 
     async fn run_contrast(&self, options: serde_json::Value) -> Vec<ContrastProblem> {

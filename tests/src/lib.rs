@@ -17,8 +17,8 @@ mod images;
 pub mod measure;
 mod portal;
 mod reference;
-mod seed;
 mod screen_reader;
+mod seed;
 mod session;
 mod sntp;
 mod tray;
@@ -35,8 +35,8 @@ pub use portal::{
     TRIGGER_DESCRIPTION,
 };
 pub use reference::{avoid_step_boundary, hotp, oathtool, recent_totp, unix_now};
-pub use seed::{numbered_uris, seed_keyring_only_vault, seed_vault};
 pub use screen_reader::{Accessible, Announcement, ScreenReader};
+pub use seed::{numbered_uris, seed_keyring_only_vault, seed_vault};
 pub use session::{Logind, OTHER_SESSION_PATH, SESSION_PATH, ScreenSaver, ScreenSavers};
 pub use sntp::{SntpAnswer, SntpResponder};
 pub use tray::{MenuEntry, TrayHost, TrayItem};

@@ -152,7 +152,11 @@ impl ScreenReader {
             answers,
         };
         let ready = reader.answer();
-        assert_eq!(ready, serde_json::json!({ "ready": true }), "the reader started");
+        assert_eq!(
+            ready,
+            serde_json::json!({ "ready": true }),
+            "the reader started"
+        );
         reader
     }
 
