@@ -351,7 +351,7 @@ impl App {
     }
 
     async fn run_contrast(&self, options: serde_json::Value) -> Vec<ContrastProblem> {
-        const SCRIPT: &str = include_str!("contrast.js");
+        const SCRIPT: &str = concat!(include_str!("page.js"), include_str!("contrast.js"));
         let found = self
             .driver
             .execute(SCRIPT, vec![options])
@@ -366,7 +366,7 @@ impl App {
     /// What makes the page as laid out now hard to use (tests/src/layout.js): controls out of
     /// reach, text cut off or spilling out of its box, controls over each other.
     pub async fn layout_problems(&self) -> Vec<LayoutProblem> {
-        const SCRIPT: &str = include_str!("layout.js");
+        const SCRIPT: &str = concat!(include_str!("page.js"), include_str!("layout.js"));
         let found = self
             .driver
             .execute(SCRIPT, Vec::new())

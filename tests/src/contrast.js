@@ -1,5 +1,5 @@
 // Contrast of what a person must see, measured in the page as it is drawn now: run through
-// WebDriver by App::contrast_problems and App::focus_indicator_problem (tests/src/app.rs).
+// WebDriver (after page.js) by App::contrast_problems and App::focus_problems.
 // arguments[0]: { mode: "controls" | "focus", boundaries: bool, disabled: bool }
 // Returns a list of problems: { element, check, ratio, needed, colours }.
 const options = arguments[0];
@@ -33,13 +33,6 @@ function ratio(a, b) {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** The opacity the element is drawn with (its own and its ancestors'). */
-function opacityOf(element) {
-  let opacity = 1;
-  for (let e = element; e; e = e.parentElement) opacity *= +getComputedStyle(e).opacity;
-  return opacity;
-}
-
 /** The opaque colour behind `element`'s content: its background over its ancestors'. */
 function backgroundOf(element) {
   const layers = [];
@@ -57,25 +50,9 @@ function backgroundOf(element) {
   return result;
 }
 
-function describe(element) {
-  const name =
-    element.getAttribute("aria-label") ||
-    element.textContent.trim().slice(0, 40) ||
-    element.getAttribute("placeholder") ||
-    "";
-  const id = element.id ? `#${element.id}` : "";
-  const classes = element.classList.length ? `.${[...element.classList].filter((c) => !c.startsWith("svelte-")).join(".")}` : "";
-  return `${element.tagName.toLowerCase()}${id}${classes} "${name}"`;
-}
-
+/** Drawn and not hidden from assistive technology (decoration). */
 function visible(element) {
-  if (!element.getClientRects().length) return false;
-  // WebKit gives what a closed <details> hides boxes still.
-  const details = element.closest("details:not([open])");
-  if (details && !element.closest("summary")) return false;
-  const style = getComputedStyle(element);
-  if (style.visibility !== "visible" || opacityOf(element) < 0.05) return false;
-  return !element.closest("[aria-hidden=true], #__tauri_isolation__");
+  return drawn(element) && !element.closest("[aria-hidden=true]");
 }
 
 const problems = [];

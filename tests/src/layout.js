@@ -1,35 +1,14 @@
-// Whether the page as laid out now is usable: run through WebDriver by App::layout_problems
-// (tests/src/app.rs). Returns a list of problems: { element, check, detail }.
+// Whether the page as laid out now is usable: run through WebDriver (after page.js) by
+// App::layout_problems (tests/src/app.rs). Returns a list of problems: { element, check, detail }.
 //   reach:    a control outside the window that no scrolling brings into it (or cut at the side)
 //   overflow: text wider than its box (cut off, ellipsised or spilling out)
 //   overlap:  two controls drawn over each other
 const problems = [];
 
-function describe(element) {
-  const name =
-    element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40) || element.getAttribute("placeholder") || "";
-  const id = element.id ? `#${element.id}` : "";
-  const classes = element.classList.length
-    ? `.${[...element.classList].filter((c) => !c.startsWith("svelte-")).join(".")}`
-    : "";
-  return `${element.tagName.toLowerCase()}${id}${classes} "${name}"`;
-}
-
-function opacityOf(element) {
-  let opacity = 1;
-  for (let e = element; e; e = e.parentElement) opacity *= +getComputedStyle(e).opacity;
-  return opacity;
-}
-
+/** Drawn, not text for screen readers only, and not behind an open modal dialog (nothing
+ *  there can be reached). */
 function visible(element) {
-  if (!element.getClientRects().length) return false;
-  // WebKit gives what a closed <details> hides boxes still.
-  const details = element.closest("details:not([open])");
-  if (details && !element.closest("summary")) return false;
-  const style = getComputedStyle(element);
-  if (style.visibility !== "visible" || opacityOf(element) < 0.05) return false;
-  if (element.closest(".visually-hidden, #__tauri_isolation__")) return false;
-  // Behind an open modal dialog nothing can be reached: only the dialog counts.
+  if (!drawn(element) || element.closest(".visually-hidden")) return false;
   const dialog = document.querySelector("dialog[open]");
   return !dialog || dialog.contains(element);
 }
