@@ -7,7 +7,8 @@ through stdin and stdout, one JSON document a line:
 
   started          -> {"ready": true}   (listeners registered, the accessibility bus is up)
   tree PID         -> the tree of the application whose process is PID, or {"error": ...}
-  announcements    -> {"announcements": [...]} what live regions said since the last ask
+  announcements PID -> {"announcements": [...]} what live regions of that application (its
+                       web process is a descendant) said since the last ask
 
 Live regions are heard the way Orca hears them: an object added inside a live region
 (object:children-changed:add whose source has a container-live attribute) is read out, and so
@@ -132,6 +133,7 @@ def on_event(event):
         if said:
             announcements.append(
                 {
+                    "pid": source.get_process_id(),
                     "politeness": politeness,
                     "role": source.get_role_name(),
                     "event": event.type,
@@ -140,6 +142,20 @@ def on_event(event):
             )
     except GLib.Error:
         pass  # the object went away before we read it, as it may to a screen reader
+
+
+def descends_from(pid, ancestor):
+    """Whether process `pid` is `ancestor` or runs below it (WebKit's web process runs in a
+    sandbox the app started)."""
+    while pid and pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            return False
+    return False
 
 
 def answer(data):
@@ -156,8 +172,11 @@ def on_command(channel, condition):
     try:
         if words[:1] == ["tree"] and len(words) == 2:
             answer(tree(int(words[1])))
-        elif words == ["announcements"]:
-            answer({"announcements": announcements})
+        elif words[:1] == ["announcements"] and len(words) == 2:
+            pid = int(words[1])
+            # Other tests' apps may share the accessibility bus: only this app's are kept.
+            heard = [a for a in announcements if descends_from(a.pop("pid"), pid)]
+            answer({"announcements": heard})
             announcements.clear()
         else:
             answer({"error": f"unknown command {line.strip()!r}"})

@@ -210,7 +210,8 @@ async fn the_main_flow_heard_through_at_spi() {
     app.js("document.querySelector('li.row button.copy').focus(); return true")
         .await;
     app.keys("\u{E007}").await; // Enter: copies
-    let announced_first = wait_for_announcement(&mut reader, "Copied the code for GitHub.").await;
+    let announced_first =
+        wait_for_announcement(&mut reader, pid, "Copied the code for GitHub.").await;
     let tree = tree_when(&mut reader, pid, "the account list", |t| {
         t.find(|n| n.role == "list" && n.name == "Accounts")
             .is_some_and(|list| list.children.len() == 2)
@@ -283,7 +284,7 @@ async fn the_main_flow_heard_through_at_spi() {
 
     // Copying again by keyboard, as a screen reader user does: announced again.
     app.keys("\u{E007}").await; // Enter on the focused row
-    let announced = wait_for_announcement(&mut reader, "Copied the code for GitHub.").await;
+    let announced = wait_for_announcement(&mut reader, pid, "Copied the code for GitHub.").await;
     assert_eq!(announced.politeness, "polite");
     assert_eq!(announced.role, "status bar");
 
@@ -388,15 +389,16 @@ async fn the_main_flow_heard_through_at_spi() {
     app.quit().await;
 }
 
-/// Waits until a live region said `text`; returns that announcement.
+/// Waits until a live region of the app (process `pid`) said `text`; returns that announcement.
 async fn wait_for_announcement(
     reader: &mut ScreenReader,
+    pid: u32,
     text: &str,
 ) -> countersign_e2e::Announcement {
     let start = Instant::now();
     let mut heard = Vec::new();
     loop {
-        heard.extend(reader.announcements());
+        heard.extend(reader.announcements(pid));
         if let Some(found) = heard.iter().find(|a| a.text == text) {
             return found.clone();
         }

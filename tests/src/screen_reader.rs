@@ -184,9 +184,10 @@ impl ScreenReader {
         serde_json::from_value(answer).expect("a tree")
     }
 
-    /// What live regions said since the last call.
-    pub fn announcements(&mut self) -> Vec<Announcement> {
-        let answer = self.ask("announcements");
+    /// What live regions of the application running as process `pid` said since the last
+    /// call (others on the bus are left out).
+    pub fn announcements(&mut self, pid: u32) -> Vec<Announcement> {
+        let answer = self.ask(&format!("announcements {pid}"));
         serde_json::from_value(answer["announcements"].clone()).expect("announcements")
     }
 }
