@@ -82,7 +82,7 @@ async fn german_from_the_environment_then_arabic_from_settings() {
     assert_eq!(app.text("#modal-title").await, "Konto hinzufügen");
     assert_eq!(
         tab_names(&app).await,
-        ["Bildschirm", "Bild", "Kamera", "Zwischenablage", "Link", "Einrichtungsschlüssel"]
+        ["Bildschirm", "Bild", "Kamera", "Ablage", "Link", "Manuell"]
     );
     assert_eq!(app.text("#scan-screen").await, "Bildschirm scannen");
     app.click("dialog .close").await;

@@ -107,6 +107,7 @@ export const api = {
   copyText: (text: string) => invoke<void>("copy_text", { text }),
 
   getSettings: () => invoke<Settings>("get_settings"),
+  osLanguages: () => invoke<string[]>("os_languages"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   /** Whether the OS keeps the clock synchronised and, if the settings allow, the offset a time
    *  server measures (asked at most every few minutes). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { applyLanguage, catalogs, errorText, matchLocale, resolveLocale, t, type Catalog } from ".";
+import { applyLanguage, catalogs, errorText, matchLocale, resolveLocale, setOsLanguages, t, type Catalog } from ".";
 import { formatNumber, formatRelative, plural } from "./format";
 
 /** Every key path of a catalog ("codes.search"), with the kind of value it holds. */
@@ -44,6 +44,17 @@ describe("the locale", () => {
   it("takes the person's choice over the OS's", () => {
     expect(resolveLocale("system", ["de-DE"])).toBe("de");
     expect(resolveLocale("ar", ["de-DE"])).toBe("ar");
+  });
+
+  it("follows the OS's languages as Rust reads them", () => {
+    setOsLanguages(["C"]);
+    applyLanguage("system");
+    expect(document.documentElement.lang).toBe("en");
+    setOsLanguages(["de-DE", "en-US"]);
+    applyLanguage("system");
+    expect(document.documentElement.lang).toBe("de");
+    expect(t().nav.settings).toBe("Einstellungen");
+    setOsLanguages(["en-US"]);
   });
 
   it("sets the page's language and direction", () => {

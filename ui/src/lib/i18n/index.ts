@@ -7,7 +7,7 @@ import { en, type Catalog } from "./en";
 import type { CommandError } from "../bindings";
 import { locale, type Locale } from "./locale.svelte";
 
-export { applyLanguage, isRtl, locale, matchLocale, resolveLocale, LOCALES, type Locale } from "./locale.svelte";
+export { applyLanguage, isRtl, locale, matchLocale, resolveLocale, setOsLanguages, LOCALES, type Locale } from "./locale.svelte";
 export type { Catalog } from "./en";
 
 /** Every catalog by its locale. */

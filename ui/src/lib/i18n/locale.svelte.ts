@@ -22,12 +22,21 @@ export function matchLocale(preferred: readonly string[]): Locale {
   return "en";
 }
 
+/** The OS's preferred languages: Rust's answer once known (WebKitGTK's `navigator.languages`
+ *  stays "en-US" whatever LANGUAGE and LANG say), the webview's until then. */
+let osLanguages: readonly string[] = typeof navigator === "undefined" ? [] : navigator.languages;
+
+/** Takes the OS's preferred languages (BCP 47 tags, most wanted first) as Rust reads them. */
+export function setOsLanguages(languages: readonly string[]): void {
+  osLanguages = languages;
+}
+
 /** The locale the setting means: the OS's for "system". */
-export function resolveLocale(setting: Language, preferred: readonly string[] = navigator.languages): Locale {
+export function resolveLocale(setting: Language, preferred: readonly string[] = osLanguages): Locale {
   return setting === "system" ? matchLocale(preferred) : setting;
 }
 
-let current: Locale = $state(matchLocale(typeof navigator === "undefined" ? [] : navigator.languages));
+let current: Locale = $state(matchLocale(osLanguages));
 
 /** The locale the window shows now (reactive: reading it in a template re-renders on change). */
 export function locale(): Locale {
