@@ -202,6 +202,7 @@ export const de: Catalog = {
   setupKey: {
     lead: "Geben Sie den Einrichtungsschlüssel ein, den die Website neben ihrem QR-Code zeigt (oft hinter „Scannen nicht möglich?“).",
     issuer: "Anbieter",
+    issuerPlaceholder: "Beispiel",
     account: "Konto",
     secret: "Geheimnis",
     secretHint: "Buchstaben A–Z und Ziffern 2–7. Leerzeichen, Bindestriche und Kleinbuchstaben sind in Ordnung.",

@@ -202,6 +202,7 @@ export const en = {
   setupKey: {
     lead: 'Type the setup key the site shows next to its QR code (often behind "Can\'t scan it?").',
     issuer: "Issuer",
+    issuerPlaceholder: "Example",
     account: "Account",
     secret: "Secret",
     secretHint: "Letters A–Z and digits 2–7. Spaces, dashes and lower case are fine.",
