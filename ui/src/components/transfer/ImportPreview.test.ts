@@ -55,11 +55,11 @@ describe("the import preview", () => {
   it("shows why the import failed and keeps the choice", async () => {
     const user = userEvent.setup();
     const onimport = vi.fn(async () => {
-      throw { kind: "io", message: "Could not write the vault: the disk is full." };
+      throw { kind: "changed_on_disk", message: "The vault file was changed by another program." };
     });
     render(ImportPreview, { preview, onimport, oncancel: vi.fn() });
     await user.click(screen.getByRole("button", { name: "Import 2 accounts" }));
-    expect(screen.getByRole("alert").textContent).toBe("Could not write the vault: the disk is full.");
+    expect(screen.getByRole("alert").textContent).toBe("The vault file was changed by another program.");
     expect(screen.getByRole("button", { name: "Import 2 accounts" })).toBeTruthy();
   });
 });

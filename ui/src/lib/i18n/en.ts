@@ -651,7 +651,8 @@ export const en = {
     deleteThem: "Delete them",
     deleteHint: "Nothing from before this change is left.",
   },
-  /** Errors from Rust by their `kind`; a kind not here shows Rust's English sentence. */
+  /** Errors from Rust by their `kind`, for translators: English shows Rust's own sentence, and
+   *  a kind a translation lacks shows it too. */
   errors: {
     wrong_password: "That password is not right.",
     wrong_recovery_key: "That recovery key is not right.",

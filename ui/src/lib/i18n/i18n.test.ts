@@ -103,6 +103,11 @@ describe("errors from Rust", () => {
     );
   });
 
+  it("are Rust's own sentences in English", () => {
+    applyLanguage("en");
+    expect(errorText({ kind: "wrong_password", message: "The password is wrong." })).toBe("The password is wrong.");
+  });
+
   it("fall back to Rust's sentence for a kind the catalog lacks", () => {
     applyLanguage("ar");
     expect(errorText({ kind: "io", message: "Disk full." })).toBe("Disk full.");

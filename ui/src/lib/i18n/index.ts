@@ -19,9 +19,12 @@ export function t(): Catalog {
 }
 
 /** A readable message for anything a command threw, in the window's language: by the error's
- *  kind where the catalog has it, else the English sentence Rust sent. */
+ *  kind where the catalog has it, else the English sentence Rust sent. In English, Rust's own
+ *  sentence: it can be more specific than its kind (a backup file's wrong password and the
+ *  vault's share `wrong_password`). */
 export function errorText(error: unknown): string {
   if (isCommandError(error)) {
+    if (locale() === "en") return error.message;
     const errors: Partial<Record<string, string | ((error: CommandError) => string)>> = t().errors;
     const known = errors[error.kind];
     if (typeof known === "function") return known(error);
