@@ -51,6 +51,8 @@ async fn tab_names(app: &App) -> Vec<String> {
 async fn screenshots(app: &App, code: &str) {
     for theme in ["light", "dark"] {
         choose(app, "theme", theme).await;
+        app.screenshot(&format!("lang-{code}-settings-{theme}"))
+            .await;
         app.click("[data-page=codes]").await;
         app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
         app.screenshot(&format!("lang-{code}-list-{theme}")).await;
