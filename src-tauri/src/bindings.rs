@@ -52,6 +52,7 @@ fn render() -> String {
         declaration::<accounts::AccountEdit>(&cfg),
         declaration::<accounts::RevealedSecret>(&cfg),
         declaration::<settings::Theme>(&cfg),
+        declaration::<settings::Language>(&cfg),
         declaration::<settings::SortOrder>(&cfg),
         declaration::<settings::TrayAction>(&cfg),
         declaration::<settings::Settings>(&cfg),

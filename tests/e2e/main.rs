@@ -6,6 +6,7 @@ mod codes;
 mod desktop;
 mod hardening;
 mod keys;
+mod language;
 mod legibility;
 mod links;
 mod list;

@@ -380,7 +380,7 @@ async fn the_main_flow_heard_through_at_spi() {
         (
             "keyring-toggle",
             "push button",
-            "Turn off unlocking with the system keyring",
+            "Turn off Unlock with the system keyring",
         ),
     ] {
         expect(page, id, role, name);

@@ -161,6 +161,11 @@ export type RevealedSecret = { uri: string, secret: string, qrSvg: string, };
 export type Theme = "system" | "light" | "dark";
 
 /**
+ * The language of the window: the OS's, or one the person chose.
+ */
+export type Language = "system" | "en" | "de" | "ar";
+
+/**
  * How the account list is ordered.
  */
 export type SortOrder = "manual" | "name" | "recent";
@@ -178,6 +183,10 @@ export type Settings = {
  * Colour theme.
  */
 theme: Theme,
+/**
+ * The window's language (the tray menu and the CLI stay English).
+ */
+language: Language,
 /**
  * Seconds before a copied code is cleared from the clipboard (0: never).
  */
