@@ -4,10 +4,11 @@ use std::cmp::Ordering;
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
 
-use countersign_otp::{Account, Kind};
+use countersign_otp::{Account, BackupCode, Kind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::backup_codes::{self, AddedCodes, StoredBackupCode};
 use crate::{Error, Result};
 
 /// How long a tombstone is kept: 90 days. A copy of the vault last synced longer ago than this
@@ -32,6 +33,10 @@ pub struct Entry {
     pub last_used_ms: Option<u64>,
     /// The account itself.
     pub account: Account,
+    /// The backup (recovery) codes the site handed out for this account, each with its state;
+    /// removed ones stay (marked) so that merging does not bring them back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backup_codes: Vec<StoredBackupCode>,
 }
 
 /// When each editable field of an entry last changed (Unix time, milliseconds).
@@ -269,6 +274,7 @@ impl Payload {
             field_ms: FieldTimes::default(),
             last_used_ms: None,
             account,
+            backup_codes: Vec::new(),
         });
         id
     }
@@ -329,6 +335,99 @@ impl Payload {
         // The counter has no field time (merging keeps the highest): no field changed.
         entry.touch(later(now_ms, entry.modified_ms), [false; 8]);
         Ok(counter)
+    }
+
+    /// Adds backup codes to an entry's list (a modification at `now_ms`): codes it already
+    /// lists stay as they are, codes of a removed list are listed again, unused.
+    pub fn add_backup_codes(
+        &mut self,
+        id: Uuid,
+        codes: Vec<BackupCode>,
+        now_ms: u64,
+    ) -> Result<AddedCodes> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let report = backup_codes::add(&mut entry.backup_codes, codes, now);
+        if report.added > 0 {
+            entry.touch(now, [false; 8]);
+        }
+        Ok(report)
+    }
+
+    /// Hands out the entry's first unused backup code and marks it used at `now_ms`.
+    /// [`Error::NoBackupCodeLeft`] when every listed code is used (or none is listed).
+    pub fn use_backup_code(&mut self, id: Uuid, now_ms: u64) -> Result<BackupCode> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let code = entry
+            .backup_codes
+            .iter_mut()
+            .find(|code| code.is_left())
+            .ok_or(Error::NoBackupCodeLeft)?;
+        code.used_ms = Some(now);
+        code.changed_ms = now;
+        let handed_out = code.code.clone();
+        entry.touch(now, [false; 8]);
+        Ok(handed_out)
+    }
+
+    /// Marks the listed code at `index` (in list order, removed codes not counted) used or
+    /// unused (an undo), at `now_ms`. [`Error::NoSuchBackupCode`] if there is no such code;
+    /// marking a code as it already is changes nothing.
+    pub fn mark_backup_code(&mut self, id: Uuid, index: usize, used: bool, now_ms: u64) -> Result<()> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let code = entry
+            .backup_codes
+            .iter_mut()
+            .filter(|code| !code.removed)
+            .nth(index)
+            .ok_or(Error::NoSuchBackupCode { index })?;
+        if code.used_ms.is_some() == used {
+            return Ok(());
+        }
+        code.used_ms = used.then_some(now);
+        code.changed_ms = now;
+        entry.touch(now, [false; 8]);
+        Ok(())
+    }
+
+    /// Removes an entry's list of backup codes (each marked removed, for merging); returns how
+    /// many were listed.
+    pub fn remove_backup_codes(&mut self, id: Uuid, now_ms: u64) -> Result<usize> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let mut removed = 0;
+        for code in entry.backup_codes.iter_mut().filter(|code| !code.removed) {
+            code.removed = true;
+            code.changed_ms = now;
+            removed += 1;
+        }
+        if removed > 0 {
+            entry.touch(now, [false; 8]);
+        }
+        Ok(removed)
+    }
+
+    /// Gives an entry the listed codes of another list, in their state (an account restored
+    /// after its removal gets its codes back), written at `now_ms`.
+    pub fn restore_backup_codes(
+        &mut self,
+        id: Uuid,
+        codes: &[StoredBackupCode],
+        now_ms: u64,
+    ) -> Result<()> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let restored: Vec<StoredBackupCode> = backup_codes::listed(codes)
+            .map(|code| StoredBackupCode {
+                changed_ms: now,
+                ..code.clone()
+            })
+            .collect();
+        entry.backup_codes = backup_codes::merge(&entry.backup_codes, &restored);
+        entry.touch(now, [false; 8]);
+        Ok(())
     }
 
     /// Whether `other` holds the same entries (each the same, whatever their order), the same
@@ -413,7 +512,7 @@ pub(crate) fn later(now_ms: u64, previous: u64) -> u64 {
 /// Per id: each field (issuer, name, note, group, favourite, icon, time offset, the OTP
 /// parameters as one) from the side that changed it last, `modified_ms` the latest of both;
 /// `last_used_ms` is the latest of both; an HOTP counter never goes backwards when both sides
-/// hold the same secret. A tombstone removes every version modified
+/// hold the same secret; each backup code (by its normalised text) in the state written last. A tombstone removes every version modified
 /// at or before its time (nothing comes back from an older copy), and gives way to an edit made
 /// after it. The order is the more recently reordered side's, followed by entries only the
 /// other side has, in its order; every id appears once. docs/vault-format.md has the rules.
@@ -454,6 +553,9 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             }
             let times = FIELDS.map(|field| entry.changed_ms(field).max(tombstone.deleted_ms));
             entry.set_times(entry.modified_ms, times);
+            for code in &mut entry.backup_codes {
+                code.changed_ms = code.changed_ms.max(tombstone.deleted_ms);
+            }
             return true;
         }
         tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(&entry.account));
@@ -519,6 +621,7 @@ fn combine(a: Option<&Entry>, b: Option<&Entry>) -> Entry {
     entry.set_times(a.modified_ms.max(b.modified_ms), times);
     entry.created_ms = a.created_ms.min(b.created_ms);
     entry.last_used_ms = a.last_used_ms.max(b.last_used_ms);
+    entry.backup_codes = backup_codes::merge(&a.backup_codes, &b.backup_codes);
     // A used code never comes back: the highest counter of the sides with the kept secret.
     if let Kind::Hotp { counter } = &mut entry.account.kind {
         for side in [a, b] {
@@ -550,6 +653,7 @@ mod tests {
             field_ms: FieldTimes::default(),
             last_used_ms: None,
             account: Account::totp("Issuer", name, secret),
+            backup_codes: Vec::new(),
         }
     }
 
