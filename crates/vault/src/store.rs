@@ -761,9 +761,21 @@ impl Unlocked {
     /// the vault or earlier in `accounts` (as [`Unlocked::sort_new`] tells them apart). Fails
     /// without adding anything if one is invalid.
     pub fn add_all(&mut self, accounts: Vec<Account>) -> Result<AddReport> {
+        self.add_all_with_backup_codes(accounts, Vec::new())
+    }
+
+    /// [`Unlocked::add_all`] for accounts that come with backup codes (from Countersign's own
+    /// backup): `codes[i]`, if there, are the listed codes of `accounts[i]`, kept in their
+    /// state on the entry it becomes. An account already in the vault keeps its own.
+    pub fn add_all_with_backup_codes(
+        &mut self,
+        accounts: Vec<Account>,
+        mut codes: Vec<Vec<StoredBackupCode>>,
+    ) -> Result<AddReport> {
         for account in &accounts {
             account.validate()?;
         }
+        codes.resize(accounts.len(), Vec::new());
         let now = now_ms();
         self.commit(move |_, payload| {
             let novelties = payload.sort_new(&accounts);
@@ -779,6 +791,9 @@ impl Unlocked {
                     }
                     Novelty::New => {
                         let id = payload.push(account, now);
+                        if !codes[index].is_empty() {
+                            payload.restore_backup_codes(id, &codes[index], now)?;
+                        }
                         added_ids[index] = Some(id);
                         report.added.push(id);
                     }
