@@ -72,6 +72,18 @@ async fn assert_not_in_window(app: &App, codes: &[&str], when: &str) {
     }
 }
 
+/// The panel passes axe-core (no serious or critical violation) as it is shown now.
+async fn assert_no_serious_axe_violation(app: &App, theme: &str) {
+    let serious: Vec<String> = app
+        .axe()
+        .await
+        .into_iter()
+        .filter(|v| v.impact == "serious" || v.impact == "critical")
+        .map(|v| format!("{} ({}): {} {:?}", v.id, v.impact, v.help, v.nodes))
+        .collect();
+    assert!(serious.is_empty(), "backup codes panel, {theme} theme: {serious:#?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn pasted_codes_are_copied_one_at_a_time_and_the_count_survives_a_restart() {
     let (app, data) = seeded().await;
@@ -120,9 +132,11 @@ async fn pasted_codes_are_copied_one_at_a_time_and_the_count_survives_a_restart(
     );
     assert_not_in_window(&app, &CODES[2..], "after copying two").await;
     app.screenshot("backup-codes-light").await;
+    assert_no_serious_axe_violation(&app, "light").await;
     app.js("document.documentElement.dataset.theme = 'dark'; return true")
         .await;
     app.screenshot("backup-codes-dark").await;
+    assert_no_serious_axe_violation(&app, "dark").await;
 
     // Restart: still 8, and still no unused code in the window.
     app.quit().await;
