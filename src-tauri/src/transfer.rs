@@ -46,6 +46,8 @@ struct QrSession {
 }
 
 /// The accounts chosen from an opened file, and beside each the backup codes it carries.
+/// (`Debug` shows no secret: accounts and codes print redacted.)
+#[derive(Debug)]
 pub struct Selection {
     /// The accounts, in file order.
     pub accounts: Vec<Account>,
@@ -491,7 +493,11 @@ mod tests {
         let chosen = state.selected(&token, &[0, 0]).unwrap();
         assert_eq!(chosen.accounts.len(), 1);
         assert_eq!(chosen.accounts[0].issuer, "A");
-        assert_eq!(chosen.backup_codes, [Vec::new()], "a list of URIs carries none");
+        assert_eq!(
+            chosen.backup_codes,
+            [Vec::new()],
+            "a list of URIs carries none"
+        );
         state.imported(&token);
         assert_eq!(state.selected(&token, &[0]).unwrap_err().kind, "expired");
     }

@@ -206,7 +206,8 @@ mod tests {
             last_used_ms,
             account,
             field_ms: Default::default(),
-                backup_codes: Vec::new(),
+            backup_codes: Vec::new(),
+            revived_ms: 0,
         }
     }
 

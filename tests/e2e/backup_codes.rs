@@ -63,7 +63,11 @@ async fn window_contents(app: &App) -> String {
 async fn assert_not_in_window(app: &App, codes: &[&str], when: &str) {
     let contents = window_contents(app).await.to_lowercase();
     for code in codes {
-        for spelling in [code.to_string(), code.replace('-', ""), code.replace('-', " ")] {
+        for spelling in [
+            code.to_string(),
+            code.replace('-', ""),
+            code.replace('-', " "),
+        ] {
             assert!(
                 !contents.contains(&spelling),
                 "{when}: the window holds the unused code {spelling}"
@@ -81,7 +85,10 @@ async fn assert_no_serious_axe_violation(app: &App, theme: &str) {
         .filter(|v| v.impact == "serious" || v.impact == "critical")
         .map(|v| format!("{} ({}): {} {:?}", v.id, v.impact, v.help, v.nodes))
         .collect();
-    assert!(serious.is_empty(), "backup codes panel, {theme} theme: {serious:#?}");
+    assert!(
+        serious.is_empty(),
+        "backup codes panel, {theme} theme: {serious:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -181,7 +188,9 @@ async fn undo_low_warning_and_show_all_behind_the_password() {
         "Only 2 backup codes are left: get new codes from the site and add them here."
     );
     // Undo, from the keyboard: the code is unused again, the next copy hands it out again.
-    let undo = app.find("button[aria-label='Undo: mark code 1 unused']").await;
+    let undo = app
+        .find("button[aria-label='Undo: mark code 1 unused']")
+        .await;
     undo.focus().await.unwrap();
     app.keys("\u{E007}").await; // Enter
     wait_for_left(&app, "3 of 3 left").await;

@@ -180,7 +180,8 @@ mod tests {
             ..Default::default()
         };
         let id = payload.entries[1].id;
-        let codes = ["1234 5678", "2345 6789"].map(|c| countersign_otp::BackupCode::new(c).unwrap());
+        let codes =
+            ["1234 5678", "2345 6789"].map(|c| countersign_otp::BackupCode::new(c).unwrap());
         payload.add_backup_codes(id, codes.to_vec(), 1).unwrap();
         payload.use_backup_code(id, 2).unwrap();
         let bytes = backup_file::write(&payload.entries, "pw", tiny()).unwrap();

@@ -125,7 +125,9 @@ fn list(entry: &Entry, show: bool) {
         }
     }
     if !codes.is_empty() && left <= BACKUP_CODES_LOW {
-        eprintln!("countersign: warning: only {left} backup code(s) left; get new codes from the site");
+        eprintln!(
+            "countersign: warning: only {left} backup code(s) left; get new codes from the site"
+        );
     }
 }
 

@@ -2,7 +2,6 @@
 //! folder of its own, stdin in, stdout/stderr/exit status out.
 
 use std::path::Path;
-use std::process::Output;
 
 use countersign_otp::{Account, Secret};
 use countersign_vault::{KdfParams, Store};
@@ -94,17 +93,32 @@ fn add_use_and_list_codes_by_the_account() {
     // --show prints every code, after the password.
     let shown = countersign(
         dir.path(),
-        &["backup-codes", "list", "github", "--show", "--password-stdin"],
+        &[
+            "backup-codes",
+            "list",
+            "github",
+            "--show",
+            "--password-stdin",
+        ],
         "pw\n",
     );
     let out = stdout(&shown);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "left: 2 of 4");
     assert!(lines[1].starts_with("1\t4259 3086\tused 20"), "{out}");
-    assert_eq!(&lines[3..], ["3\t1830 5527\tunused", "4\t6642 0191\tunused"]);
+    assert_eq!(
+        &lines[3..],
+        ["3\t1830 5527\tunused", "4\t6642 0191\tunused"]
+    );
     let wrong = countersign(
         dir.path(),
-        &["backup-codes", "list", "github", "--show", "--password-stdin"],
+        &[
+            "backup-codes",
+            "list",
+            "github",
+            "--show",
+            "--password-stdin",
+        ],
         "nope\n",
     );
     assert_eq!(wrong.status.code(), Some(3), "{wrong:?}");

@@ -324,7 +324,8 @@ fn countersign_backup_round_trip_between_two_vaults() {
         }
         // And backup codes on the second account, one of them used.
         let id = vault.entries()[1].id;
-        let codes = ["a1b2c-3d4e5", "f6a7b-8c9d0"].map(|c| countersign_otp::BackupCode::new(c).unwrap());
+        let codes =
+            ["a1b2c-3d4e5", "f6a7b-8c9d0"].map(|c| countersign_otp::BackupCode::new(c).unwrap());
         vault.add_backup_codes(id, codes.to_vec()).unwrap();
         vault.use_backup_code(id).unwrap();
     }

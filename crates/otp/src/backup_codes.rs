@@ -283,7 +283,11 @@ mod tests {
             let got = match &result {
                 Ok(parsed) => {
                     let codes: Vec<&str> = parsed.codes.iter().map(BackupCode::as_str).collect();
-                    format!("codes: {} duplicates: {}", codes.join(" | "), parsed.duplicates)
+                    format!(
+                        "codes: {} duplicates: {}",
+                        codes.join(" | "),
+                        parsed.duplicates
+                    )
                 }
                 Err(BackupCodesError::NotACode { line, .. }) => format!("error: line {line}"),
                 Err(BackupCodesError::NoCodes) => "error: no codes".to_owned(),
@@ -322,8 +326,14 @@ mod tests {
             BackupCode::new("abcd--efgh"),
             Err(BackupCodeError::Separators)
         );
-        assert_eq!(BackupCode::new("abcd-efgh-"), Err(BackupCodeError::Separators));
-        assert_eq!(BackupCode::new("abcd_efgh"), Err(BackupCodeError::Character));
+        assert_eq!(
+            BackupCode::new("abcd-efgh-"),
+            Err(BackupCodeError::Separators)
+        );
+        assert_eq!(
+            BackupCode::new("abcd_efgh"),
+            Err(BackupCodeError::Character)
+        );
         assert_eq!(
             BackupCode::new(&"a".repeat(65)),
             Err(BackupCodeError::Length { length: 65 })
@@ -341,7 +351,10 @@ mod tests {
             }
         );
         let message = err.to_string();
-        assert!(message.starts_with("line 2 is not a backup code"), "{message}");
+        assert!(
+            message.starts_with("line 2 is not a backup code"),
+            "{message}"
+        );
         assert!(!message.contains("abcd"), "{message}");
         assert_eq!(
             parse_backup_codes(&"1".repeat(MAX_BACKUP_CODES_INPUT + 1)),

@@ -39,7 +39,12 @@ impl StoredBackupCode {
     /// not matter.
     fn precedence(&self, other: &StoredBackupCode) -> Ordering {
         (self.changed_ms, self.removed, self.used_ms, self.position)
-            .cmp(&(other.changed_ms, other.removed, other.used_ms, other.position))
+            .cmp(&(
+                other.changed_ms,
+                other.removed,
+                other.used_ms,
+                other.position,
+            ))
             .then_with(|| self.code.as_str().cmp(other.code.as_str()))
     }
 }
@@ -70,6 +75,14 @@ pub(crate) fn merge(a: &[StoredBackupCode], b: &[StoredBackupCode]) -> Vec<Store
     let mut merged: Vec<StoredBackupCode> = merged.into_iter().map(|(_, code)| code).collect();
     sort(&mut merged);
     merged
+}
+
+/// Counts every code's state as written at `floor_ms` at the earliest: what an account brought
+/// back after a deletion does to states written before it.
+pub(crate) fn raise_to(codes: &mut [StoredBackupCode], floor_ms: u64) {
+    for code in codes {
+        code.changed_ms = code.changed_ms.max(floor_ms);
+    }
 }
 
 /// What adding a list of codes did.
@@ -131,7 +144,12 @@ pub fn listed(codes: &[StoredBackupCode]) -> impl Iterator<Item = &StoredBackupC
 mod tests {
     use super::*;
 
-    fn stored(code: &str, position: u32, used_ms: Option<u64>, changed_ms: u64) -> StoredBackupCode {
+    fn stored(
+        code: &str,
+        position: u32,
+        used_ms: Option<u64>,
+        changed_ms: u64,
+    ) -> StoredBackupCode {
         StoredBackupCode {
             code: BackupCode::new(code).unwrap(),
             position,

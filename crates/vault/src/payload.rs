@@ -37,6 +37,16 @@ pub struct Entry {
     /// removed ones stay (marked) so that merging does not bring them back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backup_codes: Vec<StoredBackupCode>,
+    /// The latest deletion that an edit made after it brought this entry back from (Unix ms; 0
+    /// if none). Backup-code states written before it count as written at it, whichever copies
+    /// meet first, as the entry's fields do.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revived_ms: u64,
+}
+
+/// Whether a time is unset (0), for not writing it.
+fn is_zero(ms: &u64) -> bool {
+    *ms == 0
 }
 
 /// When each editable field of an entry last changed (Unix time, milliseconds).
@@ -214,7 +224,7 @@ impl Entry {
 }
 
 /// The mark a deleted entry leaves, so a merge with an older copy does not bring it back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
     /// The deleted entry's id.
     pub id: Uuid,
@@ -224,6 +234,10 @@ pub struct Tombstone {
     /// the deletion bring it back: its used codes must not come back with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hotp_counter: Option<u64>,
+    /// The backup codes of the versions it removed, for the same reason: an account brought
+    /// back gets them back as they were at the deletion.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backup_codes: Vec<StoredBackupCode>,
 }
 
 /// Whether an account is new to a vault, as [`Payload::sort_new`] tells it.
@@ -275,6 +289,7 @@ impl Payload {
             last_used_ms: None,
             account,
             backup_codes: Vec::new(),
+            revived_ms: 0,
         });
         id
     }
@@ -307,6 +322,7 @@ impl Payload {
             id,
             deleted_ms: later(now_ms, entry.modified_ms),
             hotp_counter: hotp_counter(&entry.account),
+            backup_codes: entry.backup_codes.clone(),
         });
         Ok(entry)
     }
@@ -374,7 +390,13 @@ impl Payload {
     /// Marks the listed code at `index` (in list order, removed codes not counted) used or
     /// unused (an undo), at `now_ms`. [`Error::NoSuchBackupCode`] if there is no such code;
     /// marking a code as it already is changes nothing.
-    pub fn mark_backup_code(&mut self, id: Uuid, index: usize, used: bool, now_ms: u64) -> Result<()> {
+    pub fn mark_backup_code(
+        &mut self,
+        id: Uuid,
+        index: usize,
+        used: bool,
+        now_ms: u64,
+    ) -> Result<()> {
         let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
         let now = later(now_ms, entry.modified_ms);
         let code = entry
@@ -524,8 +546,10 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             .and_modify(|known| {
                 known.deleted_ms = known.deleted_ms.max(tombstone.deleted_ms);
                 known.hotp_counter = known.hotp_counter.max(tombstone.hotp_counter);
+                known.backup_codes =
+                    backup_codes::merge(&known.backup_codes, &tombstone.backup_codes);
             })
-            .or_insert(*tombstone);
+            .or_insert_with(|| tombstone.clone());
     }
 
     let b_by_id: HashMap<Uuid, &Entry> = b.entries.iter().map(|entry| (entry.id, entry)).collect();
@@ -553,12 +577,13 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             }
             let times = FIELDS.map(|field| entry.changed_ms(field).max(tombstone.deleted_ms));
             entry.set_times(entry.modified_ms, times);
-            for code in &mut entry.backup_codes {
-                code.changed_ms = code.changed_ms.max(tombstone.deleted_ms);
-            }
+            entry.revived_ms = entry.revived_ms.max(tombstone.deleted_ms);
+            entry.backup_codes = backup_codes::merge(&entry.backup_codes, &tombstone.backup_codes);
+            backup_codes::raise_to(&mut entry.backup_codes, entry.revived_ms);
             return true;
         }
         tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(&entry.account));
+        tombstone.backup_codes = backup_codes::merge(&tombstone.backup_codes, &entry.backup_codes);
         false
     });
     // An entry edited after its deletion survives; its tombstone has served its purpose.
@@ -621,7 +646,10 @@ fn combine(a: Option<&Entry>, b: Option<&Entry>) -> Entry {
     entry.set_times(a.modified_ms.max(b.modified_ms), times);
     entry.created_ms = a.created_ms.min(b.created_ms);
     entry.last_used_ms = a.last_used_ms.max(b.last_used_ms);
+    entry.revived_ms = a.revived_ms.max(b.revived_ms);
     entry.backup_codes = backup_codes::merge(&a.backup_codes, &b.backup_codes);
+    // A copy from before a deletion the other survived: its code states count as at it.
+    backup_codes::raise_to(&mut entry.backup_codes, entry.revived_ms);
     // A used code never comes back: the highest counter of the sides with the kept secret.
     if let Kind::Hotp { counter } = &mut entry.account.kind {
         for side in [a, b] {
@@ -654,6 +682,7 @@ mod tests {
             last_used_ms: None,
             account: Account::totp("Issuer", name, secret),
             backup_codes: Vec::new(),
+            revived_ms: 0,
         }
     }
 
@@ -742,6 +771,7 @@ mod tests {
                 id: id(1),
                 deleted_ms: 50,
                 hotp_counter: None,
+                backup_codes: Vec::new(),
             }],
         );
         let stale = payload(vec![entry(1, "old copy", 40), entry(2, "kept", 5)], vec![]);
@@ -753,6 +783,7 @@ mod tests {
                     id: id(1),
                     deleted_ms: 50,
                     hotp_counter: None,
+                    backup_codes: Vec::new(),
                 }]
             );
             // Merging the result with the stale copy again still does not bring it back.
@@ -768,6 +799,7 @@ mod tests {
                 id: id(1),
                 deleted_ms: 50,
                 hotp_counter: None,
+                backup_codes: Vec::new(),
             }],
         );
         let edited = payload(vec![entry(1, "edited later", 60)], vec![]);
@@ -919,6 +951,7 @@ mod tests {
                 id: id(9),
                 deleted_ms: 3,
                 hotp_counter: None,
+                backup_codes: Vec::new(),
             }],
         );
         assert_eq!(merge(&a, &a), a);
@@ -968,6 +1001,7 @@ mod tests {
                 id: id(2),
                 deleted_ms: 6,
                 hotp_counter: Some(3),
+                backup_codes: Vec::new(),
             }],
         );
         assert_eq!(merge(&used, &deleted).tombstones[0].hotp_counter, Some(50));

@@ -149,7 +149,9 @@ fn backup_codes_travel_in_backups() {
     };
     let id = payload.entries[0].id;
     let codes = ["a1b2c-3d4e5", "f6a7b-8c9d0", "0e1f2-a3b4c"];
-    let parsed = codes.map(|c| countersign_otp::BackupCode::new(c).unwrap()).to_vec();
+    let parsed = codes
+        .map(|c| countersign_otp::BackupCode::new(c).unwrap())
+        .to_vec();
     payload.add_backup_codes(id, parsed, 5).unwrap();
     payload.use_backup_code(id, 6).unwrap();
     let bytes = backup_file::write(&payload.entries, "hunter2", tiny()).unwrap();
@@ -165,7 +167,11 @@ fn backup_codes_travel_in_backups() {
         .collect();
     assert_eq!(
         states,
-        [("a1b2c-3d4e5", true), ("f6a7b-8c9d0", false), ("0e1f2-a3b4c", false)]
+        [
+            ("a1b2c-3d4e5", true),
+            ("f6a7b-8c9d0", false),
+            ("0e1f2-a3b4c", false)
+        ]
     );
 }
 

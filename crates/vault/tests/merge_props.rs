@@ -208,7 +208,13 @@ impl World {
     }
 
     /// Records backup-code states written at `time` (a change of the account too).
-    fn record_codes(&mut self, replica: usize, id: Uuid, time: u64, codes: &[(String, &'static str)]) {
+    fn record_codes(
+        &mut self,
+        replica: usize,
+        id: Uuid,
+        time: u64,
+        codes: &[(String, &'static str)],
+    ) {
         self.record(replica, id, time, &[]);
         let truth = self.truth.get_mut(&id).unwrap();
         for (key, state) in codes {
@@ -312,7 +318,11 @@ impl World {
                     _ => (0..3)
                         .map(|_| {
                             self.codes_made += 1;
-                            format!("{:04}-{:04}", self.codes_made / 10_000, self.codes_made % 10_000)
+                            format!(
+                                "{:04}-{:04}",
+                                self.codes_made / 10_000,
+                                self.codes_made % 10_000
+                            )
                         })
                         .collect(),
                 };
@@ -320,7 +330,9 @@ impl World {
                 let before = self.codes_of(replica, id);
                 let now = self.tick();
                 let codes = texts.iter().map(|t| BackupCode::new(t).unwrap()).collect();
-                let report = self.replicas[replica].add_backup_codes(id, codes, now).unwrap();
+                let report = self.replicas[replica]
+                    .add_backup_codes(id, codes, now)
+                    .unwrap();
                 let written: Vec<(String, &'static str)> = texts
                     .iter()
                     .map(|t| t.replace('-', ""))
@@ -349,16 +361,24 @@ impl World {
                 let Some(id) = self.pick(replica, pick) else {
                     return;
                 };
-                let listed: Vec<StoredBackupCode> =
-                    countersign_vault::listed_backup_codes(&self.replicas[replica].entry(id).unwrap().backup_codes)
-                        .cloned()
-                        .collect();
+                let listed: Vec<StoredBackupCode> = countersign_vault::listed_backup_codes(
+                    &self.replicas[replica].entry(id).unwrap().backup_codes,
+                )
+                .cloned()
+                .collect();
                 let Some(target) = listed.get(code).filter(|c| c.used_ms.is_some()) else {
                     return;
                 };
                 let now = self.tick();
-                self.replicas[replica].mark_backup_code(id, code, false, now).unwrap();
-                self.record_codes(replica, id, now, &[(target.code.key().to_string(), "unused")]);
+                self.replicas[replica]
+                    .mark_backup_code(id, code, false, now)
+                    .unwrap();
+                self.record_codes(
+                    replica,
+                    id,
+                    now,
+                    &[(target.code.key().to_string(), "unused")],
+                );
             }
             Op::RemoveCodes { replica, pick } => {
                 let Some(id) = self.pick(replica, pick) else {

@@ -230,8 +230,8 @@ mod tests {
 
     #[test]
     fn a_block_that_is_not_codes_is_a_clear_error() {
-        let error = preview_backup_codes(Zeroizing::new("1234 5678\n2345_6789".into()))
-            .unwrap_err();
+        let error =
+            preview_backup_codes(Zeroizing::new("1234 5678\n2345_6789".into())).unwrap_err();
         assert_eq!(error.kind, "invalid_backup_codes");
         assert!(
             error.message.starts_with("Line 2 is not a backup code"),
