@@ -77,7 +77,8 @@ fn summary(entry: &Entry) -> BackupCodesSummary {
     }
 }
 
-fn entry<'a>(vault: &'a countersign_vault::Unlocked, id: Uuid) -> CommandResult<&'a Entry> {
+/// The account `id`, or the error the window shows when it is gone.
+fn entry(vault: &countersign_vault::Unlocked, id: Uuid) -> CommandResult<&Entry> {
     vault
         .entry(id)
         .ok_or_else(|| CommandError::new("not_found", "That account no longer exists."))
