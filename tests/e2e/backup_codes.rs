@@ -187,6 +187,7 @@ async fn undo_low_warning_and_show_all_behind_the_password() {
         app.text("[data-testid=backup-codes-low]").await,
         "Only 2 backup codes are left: get new codes from the site and add them here."
     );
+    app.screenshot("backup-codes-low").await;
     // Undo, from the keyboard: the code is unused again, the next copy hands it out again.
     let undo = app
         .find("button[aria-label='Undo: mark code 1 unused']")
