@@ -207,7 +207,6 @@ mod tests {
             account,
             field_ms: Default::default(),
             backup_codes: Vec::new(),
-            revived_ms: 0,
         }
     }
 

@@ -77,14 +77,6 @@ pub(crate) fn merge(a: &[StoredBackupCode], b: &[StoredBackupCode]) -> Vec<Store
     merged
 }
 
-/// Counts every code's state as written at `floor_ms` at the earliest: what an account brought
-/// back after a deletion does to states written before it.
-pub(crate) fn raise_to(codes: &mut [StoredBackupCode], floor_ms: u64) {
-    for code in codes {
-        code.changed_ms = code.changed_ms.max(floor_ms);
-    }
-}
-
 /// What adding a list of codes did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AddedCodes {

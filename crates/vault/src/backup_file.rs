@@ -57,7 +57,6 @@ pub fn entries_of(accounts: Vec<Account>) -> Vec<Entry> {
             last_used_ms: None,
             account,
             backup_codes: Vec::new(),
-            revived_ms: 0,
         })
         .collect()
 }

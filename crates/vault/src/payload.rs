@@ -37,16 +37,6 @@ pub struct Entry {
     /// removed ones stay (marked) so that merging does not bring them back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backup_codes: Vec<StoredBackupCode>,
-    /// The latest deletion that an edit made after it brought this entry back from (Unix ms; 0
-    /// if none). Backup-code states written before it count as written at it, whichever copies
-    /// meet first, as the entry's fields do.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub revived_ms: u64,
-}
-
-/// Whether a time is unset (0), for not writing it.
-fn is_zero(ms: &u64) -> bool {
-    *ms == 0
 }
 
 /// When each editable field of an entry last changed (Unix time, milliseconds).
@@ -289,7 +279,6 @@ impl Payload {
             last_used_ms: None,
             account,
             backup_codes: Vec::new(),
-            revived_ms: 0,
         });
         id
     }
@@ -577,9 +566,9 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             }
             let times = FIELDS.map(|field| entry.changed_ms(field).max(tombstone.deleted_ms));
             entry.set_times(entry.modified_ms, times);
-            entry.revived_ms = entry.revived_ms.max(tombstone.deleted_ms);
+            // Its backup codes too, each in its latest state anywhere: a code used before the
+            // deletion stays used.
             entry.backup_codes = backup_codes::merge(&entry.backup_codes, &tombstone.backup_codes);
-            backup_codes::raise_to(&mut entry.backup_codes, entry.revived_ms);
             return true;
         }
         tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(&entry.account));
@@ -646,10 +635,7 @@ fn combine(a: Option<&Entry>, b: Option<&Entry>) -> Entry {
     entry.set_times(a.modified_ms.max(b.modified_ms), times);
     entry.created_ms = a.created_ms.min(b.created_ms);
     entry.last_used_ms = a.last_used_ms.max(b.last_used_ms);
-    entry.revived_ms = a.revived_ms.max(b.revived_ms);
     entry.backup_codes = backup_codes::merge(&a.backup_codes, &b.backup_codes);
-    // A copy from before a deletion the other survived: its code states count as at it.
-    backup_codes::raise_to(&mut entry.backup_codes, entry.revived_ms);
     // A used code never comes back: the highest counter of the sides with the kept secret.
     if let Kind::Hotp { counter } = &mut entry.account.kind {
         for side in [a, b] {
@@ -682,7 +668,6 @@ mod tests {
             last_used_ms: None,
             account: Account::totp("Issuer", name, secret),
             backup_codes: Vec::new(),
-            revived_ms: 0,
         }
     }
 
@@ -1005,6 +990,119 @@ mod tests {
             }],
         );
         assert_eq!(merge(&used, &deleted).tombstones[0].hotp_counter, Some(50));
+    }
+
+    fn codes(texts: &[&str]) -> Vec<BackupCode> {
+        texts.iter().map(|t| BackupCode::new(t).unwrap()).collect()
+    }
+
+    #[test]
+    fn backup_codes_are_handed_out_in_order_marked_and_removed() {
+        let mut vault = payload(vec![entry(1, "one", 10)], vec![]);
+        let report = vault
+            .add_backup_codes(id(1), codes(&["1111 1111", "2222-2222", "11111111"]), 20)
+            .unwrap();
+        assert_eq!((report.added, report.already_listed), (2, 1));
+        assert_eq!(vault.entries[0].modified_ms, 20, "a change of the entry");
+        assert_eq!(
+            vault.use_backup_code(id(1), 30).unwrap().as_str(),
+            "1111 1111"
+        );
+        assert_eq!(
+            vault.use_backup_code(id(1), 31).unwrap().as_str(),
+            "2222-2222"
+        );
+        assert_eq!(
+            vault.use_backup_code(id(1), 32).unwrap_err().kind(),
+            "no_backup_code_left"
+        );
+        // Undo the first: it is handed out again, next.
+        vault.mark_backup_code(id(1), 0, false, 40).unwrap();
+        assert_eq!(vault.entries[0].backup_codes[0].used_ms, None);
+        assert_eq!(vault.entries[0].backup_codes[0].changed_ms, 40);
+        // Marking as it already is changes nothing.
+        vault.mark_backup_code(id(1), 0, false, 45).unwrap();
+        assert_eq!(vault.entries[0].modified_ms, 40);
+        assert_eq!(
+            vault
+                .mark_backup_code(id(1), 2, true, 46)
+                .unwrap_err()
+                .kind(),
+            "no_such_backup_code"
+        );
+        assert_eq!(
+            vault.use_backup_code(id(1), 50).unwrap().as_str(),
+            "1111 1111"
+        );
+        // Removed: none listed, none handed out; kept marked for merging.
+        assert_eq!(vault.remove_backup_codes(id(1), 60).unwrap(), 2);
+        assert_eq!(vault.remove_backup_codes(id(1), 61).unwrap(), 0);
+        assert!(vault.entries[0].backup_codes.iter().all(|c| c.removed));
+        assert_eq!(
+            vault.use_backup_code(id(1), 62).unwrap_err().kind(),
+            "no_backup_code_left"
+        );
+        assert_eq!(
+            vault
+                .add_backup_codes(id(9), codes(&["3333 3333"]), 70)
+                .unwrap_err()
+                .kind(),
+            "not_found"
+        );
+    }
+
+    #[test]
+    fn a_restored_account_gets_its_codes_back_in_their_state() {
+        let mut vault = payload(vec![entry(1, "one", 10)], vec![]);
+        vault
+            .add_backup_codes(id(1), codes(&["1111 1111", "2222 2222"]), 20)
+            .unwrap();
+        vault.use_backup_code(id(1), 30).unwrap();
+        let deleted = vault.delete(id(1), 40).unwrap();
+        assert_eq!(vault.tombstones[0].backup_codes, deleted.backup_codes);
+        let account = deleted.account.clone();
+        let new_id = vault.push(account, 50);
+        vault
+            .restore_backup_codes(new_id, &deleted.backup_codes, 50)
+            .unwrap();
+        let states: Vec<(&str, bool)> = vault.entries[0]
+            .backup_codes
+            .iter()
+            .map(|c| (c.code.as_str(), c.used_ms.is_some()))
+            .collect();
+        assert_eq!(states, [("1111 1111", true), ("2222 2222", false)]);
+    }
+
+    /// A code used on one machine before the account was deleted on another, then the account
+    /// edited on a third (an old copy) after the deletion: whichever copies meet first, the
+    /// account comes back with the code used (the deletion kept it).
+    #[test]
+    fn codes_of_a_deleted_version_come_back_the_same_whichever_copies_meet_first() {
+        let mut base = payload(vec![entry(1, "one", 10)], vec![]);
+        base.add_backup_codes(id(1), codes(&["1111 1111", "2222 2222"]), 20)
+            .unwrap();
+        let mut a = base.clone();
+        a.use_backup_code(id(1), 30).unwrap();
+        let mut b = base.clone();
+        b.delete(id(1), 40).unwrap();
+        let mut c = base.clone();
+        edit(&mut c, 1, 50, |account| account.note = "later".into());
+        let orders = [
+            merge(&merge(&a, &b), &c),
+            merge(&merge(&b, &c), &a),
+            merge(&merge(&c, &a), &b),
+            merge(&a, &merge(&c, &b)),
+        ];
+        for merged in &orders {
+            assert_eq!(merged, &orders[0]);
+            let used: Vec<bool> = merged.entries[0]
+                .backup_codes
+                .iter()
+                .map(|c| c.used_ms.is_some())
+                .collect();
+            assert_eq!(used, [true, false]);
+            assert_eq!(merged.entries[0].account.note, "later");
+        }
     }
 
     #[test]

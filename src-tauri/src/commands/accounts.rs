@@ -371,7 +371,6 @@ mod tests {
                 account: parse_uri(&uri).unwrap(),
                 field_ms: Default::default(),
                 backup_codes: Vec::new(),
-                revived_ms: 0,
             };
             let json = serde_json::to_string(&view(&entry, Some("123456"), 1_765_000_000)).unwrap();
             let bytes = data_encoding::BASE32_NOPAD
