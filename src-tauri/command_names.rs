@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "copy_code",
     "copy_text",
     "get_settings",
+    "os_languages",
     "set_settings",
     "clock_status",
     "set_clock_correction",

@@ -56,6 +56,7 @@ fn render() -> String {
         declaration::<backup_codes::BackupCodesPreview>(&cfg),
         declaration::<backup_codes::RevealedBackupCode>(&cfg),
         declaration::<settings::Theme>(&cfg),
+        declaration::<settings::Language>(&cfg),
         declaration::<settings::SortOrder>(&cfg),
         declaration::<settings::TrayAction>(&cfg),
         declaration::<settings::Settings>(&cfg),

@@ -166,6 +166,7 @@ pub fn run() {
             commands::clipboard::copy_code,
             commands::clipboard::copy_text,
             commands::settings::get_settings,
+            commands::settings::os_languages,
             commands::settings::set_settings,
             commands::clock::clock_status,
             commands::clock::set_clock_correction,

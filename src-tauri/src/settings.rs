@@ -22,6 +22,21 @@ pub enum Theme {
     Dark,
 }
 
+/// The language of the window: the OS's, or one the person chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Follow the OS (the webview's preferred languages, from LANGUAGE/LANG on Linux).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// German.
+    De,
+    /// Arabic (right to left).
+    Ar,
+}
+
 /// How the account list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "lowercase")]
@@ -52,6 +67,8 @@ pub enum TrayAction {
 pub struct Settings {
     /// Colour theme.
     pub theme: Theme,
+    /// The window's language (the tray menu and the CLI stay English).
+    pub language: Language,
     /// Seconds before a copied code is cleared from the clipboard (0: never).
     pub clipboard_clear_seconds: u32,
     /// Minutes of inactivity before the vault locks (0: never).
@@ -95,6 +112,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             theme: Theme::System,
+            language: Language::System,
             clipboard_clear_seconds: 20,
             auto_lock_minutes: 5,
             hide_after_copy: false,
@@ -223,6 +241,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let settings = Settings {
             theme: Theme::Dark,
+            language: Language::Ar,
             clipboard_clear_seconds: 45,
             sort_order: SortOrder::Recent,
             ..Settings::default()
@@ -234,6 +253,8 @@ mod tests {
         let old = Settings::load(dir.path());
         assert_eq!(old.theme, Theme::Light);
         assert_eq!(old.auto_lock_minutes, 5);
+        // Settings saved before the window had languages: the OS's.
+        assert_eq!(old.language, Language::System);
         // Settings saved before locking with the session existed: on, as for a newcomer.
         assert!(old.lock_on_session_lock);
         assert!(old.lock_on_suspend);
@@ -267,6 +288,16 @@ mod tests {
             })
             .is_err()
         );
+    }
+
+    #[test]
+    fn the_language_is_saved_as_its_code() {
+        let settings = Settings {
+            language: Language::De,
+            ..Settings::default()
+        };
+        let json = serde_json::to_value(&settings).unwrap();
+        assert_eq!(json["language"], "de");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod codes;
 mod desktop;
 mod hardening;
 mod keys;
+mod language;
 mod links;
 mod list;
 mod location;

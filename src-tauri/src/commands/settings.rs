@@ -13,6 +13,15 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings.lock().expect("settings lock").clone()
 }
 
+/// The OS's preferred languages as BCP 47 tags, most wanted first (LANGUAGE, LC_ALL,
+/// LC_MESSAGES and LANG on Linux; the user's UI languages on Windows and macOS): the window
+/// follows the first it is translated into. WebKitGTK's own `navigator.languages` stays "en-US"
+/// whatever the environment says.
+#[tauri::command]
+pub fn os_languages() -> Vec<String> {
+    sys_locale::get_locales().collect()
+}
+
 /// Validates and saves new settings; on error nothing changes.
 #[tauri::command]
 pub fn set_settings(

@@ -2,6 +2,7 @@
  *  (and, after the password is asked again, what the person explicitly asks to see). */
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { errorText, isCommandError } from "./i18n";
 import type {
   AccountEdit,
   AccountList,
@@ -49,15 +50,7 @@ export type {
   VaultStatus,
 } from "./bindings";
 
-/** Whether `value` is an error returned by a command. */
-export function isCommandError(value: unknown): value is CommandError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as CommandError).kind === "string" &&
-    typeof (value as CommandError).message === "string"
-  );
-}
+export { isCommandError };
 
 /** Errors that mean the vault file itself cannot be used (damaged, from a newer version, asking
  *  for unsafe KDF work, held by another instance): shown on their own screen. */
@@ -68,11 +61,9 @@ export function isFatal(error: unknown): error is CommandError {
   );
 }
 
-/** A readable message for anything a command threw. */
+/** A readable message for anything a command threw, in the window's language. */
 export function messageOf(error: unknown): string {
-  if (isCommandError(error)) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return errorText(error);
 }
 
 export const api = {
@@ -135,6 +126,7 @@ export const api = {
   copyText: (text: string) => invoke<void>("copy_text", { text }),
 
   getSettings: () => invoke<Settings>("get_settings"),
+  osLanguages: () => invoke<string[]>("os_languages"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   /** Whether the OS keeps the clock synchronised and, if the settings allow, the offset a time
    *  server measures (asked at most every few minutes). */

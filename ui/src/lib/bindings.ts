@@ -218,6 +218,11 @@ usedMs: number | null, };
 export type Theme = "system" | "light" | "dark";
 
 /**
+ * The language of the window: the OS's, or one the person chose.
+ */
+export type Language = "system" | "en" | "de" | "ar";
+
+/**
  * How the account list is ordered.
  */
 export type SortOrder = "manual" | "name" | "recent";
@@ -235,6 +240,10 @@ export type Settings = {
  * Colour theme.
  */
 theme: Theme,
+/**
+ * The window's language (the tray menu and the CLI stay English).
+ */
+language: Language,
 /**
  * Seconds before a copied code is cleared from the clipboard (0: never).
  */

@@ -1,3 +1,5 @@
+import { t } from "./i18n";
+
 /** Words and thresholds of the clock check (src-tauri/src/commands/clock.rs). An offset is
  *  the server's time minus ours, in seconds: positive means this computer's clock is slow. */
 
@@ -6,7 +8,7 @@ export const CLOCK_TOLERANCE_SECONDS = 10;
 
 /** "47 s slow" or "47 s fast". */
 export function drift(offset: number): string {
-  return `${Math.abs(offset)} s ${offset > 0 ? "slow" : "fast"}`;
+  return t().clock.drift(offset);
 }
 
 /** Whether codes are still off by more than the tolerance once the correction is applied. */
@@ -16,8 +18,8 @@ export function codesOff(measured: number | null, correction: number): boolean {
 
 /** The last check's result in words, or "" when there is nothing to say. */
 export function checkResult(measured: number | null, error: string | null): string {
-  if (error) return `The last check failed: ${error}.`;
+  if (error) return t().clock.checkFailed(error);
   if (measured === null) return "";
-  if (Math.abs(measured) <= CLOCK_TOLERANCE_SECONDS) return `Your clock is right (within ${CLOCK_TOLERANCE_SECONDS} s of the server).`;
-  return `Your clock is ${drift(measured)}.`;
+  if (Math.abs(measured) <= CLOCK_TOLERANCE_SECONDS) return t().clock.right(CLOCK_TOLERANCE_SECONDS);
+  return t().clock.off(drift(measured));
 }

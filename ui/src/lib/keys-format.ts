@@ -1,28 +1,10 @@
 /** Words for what a security key reports: option names, PIN rules, test steps. */
+import { t } from "./i18n";
+import { en } from "./i18n/en";
 import type { CheckView, PinState } from "./keys-api";
 
-/** Readable names of getInfo options, in the order they matter to a person. */
-const OPTION_LABELS: [string, string][] = [
-  ["clientPin", "PIN"],
-  ["rk", "Stores passkeys"],
-  ["up", "Asks for a touch"],
-  ["uv", "Built-in verification (fingerprint)"],
-  ["bioEnroll", "Fingerprint enrolment"],
-  ["userVerificationMgmtPreview", "Fingerprint enrolment (preview)"],
-  ["credMgmt", "Passkey management"],
-  ["credentialMgmtPreview", "Passkey management (preview)"],
-  ["alwaysUv", "Always asks for PIN or fingerprint"],
-  ["makeCredUvNotRqd", "Registers without PIN for non-passkey logins"],
-  ["pinUvAuthToken", "Permission-scoped PIN tokens"],
-  ["noMcGaPermissionsWithClientPin", "PIN not usable for sign-in"],
-  ["largeBlobs", "Large blob storage"],
-  ["authnrCfg", "Configurable"],
-  ["setMinPINLength", "Minimum PIN length can be raised"],
-  ["ep", "Enterprise attestation"],
-  ["plat", "Built into this computer"],
-  ["uvAcfg", "Verification configurable"],
-  ["uvToken", "Verification tokens"],
-];
+/** getInfo options, in the order they matter to a person (their words are in the catalog). */
+const OPTION_ORDER = Object.keys(en.keys.optionLabels);
 
 /** Options whose `false` means "supported, not set up" rather than "no". */
 const SET_UP_OPTIONS = new Set(["clientPin", "uv", "bioEnroll", "userVerificationMgmtPreview", "ep"]);
@@ -36,18 +18,18 @@ export interface OptionRow {
 
 /** The key's options as rows: known ones first in a sensible order, unknown ones by name. */
 export function optionRows(options: Record<string, boolean>): OptionRow[] {
-  const known = new Map(OPTION_LABELS);
   const names = Object.keys(options);
   const order = (name: string) => {
-    const index = OPTION_LABELS.findIndex(([n]) => n === name);
-    return index < 0 ? OPTION_LABELS.length : index;
+    const index = OPTION_ORDER.indexOf(name);
+    return index < 0 ? OPTION_ORDER.length : index;
   };
   names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   return names.map((name) => {
     const on = options[name];
-    let value = on ? "yes" : "no";
-    if (SET_UP_OPTIONS.has(name)) value = on ? "set up" : "supported, not set up";
-    return { name, label: known.get(name) ?? name, value };
+    const words = t().keys;
+    let value = on ? words.yes : words.no;
+    if (SET_UP_OPTIONS.has(name)) value = on ? words.setUp : words.notSetUp;
+    return { name, label: (words.optionLabels as Record<string, string | undefined>)[name] ?? name, value };
   });
 }
 
@@ -56,32 +38,26 @@ export const MAX_PIN_BYTES = 63;
 
 /** The key's PIN rules, in one paragraph. */
 export function pinRules(pin: PinState): string {
-  return (
-    `At least ${pin.minLength} characters (this key's minimum) and at most ${MAX_PIN_BYTES} bytes; ` +
-    "letters, digits and symbols are all allowed. After 3 wrong PINs in a row the key must be " +
-    "unplugged and plugged back in; after 8 in total it blocks its PIN, and only a reset (which " +
-    "erases its passkeys) makes it usable again."
-  );
+  return t().keys.pinRules(pin.minLength, MAX_PIN_BYTES);
 }
 
 /** What the PIN state says, in a short line. */
 export function pinSummary(pin: PinState): string {
-  if (!pin.supported) return "This key has no PIN support.";
-  if (!pin.set) return "No PIN set.";
-  const parts = ["PIN set"];
-  if (pin.retries !== null) parts.push(pin.retries === 1 ? "1 attempt left" : `${pin.retries} attempts left`);
-  let text = parts.join(", ") + ".";
-  if (pin.powerCycleNeeded) text += " Unplug the key and plug it back in before the next attempt.";
-  if (pin.changeRequired) text += " The key asks for a new PIN before anything else.";
+  const words = t().keys;
+  if (!pin.supported) return words.noPinSupport;
+  if (!pin.set) return words.noPin;
+  let text = pin.retries === null ? `${words.pinIsSet}.` : `${words.pinIsSetLeft(words.attemptsLeft(pin.retries))}.`;
+  if (pin.powerCycleNeeded) text += words.powerCycle;
+  if (pin.changeRequired) text += words.changeRequired;
   return text;
 }
 
 /** Why a new PIN cannot be used, or "" when it can. */
 export function newPinProblem(pin: string, confirm: string, minLength: number): string {
   const characters = [...pin].length;
-  if (characters < minLength) return `The PIN needs at least ${minLength} characters.`;
-  if (new TextEncoder().encode(pin).length > MAX_PIN_BYTES) return `The PIN is too long (at most ${MAX_PIN_BYTES} bytes).`;
-  if (pin !== confirm) return "The two PINs do not match.";
+  if (characters < minLength) return t().keys.pinTooShort(minLength);
+  if (new TextEncoder().encode(pin).length > MAX_PIN_BYTES) return t().keys.pinTooLong(MAX_PIN_BYTES);
+  if (pin !== confirm) return t().keys.pinsDiffer;
   return "";
 }
 
@@ -92,12 +68,6 @@ export interface CheckGroup {
   checks: (CheckView & { short: string })[];
 }
 
-const STEP_LABELS: Record<string, string> = {
-  key: "The key",
-  es256: "ES256 credential (kept by the site, not on the key)",
-  es256_discoverable: "ES256 passkey (stored on the key, deleted afterwards)",
-  eddsa_discoverable: "EdDSA passkey (stored on the key, deleted afterwards)",
-};
 
 /** Groups checks by their step (the name before the first "/" or "."), keeping their order. */
 export function groupChecks(checks: CheckView[]): CheckGroup[] {
@@ -106,7 +76,7 @@ export function groupChecks(checks: CheckView[]): CheckGroup[] {
     const [, step = check.name, short = ""] = /^([^/.]+)[/.](.*)$/.exec(check.name) ?? [];
     let group = groups.find((g) => g.step === step);
     if (!group) {
-      group = { step, label: STEP_LABELS[step] ?? step, checks: [] };
+      group = { step, label: (t().keys.steps as Record<string, string | undefined>)[step] ?? step, checks: [] };
       groups.push(group);
     }
     group.checks.push({ ...check, short: short || step });

@@ -1,3 +1,5 @@
+import { t } from "./i18n";
+
 /** The setup-key form's instant checks. Rust (crates/otp `Secret::from_base32`) has the final
  *  word when the form is sent; these mirror its rules and wording so the field can say what is
  *  wrong while the person types, without sending the key on every keystroke. */
@@ -15,13 +17,13 @@ export function secretProblem(text: string, finished: boolean): string | null {
     position += 1;
     if (" \t-=".includes(character)) continue;
     if (!/^[A-Za-z2-7]$/.test(character)) {
-      return `The secret has a character that is not base32: '${character}' at position ${position}.`;
+      return t().setupKey.notBase32(character, position);
     }
     length += 1;
   }
   if (!finished) return null;
-  if (length === 0) return "The secret is empty.";
-  if (length === 1) return "The secret has 1 base32 character, too few for one byte.";
+  if (length === 0) return t().setupKey.empty;
+  if (length === 1) return t().setupKey.tooShort;
   return null;
 }
 

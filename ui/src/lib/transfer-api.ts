@@ -1,6 +1,7 @@
 /** Typed calls for moving accounts in and out. An imported file's accounts stay in Rust under a
  *  token (the preview gets labels, kinds and statuses); exports ask for the vault password again
  *  and write through the system's save dialog, or show one QR code at a time. */
+import { t } from "./i18n";
 import { invoke } from "@tauri-apps/api/core";
 import type {
   ExportDone,
@@ -54,19 +55,19 @@ export function defaultSelection(items: PreviewItem[]): Set<number> {
 /** "7 new · 1 already in your vault · 2 cannot be imported", leaving out zero counts. */
 export function previewSummary(items: PreviewItem[]): string {
   const count = (status: ItemStatus) => items.filter((item) => item.status === status).length;
+  const words = t().transfer;
   const parts = [
-    [count("new"), "new"],
-    [count("duplicate"), "already in your vault"],
-    [count("invalid"), "cannot be imported"],
+    [count("new"), words.summaryNew],
+    [count("duplicate"), words.summaryDuplicate],
+    [count("invalid"), words.summaryInvalid],
   ] as const;
-  const shown = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
-  return shown.length ? shown.join(" · ") : "No accounts";
+  const shown = parts.filter(([n]) => n > 0).map(([n, say]) => say(n));
+  return shown.length ? shown.join(" · ") : words.noAccounts;
 }
 
 /** What an import did, as a sentence. */
 export function importedMessage(done: ImportDone): string {
-  const accounts = (n: number) => `${n} account${n === 1 ? "" : "s"}`;
-  let message = `Imported ${accounts(done.added)}.`;
-  if (done.duplicates > 0) message += ` ${accounts(done.duplicates)} already in your vault were skipped.`;
+  let message = t().transfer.imported(done.added);
+  if (done.duplicates > 0) message += t().transfer.skipped(done.duplicates);
   return message;
 }

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { applyLanguage, catalogs, errorText, matchLocale, resolveLocale, setOsLanguages, t, type Catalog } from ".";
+import { formatNumber, formatRelative, plural } from "./format";
+
+/** Every key path of a catalog ("codes.search"), with the kind of value it holds. */
+function shape(value: unknown, prefix = ""): string[] {
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) => shape(inner, prefix ? `${prefix}.${key}` : key));
+  }
+  return [`${prefix}: ${typeof value}`];
+}
+
+afterEach(() => applyLanguage("en"));
+
+describe("the catalogs", () => {
+  // The type check already refuses a missing or extra key; this names them for a translator.
+  it.each(Object.entries(catalogs).filter(([code]) => code !== "en"))("%s has exactly English's keys", (_, catalog) => {
+    const english = shape(catalogs.en);
+    const translated = shape(catalog);
+    expect({ missing: english.filter((key) => !translated.includes(key)), extra: translated.filter((key) => !english.includes(key)) }).toEqual({
+      missing: [],
+      extra: [],
+    });
+  });
+
+  it("has no empty translation", () => {
+    for (const [code, catalog] of Object.entries(catalogs) as [string, Catalog][]) {
+      const empty = shape(catalog).filter((key) => key.endsWith(": string")).map((key) => key.slice(0, -": string".length))
+        .filter((path) => path.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], catalog) === "");
+      // German puts the account's name first in "… entfernen?": the part before it is empty.
+      expect(empty.filter((path) => path !== "codes.removeBefore"), code).toEqual([]);
+    }
+  });
+});
+
+describe("the locale", () => {
+  it("follows the first preferred language the UI has", () => {
+    expect(matchLocale(["fr-FR", "de-AT", "en"])).toBe("de");
+    expect(matchLocale(["ar_EG"])).toBe("ar");
+    expect(matchLocale(["fr", "ja"])).toBe("en");
+    expect(matchLocale([])).toBe("en");
+  });
+
+  it("takes the person's choice over the OS's", () => {
+    expect(resolveLocale("system", ["de-DE"])).toBe("de");
+    expect(resolveLocale("ar", ["de-DE"])).toBe("ar");
+  });
+
+  it("follows the OS's languages as Rust reads them", () => {
+    setOsLanguages(["C"]);
+    applyLanguage("system");
+    expect(document.documentElement.lang).toBe("en");
+    setOsLanguages(["de-DE", "en-US"]);
+    applyLanguage("system");
+    expect(document.documentElement.lang).toBe("de");
+    expect(t().nav.settings).toBe("Einstellungen");
+    setOsLanguages(["en-US"]);
+  });
+
+  it("sets the page's language and direction", () => {
+    applyLanguage("ar");
+    expect(document.documentElement.lang).toBe("ar");
+    expect(document.documentElement.dir).toBe("rtl");
+    expect(t().nav.settings).toBe("الإعدادات");
+    applyLanguage("de");
+    expect(document.documentElement.dir).toBe("ltr");
+    expect(t().nav.settings).toBe("Einstellungen");
+  });
+});
+
+describe("formatting", () => {
+  it("chooses Arabic's six plural forms", () => {
+    const forms = { zero: "zero", one: "one", two: "two", few: "few", many: "many", other: "other" };
+    expect([0, 1, 2, 3, 11, 100].map((count) => plural("ar", count, forms))).toEqual([
+      "zero", "one", "two", "few", "many", "other",
+    ]);
+    expect(plural("de", 1, { one: "Konto", other: "Konten" })).toBe("Konto");
+    expect(plural("de", 2, { one: "Konto", other: "Konten" })).toBe("Konten");
+  });
+
+  it("writes numbers and times for the locale", () => {
+    expect(formatNumber("de", 1234.5)).toBe("1.234,5");
+    expect(formatNumber("en", 1234.5)).toBe("1,234.5");
+    expect(formatRelative("de", 1000 - 180, 1000)).toBe("vor 3 Minuten");
+    expect(formatRelative("en", 1000 + 86_400, 1000)).toBe("tomorrow");
+  });
+
+  it("counts added accounts in each language", () => {
+    expect(catalogs.en.added.accounts(1)).toBe("1 account added");
+    expect(catalogs.de.added.accounts(3)).toBe("3 Konten hinzugefügt");
+    expect(catalogs.ar.added.accounts(2)).toBe("أُضيف حسابان");
+  });
+});
+
+describe("errors from Rust", () => {
+  it("are translated by kind, with the seconds the error carries", () => {
+    applyLanguage("de");
+    expect(errorText({ kind: "wrong_password", message: "That password is not right." })).toBe(
+      "Dieses Passwort ist nicht richtig.",
+    );
+    expect(errorText({ kind: "rate_limited", message: "Too many attempts", retryAfter: 7 })).toBe(
+      "Zu viele Versuche; versuchen Sie es in 7 s erneut.",
+    );
+  });
+
+  it("are Rust's own sentences in English", () => {
+    applyLanguage("en");
+    expect(errorText({ kind: "wrong_password", message: "The password is wrong." })).toBe("The password is wrong.");
+  });
+
+  it("fall back to Rust's sentence for a kind the catalog lacks", () => {
+    applyLanguage("ar");
+    expect(errorText({ kind: "io", message: "Disk full." })).toBe("Disk full.");
+    expect(errorText(new Error("boom"))).toBe("boom");
+  });
+});
