@@ -3,6 +3,8 @@
 //! a restart; the window never holds an unused code unless the person asks to see them all.
 
 use countersign_e2e::{App, Launch, seed_vault};
+use countersign_otp::BackupCode;
+use countersign_vault::{KdfParams, Store};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -35,7 +37,7 @@ async fn seeded() -> (App, tempfile::TempDir) {
 /// Opens the account's edit dialog, then its backup codes; returns the count shown.
 async fn open_backup_codes(app: &App) -> String {
     app.hover("li.row").await;
-    app.click("li.row button[aria-label^='Edit']").await;
+    app.click("li.row button[data-action=edit]").await;
     app.click("[data-testid=open-backup-codes]").await;
     app.text("[data-testid=backup-codes-left]").await
 }
@@ -215,5 +217,49 @@ async fn undo_low_warning_and_show_all_behind_the_password() {
         assert!(all.contains(code), "{all}");
     }
     app.screenshot("backup-codes-shown").await;
+    app.quit().await;
+}
+
+/// Started in Arabic, the panel reads right to left in the catalog's words, and its counts are
+/// the vault's: codes added and one used through the library before the app starts.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_panel_speaks_arabic_right_to_left() {
+    let data = tempfile::tempdir().unwrap();
+    seed_vault(
+        data.path(),
+        PASSWORD,
+        &["otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub".to_owned()],
+    );
+    {
+        let store = Store::open(data.path())
+            .unwrap()
+            .with_kdf(KdfParams::new(64 * 1024, 1, 1).unwrap());
+        let mut vault = store.unlock_with_password(PASSWORD).unwrap();
+        let id = vault.entries()[0].id;
+        let codes = CODES[..3]
+            .iter()
+            .map(|c| BackupCode::new(c).unwrap())
+            .collect();
+        vault.add_backup_codes(id, codes).unwrap();
+        vault.use_backup_code(id).unwrap();
+    }
+    let mut launch = Launch::folder(data.path());
+    launch.env.push(("LANG".into(), "ar_EG.UTF-8".into()));
+    launch.env.push(("LANGUAGE".into(), "ar_EG:ar".into()));
+    let app = App::launch_with(launch).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    // Arabic-Indic digits where the engine's Arabic has them, else Latin ones.
+    let left = open_backup_codes(&app).await;
+    assert!(
+        ["بقي ٢ من ٣", "بقي 2 من 3"].contains(&left.as_str()),
+        "{left}"
+    );
+    assert_eq!(
+        app.js("return document.documentElement.dir").await,
+        serde_json::json!("rtl")
+    );
+    assert_eq!(app.text("#backup-codes-title").await, "رموز الاحتياط");
+    assert_not_in_window(&app, &CODES[1..3], "in Arabic").await;
+    app.screenshot("backup-codes-arabic").await;
     app.quit().await;
 }
