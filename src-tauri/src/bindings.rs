@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::commands::{
-    accounts, clock, keys, location, quick, scan as scan_commands, transfer, vault,
+    accounts, backup_codes, clock, keys, location, quick, scan as scan_commands, transfer, vault,
 };
 use crate::{
     error, keys as key_list, lock, scan, scan_camera, settings, sync, transfer as transfer_state,
@@ -51,6 +51,10 @@ fn render() -> String {
         declaration::<accounts::AddResult>(&cfg),
         declaration::<accounts::AccountEdit>(&cfg),
         declaration::<accounts::RevealedSecret>(&cfg),
+        declaration::<backup_codes::BackupCodesSummary>(&cfg),
+        declaration::<backup_codes::UsedBackupCode>(&cfg),
+        declaration::<backup_codes::BackupCodesPreview>(&cfg),
+        declaration::<backup_codes::RevealedBackupCode>(&cfg),
         declaration::<settings::Theme>(&cfg),
         declaration::<settings::Language>(&cfg),
         declaration::<settings::SortOrder>(&cfg),

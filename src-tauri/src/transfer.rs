@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use countersign_backup::{Account, Format, ImportError, Imported, ImportedEntry, QrCode};
-use countersign_vault::{Novelty, Payload};
+use countersign_vault::{Novelty, Payload, StoredBackupCode};
 use serde::Serialize;
 use ts_rs::TS;
 use zeroize::Zeroizing;
@@ -24,8 +24,8 @@ const LIFETIME: Duration = Duration::from_secs(15 * 60);
 enum Contents {
     /// Encrypted: the file's bytes, until its password is given.
     Encrypted(Zeroizing<Vec<u8>>),
-    /// Read: every entry, usable or not, in file order.
-    Read(Vec<ImportedEntry>),
+    /// Read: every entry, usable or not, in file order (its warnings moved out).
+    Read(Imported),
 }
 
 /// A file being imported.
@@ -43,6 +43,16 @@ struct QrSession {
     token: String,
     codes: Vec<QrCode>,
     opened: Instant,
+}
+
+/// The accounts chosen from an opened file, and beside each the backup codes it carries.
+/// (`Debug` shows no secret: accounts and codes print redacted.)
+#[derive(Debug)]
+pub struct Selection {
+    /// The accounts, in file order.
+    pub accounts: Vec<Account>,
+    /// Each account's backup codes (empty for most).
+    pub backup_codes: Vec<Vec<StoredBackupCode>>,
 }
 
 /// The transfer state of the running app (managed next to [`AppState`]).
@@ -199,7 +209,10 @@ impl TransferState {
     ) -> Opened {
         let token = new_token();
         let (contents, warnings) = match contents {
-            Ok(imported) => (Contents::Read(imported.entries), imported.warnings),
+            Ok(mut imported) => {
+                let warnings = std::mem::take(&mut imported.warnings);
+                (Contents::Read(imported), warnings)
+            }
             Err(bytes) => (Contents::Encrypted(bytes), Vec::new()),
         };
         let pending = PendingImport {
@@ -242,30 +255,32 @@ impl TransferState {
                     "Enter the password the file was exported with.",
                 ));
             }
-            let imported = pending
+            let mut imported = pending
                 .format
                 .import(bytes, Some(password))
                 .map_err(import_error)?;
-            pending.contents = Contents::Read(imported.entries);
-            pending.warnings = imported.warnings;
+            pending.warnings = std::mem::take(&mut imported.warnings);
+            pending.contents = Contents::Read(imported);
         }
         Ok(preview(pending, existing))
     }
 
-    /// Takes the selected accounts (by index) of the opened file, for adding to the vault.
-    /// Bad selections change nothing. The file stays open until [`TransferState::imported`].
-    pub fn selected(&self, token: &str, selected: &[usize]) -> CommandResult<Vec<Account>> {
+    /// Takes the selected accounts (by index) of the opened file, with the backup codes each
+    /// carries, for adding to the vault. Bad selections change nothing. The file stays open
+    /// until [`TransferState::imported`].
+    pub fn selected(&self, token: &str, selected: &[usize]) -> CommandResult<Selection> {
         let guard = self.import.lock().expect("import lock");
         let pending = guard
             .as_ref()
             .filter(|pending| pending.token == token)
             .ok_or_else(expired)?;
-        let Contents::Read(entries) = &pending.contents else {
+        let Contents::Read(imported) = &pending.contents else {
             return Err(CommandError::new(
                 "password_required",
                 "Enter the file's password first.",
             ));
         };
+        let entries = &imported.entries;
         let mut indices = selected.to_vec();
         indices.sort_unstable();
         indices.dedup();
@@ -275,7 +290,11 @@ impl TransferState {
                 "Choose at least one account to import.",
             ));
         }
-        indices
+        let backup_codes = indices
+            .iter()
+            .map(|index| imported.backup_codes_of(*index).to_vec())
+            .collect();
+        let accounts = indices
             .into_iter()
             .map(|index| match entries.get(index) {
                 Some(Ok(account)) => Ok(account.clone()),
@@ -292,7 +311,11 @@ impl TransferState {
                     format!("The file has no entry {}.", index + 1),
                 )),
             })
-            .collect()
+            .collect::<CommandResult<_>>()?;
+        Ok(Selection {
+            accounts,
+            backup_codes,
+        })
     }
 
     /// The selected accounts were added: forgets the file.
@@ -365,7 +388,7 @@ impl TransferState {
 
 fn preview(pending: &PendingImport, existing: &Payload) -> ImportPreview {
     let items = match &pending.contents {
-        Contents::Read(entries) => preview_items(entries, existing),
+        Contents::Read(imported) => preview_items(&imported.entries, existing),
         Contents::Encrypted(_) => Vec::new(),
     };
     ImportPreview {
@@ -468,8 +491,13 @@ mod tests {
             "invalid_selection"
         );
         let chosen = state.selected(&token, &[0, 0]).unwrap();
-        assert_eq!(chosen.len(), 1);
-        assert_eq!(chosen[0].issuer, "A");
+        assert_eq!(chosen.accounts.len(), 1);
+        assert_eq!(chosen.accounts[0].issuer, "A");
+        assert_eq!(
+            chosen.backup_codes,
+            [Vec::new()],
+            "a list of URIs carries none"
+        );
         state.imported(&token);
         assert_eq!(state.selected(&token, &[0]).unwrap_err().kind, "expired");
     }

@@ -206,6 +206,7 @@ mod tests {
             last_used_ms,
             account,
             field_ms: Default::default(),
+            backup_codes: Vec::new(),
         }
     }
 

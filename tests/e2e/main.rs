@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app window, driven as a person would use it.
 
 mod accessibility;
+mod backup_codes;
 mod clock;
 mod codes;
 mod desktop;

@@ -289,6 +289,7 @@ fn convert_db(db: Db) -> Result<Imported, ImportError> {
     Ok(Imported {
         entries: json::convert_each(&db.entries, |entry| convert_entry(entry, &groups)),
         warnings: Vec::new(),
+        backup_codes: Vec::new(),
     })
 }
 

@@ -133,6 +133,7 @@ fn convert(raws: &[&RawValue]) -> Imported {
     Imported {
         entries: json::convert_each(raws, convert_entry),
         warnings: Vec::new(),
+        backup_codes: Vec::new(),
     }
 }
 

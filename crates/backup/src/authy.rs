@@ -141,6 +141,7 @@ impl Format for Authy {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -96,6 +96,7 @@ impl Format for BattleNet {
         Ok(Imported {
             entries: vec![entry],
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -139,6 +139,7 @@ impl Format for Bitwarden {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }
@@ -182,6 +183,7 @@ fn import_csv(bytes: &[u8]) -> Result<Imported, ImportError> {
     Ok(Imported {
         entries,
         warnings: Vec::new(),
+        backup_codes: Vec::new(),
     })
 }
 

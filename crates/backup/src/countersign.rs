@@ -57,6 +57,16 @@ impl Format for Countersign {
             }
         };
         let entries = backup_file::read(bytes, password).map_err(import_error)?;
+        // The account's backup codes come along, as listed in the backup.
+        let backup_codes = entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let listed = countersign_vault::listed_backup_codes(&entry.backup_codes);
+                (index, listed.cloned().collect::<Vec<_>>())
+            })
+            .filter(|(_, codes)| !codes.is_empty())
+            .collect();
         // The payload is authenticated, but an account may still be one a newer version allows
         // and this one cannot make codes for: that entry alone is left out.
         let entries = entries
@@ -74,6 +84,7 @@ impl Format for Countersign {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes,
         })
     }
 }
@@ -160,6 +171,32 @@ mod tests {
         );
         let (_, imported) = import_auto(&bytes, Some("pw")).unwrap();
         assert_eq!(imported.into_accounts(), accounts());
+    }
+
+    #[test]
+    fn backup_codes_come_along_in_their_state() {
+        let mut payload = countersign_vault::Payload {
+            entries: backup_file::entries_of(accounts()),
+            ..Default::default()
+        };
+        let id = payload.entries[1].id;
+        let codes =
+            ["1234 5678", "2345 6789"].map(|c| countersign_otp::BackupCode::new(c).unwrap());
+        payload.add_backup_codes(id, codes.to_vec(), 1).unwrap();
+        payload.use_backup_code(id, 2).unwrap();
+        let bytes = backup_file::write(&payload.entries, "pw", tiny()).unwrap();
+        let (_, imported) = import_auto(&bytes, Some("pw")).unwrap();
+        assert_eq!(imported.backup_codes.len(), 1, "only the entry with codes");
+        assert!(imported.backup_codes_of(0).is_empty());
+        let carried: Vec<(&str, bool)> = imported
+            .backup_codes_of(1)
+            .iter()
+            .map(|code| (code.code.as_str(), code.used_ms.is_some()))
+            .collect();
+        assert_eq!(carried, [("1234 5678", true), ("2345 6789", false)]);
+        let (accounts, codes) = imported.into_accounts_with_backup_codes();
+        assert_eq!(accounts.len(), 2);
+        assert_eq!(codes.iter().map(Vec::len).collect::<Vec<_>>(), [0, 2]);
     }
 
     #[test]

@@ -65,6 +65,7 @@ impl Format for Duo {
         Ok(Imported {
             entries: json::convert_each(&raws, convert),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -155,6 +155,7 @@ fn import_text(text: &str) -> Imported {
     Imported {
         entries,
         warnings: Vec::new(),
+        backup_codes: Vec::new(),
     }
 }
 

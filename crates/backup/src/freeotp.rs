@@ -86,6 +86,7 @@ impl Format for FreeOtp {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -132,6 +132,7 @@ impl Format for FreeOtp2 {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

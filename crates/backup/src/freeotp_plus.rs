@@ -73,6 +73,7 @@ impl Format for FreeOtpPlus {
         Ok(Imported {
             entries: json::convert_each(&file.tokens, convert_token),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -71,6 +71,7 @@ impl Format for GoogleDb {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

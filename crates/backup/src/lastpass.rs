@@ -106,6 +106,7 @@ impl Format for LastPass {
         Ok(Imported {
             entries: json::convert_each(&file.accounts, |entry| convert(entry, &folders)),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

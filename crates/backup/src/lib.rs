@@ -56,6 +56,7 @@ mod zip;
 use std::fmt;
 
 pub use countersign_otp::{Account, Algorithm, ExportLimit, Kind, Secret};
+use countersign_vault::StoredBackupCode;
 pub use error::{ExportError, ImportError};
 pub use export::{ExportFormat, Exported, FileBytes, LeftOut, export};
 pub use qr::{QrCode, QrExport};
@@ -132,6 +133,9 @@ pub struct Imported {
     pub entries: Vec<ImportedEntry>,
     /// Things about the file as a whole a person should know (a missing migration batch).
     pub warnings: Vec<String>,
+    /// Backup codes of entries, by position in `entries`. Only Countersign's own backups
+    /// carry them: other apps' notes are left as notes, never guessed at.
+    pub backup_codes: Vec<(usize, Vec<StoredBackupCode>)>,
 }
 
 impl Imported {
@@ -148,6 +152,27 @@ impl Imported {
     /// Consumes the import, keeping only the usable accounts.
     pub fn into_accounts(self) -> Vec<Account> {
         self.entries.into_iter().filter_map(Result::ok).collect()
+    }
+
+    /// The backup codes the entry at `position` carries (none for most).
+    pub fn backup_codes_of(&self, position: usize) -> &[StoredBackupCode] {
+        self.backup_codes
+            .iter()
+            .find(|(at, _)| *at == position)
+            .map_or(&[], |(_, codes)| codes.as_slice())
+    }
+
+    /// Consumes the import, keeping the usable accounts and, beside each, its backup codes:
+    /// what `Unlocked::add_all_with_backup_codes` takes.
+    pub fn into_accounts_with_backup_codes(self) -> (Vec<Account>, Vec<Vec<StoredBackupCode>>) {
+        let codes: Vec<Vec<StoredBackupCode>> = (0..self.entries.len())
+            .map(|position| self.backup_codes_of(position).to_vec())
+            .collect();
+        self.entries
+            .into_iter()
+            .zip(codes)
+            .filter_map(|(entry, codes)| entry.ok().map(|account| (account, codes)))
+            .unzip()
     }
 }
 

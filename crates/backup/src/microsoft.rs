@@ -86,6 +86,7 @@ impl Format for Microsoft {
         Ok(Imported {
             entries,
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -74,6 +74,7 @@ impl Format for Proton {
         Ok(Imported {
             entries: json::convert_each(&file.entries, convert),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -95,6 +95,7 @@ impl Format for Steam {
         Ok(Imported {
             entries: json::convert_each(&raws(bytes)?, convert),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

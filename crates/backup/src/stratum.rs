@@ -112,6 +112,7 @@ impl Format for Stratum {
         Ok(Imported {
             entries: json::convert_each(&backup.authenticators, convert),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }
@@ -199,6 +200,7 @@ fn import_db(bytes: &[u8]) -> Result<Imported, ImportError> {
     Ok(Imported {
         entries,
         warnings: Vec::new(),
+        backup_codes: Vec::new(),
     })
 }
 

@@ -99,6 +99,7 @@ impl Format for TotpAuthenticator {
         Ok(Imported {
             entries: json::convert_each(&raws, convert),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

@@ -133,6 +133,7 @@ impl Format for TwoFas {
             return Ok(Imported {
                 entries: json::convert_each(&file.services, convert),
                 warnings: Vec::new(),
+                backup_codes: Vec::new(),
             });
         };
         let services = Sealed::parse(encrypted)?;
@@ -160,6 +161,7 @@ impl Format for TwoFas {
         Ok(Imported {
             entries: json::convert_each(&raws, convert),
             warnings: Vec::new(),
+            backup_codes: Vec::new(),
         })
     }
 }

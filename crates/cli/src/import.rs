@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use countersign_backup::{Account, ImportError, Imported, format_by_id, formats, import_auto};
-use countersign_vault::{AddReport, Unlocked};
+use countersign_vault::{AddReport, StoredBackupCode, Unlocked};
 use zeroize::Zeroizing;
 
 use crate::failure::{EXIT_BAD_INPUT, Failure};
@@ -64,7 +64,7 @@ pub fn run(args: ImportArgs, data_dir: Option<PathBuf>) -> ExitCode {
         Ok(())
     } else {
         add(
-            imported.into_accounts(),
+            imported.into_accounts_with_backup_codes(),
             data_dir,
             &mut passwords,
             args.json,
@@ -141,9 +141,10 @@ fn describe(account: &Account) -> Zeroizing<String> {
     ))
 }
 
-/// Adds the accounts; those whose secret is already in the vault are skipped and named.
+/// Adds the accounts (with the backup codes beside each); those whose secret is already in the
+/// vault are skipped and named.
 fn add(
-    accounts: Vec<Account>,
+    (accounts, backup_codes): (Vec<Account>, Vec<Vec<StoredBackupCode>>),
     data_dir: Option<PathBuf>,
     passwords: &mut Passwords,
     json: bool,
@@ -155,7 +156,7 @@ fn add(
     }
     let mut vault = open_vault(data_dir, Access::Write, passwords, false)?;
     let names: Vec<String> = accounts.iter().map(Account::display_name).collect();
-    let report = vault.add_all(accounts)?;
+    let report = vault.add_all_with_backup_codes(accounts, backup_codes)?;
     let mut stdout = io::stdout().lock();
     for id in &report.added {
         if let Some(entry) = vault.entry(*id) {

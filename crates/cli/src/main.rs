@@ -1,5 +1,6 @@
 //! `countersign`: the command line over Countersign's crates, for terminal users and scripts.
 
+mod backup_codes;
 mod export;
 mod failure;
 mod import;
@@ -32,6 +33,12 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Vault(vault::VaultCommand),
+    /// An account's backup (recovery) codes: how many are left, add the ones a site shows, use
+    /// the next one.
+    BackupCodes {
+        #[command(subcommand)]
+        command: backup_codes::BackupCodesCommand,
+    },
     /// Work with otpauth:// and otpauth-migration:// URIs read from standard input.
     Uri {
         #[command(subcommand)]
@@ -70,6 +77,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Vault(command) => vault::run(command, cli.data_dir),
+        Command::BackupCodes { command } => backup_codes::run(command, cli.data_dir),
         Command::Uri { command } => uri::run(command),
         Command::Import(args) => import::run(args, cli.data_dir),
         Command::Export(args) => export::run(args, cli.data_dir),

@@ -399,7 +399,7 @@ fn code(
 
 /// The one entry matching `query`: by id, then exact issuer / name / "issuer:name" / display
 /// name (any case), then substring of those.
-fn find<'a>(vault: &'a Unlocked, query: &str) -> Result<&'a countersign_vault::Entry, Failure> {
+pub fn find<'a>(vault: &'a Unlocked, query: &str) -> Result<&'a countersign_vault::Entry, Failure> {
     let wanted = query.trim().to_lowercase();
     let labels = |entry: &countersign_vault::Entry| {
         let account = &entry.account;

@@ -322,6 +322,12 @@ fn countersign_backup_round_trip_between_two_vaults() {
         for (entry, account) in vault.entries().to_vec().iter().zip(&noted) {
             vault.update(entry.id, account.clone()).unwrap();
         }
+        // And backup codes on the second account, one of them used.
+        let id = vault.entries()[1].id;
+        let codes =
+            ["a1b2c-3d4e5", "f6a7b-8c9d0"].map(|c| countersign_otp::BackupCode::new(c).unwrap());
+        vault.add_backup_codes(id, codes.to_vec()).unwrap();
+        vault.use_backup_code(id).unwrap();
     }
 
     let backup = dir.path().join("backup.countersign");
@@ -384,6 +390,14 @@ fn countersign_backup_round_trip_between_two_vaults() {
     let vault = store.unlock_with_password("vault pw").unwrap();
     let imported: Vec<Account> = vault.entries().iter().map(|e| e.account.clone()).collect();
     assert_eq!(imported, noted);
+    // The backup codes came along, the used one still used.
+    let carried: Vec<(&str, bool)> = vault.entries()[1]
+        .backup_codes
+        .iter()
+        .map(|code| (code.code.as_str(), code.used_ms.is_some()))
+        .collect();
+    assert_eq!(carried, [("a1b2c-3d4e5", true), ("f6a7b-8c9d0", false)]);
+    assert!(vault.entries()[0].backup_codes.is_empty());
 
     // An empty backup password is refused before anything is written.
     let empty = dir.path().join("empty.countersign");

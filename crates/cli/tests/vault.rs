@@ -9,20 +9,7 @@ use countersign_vault::{KdfParams, Store};
 
 mod common;
 
-fn countersign(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let dir = dir.to_str().expect("a UTF-8 temporary path");
-    let mut all = vec!["--data-dir", dir];
-    all.extend_from_slice(args);
-    common::run(None, &all, stdin)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+use common::{run_in as countersign, stderr, stdout};
 
 /// A vault made through the library with cheap Argon2 parameters (the binary reads whatever
 /// parameters the file has), holding two TOTP accounts and an HOTP one.

@@ -1,4 +1,5 @@
-//! Countersign's domain: two-factor accounts, their codes, and the URIs that carry them.
+//! Countersign's domain: two-factor accounts, their codes, the URIs that carry them, and the
+//! backup codes sites hand out.
 //!
 //! Pure: no I/O, no clock. Callers pass the time in, which keeps every function testable.
 //!
@@ -11,6 +12,7 @@
 //! ```
 
 mod account;
+mod backup_codes;
 mod code;
 mod intake;
 mod migration;
@@ -21,6 +23,10 @@ mod uri;
 pub use account::{
     Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, InvalidAccount, Kind, MAX_PERIOD,
     STEAM_DIGITS,
+};
+pub use backup_codes::{
+    BackupCode, BackupCodeError, BackupCodesError, MAX_BACKUP_CODES_INPUT, ParsedBackupCodes,
+    parse_backup_codes,
 };
 pub use code::{Code, hotp, steam, totp};
 pub use intake::{Intake, read_intake};

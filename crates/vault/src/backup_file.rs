@@ -56,6 +56,7 @@ pub fn entries_of(accounts: Vec<Account>) -> Vec<Entry> {
             field_ms: FieldTimes::default(),
             last_used_ms: None,
             account,
+            backup_codes: Vec::new(),
         })
         .collect()
 }

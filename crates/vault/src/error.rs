@@ -126,6 +126,15 @@ pub enum Error {
     /// The vault was opened read-only and cannot be saved.
     #[error("the vault was opened read-only")]
     ReadOnly,
+    /// Every backup code of the account is used, or it has none.
+    #[error("no unused backup code is left for this account")]
+    NoBackupCodeLeft,
+    /// The account lists no backup code at this position.
+    #[error("the account has no backup code number {}", index + 1)]
+    NoSuchBackupCode {
+        /// The position asked for, from 0.
+        index: usize,
+    },
     /// The folder the vault was to move to already holds another vault (or another file by
     /// the vault file's name): nothing was changed.
     #[error("{} already holds another vault", path.display())]
@@ -150,7 +159,7 @@ impl Error {
     /// `changed_on_disk`, `in_use`, `rate_limited`, `io`, `no_vault`, `vault_exists`,
     /// `no_such_slot`, `password_required`, `empty_password`, `password_exists`, `newer_slots`,
     /// `last_credential`, `duplicate`, `not_found`, `invalid_account`, `not_hotp`, `read_only`,
-    /// `other_vault_there`, `same_vault_there`.
+    /// `no_backup_code_left`, `no_such_backup_code`, `other_vault_there`, `same_vault_there`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::WrongPassword => "wrong_password",
@@ -177,6 +186,8 @@ impl Error {
             Error::InvalidAccount(_) => "invalid_account",
             Error::NotHotp => "not_hotp",
             Error::ReadOnly => "read_only",
+            Error::NoBackupCodeLeft => "no_backup_code_left",
+            Error::NoSuchBackupCode { .. } => "no_such_backup_code",
             Error::OtherVaultThere { .. } => "other_vault_there",
             Error::SameVaultThere { .. } => "same_vault_there",
         }
@@ -245,6 +256,8 @@ mod tests {
             Error::InvalidAccount(countersign_otp::InvalidAccount::Digits(11)),
             Error::NotHotp,
             Error::ReadOnly,
+            Error::NoBackupCodeLeft,
+            Error::NoSuchBackupCode { index: 0 },
             Error::OtherVaultThere { path: "d".into() },
             Error::SameVaultThere { path: "d".into() },
         ];

@@ -30,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+mod backup_codes;
 pub mod backup_file;
 pub mod conflicts;
 mod crypto;
@@ -52,6 +53,9 @@ pub mod watch;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub use backup_codes::{
+    AddedCodes, BACKUP_CODES_LOW, StoredBackupCode, listed as listed_backup_codes,
+};
 pub use error::{Error, Result};
 pub use files::{BACKUPS_KEPT, Backup};
 pub use format::SlotSummary;

@@ -4,10 +4,11 @@ use std::cmp::Ordering;
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, HashSet};
 
-use countersign_otp::{Account, Kind};
+use countersign_otp::{Account, BackupCode, Kind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::backup_codes::{self, AddedCodes, StoredBackupCode};
 use crate::{Error, Result};
 
 /// How long a tombstone is kept: 90 days. A copy of the vault last synced longer ago than this
@@ -32,6 +33,10 @@ pub struct Entry {
     pub last_used_ms: Option<u64>,
     /// The account itself.
     pub account: Account,
+    /// The backup (recovery) codes the site handed out for this account, each with its state;
+    /// removed ones stay (marked) so that merging does not bring them back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backup_codes: Vec<StoredBackupCode>,
 }
 
 /// When each editable field of an entry last changed (Unix time, milliseconds).
@@ -209,7 +214,7 @@ impl Entry {
 }
 
 /// The mark a deleted entry leaves, so a merge with an older copy does not bring it back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
     /// The deleted entry's id.
     pub id: Uuid,
@@ -219,6 +224,10 @@ pub struct Tombstone {
     /// the deletion bring it back: its used codes must not come back with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hotp_counter: Option<u64>,
+    /// The backup codes of the versions it removed, for the same reason: an account brought
+    /// back gets them back as they were at the deletion.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backup_codes: Vec<StoredBackupCode>,
 }
 
 /// Whether an account is new to a vault, as [`Payload::sort_new`] tells it.
@@ -269,6 +278,7 @@ impl Payload {
             field_ms: FieldTimes::default(),
             last_used_ms: None,
             account,
+            backup_codes: Vec::new(),
         });
         id
     }
@@ -301,6 +311,7 @@ impl Payload {
             id,
             deleted_ms: later(now_ms, entry.modified_ms),
             hotp_counter: hotp_counter(&entry.account),
+            backup_codes: entry.backup_codes.clone(),
         });
         Ok(entry)
     }
@@ -329,6 +340,105 @@ impl Payload {
         // The counter has no field time (merging keeps the highest): no field changed.
         entry.touch(later(now_ms, entry.modified_ms), [false; 8]);
         Ok(counter)
+    }
+
+    /// Adds backup codes to an entry's list (a modification at `now_ms`): codes it already
+    /// lists stay as they are, codes of a removed list are listed again, unused.
+    pub fn add_backup_codes(
+        &mut self,
+        id: Uuid,
+        codes: Vec<BackupCode>,
+        now_ms: u64,
+    ) -> Result<AddedCodes> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let report = backup_codes::add(&mut entry.backup_codes, codes, now);
+        if report.added > 0 {
+            entry.touch(now, [false; 8]);
+        }
+        Ok(report)
+    }
+
+    /// Hands out the entry's first unused backup code and marks it used at `now_ms`.
+    /// [`Error::NoBackupCodeLeft`] when every listed code is used (or none is listed).
+    pub fn use_backup_code(&mut self, id: Uuid, now_ms: u64) -> Result<BackupCode> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let code = entry
+            .backup_codes
+            .iter_mut()
+            .find(|code| code.is_left())
+            .ok_or(Error::NoBackupCodeLeft)?;
+        code.used_ms = Some(now);
+        code.changed_ms = now;
+        let handed_out = code.code.clone();
+        entry.touch(now, [false; 8]);
+        Ok(handed_out)
+    }
+
+    /// Marks the listed code at `index` (in list order, removed codes not counted) used or
+    /// unused (an undo), at `now_ms`. [`Error::NoSuchBackupCode`] if there is no such code;
+    /// marking a code as it already is changes nothing.
+    pub fn mark_backup_code(
+        &mut self,
+        id: Uuid,
+        index: usize,
+        used: bool,
+        now_ms: u64,
+    ) -> Result<()> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let code = entry
+            .backup_codes
+            .iter_mut()
+            .filter(|code| !code.removed)
+            .nth(index)
+            .ok_or(Error::NoSuchBackupCode { index })?;
+        if code.used_ms.is_some() == used {
+            return Ok(());
+        }
+        code.used_ms = used.then_some(now);
+        code.changed_ms = now;
+        entry.touch(now, [false; 8]);
+        Ok(())
+    }
+
+    /// Removes an entry's list of backup codes (each marked removed, for merging); returns how
+    /// many were listed.
+    pub fn remove_backup_codes(&mut self, id: Uuid, now_ms: u64) -> Result<usize> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let mut removed = 0;
+        for code in entry.backup_codes.iter_mut().filter(|code| !code.removed) {
+            code.removed = true;
+            code.changed_ms = now;
+            removed += 1;
+        }
+        if removed > 0 {
+            entry.touch(now, [false; 8]);
+        }
+        Ok(removed)
+    }
+
+    /// Gives an entry the listed codes of another list, in their state (an account restored
+    /// after its removal gets its codes back), written at `now_ms`.
+    pub fn restore_backup_codes(
+        &mut self,
+        id: Uuid,
+        codes: &[StoredBackupCode],
+        now_ms: u64,
+    ) -> Result<()> {
+        let entry = self.entry_mut(id).ok_or(Error::NotFound(id))?;
+        let now = later(now_ms, entry.modified_ms);
+        let restored: Vec<StoredBackupCode> = backup_codes::listed(codes)
+            .map(|code| StoredBackupCode {
+                changed_ms: now,
+                ..code.clone()
+            })
+            .collect();
+        entry.backup_codes = backup_codes::merge(&entry.backup_codes, &restored);
+        entry.touch(now, [false; 8]);
+        Ok(())
     }
 
     /// Whether `other` holds the same entries (each the same, whatever their order), the same
@@ -413,7 +523,7 @@ pub(crate) fn later(now_ms: u64, previous: u64) -> u64 {
 /// Per id: each field (issuer, name, note, group, favourite, icon, time offset, the OTP
 /// parameters as one) from the side that changed it last, `modified_ms` the latest of both;
 /// `last_used_ms` is the latest of both; an HOTP counter never goes backwards when both sides
-/// hold the same secret. A tombstone removes every version modified
+/// hold the same secret; each backup code (by its normalised text) in the state written last. A tombstone removes every version modified
 /// at or before its time (nothing comes back from an older copy), and gives way to an edit made
 /// after it. The order is the more recently reordered side's, followed by entries only the
 /// other side has, in its order; every id appears once. docs/vault-format.md has the rules.
@@ -425,8 +535,10 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             .and_modify(|known| {
                 known.deleted_ms = known.deleted_ms.max(tombstone.deleted_ms);
                 known.hotp_counter = known.hotp_counter.max(tombstone.hotp_counter);
+                known.backup_codes =
+                    backup_codes::merge(&known.backup_codes, &tombstone.backup_codes);
             })
-            .or_insert(*tombstone);
+            .or_insert_with(|| tombstone.clone());
     }
 
     let b_by_id: HashMap<Uuid, &Entry> = b.entries.iter().map(|entry| (entry.id, entry)).collect();
@@ -454,9 +566,13 @@ pub fn merge(a: &Payload, b: &Payload) -> Payload {
             }
             let times = FIELDS.map(|field| entry.changed_ms(field).max(tombstone.deleted_ms));
             entry.set_times(entry.modified_ms, times);
+            // Its backup codes too, each in its latest state anywhere: a code used before the
+            // deletion stays used.
+            entry.backup_codes = backup_codes::merge(&entry.backup_codes, &tombstone.backup_codes);
             return true;
         }
         tombstone.hotp_counter = tombstone.hotp_counter.max(hotp_counter(&entry.account));
+        tombstone.backup_codes = backup_codes::merge(&tombstone.backup_codes, &entry.backup_codes);
         false
     });
     // An entry edited after its deletion survives; its tombstone has served its purpose.
@@ -519,6 +635,7 @@ fn combine(a: Option<&Entry>, b: Option<&Entry>) -> Entry {
     entry.set_times(a.modified_ms.max(b.modified_ms), times);
     entry.created_ms = a.created_ms.min(b.created_ms);
     entry.last_used_ms = a.last_used_ms.max(b.last_used_ms);
+    entry.backup_codes = backup_codes::merge(&a.backup_codes, &b.backup_codes);
     // A used code never comes back: the highest counter of the sides with the kept secret.
     if let Kind::Hotp { counter } = &mut entry.account.kind {
         for side in [a, b] {
@@ -550,6 +667,7 @@ mod tests {
             field_ms: FieldTimes::default(),
             last_used_ms: None,
             account: Account::totp("Issuer", name, secret),
+            backup_codes: Vec::new(),
         }
     }
 
@@ -638,6 +756,7 @@ mod tests {
                 id: id(1),
                 deleted_ms: 50,
                 hotp_counter: None,
+                backup_codes: Vec::new(),
             }],
         );
         let stale = payload(vec![entry(1, "old copy", 40), entry(2, "kept", 5)], vec![]);
@@ -649,6 +768,7 @@ mod tests {
                     id: id(1),
                     deleted_ms: 50,
                     hotp_counter: None,
+                    backup_codes: Vec::new(),
                 }]
             );
             // Merging the result with the stale copy again still does not bring it back.
@@ -664,6 +784,7 @@ mod tests {
                 id: id(1),
                 deleted_ms: 50,
                 hotp_counter: None,
+                backup_codes: Vec::new(),
             }],
         );
         let edited = payload(vec![entry(1, "edited later", 60)], vec![]);
@@ -815,6 +936,7 @@ mod tests {
                 id: id(9),
                 deleted_ms: 3,
                 hotp_counter: None,
+                backup_codes: Vec::new(),
             }],
         );
         assert_eq!(merge(&a, &a), a);
@@ -864,9 +986,123 @@ mod tests {
                 id: id(2),
                 deleted_ms: 6,
                 hotp_counter: Some(3),
+                backup_codes: Vec::new(),
             }],
         );
         assert_eq!(merge(&used, &deleted).tombstones[0].hotp_counter, Some(50));
+    }
+
+    fn codes(texts: &[&str]) -> Vec<BackupCode> {
+        texts.iter().map(|t| BackupCode::new(t).unwrap()).collect()
+    }
+
+    #[test]
+    fn backup_codes_are_handed_out_in_order_marked_and_removed() {
+        let mut vault = payload(vec![entry(1, "one", 10)], vec![]);
+        let report = vault
+            .add_backup_codes(id(1), codes(&["1111 1111", "2222-2222", "11111111"]), 20)
+            .unwrap();
+        assert_eq!((report.added, report.already_listed), (2, 1));
+        assert_eq!(vault.entries[0].modified_ms, 20, "a change of the entry");
+        assert_eq!(
+            vault.use_backup_code(id(1), 30).unwrap().as_str(),
+            "1111 1111"
+        );
+        assert_eq!(
+            vault.use_backup_code(id(1), 31).unwrap().as_str(),
+            "2222-2222"
+        );
+        assert_eq!(
+            vault.use_backup_code(id(1), 32).unwrap_err().kind(),
+            "no_backup_code_left"
+        );
+        // Undo the first: it is handed out again, next.
+        vault.mark_backup_code(id(1), 0, false, 40).unwrap();
+        assert_eq!(vault.entries[0].backup_codes[0].used_ms, None);
+        assert_eq!(vault.entries[0].backup_codes[0].changed_ms, 40);
+        // Marking as it already is changes nothing.
+        vault.mark_backup_code(id(1), 0, false, 45).unwrap();
+        assert_eq!(vault.entries[0].modified_ms, 40);
+        assert_eq!(
+            vault
+                .mark_backup_code(id(1), 2, true, 46)
+                .unwrap_err()
+                .kind(),
+            "no_such_backup_code"
+        );
+        assert_eq!(
+            vault.use_backup_code(id(1), 50).unwrap().as_str(),
+            "1111 1111"
+        );
+        // Removed: none listed, none handed out; kept marked for merging.
+        assert_eq!(vault.remove_backup_codes(id(1), 60).unwrap(), 2);
+        assert_eq!(vault.remove_backup_codes(id(1), 61).unwrap(), 0);
+        assert!(vault.entries[0].backup_codes.iter().all(|c| c.removed));
+        assert_eq!(
+            vault.use_backup_code(id(1), 62).unwrap_err().kind(),
+            "no_backup_code_left"
+        );
+        assert_eq!(
+            vault
+                .add_backup_codes(id(9), codes(&["3333 3333"]), 70)
+                .unwrap_err()
+                .kind(),
+            "not_found"
+        );
+    }
+
+    #[test]
+    fn a_restored_account_gets_its_codes_back_in_their_state() {
+        let mut vault = payload(vec![entry(1, "one", 10)], vec![]);
+        vault
+            .add_backup_codes(id(1), codes(&["1111 1111", "2222 2222"]), 20)
+            .unwrap();
+        vault.use_backup_code(id(1), 30).unwrap();
+        let deleted = vault.delete(id(1), 40).unwrap();
+        assert_eq!(vault.tombstones[0].backup_codes, deleted.backup_codes);
+        let account = deleted.account.clone();
+        let new_id = vault.push(account, 50);
+        vault
+            .restore_backup_codes(new_id, &deleted.backup_codes, 50)
+            .unwrap();
+        let states: Vec<(&str, bool)> = vault.entries[0]
+            .backup_codes
+            .iter()
+            .map(|c| (c.code.as_str(), c.used_ms.is_some()))
+            .collect();
+        assert_eq!(states, [("1111 1111", true), ("2222 2222", false)]);
+    }
+
+    /// A code used on one machine before the account was deleted on another, then the account
+    /// edited on a third (an old copy) after the deletion: whichever copies meet first, the
+    /// account comes back with the code used (the deletion kept it).
+    #[test]
+    fn codes_of_a_deleted_version_come_back_the_same_whichever_copies_meet_first() {
+        let mut base = payload(vec![entry(1, "one", 10)], vec![]);
+        base.add_backup_codes(id(1), codes(&["1111 1111", "2222 2222"]), 20)
+            .unwrap();
+        let mut a = base.clone();
+        a.use_backup_code(id(1), 30).unwrap();
+        let mut b = base.clone();
+        b.delete(id(1), 40).unwrap();
+        let mut c = base.clone();
+        edit(&mut c, 1, 50, |account| account.note = "later".into());
+        let orders = [
+            merge(&merge(&a, &b), &c),
+            merge(&merge(&b, &c), &a),
+            merge(&merge(&c, &a), &b),
+            merge(&a, &merge(&c, &b)),
+        ];
+        for merged in &orders {
+            assert_eq!(merged, &orders[0]);
+            let used: Vec<bool> = merged.entries[0]
+                .backup_codes
+                .iter()
+                .map(|c| c.used_ms.is_some())
+                .collect();
+            assert_eq!(used, [true, false]);
+            assert_eq!(merged.entries[0].account.note, "later");
+        }
     }
 
     #[test]

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use countersign_otp::{Account, Code, Kind};
+use countersign_otp::{Account, BackupCode, Code, Kind};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::backup_codes::{AddedCodes, StoredBackupCode};
 use crate::crypto::{self, Key, TAG_LEN};
 use crate::files::{self, Backup, InstanceLock};
 use crate::format::{self, Header, MAX_FILE_LEN, Slot, SlotKind, SlotSummary};
@@ -760,9 +761,21 @@ impl Unlocked {
     /// the vault or earlier in `accounts` (as [`Unlocked::sort_new`] tells them apart). Fails
     /// without adding anything if one is invalid.
     pub fn add_all(&mut self, accounts: Vec<Account>) -> Result<AddReport> {
+        self.add_all_with_backup_codes(accounts, Vec::new())
+    }
+
+    /// [`Unlocked::add_all`] for accounts that come with backup codes (from Countersign's own
+    /// backup): `codes[i]`, if there, are the listed codes of `accounts[i]`, kept in their
+    /// state on the entry it becomes. An account already in the vault keeps its own.
+    pub fn add_all_with_backup_codes(
+        &mut self,
+        accounts: Vec<Account>,
+        mut codes: Vec<Vec<StoredBackupCode>>,
+    ) -> Result<AddReport> {
         for account in &accounts {
             account.validate()?;
         }
+        codes.resize(accounts.len(), Vec::new());
         let now = now_ms();
         self.commit(move |_, payload| {
             let novelties = payload.sort_new(&accounts);
@@ -778,6 +791,9 @@ impl Unlocked {
                     }
                     Novelty::New => {
                         let id = payload.push(account, now);
+                        if !codes[index].is_empty() {
+                            payload.restore_backup_codes(id, &codes[index], now)?;
+                        }
                         added_ids[index] = Some(id);
                         report.added.push(id);
                     }
@@ -841,6 +857,33 @@ impl Unlocked {
         let code = entry.account.code_at(0)?;
         self.commit(|_, payload| payload.advance_hotp(id, now_ms()))?;
         Ok(code)
+    }
+
+    /// Adds backup codes to an account's list (see [`Payload::add_backup_codes`]).
+    pub fn add_backup_codes(&mut self, id: Uuid, codes: Vec<BackupCode>) -> Result<AddedCodes> {
+        self.commit(|_, payload| payload.add_backup_codes(id, codes, now_ms()))
+    }
+
+    /// Hands out an account's next unused backup code, saved as used (with the time) before it
+    /// is returned, so a code is never handed out twice.
+    pub fn use_backup_code(&mut self, id: Uuid) -> Result<BackupCode> {
+        self.commit(|_, payload| payload.use_backup_code(id, now_ms()))
+    }
+
+    /// Marks the listed backup code at `index` used or unused (an undo).
+    pub fn mark_backup_code(&mut self, id: Uuid, index: usize, used: bool) -> Result<()> {
+        self.commit(|_, payload| payload.mark_backup_code(id, index, used, now_ms()))
+    }
+
+    /// Removes an account's list of backup codes; returns how many were listed.
+    pub fn remove_backup_codes(&mut self, id: Uuid) -> Result<usize> {
+        self.commit(|_, payload| payload.remove_backup_codes(id, now_ms()))
+    }
+
+    /// Gives an account the listed codes of another list, in their state (see
+    /// [`Payload::restore_backup_codes`]).
+    pub fn restore_backup_codes(&mut self, id: Uuid, codes: &[StoredBackupCode]) -> Result<()> {
+        self.commit(|_, payload| payload.restore_backup_codes(id, codes, now_ms()))
     }
 
     /// Checks the password again (before showing a secret, changing settings...). Rate

@@ -139,6 +139,42 @@ fn a_backup_opens_as_a_vault() {
     assert_eq!(vault.entries().len(), 2);
 }
 
+/// A backup carries each account's backup codes and their state; a vault saved with codes
+/// reads back the same, and its file holds no code in the clear.
+#[test]
+fn backup_codes_travel_in_backups() {
+    let mut payload = countersign_vault::Payload {
+        entries: sample(),
+        ..Default::default()
+    };
+    let id = payload.entries[0].id;
+    let codes = ["a1b2c-3d4e5", "f6a7b-8c9d0", "0e1f2-a3b4c"];
+    let parsed = codes
+        .map(|c| countersign_otp::BackupCode::new(c).unwrap())
+        .to_vec();
+    payload.add_backup_codes(id, parsed, 5).unwrap();
+    payload.use_backup_code(id, 6).unwrap();
+    let bytes = backup_file::write(&payload.entries, "hunter2", tiny()).unwrap();
+    for code in codes {
+        assert!(!bytes.windows(code.len()).any(|w| w == code.as_bytes()));
+    }
+    let read = backup_file::read(&bytes, "hunter2").unwrap();
+    assert_eq!(read, payload.entries);
+    let states: Vec<(&str, bool)> = read[0]
+        .backup_codes
+        .iter()
+        .map(|c| (c.code.as_str(), c.used_ms.is_some()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("a1b2c-3d4e5", true),
+            ("f6a7b-8c9d0", false),
+            ("0e1f2-a3b4c", false)
+        ]
+    );
+}
+
 /// A vault file (or one of its rolling backups) reads as a backup with its password.
 #[test]
 fn a_vault_file_reads_as_a_backup() {

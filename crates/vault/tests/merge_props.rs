@@ -1,5 +1,6 @@
 //! Property test of merging: 2 or 3 replicas of one vault make random changes (add, edit,
-//! delete, restore, reorder, HOTP next code) while random one-way syncs, some across a
+//! delete, restore, reorder, HOTP next code; backup codes added, used, marked unused again and
+//! removed) while random one-way syncs, some across a
 //! partition that drops them, carry copies between them; then everything is synced.
 //!
 //! Afterwards every replica holds the same accounts; an account is there exactly when the last
@@ -7,7 +8,9 @@
 //! later, nothing edited is lost), each field of each holds the last value written to it
 //! anywhere since the account's last deletion (edits of different fields on different replicas
 //! all survive), and no replica ever saw an HOTP counter go back, the final one being the
-//! highest reached anywhere.
+//! highest reached anywhere. Each backup code of each account is in the state (unused, used,
+//! removed) last written to it anywhere since the account's last deletion: uses of two codes on
+//! two replicas both stay, an undo written later wins over the use.
 //!
 //! The changes are the vault's own (`Payload`'s methods, which `Unlocked` saves) and the merge
 //! is `countersign_vault::merge`, what `Unlocked::sync` does to the copies it finds. Cases:
@@ -15,8 +18,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use countersign_otp::{Account, Kind, Secret};
-use countersign_vault::{Payload, merge};
+use countersign_otp::{Account, BackupCode, Kind, Secret};
+use countersign_vault::{Payload, StoredBackupCode, merge};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -41,6 +44,23 @@ enum Op {
     Reorder { replica: usize, pick: usize },
     /// The next code of the nth account of a replica, if HOTP.
     HotpNext { replica: usize, pick: usize },
+    /// Three backup codes added to the nth account of a replica: new ones, or the account's
+    /// first three again (listed again if their list was removed).
+    AddCodes {
+        replica: usize,
+        pick: usize,
+        fresh: bool,
+    },
+    /// The next unused backup code of the nth account of a replica handed out.
+    UseCode { replica: usize, pick: usize },
+    /// The code at `code` in the nth account's list marked unused again, if it is used.
+    UndoCode {
+        replica: usize,
+        pick: usize,
+        code: usize,
+    },
+    /// The nth account's list of backup codes removed.
+    RemoveCodes { replica: usize, pick: usize },
     /// A copy of `from` reaches `to`, which merges it (dropped across the partition).
     Sync { from: usize, to: usize },
     /// Starts or ends a partition: replica 0 alone on one side.
@@ -57,7 +77,13 @@ fn op(replicas: usize) -> impl Strategy<Value = Op> {
         2 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Delete { replica, pick }),
         1 => r.clone().prop_map(|replica| Op::Restore { replica }),
         1 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::Reorder { replica, pick }),
-        3 => (r.clone(), pick).prop_map(|(replica, pick)| Op::HotpNext { replica, pick }),
+        3 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::HotpNext { replica, pick }),
+        2 => (r.clone(), pick.clone(), any::<bool>())
+            .prop_map(|(replica, pick, fresh)| Op::AddCodes { replica, pick, fresh }),
+        3 => (r.clone(), pick.clone()).prop_map(|(replica, pick)| Op::UseCode { replica, pick }),
+        2 => (r.clone(), pick.clone(), 0..6usize)
+            .prop_map(|(replica, pick, code)| Op::UndoCode { replica, pick, code }),
+        1 => (r.clone(), pick).prop_map(|(replica, pick)| Op::RemoveCodes { replica, pick }),
         4 => (r.clone(), r).prop_map(|(from, to)| Op::Sync { from, to }),
         1 => Just(Op::TogglePartition),
     ]
@@ -98,6 +124,17 @@ struct Truth {
     deleted: u64,
     /// Per field, the last value written anywhere and when.
     fields: HashMap<&'static str, (u64, String)>,
+    /// Per backup code (its key), the last state written anywhere and when.
+    codes: HashMap<String, (u64, &'static str)>,
+}
+
+/// A backup code's state, as the truth records it.
+fn code_state(code: &StoredBackupCode) -> &'static str {
+    match (code.removed, code.used_ms) {
+        (true, _) => "removed",
+        (false, Some(_)) => "used",
+        (false, None) => "unused",
+    }
 }
 
 struct World {
@@ -113,6 +150,10 @@ struct World {
     clock: u64,
     partitioned: bool,
     secrets: u32,
+    /// Backup codes made so far, for fresh ones.
+    codes_made: u32,
+    /// Per id, the first backup codes added to it, for adding them again.
+    first_codes: HashMap<Uuid, Vec<String>>,
 }
 
 impl World {
@@ -126,6 +167,8 @@ impl World {
             clock: 1_700_000_000_000,
             partitioned: false,
             secrets: 0,
+            codes_made: 0,
+            first_codes: HashMap::new(),
         }
     }
 
@@ -162,6 +205,31 @@ impl World {
         for name in written {
             truth.fields.insert(name, (time, field(account, name)));
         }
+    }
+
+    /// Records backup-code states written at `time` (a change of the account too).
+    fn record_codes(
+        &mut self,
+        replica: usize,
+        id: Uuid,
+        time: u64,
+        codes: &[(String, &'static str)],
+    ) {
+        self.record(replica, id, time, &[]);
+        let truth = self.truth.get_mut(&id).unwrap();
+        for (key, state) in codes {
+            truth.codes.insert(key.clone(), (time, *state));
+        }
+    }
+
+    /// The states of the account's codes on a replica, by key.
+    fn codes_of(&self, replica: usize, id: Uuid) -> HashMap<String, &'static str> {
+        let entry = self.replicas[replica].entry(id).unwrap();
+        entry
+            .backup_codes
+            .iter()
+            .map(|code| (code.code.key().to_string(), code_state(code)))
+            .collect()
     }
 
     fn apply(&mut self, op: &Op) {
@@ -236,6 +304,98 @@ impl World {
                 self.record(replica, id, now, &[]);
                 let max = self.max_counter.entry(id).or_default();
                 *max = (*max).max(counter);
+            }
+            Op::AddCodes {
+                replica,
+                pick,
+                fresh,
+            } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let texts = match self.first_codes.get(&id) {
+                    Some(first) if !fresh => first.clone(),
+                    _ => (0..3)
+                        .map(|_| {
+                            self.codes_made += 1;
+                            format!(
+                                "{:04}-{:04}",
+                                self.codes_made / 10_000,
+                                self.codes_made % 10_000
+                            )
+                        })
+                        .collect(),
+                };
+                self.first_codes.entry(id).or_insert_with(|| texts.clone());
+                let before = self.codes_of(replica, id);
+                let now = self.tick();
+                let codes = texts.iter().map(|t| BackupCode::new(t).unwrap()).collect();
+                let report = self.replicas[replica]
+                    .add_backup_codes(id, codes, now)
+                    .unwrap();
+                let written: Vec<(String, &'static str)> = texts
+                    .iter()
+                    .map(|t| t.replace('-', ""))
+                    .filter(|key| before.get(key).is_none_or(|state| *state == "removed"))
+                    .map(|key| (key, "unused"))
+                    .collect();
+                assert_eq!(report.added, written.len());
+                if !written.is_empty() {
+                    self.record_codes(replica, id, now, &written);
+                }
+            }
+            Op::UseCode { replica, pick } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let now = self.tick();
+                if let Ok(code) = self.replicas[replica].use_backup_code(id, now) {
+                    self.record_codes(replica, id, now, &[(code.key().to_string(), "used")]);
+                }
+            }
+            Op::UndoCode {
+                replica,
+                pick,
+                code,
+            } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let listed: Vec<StoredBackupCode> = countersign_vault::listed_backup_codes(
+                    &self.replicas[replica].entry(id).unwrap().backup_codes,
+                )
+                .cloned()
+                .collect();
+                let Some(target) = listed.get(code).filter(|c| c.used_ms.is_some()) else {
+                    return;
+                };
+                let now = self.tick();
+                self.replicas[replica]
+                    .mark_backup_code(id, code, false, now)
+                    .unwrap();
+                self.record_codes(
+                    replica,
+                    id,
+                    now,
+                    &[(target.code.key().to_string(), "unused")],
+                );
+            }
+            Op::RemoveCodes { replica, pick } => {
+                let Some(id) = self.pick(replica, pick) else {
+                    return;
+                };
+                let written: Vec<(String, &'static str)> = self
+                    .codes_of(replica, id)
+                    .into_iter()
+                    .filter(|(_, state)| *state != "removed")
+                    .map(|(key, _)| (key, "removed"))
+                    .collect();
+                let now = self.tick();
+                let removed = self.replicas[replica].remove_backup_codes(id, now).unwrap();
+                assert_eq!(removed, written.len());
+                if removed > 0 {
+                    self.record_codes(replica, id, now, &written);
+                }
             }
             Op::Sync { from, to } => {
                 let across = (from == 0) != (to == 0);
@@ -320,6 +480,22 @@ proptest! {
                         value,
                         "the last {} written is kept",
                         name
+                    );
+                }
+            }
+            let held_codes: HashMap<String, &'static str> = entry
+                .backup_codes
+                .iter()
+                .map(|code| (code.code.key().to_string(), code_state(code)))
+                .collect();
+            prop_assert_eq!(held_codes.len(), entry.backup_codes.len(), "a backup code appears twice");
+            for (key, (written, state)) in &truth.codes {
+                if *written > truth.deleted {
+                    prop_assert_eq!(
+                        held_codes.get(key).copied(),
+                        Some(*state),
+                        "the last state written to backup code {} is kept",
+                        key
                     );
                 }
             }

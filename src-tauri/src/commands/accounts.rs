@@ -258,6 +258,9 @@ pub async fn restore_account(app: AppHandle, id: Uuid) -> CommandResult<Uuid> {
         };
         state.with_vault(|vault| {
             let new_id = vault.add(entry.account.clone())?;
+            if !entry.backup_codes.is_empty() {
+                vault.restore_backup_codes(new_id, &entry.backup_codes)?;
+            }
             let mut order: Vec<Uuid> = vault.entries().iter().map(|e| e.id).collect();
             order.retain(|known| *known != new_id);
             order.insert(position.min(order.len()), new_id);
@@ -367,6 +370,7 @@ mod tests {
                 last_used_ms: None,
                 account: parse_uri(&uri).unwrap(),
                 field_ms: Default::default(),
+                backup_codes: Vec::new(),
             };
             let json = serde_json::to_string(&view(&entry, Some("123456"), 1_765_000_000)).unwrap();
             let bytes = data_encoding::BASE32_NOPAD

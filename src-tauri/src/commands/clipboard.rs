@@ -88,17 +88,23 @@ pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> Comman
     Ok(())
 }
 
-/// Copies text the window already shows (a recovery key or revealed secret), marked sensitive
-/// and cleared after the same timeout as codes.
-#[tauri::command]
-pub fn copy_text(state: State<'_, AppState>, text: Zeroizing<String>) -> CommandResult<()> {
-    state.touch();
+/// Copies a lasting secret (a recovery key, a revealed secret, a backup code), marked
+/// sensitive and cleared after the same timeout as codes, or after a minute when codes are set
+/// to stay: unlike a code, it does not expire by itself.
+pub(crate) fn copy_lasting_secret(state: &AppState, text: &str) -> CommandResult<()> {
     let seconds = state
         .settings
         .lock()
         .expect("settings lock")
         .clipboard_clear_seconds;
-    // A recovery key must not linger even when codes are set to stay.
     let clear_after = Duration::from_secs(if seconds == 0 { 60 } else { seconds.into() });
-    state.clipboard.copy_sensitive(&text, Some(clear_after))
+    state.clipboard.copy_sensitive(text, Some(clear_after))
+}
+
+/// Copies text the window already shows (a recovery key or revealed secret), marked sensitive
+/// and cleared after the same timeout as codes.
+#[tauri::command]
+pub fn copy_text(state: State<'_, AppState>, text: Zeroizing<String>) -> CommandResult<()> {
+    state.touch();
+    copy_lasting_secret(&state, &text)
 }

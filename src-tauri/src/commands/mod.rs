@@ -2,6 +2,7 @@
 //! granted in capabilities/ (src/permissions.rs checks that they agree).
 
 pub mod accounts;
+pub mod backup_codes;
 pub mod clipboard;
 pub mod clock;
 pub mod keys;

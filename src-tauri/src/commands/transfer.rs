@@ -142,8 +142,13 @@ pub async fn transfer_import(
 ) -> CommandResult<ImportDone> {
     with_transfer(app, move |state, transfer| {
         state.touch();
-        let accounts = transfer.selected(&token, &selected)?;
-        let report = state.with_vault(|vault| Ok(vault.add_all(accounts.clone())?))?;
+        let selection = transfer.selected(&token, &selected)?;
+        let report = state.with_vault(|vault| {
+            Ok(vault.add_all_with_backup_codes(
+                selection.accounts.clone(),
+                selection.backup_codes.clone(),
+            )?)
+        })?;
         transfer.imported(&token);
         Ok(ImportDone {
             added: report.added.len(),

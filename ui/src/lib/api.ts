@@ -7,6 +7,8 @@ import type {
   AccountEdit,
   AccountList,
   AddResult,
+  BackupCodesPreview,
+  BackupCodesSummary,
   ClockStatus,
   CommandError,
   CreateVault,
@@ -15,6 +17,7 @@ import type {
   OldBackups,
   QuickTyped,
   RecoveryKeyView,
+  RevealedBackupCode,
   RevealedSecret,
   SecurityView,
   Settings,
@@ -29,12 +32,15 @@ export type {
   AccountList,
   AccountView,
   AddResult,
+  BackupCodesPreview,
+  BackupCodesSummary,
   ClockStatus,
   CommandError,
   CredentialChange,
   KeyringState,
   OldBackups,
   RecoveryKeyView,
+  RevealedBackupCode,
   RevealedSecret,
   SecurityView,
   Settings,
@@ -95,6 +101,19 @@ export const api = {
   nextHotpCode: (id: string) => invoke<string>("next_hotp_code", { id }),
   revealSecret: (id: string, password: string) =>
     invoke<RevealedSecret>("reveal_secret", { id, password }),
+  /** How many backup codes a pasted block holds (the text is not echoed back). */
+  previewBackupCodes: (text: string) => invoke<BackupCodesPreview>("preview_backup_codes", { text }),
+  /** An account's backup codes, counted: no code. */
+  backupCodesSummary: (id: string) => invoke<BackupCodesSummary>("backup_codes_summary", { id }),
+  addBackupCodes: (id: string, text: string) => invoke<BackupCodesSummary>("add_backup_codes", { id, text }),
+  /** Copies the next unused backup code (marked used first); the code never reaches the window. */
+  copyBackupCode: (id: string) => invoke<BackupCodesSummary>("copy_backup_code", { id }),
+  markBackupCodeUnused: (id: string, index: number) =>
+    invoke<BackupCodesSummary>("mark_backup_code_unused", { id, index }),
+  removeBackupCodes: (id: string) => invoke<BackupCodesSummary>("remove_backup_codes", { id }),
+  /** Every backup code of an account, after the vault password is asked again. */
+  revealBackupCodes: (id: string, password: string) =>
+    invoke<RevealedBackupCode[]>("reveal_backup_codes", { id, password }),
   noteActivity: () => invoke<void>("note_activity"),
   copyCode: (id: string) => invoke<void>("copy_code", { id }),
   /** Types the code into the window the person was in (the quick search closes). */

@@ -156,6 +156,63 @@ export type AccountEdit = { issuer: string, name: string, note: string, group: s
 export type RevealedSecret = { uri: string, secret: string, qrSvg: string, };
 
 /**
+ * An account's backup codes as the window sees them: counts and dates, no code.
+ */
+export type BackupCodesSummary = {
+/**
+ * Codes listed (used or not).
+ */
+total: number,
+/**
+ * Unused codes.
+ */
+left: number,
+/**
+ * Whether so few are left ([`BACKUP_CODES_LOW`] or fewer, with a list) that the person
+ * should get new ones.
+ */
+low: boolean,
+/**
+ * The used codes, in list order.
+ */
+used: Array<UsedBackupCode>, };
+
+/**
+ * A used backup code: where it is in the list and when it was used.
+ */
+export type UsedBackupCode = {
+/**
+ * Its position in the list, from 0: what `mark_backup_code_unused` takes.
+ */
+index: number,
+/**
+ * When it was used (Unix ms).
+ */
+usedMs: number, };
+
+/**
+ * What a pasted block holds, before it is added.
+ */
+export type BackupCodesPreview = {
+/**
+ * Codes found, each once.
+ */
+found: number,
+/**
+ * Codes left out because they were repeated.
+ */
+duplicates: number, };
+
+/**
+ * One code of a list shown after the password.
+ */
+export type RevealedBackupCode = { code: string,
+/**
+ * When it was used (Unix ms), if it was.
+ */
+usedMs: number | null, };
+
+/**
  * Light, dark, or whatever the OS says.
  */
 export type Theme = "system" | "light" | "dark";

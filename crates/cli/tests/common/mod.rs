@@ -29,6 +29,24 @@ pub fn run(data_dir: Option<&Path>, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `countersign --data-dir DIR args` with `stdin` as its input.
+pub fn run_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let dir = dir.to_str().expect("a UTF-8 temporary path");
+    let mut all = vec!["--data-dir", dir];
+    all.extend_from_slice(args);
+    run(None, &all, stdin)
+}
+
+/// A command's standard output, as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A command's standard error, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
 /// The lines of a command's output.
 pub fn lines(bytes: &[u8]) -> Vec<String> {
     String::from_utf8(bytes.to_vec())
