@@ -22,6 +22,8 @@ packages=(
   oathtool zbar-tools
   # A real sync engine: two daemons share a vault folder (crates/cli/tests/syncthing.rs)
   syncthing
+  # The command line's man pages are rendered by their tests (crates/cli-docs)
+  man-db
 )
 
 missing=()
@@ -50,6 +52,30 @@ fi
 # The UI's packages: reinstall only when the lock file changed since the last install.
 if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   (cd ui && npm ci --no-audit --no-fund)
+fi
+
+# make package: the Tauri CLI that bundles the .deb and .rpm (packaging/package.json), reinstalled
+# only when its lock file changed.
+if [ "${1:-}" = "--package" ] &&
+  { [ ! -f packaging/node_modules/.package-lock.json ] ||
+    [ packaging/package-lock.json -nt packaging/node_modules/.package-lock.json ]; }; then
+  (cd packaging && npm ci --no-audit --no-fund)
+fi
+
+# make package-test: what checks the installed package (tests/package/smoke.sh):
+# desktop-file-validate, and rpm to read the .rpm's files and requirements.
+if [ "${1:-}" = "--package-test" ]; then
+  package_test_packages=()
+  for package in desktop-file-utils rpm; do
+    dpkg -s "$package" >/dev/null 2>&1 || package_test_packages+=("$package")
+  done
+  if ((${#package_test_packages[@]})); then
+    echo "Installing system packages: ${package_test_packages[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${package_test_packages[@]}"
+  fi
 fi
 
 # The side-by-side benchmark (make bench-desktop): KeePassXC to compare with, and pykeepass
