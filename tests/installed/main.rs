@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use countersign_e2e::measure::{ScreenWatcher, end_tree, process_names, process_tree};
+use countersign_e2e::measure::{ScreenWatcher, end_tree, process_names};
 use countersign_e2e::{App, Display, Launch, app_binary, avoid_step_boundary, recent_totp};
 
 const INSTALLED_APP: &str = "/usr/bin/countersign-app";
@@ -86,30 +86,11 @@ async fn the_installed_app_opens_a_command_line_vault_with_the_keyring_and_shows
         .unwrap()
         .expect("data-code is set");
     assert!(recent_totp(SECRET, 6, 30).contains(&code), "{code}");
-    // The web content runs in WebKit's bubblewrap sandbox (the package depends on bubblewrap):
-    // under bwrap, in a pid namespace of its own.
+    // The web content runs in WebKit's bubblewrap sandbox (the package depends on bubblewrap).
     let pid = app.app_process().expect("the installed app is running");
     let names = process_names(pid);
     assert!(names.iter().any(|name| name == "bwrap"), "{names:?}");
-    let web: Vec<u32> = process_tree(pid)
-        .into_iter()
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/comm"))
-                .is_ok_and(|name| name.starts_with("WebKitWebProces"))
-        })
-        .collect();
-    assert!(!web.is_empty(), "a web process runs: {names:?}");
-    for p in web {
-        let status = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap();
-        let nspid = status
-            .lines()
-            .find_map(|line| line.strip_prefix("NSpid:"))
-            .expect("an NSpid line");
-        assert!(
-            nspid.split_whitespace().count() >= 2,
-            "web process {p} is not in a pid namespace of its own (NSpid:{nspid})"
-        );
-    }
+    app.assert_web_content_sandboxed();
     app.screenshot("installed-app").await;
     app.quit().await;
 }
