@@ -6,7 +6,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/countersign-app
 # The end-to-end tests each run an app window: more than two at once starve a small machine.
 TEST_THREADS ?= 2
 
-.PHONY: run test deps test-deps ui app lint check-platforms ui-test rust-test e2e release bench bench-desktop fuzz crash-bench clean
+.PHONY: run test deps test-deps ui app lint check-platforms ui-test rust-test e2e release package package-deps package-test package-test-deps bench bench-desktop fuzz crash-bench clean
 
 run: deps app
 	$(APP)
@@ -20,7 +20,11 @@ deps:
 test-deps:
 	scripts/install-deps.sh --test
 
-ui:
+# The UI is rebuilt only when something of it changed: a rebuilt ui/dist, even identical, makes
+# cargo rebuild the app that embeds it (a 3-minute link in release).
+UI_SOURCES := $(shell find ui -path ui/node_modules -prune -o -path ui/dist -prune -o -type f -print)
+ui: ui/dist/index.html
+ui/dist/index.html: $(UI_SOURCES)
 	cd ui && npm run build
 
 # The whole workspace, not `-p countersign-app`: one feature resolution with `make test`'s
@@ -67,9 +71,38 @@ e2e: ui
 	COUNTERSIGN_APP=$(abspath $(APP)) scripts/headless.sh \
 		$(CARGO) test --workspace --test e2e -- --test-threads=$(TEST_THREADS)
 
-# An optimised, stripped binary (and a .deb with the Tauri CLI: see README).
+# Optimised, stripped binaries: the app, the `countersign` command line and the generator of
+# its man pages and completions, in one build so the three share their dependencies.
+RELEASE := $(or $(CARGO_TARGET_DIR),target)/release
 release: deps ui
-	$(CARGO) build --release -p countersign-app --features tauri/custom-protocol
+	$(CARGO) build --release -p countersign-app -p countersign-cli -p countersign-cli-docs \
+		--features tauri/custom-protocol
+
+# The .deb and .rpm, bundled by the Tauri CLI (from npm, pinned in packaging/package.json) with
+# a config generated from the root tauri.conf.json (packaging/bundle-config.mjs): the app, the
+# command line with its man pages and bash/zsh/fish completions, the desktop entry and link
+# handlers, icons, the FIDO udev rule. Packages land in $(RELEASE)/bundle/{deb,rpm}.
+VERSION := $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' tauri.conf.json)
+DOCS := $(or $(CARGO_TARGET_DIR),target)/package-docs
+DEB := $(RELEASE)/bundle/deb/Countersign_$(VERSION)_amd64.deb
+RPM := $(RELEASE)/bundle/rpm/Countersign-$(VERSION)-1.x86_64.rpm
+package: package-deps release
+	$(RELEASE)/countersign-cli-docs $(DOCS)
+	gzip -9nf $(DOCS)/man1/*.1
+	node packaging/bundle-config.mjs --cli $(RELEASE)/countersign --docs $(DOCS)
+	TAURI_APP_PATH=src-tauri packaging/node_modules/.bin/tauri bundle --bundles deb,rpm --ci
+	@ls -l $(DEB) $(RPM)
+
+package-deps:
+	scripts/install-deps.sh --package
+
+package-test-deps:
+	scripts/install-deps.sh --package-test
+
+# Installs the .deb into this machine, checks its files, runs the installed app and command
+# line (tests/installed), purges it and checks what is left (tests/package/smoke.sh).
+package-test: test-deps package-test-deps package
+	CARGO=$(CARGO) tests/package/smoke.sh $(DEB) $(RPM)
 
 bench:
 	$(CARGO) bench --workspace
@@ -101,4 +134,4 @@ crash-bench:
 
 clean:
 	$(CARGO) clean
-	rm -rf ui/dist ui/node_modules artifacts
+	rm -rf ui/dist ui/node_modules packaging/node_modules src-tauri/tauri.conf.json artifacts

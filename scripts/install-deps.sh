@@ -25,19 +25,24 @@ packages=(
   oathtool zbar-tools
   # A real sync engine: two daemons share a vault folder (crates/cli/tests/syncthing.rs)
   syncthing
+  # The command line's man pages are rendered by their tests (crates/cli-docs)
+  man-db
 )
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if ((${#missing[@]})); then
+# Installs those of the given Debian packages that `dpkg -s` does not report installed.
+install_missing() {
+  local missing=() package sudo=""
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  ((${#missing[@]})) || return 0
   echo "Installing system packages: ${missing[*]}"
-  sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+}
+
+install_missing "${packages[@]}"
 
 if ! command -v cargo >/dev/null; then
   echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2
@@ -55,19 +60,26 @@ if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/
   (cd ui && npm ci --no-audit --no-fund)
 fi
 
+# make package: the Tauri CLI that bundles the .deb and .rpm (packaging/package.json), reinstalled
+# only when its lock file changed.
+if [ "${1:-}" = "--package" ] &&
+  { [ ! -f packaging/node_modules/.package-lock.json ] ||
+    [ packaging/package-lock.json -nt packaging/node_modules/.package-lock.json ]; }; then
+  (cd packaging && npm ci --no-audit --no-fund)
+fi
+
+# make package-test: what checks the installed package (tests/package/smoke.sh):
+# desktop-file-validate, and rpm to read the .rpm's files and requirements.
+if [ "${1:-}" = "--package-test" ]; then
+  install_missing desktop-file-utils rpm
+fi
+
 # The side-by-side benchmark (make bench-desktop): KeePassXC to compare with, and pykeepass
 # (in a virtual environment of its own) to write its database.
 if [ "${1:-}" = "--bench" ]; then
-  bench_packages=()
-  dpkg -s keepassxc >/dev/null 2>&1 || bench_packages+=(keepassxc)
+  install_missing keepassxc
   # Debian's own python3 needs python3-venv for `python3 -m venv`.
-  python3 -c 'import ensurepip' 2>/dev/null || bench_packages+=(python3-venv)
-  if ((${#bench_packages[@]})); then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${bench_packages[@]}"
-  fi
+  python3 -c 'import ensurepip' 2>/dev/null || install_missing python3-venv
   venv="${BENCH_VENV:-$HOME/.cache/countersign/bench-venv}"
   if ! "$venv/bin/python" -c 'import pykeepass' 2>/dev/null; then
     python3 -m venv "$venv"

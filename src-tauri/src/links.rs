@@ -244,9 +244,12 @@ mod tests {
         assert!(exec.ends_with(" %u"), "{exec}");
         let config: serde_json::Value =
             serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
-        assert_eq!(
-            config["bundle"]["linux"]["deb"]["desktopTemplate"],
-            "packaging/linux/countersign.desktop"
-        );
+        for format in ["deb", "rpm"] {
+            assert_eq!(
+                config["bundle"]["linux"][format]["desktopTemplate"],
+                "packaging/linux/countersign.desktop",
+                "{format}"
+            );
+        }
     }
 }

@@ -8,7 +8,6 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use countersign_e2e::App;
-use countersign_e2e::measure::process_tree;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -87,24 +86,6 @@ async fn the_web_view_is_confined_and_can_do_no_more_than_the_app_needs() {
     );
 
     // The web process runs in bubblewrap's namespaces: its pid there differs from ours.
-    let web: Vec<u32> = process_tree(pid)
-        .into_iter()
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/comm"))
-                .is_ok_and(|name| name.starts_with("WebKitWebProces"))
-        })
-        .collect();
-    assert!(!web.is_empty(), "a web process runs");
-    for p in web {
-        let status = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap();
-        let nspid = status
-            .lines()
-            .find_map(|line| line.strip_prefix("NSpid:"))
-            .expect("an NSpid line");
-        assert!(
-            nspid.split_whitespace().count() >= 2,
-            "web process {p} runs in the machine's own pid namespace (NSpid:{nspid}): not sandboxed"
-        );
-    }
+    app.assert_web_content_sandboxed();
     app.quit().await;
 }

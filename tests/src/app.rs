@@ -648,6 +648,31 @@ impl App {
             })
     }
 
+    /// Checks that the app's web content runs in WebKit's bubblewrap sandbox: at least one
+    /// web process, each in a pid namespace of its own (its pid there differs from ours).
+    pub fn assert_web_content_sandboxed(&self) {
+        let pid = self.app_process().expect("the app is running");
+        let web: Vec<u32> = measure::process_tree(pid)
+            .into_iter()
+            .filter(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|name| name.starts_with("WebKitWebProces"))
+            })
+            .collect();
+        assert!(!web.is_empty(), "a web process runs");
+        for p in web {
+            let status = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap();
+            let nspid = status
+                .lines()
+                .find_map(|line| line.strip_prefix("NSpid:"))
+                .expect("an NSpid line");
+            assert!(
+                nspid.split_whitespace().count() >= 2,
+                "web process {p} runs in the machine's own pid namespace (NSpid:{nspid}): not sandboxed"
+            );
+        }
+    }
+
     /// Waits until the app runs without any web process: its window was destroyed (hidden
     /// into the tray) and WebKit's processes have exited. Returns what still runs.
     pub async fn wait_for_no_webview(&self) -> Vec<String> {
