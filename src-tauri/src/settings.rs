@@ -37,6 +37,28 @@ pub enum Language {
     Ar,
 }
 
+impl Language {
+    /// The language this setting means, never `System`: for `System`, the first of `os` (BCP 47
+    /// tags, most wanted first) that Countersign is translated into, else English. The window's
+    /// `resolveLocale` follows the same rule.
+    pub fn resolve<S: AsRef<str>>(self, os: impl IntoIterator<Item = S>) -> Language {
+        if self != Language::System {
+            return self;
+        }
+        os.into_iter()
+            .find_map(|tag| {
+                let base = tag.as_ref().split(['-', '_']).next()?.to_ascii_lowercase();
+                match base.as_str() {
+                    "en" => Some(Language::En),
+                    "de" => Some(Language::De),
+                    "ar" => Some(Language::Ar),
+                    _ => None,
+                }
+            })
+            .unwrap_or(Language::En)
+    }
+}
+
 /// How the account list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "lowercase")]
@@ -227,6 +249,18 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_resolves_to_a_chosen_one_or_the_first_translated_os_language() {
+        assert_eq!(Language::De.resolve(["ar-EG"]), Language::De);
+        assert_eq!(
+            Language::System.resolve(["fr-FR", "de_DE", "ar"]),
+            Language::De
+        );
+        assert_eq!(Language::System.resolve(["AR-eg"]), Language::Ar);
+        assert_eq!(Language::System.resolve(["fr", "ja"]), Language::En);
+        assert_eq!(Language::System.resolve(Vec::<String>::new()), Language::En);
+    }
 
     #[test]
     fn defaults_when_missing_or_damaged() {

@@ -46,7 +46,15 @@ pub fn set_settings(
     settings
         .save(&state.data_dir)
         .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
-    *state.settings.lock().expect("settings lock") = settings.clone();
+    let language_was = std::mem::replace(
+        &mut *state.settings.lock().expect("settings lock"),
+        settings.clone(),
+    )
+    .language;
+    if settings.language != language_was {
+        // The tray menu says its few words in the window's language.
+        state.tray.retell();
+    }
     Ok(settings)
 }
 
