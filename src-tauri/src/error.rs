@@ -1,5 +1,5 @@
 //! Errors as they cross IPC: `{kind, message}`, a stable machine-readable kind and a sentence
-//! for people.
+//! for people, plus `args` for the details a translation needs (a path, attempts left).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -15,6 +15,40 @@ pub struct CommandError {
     #[serde(skip_serializing_if = "Option::is_none", rename = "retryAfter")]
     #[ts(optional)]
     pub retry_after: Option<u64>,
+    /// The details `message` names, for the window to say them in its own language; sent only
+    /// when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub args: Option<ErrorArgs>,
+}
+
+/// The details of an error that its English message names, each sent only when known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorArgs {
+    /// The file or folder concerned (`in_use`, `io`, `other_vault_there`, `same_vault_there`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub path: Option<String>,
+    /// The kind of unlock slot that is missing: "password", "keyring" or "recovery".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub slot: Option<String>,
+    /// PIN attempts left before a security key blocks its PIN (`pin_invalid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub attempts_left: Option<u32>,
+    /// A backup code's number, from 1 (`no_such_backup_code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub number: Option<u64>,
+}
+
+impl ErrorArgs {
+    /// `Some` when any detail is known: an error without any sends no `args`.
+    fn if_any(self) -> Option<ErrorArgs> {
+        (self != ErrorArgs::default()).then_some(self)
+    }
 }
 
 impl CommandError {
@@ -24,6 +58,15 @@ impl CommandError {
             kind,
             message: message.into(),
             retry_after: None,
+            args: None,
+        }
+    }
+
+    /// The same error with `args`.
+    pub fn with_args(self, args: ErrorArgs) -> Self {
+        CommandError {
+            args: args.if_any(),
+            ..self
         }
     }
 }
@@ -82,13 +125,80 @@ impl From<countersign_vault::Error> for CommandError {
             E::RateLimited { wait } => Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
             _ => None,
         };
+        let path = |path: &std::path::Path| ErrorArgs {
+            path: Some(path.display().to_string()),
+            ..ErrorArgs::default()
+        };
+        let args = match &error {
+            E::InUse { path: at }
+            | E::Io { path: at, .. }
+            | E::OtherVaultThere { path: at }
+            | E::SameVaultThere { path: at } => path(at),
+            E::NoSuchSlot(slot) => ErrorArgs {
+                slot: Some((*slot).to_owned()),
+                ..ErrorArgs::default()
+            },
+            E::NoSuchBackupCode { index } => ErrorArgs {
+                number: Some(*index as u64 + 1),
+                ..ErrorArgs::default()
+            },
+            _ => ErrorArgs::default(),
+        };
         CommandError {
             kind: error.kind(),
             message,
             retry_after,
+            args: args.if_any(),
         }
     }
 }
 
 /// Result of a command.
 pub type CommandResult<T> = Result<T, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_path_error_sends_its_path() {
+        let error = CommandError::from(countersign_vault::Error::SameVaultThere {
+            path: PathBuf::from("/home/me/Sync"),
+        });
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({
+                "kind": "same_vault_there",
+                "message": error.message,
+                "args": {"path": "/home/me/Sync"},
+            })
+        );
+    }
+
+    #[test]
+    fn a_missing_slot_and_backup_code_send_which() {
+        let slot = CommandError::from(countersign_vault::Error::NoSuchSlot("recovery"));
+        assert_eq!(
+            serde_json::to_value(&slot).unwrap()["args"],
+            json!({"slot": "recovery"})
+        );
+        let code = CommandError::from(countersign_vault::Error::NoSuchBackupCode { index: 2 });
+        assert_eq!(
+            serde_json::to_value(&code).unwrap()["args"],
+            json!({"number": 3})
+        );
+    }
+
+    #[test]
+    fn no_args_are_sent_when_there_are_none() {
+        let error = CommandError::from(countersign_vault::Error::WrongPassword);
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"kind": "wrong_password", "message": "That password is not right."})
+        );
+    }
+}

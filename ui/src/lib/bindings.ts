@@ -17,7 +17,33 @@ message: string,
 /**
  * Seconds to wait before trying again (rate-limited unlocks only).
  */
-retryAfter?: number, };
+retryAfter?: number,
+/**
+ * The details `message` names, for the window to say them in its own language; sent only
+ * when there are any.
+ */
+args?: ErrorArgs, };
+
+/**
+ * The details of an error that its English message names, each sent only when known.
+ */
+export type ErrorArgs = {
+/**
+ * The file or folder concerned (`in_use`, `io`, `other_vault_there`, `same_vault_there`).
+ */
+path?: string,
+/**
+ * The kind of unlock slot that is missing: "password", "keyring" or "recovery".
+ */
+slot?: string,
+/**
+ * PIN attempts left before a security key blocks its PIN (`pin_invalid`).
+ */
+attemptsLeft?: number,
+/**
+ * A backup code's number, from 1 (`no_such_backup_code`).
+ */
+number?: number, };
 
 /**
  * Whether the OS keyring can hold a key now, and if not, why.

@@ -2,6 +2,7 @@
  *  مفتاح الاسترداد (recovery key), سلسلة مفاتيح النظام (keyring), رمز (code). Counted words
  *  take all six CLDR forms (zero, one, two, few, many, other). */
 import type { Catalog } from "./en";
+import type { ErrorArgs } from "../bindings";
 import { formatNumber, plural } from "./format";
 
 const n = (value: number) => formatNumber("ar", value);
@@ -854,5 +855,34 @@ export const ar: Catalog = {
     operation_denied: "رفض المفتاح العملية.",
     not_allowed: "لا يسمح المفتاح بهذه العملية الآن.",
     no_key: "لم يُعثر على مفتاح أمان.",
+
+    in_use: (error: { args?: ErrorArgs }) =>
+      `الخزنة مستخدمة في نسخة أخرى قيد التشغيل (${error.args?.path ?? "?"}).`,
+    io: (error: { args?: ErrorArgs }) => `تعذّرت قراءة ${error.args?.path ?? "ملف"} أو الكتابة إليه.`,
+    other_vault_there: (error: { args?: ErrorArgs }) =>
+      `يحوي ${error.args?.path ?? "هذا المجلد"} خزنة أخرى بالفعل.`,
+    same_vault_there: (error: { args?: ErrorArgs }) =>
+      `يحوي ${error.args?.path ?? "هذا المجلد"} هذه الخزنة بالفعل؛ افتحها من هناك.`,
+    no_such_slot: (error: { args?: ErrorArgs }) =>
+      ({
+        password: "ليس للخزنة كلمة مرور.",
+        keyring: "لا تُفتح الخزنة بسلسلة مفاتيح النظام.",
+        recovery: "ليس للخزنة مفتاح استرداد.",
+      })[error.args?.slot ?? ""] ?? "لا يمكن فتح قفل الخزنة بهذه الطريقة.",
+    pin_invalid: (error: { args?: ErrorArgs }) => {
+      const left = error.args?.attemptsLeft;
+      if (left === undefined) return "رقم PIN خاطئ.";
+      return plural("ar", left, {
+        zero: "رقم PIN خاطئ. لم تبقَ أيّ محاولة قبل أن يحظر المفتاح رقم PIN.",
+        one: "رقم PIN خاطئ. بقيت محاولة واحدة قبل أن يحظر المفتاح رقم PIN.",
+        two: "رقم PIN خاطئ. بقيت محاولتان قبل أن يحظر المفتاح رقم PIN.",
+        few: `رقم PIN خاطئ. بقيت ${n(left)} محاولات قبل أن يحظر المفتاح رقم PIN.`,
+        many: `رقم PIN خاطئ. بقيت ${n(left)} محاولة قبل أن يحظر المفتاح رقم PIN.`,
+        other: `رقم PIN خاطئ. بقيت ${n(left)} محاولة قبل أن يحظر المفتاح رقم PIN.`,
+      });
+    },
+    no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
+    no_such_backup_code: (error: { args?: ErrorArgs }) =>
+      `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,
   },
 };

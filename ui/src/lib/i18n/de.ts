@@ -1,6 +1,7 @@
 /** German. Terms: Tresor (vault), Konto (account), Sicherheitsschlüssel (security key),
  *  Wiederherstellungsschlüssel (recovery key), Schlüsselbund (keyring), Code. */
 import type { Catalog } from "./en";
+import type { ErrorArgs } from "../bindings";
 import { formatNumber, plural } from "./format";
 
 const n = (value: number) => formatNumber("de", value);
@@ -711,5 +712,31 @@ export const de: Catalog = {
     operation_denied: "Der Schlüssel hat den Vorgang abgelehnt.",
     not_allowed: "Der Schlüssel erlaubt diesen Vorgang gerade nicht.",
     no_key: "Kein Sicherheitsschlüssel gefunden.",
+
+    in_use: (error: { args?: ErrorArgs }) =>
+      `Der Tresor wird von einer anderen laufenden Instanz verwendet (${error.args?.path ?? "?"}).`,
+    io: (error: { args?: ErrorArgs }) =>
+      `${error.args?.path ?? "Eine Datei"} konnte nicht gelesen oder geschrieben werden.`,
+    other_vault_there: (error: { args?: ErrorArgs }) =>
+      `In ${error.args?.path ?? "diesem Ordner"} liegt schon ein anderer Tresor.`,
+    same_vault_there: (error: { args?: ErrorArgs }) =>
+      `In ${error.args?.path ?? "diesem Ordner"} liegt schon dieser Tresor; öffnen Sie ihn stattdessen dort.`,
+    no_such_slot: (error: { args?: ErrorArgs }) =>
+      ({
+        password: "Der Tresor hat kein Passwort.",
+        keyring: "Der Tresor wird nicht mit dem Schlüsselbund des Systems entsperrt.",
+        recovery: "Der Tresor hat keinen Wiederherstellungsschlüssel.",
+      })[error.args?.slot ?? ""] ?? "Der Tresor lässt sich so nicht entsperren.",
+    pin_invalid: (error: { args?: ErrorArgs }) => {
+      const left = error.args?.attemptsLeft;
+      if (left === undefined) return "Falsche PIN.";
+      return plural("de", left, {
+        one: "Falsche PIN. Noch 1 Versuch, bevor der Schlüssel seine PIN sperrt.",
+        other: `Falsche PIN. Noch ${n(left)} Versuche, bevor der Schlüssel seine PIN sperrt.`,
+      });
+    },
+    no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
+    no_such_backup_code: (error: { args?: ErrorArgs }) =>
+      `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,
   },
 };

@@ -2,6 +2,7 @@
  *  `npm run check` names a key a translation lacks or has in excess. Keys are grouped by screen;
  *  a string with arguments is a function; counted words go through `plural` (CLDR categories). */
 import { formatNumber, plural } from "./format";
+import type { ErrorArgs } from "../bindings";
 
 const n = (value: number) => formatNumber("en", value);
 
@@ -715,6 +716,31 @@ export const en = {
     operation_denied: "The key denied the operation.",
     not_allowed: "The key does not allow this operation now.",
     no_key: "No security key found.",
+
+    // With the details Rust sends in `args` (see src-tauri/src/error.rs `ErrorArgs`).
+    in_use: (error: { args?: ErrorArgs }) =>
+      `The vault is in use by another running instance (${error.args?.path ?? "?"}).`,
+    io: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "A file"} could not be read or written.`,
+    other_vault_there: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "That folder"} already holds another vault.`,
+    same_vault_there: (error: { args?: ErrorArgs }) =>
+      `${error.args?.path ?? "That folder"} already holds this vault; open it from there instead.`,
+    no_such_slot: (error: { args?: ErrorArgs }) =>
+      ({
+        password: "The vault has no password.",
+        keyring: "The vault is not unlocked by the system keyring.",
+        recovery: "The vault has no recovery key.",
+      })[error.args?.slot ?? ""] ?? "The vault has no such way to unlock.",
+    pin_invalid: (error: { args?: ErrorArgs }) => {
+      const left = error.args?.attemptsLeft;
+      if (left === undefined) return "Wrong PIN.";
+      return plural("en", left, {
+        one: "Wrong PIN. 1 attempt left before the key blocks its PIN.",
+        other: `Wrong PIN. ${n(left)} attempts left before the key blocks its PIN.`,
+      });
+    },
+    no_backup_code_left: "No unused backup code is left for this account.",
+    no_such_backup_code: (error: { args?: ErrorArgs }) =>
+      `The account has no backup code number ${n(error.args?.number ?? 0)}.`,
   },
 };
 

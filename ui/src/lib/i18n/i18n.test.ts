@@ -103,6 +103,41 @@ describe("errors from Rust", () => {
     );
   });
 
+  it("say the details Rust sends in args, in German", () => {
+    applyLanguage("de");
+    const pin = (attemptsLeft?: number) =>
+      errorText({ kind: "pin_invalid", message: "Wrong PIN.", ...(attemptsLeft === undefined ? {} : { args: { attemptsLeft } }) });
+    expect(pin(1)).toBe("Falsche PIN. Noch 1 Versuch, bevor der Schlüssel seine PIN sperrt.");
+    expect(pin(3)).toBe("Falsche PIN. Noch 3 Versuche, bevor der Schlüssel seine PIN sperrt.");
+    expect(pin()).toBe("Falsche PIN.");
+    expect(errorText({ kind: "same_vault_there", message: "/x already holds this vault", args: { path: "/home/me/Sync" } })).toBe(
+      "In /home/me/Sync liegt schon dieser Tresor; öffnen Sie ihn stattdessen dort.",
+    );
+    expect(errorText({ kind: "io", message: "/v/vault.cs: disk full", args: { path: "/v/vault.cs" } })).toBe(
+      "/v/vault.cs konnte nicht gelesen oder geschrieben werden.",
+    );
+    expect(errorText({ kind: "no_such_slot", message: "the vault has no recovery slot", args: { slot: "recovery" } })).toBe(
+      "Der Tresor hat keinen Wiederherstellungsschlüssel.",
+    );
+    expect(errorText({ kind: "no_such_backup_code", message: "no number 3", args: { number: 3 } })).toBe(
+      "Das Konto hat keinen Backup-Code Nummer 3.",
+    );
+  });
+
+  it("say the details Rust sends in args, in Arabic with its plural forms", () => {
+    applyLanguage("ar");
+    const pin = (attemptsLeft: number) => errorText({ kind: "pin_invalid", message: "Wrong PIN.", args: { attemptsLeft } });
+    expect(pin(0)).toBe("رقم PIN خاطئ. لم تبقَ أيّ محاولة قبل أن يحظر المفتاح رقم PIN.");
+    expect(pin(1)).toBe("رقم PIN خاطئ. بقيت محاولة واحدة قبل أن يحظر المفتاح رقم PIN.");
+    expect(pin(2)).toBe("رقم PIN خاطئ. بقيت محاولتان قبل أن يحظر المفتاح رقم PIN.");
+    expect(pin(3)).toBe(`رقم PIN خاطئ. بقيت ${formatNumber("ar", 3)} محاولات قبل أن يحظر المفتاح رقم PIN.`);
+    expect(pin(11)).toBe(`رقم PIN خاطئ. بقيت ${formatNumber("ar", 11)} محاولة قبل أن يحظر المفتاح رقم PIN.`);
+    expect(errorText({ kind: "other_vault_there", message: "x", args: { path: "/media/usb" } })).toBe(
+      "يحوي /media/usb خزنة أخرى بالفعل.",
+    );
+    expect(errorText({ kind: "no_such_slot", message: "x", args: { slot: "keyring" } })).toBe("لا تُفتح الخزنة بسلسلة مفاتيح النظام.");
+  });
+
   it("are Rust's own sentences in English", () => {
     applyLanguage("en");
     expect(errorText({ kind: "wrong_password", message: "The password is wrong." })).toBe("The password is wrong.");
@@ -110,7 +145,7 @@ describe("errors from Rust", () => {
 
   it("fall back to Rust's sentence for a kind the catalog lacks", () => {
     applyLanguage("ar");
-    expect(errorText({ kind: "io", message: "Disk full." })).toBe("Disk full.");
+    expect(errorText({ kind: "key_error", message: "Disk full." })).toBe("Disk full.");
     expect(errorText(new Error("boom"))).toBe("boom");
   });
 });
