@@ -209,15 +209,17 @@ async fn the_tray_menu_shows_locks_and_quits() {
 async fn the_tray_menu_speaks_the_windows_language() {
     let bus = BusWithoutKeyring::start();
     let tray = TrayHost::start(&bus.address).await;
-    let data = tempfile::tempdir().unwrap();
-    seed_vault(data.path(), PASSWORD, &[GITHUB.to_owned()]);
-    let mut launch = Launch::folder(data.path());
-    launch.env = vec![
-        ("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()),
-        ("LANG".into(), "de_DE.UTF-8".into()),
-        ("LANGUAGE".into(), "de_DE:de".into()),
-    ];
-    let app = App::launch_with(launch).await;
+    let app = App::launch_with(Launch {
+        env: vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()),
+            ("LANG".into(), "de_DE.UTF-8".into()),
+            ("LANGUAGE".into(), "de_DE:de".into()),
+        ],
+        ..Launch::default()
+    })
+    .await;
+    app.onboard(PASSWORD).await;
+    app.add_uri(GITHUB).await;
     app.wait_for_issuers(&["GitHub"]).await;
 
     let item = tray.wait_for_item().await;
