@@ -16,10 +16,10 @@ pub struct CommandError {
     #[ts(optional)]
     pub retry_after: Option<u64>,
     /// The details `message` names, for the window to say them in its own language; sent only
-    /// when there are any.
+    /// when there are any. Boxed: every command's `Result` carries this type.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub args: Option<ErrorArgs>,
+    pub args: Option<Box<ErrorArgs>>,
 }
 
 /// The details of an error that its English message names, each sent only when known.
@@ -46,8 +46,8 @@ pub struct ErrorArgs {
 
 impl ErrorArgs {
     /// `Some` when any detail is known: an error without any sends no `args`.
-    fn if_any(self) -> Option<ErrorArgs> {
-        (self != ErrorArgs::default()).then_some(self)
+    fn if_any(self) -> Option<Box<ErrorArgs>> {
+        (self != ErrorArgs::default()).then(|| Box::new(self))
     }
 }
 

@@ -20,7 +20,7 @@ message: string,
 retryAfter?: number,
 /**
  * The details `message` names, for the window to say them in its own language; sent only
- * when there are any.
+ * when there are any. Boxed: every command's `Result` carries this type.
  */
 args?: ErrorArgs, };
 
