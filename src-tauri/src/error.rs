@@ -42,9 +42,85 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub number: Option<u64>,
+    /// The part of a setup link or account at fault (`invalid_uri`, `invalid_account`):
+    /// "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", or the
+    /// percent-encoded part's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+    /// What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
+    /// "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
+    /// Steam codes use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<String>,
 }
 
 impl ErrorArgs {
+    /// `field` and its `problem`.
+    pub(crate) fn field(field: &str, problem: &str) -> Self {
+        ErrorArgs {
+            field: Some(field.to_owned()),
+            problem: Some(problem.to_owned()),
+            ..ErrorArgs::default()
+        }
+    }
+
+    /// Which parameter of an account is at fault, and how.
+    fn of_account(error: &countersign_otp::InvalidAccount) -> Self {
+        use countersign_otp::InvalidAccount as A;
+        match error {
+            A::Digits(_) => Self::field("digits", "out_of_range"),
+            A::Period(_) => Self::field("period", "out_of_range"),
+            A::SteamDigits(_) => Self::field("digits", "steam"),
+            A::SteamAlgorithm(_) => Self::field("algorithm", "steam"),
+            _ => ErrorArgs::default(),
+        }
+    }
+
+    /// What is wrong with a secret.
+    fn of_secret(error: &countersign_otp::SecretError) -> Self {
+        use countersign_otp::SecretError as S;
+        let problem = match error {
+            S::Empty => "missing",
+            S::InvalidCharacter { .. } => "not_base32",
+            S::InvalidLength { .. } => "too_short",
+            S::TooLong => "too_long",
+            _ => "invalid",
+        };
+        Self::field("secret", problem)
+    }
+
+    /// Which field of a setup key typed by hand is at fault, and how.
+    pub(crate) fn of_setup_key(error: &countersign_otp::SetupKeyError) -> Self {
+        use countersign_otp::SetupKeyError as K;
+        match error {
+            K::NoLabel => Self::field("name", "missing"),
+            K::Secret(secret) => Self::of_secret(secret),
+            K::Account(account) => Self::of_account(account),
+            _ => ErrorArgs::default(),
+        }
+    }
+
+    /// Which part of a setup link is at fault, and how.
+    fn of_uri(error: &countersign_otp::UriError) -> Self {
+        use countersign_otp::UriError as U;
+        match error {
+            U::NotOtpauth => Self::field("uri", "not_otpauth"),
+            U::TooLong => Self::field("uri", "too_long"),
+            U::UnknownType(_) => Self::field("type", "unsupported"),
+            U::MissingSecret => Self::field("secret", "missing"),
+            U::Secret(secret) => Self::of_secret(secret),
+            U::Algorithm(_) => Self::field("algorithm", "unsupported"),
+            U::Digits(_) => Self::field("digits", "out_of_range"),
+            U::Period(_) => Self::field("period", "out_of_range"),
+            U::Counter(_) => Self::field("counter", "out_of_range"),
+            U::Encoding { field } => Self::field(field, "encoding"),
+            U::Account(account) => Self::of_account(account),
+            _ => ErrorArgs::default(),
+        }
+    }
+
     /// `Some` when any detail is known: an error without any sends no `args`.
     fn if_any(self) -> Option<Box<ErrorArgs>> {
         (self != ErrorArgs::default()).then(|| Box::new(self))
@@ -89,13 +165,18 @@ pub(crate) fn sentence(text: &str) -> String {
 
 impl From<countersign_otp::ProvisioningError> for CommandError {
     fn from(error: countersign_otp::ProvisioningError) -> Self {
-        CommandError::new("invalid_uri", error.to_string())
+        let args = match &error {
+            countersign_otp::ProvisioningError::Uri(uri) => ErrorArgs::of_uri(uri),
+            _ => ErrorArgs::default(),
+        };
+        CommandError::new("invalid_uri", error.to_string()).with_args(args)
     }
 }
 
 impl From<countersign_otp::InvalidAccount> for CommandError {
     fn from(error: countersign_otp::InvalidAccount) -> Self {
-        CommandError::new("invalid_account", sentence(&error.to_string()))
+        let args = ErrorArgs::of_account(&error);
+        CommandError::new("invalid_account", sentence(&error.to_string())).with_args(args)
     }
 }
 
@@ -190,6 +271,35 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&code).unwrap()["args"],
             json!({"number": 3})
+        );
+    }
+
+    #[test]
+    fn a_setup_link_error_names_its_field_and_problem() {
+        let uri = |text: &str| {
+            let error = CommandError::from(countersign_otp::parse_provisioning(text).unwrap_err());
+            serde_json::to_value(&error).unwrap()["args"].clone()
+        };
+        assert_eq!(
+            uri("otpauth://totp/A?issuer=A"),
+            json!({"field": "secret", "problem": "missing"})
+        );
+        assert_eq!(
+            uri("otpauth://totp/A?secret=JBSWY3DPEHPK3PXP&digits=12"),
+            json!({"field": "digits", "problem": "out_of_range"})
+        );
+        assert_eq!(
+            uri("https://example.com"),
+            json!({"field": "uri", "problem": "not_otpauth"})
+        );
+        assert_eq!(
+            uri("otpauth://totp/A?secret=JBSWY3DP!"),
+            json!({"field": "secret", "problem": "not_base32"})
+        );
+        let account = CommandError::from(countersign_otp::InvalidAccount::SteamDigits(6));
+        assert_eq!(
+            serde_json::to_value(&account).unwrap()["args"],
+            json!({"field": "digits", "problem": "steam"})
         );
     }
 

@@ -43,7 +43,19 @@ attemptsLeft?: number,
 /**
  * A backup code's number, from 1 (`no_such_backup_code`).
  */
-number?: number, };
+number?: number,
+/**
+ * The part of a setup link or account at fault (`invalid_uri`, `invalid_account`):
+ * "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", or the
+ * percent-encoded part's name.
+ */
+field?: string,
+/**
+ * What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
+ * "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
+ * Steam codes use).
+ */
+problem?: string, };
 
 /**
  * Whether the OS keyring can hold a key now, and if not, why.

@@ -7,6 +7,30 @@ import { formatNumber, plural } from "./format";
 
 const n = (value: number) => formatNumber("ar", value);
 
+/** خطأ رابط الإعداد أو الحساب، بحسب `field` و`problem` من Rust. */
+function setupProblem(error: { message: string; args?: ErrorArgs }): string {
+  const { field, problem } = error.args ?? {};
+  if (problem === "encoding") return `${field}: ليس ترميز UTF-8 صالحًا بالنسبة المئوية.`;
+  const known: Record<string, string> = {
+    "uri.not_otpauth": "هذا ليس رابط إعداد otpauth://.",
+    "uri.too_long": "رابط الإعداد طويل جدًا.",
+    "type.unsupported": "نوع رمز غير معروف (المتوقع totp أو hotp أو steam).",
+    "secret.missing": "السر مفقود.",
+    "secret.not_base32": "في السر حرف ليس من Base32 (A–Z، 2–7).",
+    "secret.too_short": "السر قصير جدًا.",
+    "secret.too_long": "السر طويل جدًا.",
+    "secret.invalid": "السر غير صالح.",
+    "algorithm.unsupported": "اختر SHA1 أو SHA256 أو SHA512.",
+    "algorithm.steam": "رموز Steam تستخدم SHA1.",
+    "digits.out_of_range": `يجب أن يكون عدد الأرقام من ${n(1)} إلى ${n(10)}.`,
+    "digits.steam": `رموز Steam من ${n(5)} محارف.`,
+    "period.out_of_range": `يجب أن تكون المدة من ${n(1)} إلى ${n(86400)} ثانية.`,
+    "counter.out_of_range": "يجب أن يكون العدّاد عددًا صحيحًا من صفر فأكثر.",
+    "name.missing": "أعطِ الحساب جهة مُصدِرة أو اسمًا لتميّزه عن غيره.",
+  };
+  return known[`${field}.${problem}`] ?? error.message;
+}
+
 export const ar: Catalog = {
   languageName: "العربية",
   common: {
@@ -881,6 +905,12 @@ export const ar: Catalog = {
         other: `رقم PIN خاطئ. بقيت ${n(left)} محاولة قبل أن يحظر المفتاح رقم PIN.`,
       });
     },
+    invalid_uri: setupProblem,
+    invalid_account: setupProblem,
+    invalid_issuer: setupProblem,
+    invalid_secret: setupProblem,
+    invalid_digits: setupProblem,
+    invalid_period: setupProblem,
     no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,

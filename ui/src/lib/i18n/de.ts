@@ -6,6 +6,30 @@ import { formatNumber, plural } from "./format";
 
 const n = (value: number) => formatNumber("de", value);
 
+/** Der Fehler eines Einrichtungslinks oder Kontos, nach `field` und `problem` aus Rust. */
+function setupProblem(error: { message: string; args?: ErrorArgs }): string {
+  const { field, problem } = error.args ?? {};
+  if (problem === "encoding") return `${field}: keine gültige prozentkodierte UTF-8-Angabe.`;
+  const known: Record<string, string> = {
+    "uri.not_otpauth": "Das ist kein otpauth://-Einrichtungslink.",
+    "uri.too_long": "Der Einrichtungslink ist zu lang.",
+    "type.unsupported": "Unbekannte Code-Art (erwartet: totp, hotp oder steam).",
+    "secret.missing": "Das Geheimnis fehlt.",
+    "secret.not_base32": "Das Geheimnis enthält ein Zeichen, das nicht Base32 ist (A–Z, 2–7).",
+    "secret.too_short": "Das Geheimnis ist zu kurz.",
+    "secret.too_long": "Das Geheimnis ist zu lang.",
+    "secret.invalid": "Das Geheimnis ist ungültig.",
+    "algorithm.unsupported": "Wählen Sie SHA1, SHA256 oder SHA512.",
+    "algorithm.steam": "Steam-Codes verwenden SHA1.",
+    "digits.out_of_range": `Die Stellenzahl muss zwischen ${n(1)} und ${n(10)} liegen.`,
+    "digits.steam": `Steam-Codes haben ${n(5)} Zeichen.`,
+    "period.out_of_range": `Der Zeitraum muss zwischen ${n(1)} und ${n(86400)} Sekunden liegen.`,
+    "counter.out_of_range": "Der Zähler muss eine ganze Zahl ab 0 sein.",
+    "name.missing": "Geben Sie dem Konto einen Anbieter oder Namen, damit Sie es unterscheiden können.",
+  };
+  return known[`${field}.${problem}`] ?? error.message;
+}
+
 export const de: Catalog = {
   languageName: "Deutsch",
   common: {
@@ -735,6 +759,12 @@ export const de: Catalog = {
         other: `Falsche PIN. Noch ${n(left)} Versuche, bevor der Schlüssel seine PIN sperrt.`,
       });
     },
+    invalid_uri: setupProblem,
+    invalid_account: setupProblem,
+    invalid_issuer: setupProblem,
+    invalid_secret: setupProblem,
+    invalid_digits: setupProblem,
+    invalid_period: setupProblem,
     no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,

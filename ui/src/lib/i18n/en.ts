@@ -6,6 +6,31 @@ import type { ErrorArgs } from "../bindings";
 
 const n = (value: number) => formatNumber("en", value);
 
+/** A setup link's or account's fault, by the `field` and `problem` Rust sends; Rust's own
+ *  sentence when they are not known here. */
+function setupProblem(error: { message: string; args?: ErrorArgs }): string {
+  const { field, problem } = error.args ?? {};
+  if (problem === "encoding") return `${field}: not valid percent-encoded UTF-8.`;
+  const known: Record<string, string> = {
+    "uri.not_otpauth": "This is not an otpauth:// setup link.",
+    "uri.too_long": "The setup link is too long.",
+    "type.unsupported": "Unknown code type (expected totp, hotp or steam).",
+    "secret.missing": "The secret is missing.",
+    "secret.not_base32": "The secret has a character that is not base32 (A–Z, 2–7).",
+    "secret.too_short": "The secret is too short.",
+    "secret.too_long": "The secret is too long.",
+    "secret.invalid": "The secret is not valid.",
+    "algorithm.unsupported": "Choose SHA1, SHA256 or SHA512.",
+    "algorithm.steam": "Steam codes use SHA1.",
+    "digits.out_of_range": `Digits must be a number from ${n(1)} to ${n(10)}.`,
+    "digits.steam": `Steam codes have ${n(5)} characters.`,
+    "period.out_of_range": `The period must be from ${n(1)} to ${n(86400)} seconds.`,
+    "counter.out_of_range": "The counter must be a whole number, 0 or more.",
+    "name.missing": "Give the account an issuer or a name, so you can tell it apart.",
+  };
+  return known[`${field}.${problem}`] ?? error.message;
+}
+
 export const en = {
   /** The language's own name, as the Settings menu lists it. */
   languageName: "English",
@@ -738,6 +763,12 @@ export const en = {
         other: `Wrong PIN. ${n(left)} attempts left before the key blocks its PIN.`,
       });
     },
+    invalid_uri: setupProblem,
+    invalid_account: setupProblem,
+    invalid_issuer: setupProblem,
+    invalid_secret: setupProblem,
+    invalid_digits: setupProblem,
+    invalid_period: setupProblem,
     no_backup_code_left: "No unused backup code is left for this account.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `The account has no backup code number ${n(error.args?.number ?? 0)}.`,

@@ -124,6 +124,28 @@ describe("errors from Rust", () => {
     );
   });
 
+  it("name a setup link's fault by its field and problem", () => {
+    applyLanguage("de");
+    expect(errorText({ kind: "invalid_uri", message: "the URI has no secret parameter", args: { field: "secret", problem: "missing" } })).toBe(
+      "Das Geheimnis fehlt.",
+    );
+    expect(errorText({ kind: "invalid_digits", message: "x", args: { field: "digits", problem: "out_of_range" } })).toBe(
+      "Die Stellenzahl muss zwischen 1 und 10 liegen.",
+    );
+    expect(errorText({ kind: "invalid_uri", message: "label: bad", args: { field: "label", problem: "encoding" } })).toBe(
+      "label: keine gültige prozentkodierte UTF-8-Angabe.",
+    );
+    // Without args (or with ones this catalog does not know), Rust's sentence.
+    expect(errorText({ kind: "invalid_account", message: "Entry 3 cannot be imported." })).toBe("Entry 3 cannot be imported.");
+    applyLanguage("ar");
+    expect(errorText({ kind: "invalid_secret", message: "x", args: { field: "secret", problem: "not_base32" } })).toBe(
+      "في السر حرف ليس من Base32 (A–Z، 2–7).",
+    );
+    expect(errorText({ kind: "invalid_period", message: "x", args: { field: "period", problem: "out_of_range" } })).toBe(
+      `يجب أن تكون المدة من ${formatNumber("ar", 1)} إلى ${formatNumber("ar", 86400)} ثانية.`,
+    );
+  });
+
   it("say the details Rust sends in args, in Arabic with its plural forms", () => {
     applyLanguage("ar");
     const pin = (attemptsLeft: number) => errorText({ kind: "pin_invalid", message: "Wrong PIN.", args: { attemptsLeft } });
