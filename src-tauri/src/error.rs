@@ -48,6 +48,11 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+    /// The setting refused (`invalid_settings`), by its name in the settings file
+    /// ("autoLockMinutes").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub setting: Option<String>,
     /// What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
     /// "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
     /// Steam codes use).
@@ -62,6 +67,14 @@ impl ErrorArgs {
         ErrorArgs {
             field: Some(field.to_owned()),
             problem: Some(problem.to_owned()),
+            ..ErrorArgs::default()
+        }
+    }
+
+    /// The setting refused.
+    pub(crate) fn setting(setting: &str) -> Self {
+        ErrorArgs {
+            setting: Some(setting.to_owned()),
             ..ErrorArgs::default()
         }
     }
@@ -160,6 +173,13 @@ pub(crate) fn sentence(text: &str) -> String {
             out
         }
         None => String::new(),
+    }
+}
+
+impl From<crate::settings::SettingsError> for CommandError {
+    fn from(error: crate::settings::SettingsError) -> Self {
+        let args = error.setting().map(ErrorArgs::setting).unwrap_or_default();
+        CommandError::new("invalid_settings", error.to_string()).with_args(args)
     }
 }
 
@@ -300,6 +320,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&account).unwrap()["args"],
             json!({"field": "digits", "problem": "steam"})
+        );
+    }
+
+    #[test]
+    fn a_refused_setting_is_named() {
+        let settings = crate::settings::Settings {
+            auto_lock_minutes: 100_000,
+            ..Default::default()
+        };
+        let error = CommandError::from(settings.validate().unwrap_err());
+        assert_eq!(error.kind, "invalid_settings");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap()["args"],
+            json!({"setting": "autoLockMinutes"})
         );
     }
 

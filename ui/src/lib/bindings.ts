@@ -51,6 +51,11 @@ number?: number,
  */
 field?: string,
 /**
+ * The setting refused (`invalid_settings`), by its name in the settings file
+ * ("autoLockMinutes").
+ */
+setting?: string,
+/**
  * What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
  * "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
  * Steam codes use).

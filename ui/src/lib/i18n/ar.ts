@@ -911,6 +911,16 @@ export const ar: Catalog = {
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
     invalid_period: setupProblem,
+    invalid_settings: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        clipboardClearSeconds: "لا يمكن أن تزيد مهلة مسح الحافظة على يوم.",
+        autoLockMinutes: "لا يمكن أن تزيد مهلة القفل التلقائي على يوم.",
+        clockOffsetSeconds: "لا يمكن أن يزيد تصحيح الساعة على يوم.",
+        ntpServer: "يجب أن يكون خادم الوقت اسم مضيف أو عنوانًا، مع :منفذ اختياري.",
+        clockCheck: "سمِّ خادم وقت لفحص الساعة به.",
+        passwordAfterLock:
+          "عيّن كلمة مرور أولًا: بعد القفل لن يفتح الخزنة إلا كلمة المرور أو مفتاح الاسترداد.",
+      })[error.args?.setting ?? ""] ?? error.message,
     no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,

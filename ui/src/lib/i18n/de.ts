@@ -765,6 +765,16 @@ export const de: Catalog = {
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
     invalid_period: setupProblem,
+    invalid_settings: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        clipboardClearSeconds: "Die Zeit bis zum Leeren der Zwischenablage kann höchstens einen Tag betragen.",
+        autoLockMinutes: "Die Zeit bis zum automatischen Sperren kann höchstens einen Tag betragen.",
+        clockOffsetSeconds: "Die Uhrkorrektur kann höchstens einen Tag betragen.",
+        ntpServer: "Der Zeitserver muss ein Hostname oder eine Adresse sein, optional mit :Port.",
+        clockCheck: "Nennen Sie einen Zeitserver, mit dem die Uhr geprüft wird.",
+        passwordAfterLock:
+          "Legen Sie zuerst ein Passwort fest: Nach einer Sperre würden nur das Passwort oder der Wiederherstellungsschlüssel den Tresor entsperren.",
+      })[error.args?.setting ?? ""] ?? error.message,
     no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,

@@ -769,6 +769,16 @@ export const en = {
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
     invalid_period: setupProblem,
+    invalid_settings: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        clipboardClearSeconds: "The clipboard timeout can be at most a day.",
+        autoLockMinutes: "The auto-lock delay can be at most a day.",
+        clockOffsetSeconds: "The clock correction can be at most a day.",
+        ntpServer: "The time server must be a host name or address, with an optional :port.",
+        clockCheck: "Name a time server to check the clock against.",
+        passwordAfterLock:
+          "Set a password first: after a lock, only the password or the recovery key would unlock the vault.",
+      })[error.args?.setting ?? ""] ?? error.message,
     no_backup_code_left: "No unused backup code is left for this account.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `The account has no backup code number ${n(error.args?.number ?? 0)}.`,

@@ -146,6 +146,16 @@ describe("errors from Rust", () => {
     );
   });
 
+  it("name the refused setting", () => {
+    applyLanguage("de");
+    expect(errorText({ kind: "invalid_settings", message: "x", args: { setting: "autoLockMinutes" } })).toBe(
+      "Die Zeit bis zum automatischen Sperren kann höchstens einen Tag betragen.",
+    );
+    applyLanguage("ar");
+    expect(errorText({ kind: "invalid_settings", message: "x", args: { setting: "clockCheck" } })).toBe("سمِّ خادم وقت لفحص الساعة به.");
+    expect(errorText({ kind: "invalid_settings", message: "Rust's words" })).toBe("Rust's words");
+  });
+
   it("say the details Rust sends in args, in Arabic with its plural forms", () => {
     applyLanguage("ar");
     const pin = (attemptsLeft: number) => errorText({ kind: "pin_invalid", message: "Wrong PIN.", args: { attemptsLeft } });
