@@ -48,6 +48,19 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+    /// How many accounts there were to export (`nothing_to_export`: none at all, or none that
+    /// fits `format`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub count: Option<u64>,
+    /// The export format's name, as Rust's message names it ("Google Authenticator QR codes").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub format: Option<String>,
+    /// The account (or batch) a QR code was for (`qr_too_long`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub name: Option<String>,
     /// The setting refused (`invalid_settings`), by its name in the settings file
     /// ("autoLockMinutes").
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,7 +215,24 @@ impl From<countersign_otp::InvalidAccount> for CommandError {
 
 impl From<countersign_backup::ExportError> for CommandError {
     fn from(error: countersign_backup::ExportError) -> Self {
-        CommandError::new(error.kind(), sentence(&error.to_string()))
+        use countersign_backup::ExportError as X;
+        let args = match &error {
+            X::NoAccounts => ErrorArgs {
+                count: Some(0),
+                ..ErrorArgs::default()
+            },
+            X::NoneFits { format, accounts } => ErrorArgs {
+                count: Some(*accounts as u64),
+                format: Some((*format).to_owned()),
+                ..ErrorArgs::default()
+            },
+            X::QrTooLong { label } => ErrorArgs {
+                name: Some(label.clone()),
+                ..ErrorArgs::default()
+            },
+            _ => ErrorArgs::default(),
+        };
+        CommandError::new(error.kind(), sentence(&error.to_string())).with_args(args)
     }
 }
 
@@ -334,6 +364,25 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&error).unwrap()["args"],
             json!({"setting": "autoLockMinutes"})
+        );
+    }
+
+    #[test]
+    fn nothing_to_export_counts_the_accounts() {
+        use countersign_backup::ExportError;
+        let none = CommandError::from(ExportError::NoAccounts);
+        assert_eq!(
+            serde_json::to_value(&none).unwrap()["args"],
+            json!({"count": 0})
+        );
+        let none_fits = CommandError::from(ExportError::NoneFits {
+            format: "Google Authenticator QR codes",
+            accounts: 2,
+        });
+        assert_eq!(none_fits.kind, "nothing_to_export");
+        assert_eq!(
+            serde_json::to_value(&none_fits).unwrap()["args"],
+            json!({"count": 2, "format": "Google Authenticator QR codes"})
         );
     }
 

@@ -51,6 +51,19 @@ number?: number,
  */
 field?: string,
 /**
+ * How many accounts there were to export (`nothing_to_export`: none at all, or none that
+ * fits `format`).
+ */
+count?: number,
+/**
+ * The export format's name, as Rust's message names it ("Google Authenticator QR codes").
+ */
+format?: string,
+/**
+ * The account (or batch) a QR code was for (`qr_too_long`).
+ */
+name?: string,
+/**
  * The setting refused (`invalid_settings`), by its name in the settings file
  * ("autoLockMinutes").
  */

@@ -921,6 +921,21 @@ export const ar: Catalog = {
         passwordAfterLock:
           "عيّن كلمة مرور أولًا: بعد القفل لن يفتح الخزنة إلا كلمة المرور أو مفتاح الاسترداد.",
       })[error.args?.setting ?? ""] ?? error.message,
+    nothing_to_export: (error: { message: string; args?: ErrorArgs }) => {
+      const count = error.args?.count;
+      if (count === undefined) return error.message;
+      if (count === 0) return "لا توجد حسابات للتصدير بعد.";
+      const rest = "رموز QR الخاصة بـGoogle Authenticator. اعرض رمزًا لكل حساب بدلًا من ذلك.";
+      return plural("ar", count, {
+        one: `لا يتّسع الحساب في ${rest}`,
+        two: `لا يتّسع أيٌّ من الحسابين في ${rest}`,
+        few: `لا يتّسع أيٌّ من الحسابات الـ${n(count)} في ${rest}`,
+        many: `لا يتّسع أيٌّ من الحسابات الـ${n(count)} في ${rest}`,
+        other: `لا يتّسع أيٌّ من الحسابات الـ${n(count)} في ${rest}`,
+      });
+    },
+    qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.name === undefined ? error.message : `${error.args.name}: بيانات أكثر مما يسعه رمز QR واحد.`,
     no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,

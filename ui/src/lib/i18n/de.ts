@@ -775,6 +775,17 @@ export const de: Catalog = {
         passwordAfterLock:
           "Legen Sie zuerst ein Passwort fest: Nach einer Sperre würden nur das Passwort oder der Wiederherstellungsschlüssel den Tresor entsperren.",
       })[error.args?.setting ?? ""] ?? error.message,
+    nothing_to_export: (error: { message: string; args?: ErrorArgs }) => {
+      const count = error.args?.count;
+      if (count === undefined) return error.message;
+      if (count === 0) return "Es gibt noch keine Konten zum Exportieren.";
+      return plural("de", count, {
+        one: "Das Konto passt nicht in die QR-Codes von Google Authenticator. Zeigen Sie stattdessen einen Code pro Konto.",
+        other: `Keines der ${n(count)} Konten passt in die QR-Codes von Google Authenticator. Zeigen Sie stattdessen einen Code pro Konto.`,
+      });
+    },
+    qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.name === undefined ? error.message : `${error.args.name}: zu viele Daten für einen QR-Code.`,
     no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,

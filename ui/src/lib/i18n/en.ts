@@ -779,6 +779,17 @@ export const en = {
         passwordAfterLock:
           "Set a password first: after a lock, only the password or the recovery key would unlock the vault.",
       })[error.args?.setting ?? ""] ?? error.message,
+    nothing_to_export: (error: { message: string; args?: ErrorArgs }) => {
+      const count = error.args?.count;
+      if (count === undefined) return error.message;
+      if (count === 0) return "There are no accounts to export yet.";
+      return plural("en", count, {
+        one: "The account does not fit Google Authenticator's QR codes. Show one code per account instead.",
+        other: `None of the ${n(count)} accounts fits Google Authenticator's QR codes. Show one code per account instead.`,
+      });
+    },
+    qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.name === undefined ? error.message : `${error.args.name}: too much data for one QR code.`,
     no_backup_code_left: "No unused backup code is left for this account.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `The account has no backup code number ${n(error.args?.number ?? 0)}.`,

@@ -156,6 +156,19 @@ describe("errors from Rust", () => {
     expect(errorText({ kind: "invalid_settings", message: "Rust's words" })).toBe("Rust's words");
   });
 
+  it("count what there was to export", () => {
+    const none = (count: number) => errorText({ kind: "nothing_to_export", message: "x", args: { count, format: "Google Authenticator QR codes" } });
+    applyLanguage("de");
+    expect(errorText({ kind: "nothing_to_export", message: "x", args: { count: 0 } })).toBe("Es gibt noch keine Konten zum Exportieren.");
+    expect(none(3)).toBe("Keines der 3 Konten passt in die QR-Codes von Google Authenticator. Zeigen Sie stattdessen einen Code pro Konto.");
+    expect(errorText({ kind: "qr_too_long", message: "x", args: { name: "Bank (me)" } })).toBe("Bank (me): zu viele Daten für einen QR-Code.");
+    applyLanguage("ar");
+    const rest = "رموز QR الخاصة بـGoogle Authenticator. اعرض رمزًا لكل حساب بدلًا من ذلك.";
+    expect(none(1)).toBe(`لا يتّسع الحساب في ${rest}`);
+    expect(none(2)).toBe(`لا يتّسع أيٌّ من الحسابين في ${rest}`);
+    expect(none(4)).toBe(`لا يتّسع أيٌّ من الحسابات الـ${formatNumber("ar", 4)} في ${rest}`);
+  });
+
   it("say the details Rust sends in args, in Arabic with its plural forms", () => {
     applyLanguage("ar");
     const pin = (attemptsLeft: number) => errorText({ kind: "pin_invalid", message: "Wrong PIN.", args: { attemptsLeft } });
