@@ -936,6 +936,7 @@ export const ar: Catalog = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: بيانات أكثر مما يسعه رمز QR واحد.`,
+    corrupt: "ملف الخزنة تالف أو جرى العبث به. لم يُغيَّر شيء؛ نسخك الاحتياطية في مجلد backups بجانبه.",
     no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,

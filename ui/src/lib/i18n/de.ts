@@ -786,6 +786,8 @@ export const de: Catalog = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: zu viele Daten für einen QR-Code.`,
+    corrupt:
+      "Die Tresordatei ist beschädigt oder wurde manipuliert. Es wurde nichts geändert; Ihre Sicherungen liegen im Ordner „backups“ daneben.",
     no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,

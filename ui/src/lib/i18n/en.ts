@@ -790,6 +790,8 @@ export const en = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: too much data for one QR code.`,
+    corrupt:
+      "The vault file is damaged or was tampered with. Nothing was changed; your backups are in the backups folder next to it.",
     no_backup_code_left: "No unused backup code is left for this account.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `The account has no backup code number ${n(error.args?.number ?? 0)}.`,
