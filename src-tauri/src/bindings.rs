@@ -37,6 +37,7 @@ fn render() -> String {
     let declarations = [
         // api.ts: the vault, accounts and settings.
         declaration::<error::CommandError>(&cfg),
+        declaration::<error::ErrorArgs>(&cfg),
         declaration::<vault::KeyringState>(&cfg),
         declaration::<vault::Slots>(&cfg),
         declaration::<vault::VaultStatus>(&cfg),

@@ -280,15 +280,22 @@ pub fn setup_tray(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// The tray menu: the accounts (or, while locked, a line saying why there are none), then
-/// Show, Lock and Quit.
+/// The tray menu, in the window's language (the setting, else the OS's): the accounts (or,
+/// while locked, a line saying why there are none), then Show, Lock and Quit.
 fn tray_menu(app: &AppHandle, accounts: Option<&[TrayAccount]>) -> tauri::Result<Menu<Wry>> {
+    let language = app
+        .state::<AppState>()
+        .settings
+        .lock()
+        .expect("settings lock")
+        .language;
+    let text = crate::tray::tray_text(language.resolve(sys_locale::get_locales()));
     let menu = Menu::new(app)?;
     match accounts {
         None => menu.append(&MenuItem::with_id(
             app,
             UNLOCK_HINT,
-            "Unlock to see accounts",
+            text.unlock_hint,
             false,
             None::<&str>,
         )?)?,
@@ -297,7 +304,11 @@ fn tray_menu(app: &AppHandle, accounts: Option<&[TrayAccount]>) -> tauri::Result
                 menu.append(&MenuItem::with_id(
                     app,
                     format!("{ACCOUNT_PREFIX}{}", account.id),
-                    crate::tray::menu_text(&account.label),
+                    crate::tray::menu_text(if account.label.is_empty() {
+                        text.unnamed_account
+                    } else {
+                        &account.label
+                    }),
                     true,
                     None::<&str>,
                 )?)?;
@@ -310,16 +321,22 @@ fn tray_menu(app: &AppHandle, accounts: Option<&[TrayAccount]>) -> tauri::Result
     menu.append(&MenuItem::with_id(
         app,
         SHOW,
-        "Show Countersign",
+        text.show,
         true,
         None::<&str>,
     )?)?;
-    menu.append(&MenuItem::with_id(app, LOCK, "Lock", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        LOCK,
+        text.lock,
+        true,
+        None::<&str>,
+    )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&MenuItem::with_id(
         app,
         QUIT,
-        "Quit Countersign",
+        text.quit,
         true,
         None::<&str>,
     )?)?;

@@ -1,5 +1,5 @@
 //! Errors as they cross IPC: `{kind, message}`, a stable machine-readable kind and a sentence
-//! for people.
+//! for people, plus `args` for the details a translation needs (a path, attempts left).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -15,6 +15,142 @@ pub struct CommandError {
     #[serde(skip_serializing_if = "Option::is_none", rename = "retryAfter")]
     #[ts(optional)]
     pub retry_after: Option<u64>,
+    /// The details `message` names, for the window to say them in its own language; sent only
+    /// when there are any. Boxed: every command's `Result` carries this type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub args: Option<Box<ErrorArgs>>,
+}
+
+/// The details of an error that its English message names, each sent only when known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorArgs {
+    /// The file or folder concerned (`in_use`, `io`, `other_vault_there`, `same_vault_there`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub path: Option<String>,
+    /// The kind of unlock slot that is missing: "password", "keyring" or "recovery".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub slot: Option<String>,
+    /// PIN attempts left before a security key blocks its PIN (`pin_invalid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub attempts_left: Option<u32>,
+    /// A backup code's number, from 1 (`no_such_backup_code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub number: Option<u64>,
+    /// The part of a setup link or account at fault (`invalid_uri`, `invalid_account`):
+    /// "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", or the
+    /// percent-encoded part's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+    /// How many accounts there were to export (`nothing_to_export`: none at all, or none that
+    /// fits `format`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub count: Option<u64>,
+    /// The export format's name, as Rust's message names it ("Google Authenticator QR codes").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub format: Option<String>,
+    /// The account (or batch) a QR code was for (`qr_too_long`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// The setting refused (`invalid_settings`), by its name in the settings file
+    /// ("autoLockMinutes").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub setting: Option<String>,
+    /// What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
+    /// "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
+    /// Steam codes use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<String>,
+}
+
+impl ErrorArgs {
+    /// `field` and its `problem`.
+    pub(crate) fn field(field: &str, problem: &str) -> Self {
+        ErrorArgs {
+            field: Some(field.to_owned()),
+            problem: Some(problem.to_owned()),
+            ..ErrorArgs::default()
+        }
+    }
+
+    /// The setting refused.
+    pub(crate) fn setting(setting: &str) -> Self {
+        ErrorArgs {
+            setting: Some(setting.to_owned()),
+            ..ErrorArgs::default()
+        }
+    }
+
+    /// Which parameter of an account is at fault, and how.
+    fn of_account(error: &countersign_otp::InvalidAccount) -> Self {
+        use countersign_otp::InvalidAccount as A;
+        match error {
+            A::Digits(_) => Self::field("digits", "out_of_range"),
+            A::Period(_) => Self::field("period", "out_of_range"),
+            A::SteamDigits(_) => Self::field("digits", "steam"),
+            A::SteamAlgorithm(_) => Self::field("algorithm", "steam"),
+            _ => ErrorArgs::default(),
+        }
+    }
+
+    /// What is wrong with a secret.
+    fn of_secret(error: &countersign_otp::SecretError) -> Self {
+        use countersign_otp::SecretError as S;
+        let problem = match error {
+            S::Empty => "missing",
+            S::InvalidCharacter { .. } => "not_base32",
+            S::InvalidLength { .. } => "too_short",
+            S::TooLong => "too_long",
+            _ => "invalid",
+        };
+        Self::field("secret", problem)
+    }
+
+    /// Which field of a setup key typed by hand is at fault, and how.
+    pub(crate) fn of_setup_key(error: &countersign_otp::SetupKeyError) -> Self {
+        use countersign_otp::SetupKeyError as K;
+        match error {
+            K::NoLabel => Self::field("name", "missing"),
+            K::Secret(secret) => Self::of_secret(secret),
+            K::Account(account) => Self::of_account(account),
+            _ => ErrorArgs::default(),
+        }
+    }
+
+    /// Which part of a setup link is at fault, and how.
+    fn of_uri(error: &countersign_otp::UriError) -> Self {
+        use countersign_otp::UriError as U;
+        match error {
+            U::NotOtpauth => Self::field("uri", "not_otpauth"),
+            U::TooLong => Self::field("uri", "too_long"),
+            U::UnknownType(_) => Self::field("type", "unsupported"),
+            U::MissingSecret => Self::field("secret", "missing"),
+            U::Secret(secret) => Self::of_secret(secret),
+            U::Algorithm(_) => Self::field("algorithm", "unsupported"),
+            U::Digits(_) => Self::field("digits", "out_of_range"),
+            U::Period(_) => Self::field("period", "out_of_range"),
+            U::Counter(_) => Self::field("counter", "out_of_range"),
+            U::Encoding { field } => Self::field(field, "encoding"),
+            U::Account(account) => Self::of_account(account),
+            _ => ErrorArgs::default(),
+        }
+    }
+
+    /// `Some` when any detail is known: an error without any sends no `args`.
+    fn if_any(self) -> Option<Box<ErrorArgs>> {
+        (self != ErrorArgs::default()).then(|| Box::new(self))
+    }
 }
 
 impl CommandError {
@@ -24,6 +160,15 @@ impl CommandError {
             kind,
             message: message.into(),
             retry_after: None,
+            args: None,
+        }
+    }
+
+    /// The same error with `args`.
+    pub fn with_args(self, args: ErrorArgs) -> Self {
+        CommandError {
+            args: args.if_any(),
+            ..self
         }
     }
 }
@@ -44,21 +189,50 @@ pub(crate) fn sentence(text: &str) -> String {
     }
 }
 
+impl From<crate::settings::SettingsError> for CommandError {
+    fn from(error: crate::settings::SettingsError) -> Self {
+        let args = error.setting().map(ErrorArgs::setting).unwrap_or_default();
+        CommandError::new("invalid_settings", error.to_string()).with_args(args)
+    }
+}
+
 impl From<countersign_otp::ProvisioningError> for CommandError {
     fn from(error: countersign_otp::ProvisioningError) -> Self {
-        CommandError::new("invalid_uri", error.to_string())
+        let args = match &error {
+            countersign_otp::ProvisioningError::Uri(uri) => ErrorArgs::of_uri(uri),
+            _ => ErrorArgs::default(),
+        };
+        CommandError::new("invalid_uri", error.to_string()).with_args(args)
     }
 }
 
 impl From<countersign_otp::InvalidAccount> for CommandError {
     fn from(error: countersign_otp::InvalidAccount) -> Self {
-        CommandError::new("invalid_account", sentence(&error.to_string()))
+        let args = ErrorArgs::of_account(&error);
+        CommandError::new("invalid_account", sentence(&error.to_string())).with_args(args)
     }
 }
 
 impl From<countersign_backup::ExportError> for CommandError {
     fn from(error: countersign_backup::ExportError) -> Self {
-        CommandError::new(error.kind(), sentence(&error.to_string()))
+        use countersign_backup::ExportError as X;
+        let args = match &error {
+            X::NoAccounts => ErrorArgs {
+                count: Some(0),
+                ..ErrorArgs::default()
+            },
+            X::NoneFits { format, accounts } => ErrorArgs {
+                count: Some(*accounts as u64),
+                format: Some((*format).to_owned()),
+                ..ErrorArgs::default()
+            },
+            X::QrTooLong { label } => ErrorArgs {
+                name: Some(label.clone()),
+                ..ErrorArgs::default()
+            },
+            _ => ErrorArgs::default(),
+        };
+        CommandError::new(error.kind(), sentence(&error.to_string())).with_args(args)
     }
 }
 
@@ -82,13 +256,142 @@ impl From<countersign_vault::Error> for CommandError {
             E::RateLimited { wait } => Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
             _ => None,
         };
+        let path = |path: &std::path::Path| ErrorArgs {
+            path: Some(path.display().to_string()),
+            ..ErrorArgs::default()
+        };
+        let args = match &error {
+            E::InUse { path: at }
+            | E::Io { path: at, .. }
+            | E::OtherVaultThere { path: at }
+            | E::SameVaultThere { path: at } => path(at),
+            E::NoSuchSlot(slot) => ErrorArgs {
+                slot: Some((*slot).to_owned()),
+                ..ErrorArgs::default()
+            },
+            E::NoSuchBackupCode { index } => ErrorArgs {
+                number: Some(*index as u64 + 1),
+                ..ErrorArgs::default()
+            },
+            _ => ErrorArgs::default(),
+        };
         CommandError {
             kind: error.kind(),
             message,
             retry_after,
+            args: args.if_any(),
         }
     }
 }
 
 /// Result of a command.
 pub type CommandResult<T> = Result<T, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_path_error_sends_its_path() {
+        let error = CommandError::from(countersign_vault::Error::SameVaultThere {
+            path: PathBuf::from("/home/me/Sync"),
+        });
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({
+                "kind": "same_vault_there",
+                "message": error.message,
+                "args": {"path": "/home/me/Sync"},
+            })
+        );
+    }
+
+    #[test]
+    fn a_missing_slot_and_backup_code_send_which() {
+        let slot = CommandError::from(countersign_vault::Error::NoSuchSlot("recovery"));
+        assert_eq!(
+            serde_json::to_value(&slot).unwrap()["args"],
+            json!({"slot": "recovery"})
+        );
+        let code = CommandError::from(countersign_vault::Error::NoSuchBackupCode { index: 2 });
+        assert_eq!(
+            serde_json::to_value(&code).unwrap()["args"],
+            json!({"number": 3})
+        );
+    }
+
+    #[test]
+    fn a_setup_link_error_names_its_field_and_problem() {
+        let uri = |text: &str| {
+            let error = CommandError::from(countersign_otp::parse_provisioning(text).unwrap_err());
+            serde_json::to_value(&error).unwrap()["args"].clone()
+        };
+        assert_eq!(
+            uri("otpauth://totp/A?issuer=A"),
+            json!({"field": "secret", "problem": "missing"})
+        );
+        assert_eq!(
+            uri("otpauth://totp/A?secret=JBSWY3DPEHPK3PXP&digits=12"),
+            json!({"field": "digits", "problem": "out_of_range"})
+        );
+        assert_eq!(
+            uri("https://example.com"),
+            json!({"field": "uri", "problem": "not_otpauth"})
+        );
+        assert_eq!(
+            uri("otpauth://totp/A?secret=JBSWY3DP!"),
+            json!({"field": "secret", "problem": "not_base32"})
+        );
+        let account = CommandError::from(countersign_otp::InvalidAccount::SteamDigits(6));
+        assert_eq!(
+            serde_json::to_value(&account).unwrap()["args"],
+            json!({"field": "digits", "problem": "steam"})
+        );
+    }
+
+    #[test]
+    fn a_refused_setting_is_named() {
+        let settings = crate::settings::Settings {
+            auto_lock_minutes: 100_000,
+            ..Default::default()
+        };
+        let error = CommandError::from(settings.validate().unwrap_err());
+        assert_eq!(error.kind, "invalid_settings");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap()["args"],
+            json!({"setting": "autoLockMinutes"})
+        );
+    }
+
+    #[test]
+    fn nothing_to_export_counts_the_accounts() {
+        use countersign_backup::ExportError;
+        let none = CommandError::from(ExportError::NoAccounts);
+        assert_eq!(
+            serde_json::to_value(&none).unwrap()["args"],
+            json!({"count": 0})
+        );
+        let none_fits = CommandError::from(ExportError::NoneFits {
+            format: "Google Authenticator QR codes",
+            accounts: 2,
+        });
+        assert_eq!(none_fits.kind, "nothing_to_export");
+        assert_eq!(
+            serde_json::to_value(&none_fits).unwrap()["args"],
+            json!({"count": 2, "format": "Google Authenticator QR codes"})
+        );
+    }
+
+    #[test]
+    fn no_args_are_sent_when_there_are_none() {
+        let error = CommandError::from(countersign_vault::Error::WrongPassword);
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"kind": "wrong_password", "message": "That password is not right."})
+        );
+    }
+}

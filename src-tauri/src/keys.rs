@@ -17,7 +17,7 @@ use countersign_fido::{
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorArgs};
 
 /// The id the software key is listed under.
 pub const SOFT_KEY_ID: &str = "countersign-software-key";
@@ -265,7 +265,14 @@ pub fn pin_needed() -> CommandError {
 
 /// A key error as the page shows it: the crate's kind and its sentence that says what to do.
 pub fn key_error(error: Error) -> CommandError {
-    CommandError::new(error.kind(), error.advice())
+    let args = ErrorArgs {
+        attempts_left: match &error {
+            Error::PinInvalid { retries } => *retries,
+            _ => None,
+        },
+        ..ErrorArgs::default()
+    };
+    CommandError::new(error.kind(), error.advice()).with_args(args)
 }
 
 #[cfg(test)]
@@ -286,7 +293,12 @@ mod tests {
         let wrong = state.with_pin("k", typed.clone(), |_| {
             Err::<(), _>(Error::PinInvalid { retries: Some(3) })
         });
-        assert_eq!(wrong.map_err(|e| e.kind).unwrap_err(), "pin_invalid");
+        let wrong = wrong.unwrap_err();
+        assert_eq!(wrong.kind, "pin_invalid");
+        assert_eq!(
+            serde_json::to_value(&wrong).unwrap()["args"],
+            serde_json::json!({"attemptsLeft": 3})
+        );
         assert!(state.pin("k", None).is_none());
         state.with_pin("k", typed, |_| Ok(())).unwrap();
         assert_eq!(state.pin("k", None).map(|p| p.code_points()), Some(4));

@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::code_time;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::state::AppState;
 
 /// The event that tells the window files were dropped on it; `scan_take_dropped` has the result.
@@ -393,7 +393,8 @@ impl ScanState {
             return Err(CommandError::new(
                 "invalid_account",
                 "Give the account an issuer or a name, so you can tell it apart.",
-            ));
+            )
+            .with_args(ErrorArgs::field("name", "missing")));
         }
         pending.remove(token);
         Ok(account)

@@ -37,6 +37,28 @@ pub enum Language {
     Ar,
 }
 
+impl Language {
+    /// The language this setting means, never `System`: for `System`, the first of `os` (BCP 47
+    /// tags, most wanted first) that Countersign is translated into, else English. The window's
+    /// `resolveLocale` follows the same rule.
+    pub fn resolve<S: AsRef<str>>(self, os: impl IntoIterator<Item = S>) -> Language {
+        if self != Language::System {
+            return self;
+        }
+        os.into_iter()
+            .find_map(|tag| {
+                let base = tag.as_ref().split(['-', '_']).next()?.to_ascii_lowercase();
+                match base.as_str() {
+                    "en" => Some(Language::En),
+                    "de" => Some(Language::De),
+                    "ar" => Some(Language::Ar),
+                    _ => None,
+                }
+            })
+            .unwrap_or(Language::En)
+    }
+}
+
 /// How the account list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "lowercase")]
@@ -152,8 +174,13 @@ const MAX_AUTO_LOCK_MINUTES: u32 = 1_440;
 #[non_exhaustive]
 pub enum SettingsError {
     /// A value is outside what the app accepts.
-    #[error("{0}")]
-    Invalid(&'static str),
+    #[error("{message}")]
+    Invalid {
+        /// The setting at fault, by its name in the settings file ("autoLockMinutes").
+        setting: &'static str,
+        /// What is wrong with it, for a person.
+        message: &'static str,
+    },
     /// Writing the file failed.
     #[error("could not save settings to {}: {source}", path.display())]
     Io {
@@ -162,6 +189,16 @@ pub enum SettingsError {
         /// What the OS said.
         source: std::io::Error,
     },
+}
+
+impl SettingsError {
+    /// The setting at fault, when one is.
+    pub fn setting(&self) -> Option<&'static str> {
+        match self {
+            SettingsError::Invalid { setting, .. } => Some(setting),
+            SettingsError::Io { .. } => None,
+        }
+    }
 }
 
 impl Settings {
@@ -177,31 +214,36 @@ impl Settings {
     /// Checks the values are in range.
     pub fn validate(&self) -> Result<(), SettingsError> {
         if self.clipboard_clear_seconds > MAX_CLIPBOARD_SECONDS {
-            return Err(SettingsError::Invalid(
-                "The clipboard timeout can be at most a day.",
-            ));
+            return Err(SettingsError::Invalid {
+                setting: "clipboardClearSeconds",
+                message: "The clipboard timeout can be at most a day.",
+            });
         }
         if self.auto_lock_minutes > MAX_AUTO_LOCK_MINUTES {
-            return Err(SettingsError::Invalid(
-                "The auto-lock delay can be at most a day.",
-            ));
+            return Err(SettingsError::Invalid {
+                setting: "autoLockMinutes",
+                message: "The auto-lock delay can be at most a day.",
+            });
         }
         if self.clock_offset_seconds.abs() > MAX_CLOCK_OFFSET_SECONDS {
-            return Err(SettingsError::Invalid(
-                "The clock correction can be at most a day.",
-            ));
+            return Err(SettingsError::Invalid {
+                setting: "clockOffsetSeconds",
+                message: "The clock correction can be at most a day.",
+            });
         }
         let server = self.ntp_server.trim();
         // 253: the longest DNS name, plus room for a port.
         if server.len() > 260 || server.contains(char::is_whitespace) {
-            return Err(SettingsError::Invalid(
-                "The time server must be a host name or address, with an optional :port.",
-            ));
+            return Err(SettingsError::Invalid {
+                setting: "ntpServer",
+                message: "The time server must be a host name or address, with an optional :port.",
+            });
         }
         if self.clock_check && server.is_empty() {
-            return Err(SettingsError::Invalid(
-                "Name a time server to check the clock against.",
-            ));
+            return Err(SettingsError::Invalid {
+                setting: "clockCheck",
+                message: "Name a time server to check the clock against.",
+            });
         }
         Ok(())
     }
@@ -227,6 +269,18 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_resolves_to_a_chosen_one_or_the_first_translated_os_language() {
+        assert_eq!(Language::De.resolve(["ar-EG"]), Language::De);
+        assert_eq!(
+            Language::System.resolve(["fr-FR", "de_DE", "ar"]),
+            Language::De
+        );
+        assert_eq!(Language::System.resolve(["AR-eg"]), Language::Ar);
+        assert_eq!(Language::System.resolve(["fr", "ja"]), Language::En);
+        assert_eq!(Language::System.resolve(Vec::<String>::new()), Language::En);
+    }
 
     #[test]
     fn defaults_when_missing_or_damaged() {
@@ -321,7 +375,10 @@ mod tests {
         };
         assert!(matches!(
             settings.save(dir.path()),
-            Err(SettingsError::Invalid(_))
+            Err(SettingsError::Invalid {
+                setting: "autoLockMinutes",
+                ..
+            })
         ));
         assert!(!dir.path().join(SETTINGS_FILE).exists());
     }

@@ -16,7 +16,7 @@ use crate::commands::clipboard::{code_for_use, copy_for_use};
 use crate::commands::quick::FRESH_FOR;
 use crate::error::CommandResult;
 use crate::quick::QuickState;
-use crate::settings::TrayAction;
+use crate::settings::{Language, TrayAction};
 use crate::state::AppState;
 
 /// How many favourites the menu lists at most.
@@ -33,7 +33,7 @@ const MENU_CLOSE_WAIT: Duration = Duration::from_millis(250);
 pub struct TrayAccount {
     /// The vault entry.
     pub id: Uuid,
-    /// "Issuer (name)", or whichever of the two there is.
+    /// "Issuer (name)", or whichever of the two there is; empty when neither is.
     pub label: String,
 }
 
@@ -61,10 +61,10 @@ pub fn accounts(entries: &[Entry]) -> Vec<TrayAccount> {
         .collect()
 }
 
-/// An account's label: "Issuer (name)", or the one of them there is.
+/// An account's label: "Issuer (name)", or the one of them there is; empty when neither is
+/// (the menu then says "Unnamed account" in its language).
 fn label(issuer: &str, name: &str) -> String {
     match (issuer.trim(), name.trim()) {
-        ("", "") => "Unnamed account".to_owned(),
         (issuer, "") => issuer.to_owned(),
         ("", name) => name.to_owned(),
         (issuer, name) => format!("{issuer} ({name})"),
@@ -75,6 +75,49 @@ fn label(issuer: &str, name: &str) -> String {
 /// "ATT"), so it is doubled to stay itself. (Underscores are escaped by the menu library.)
 pub fn menu_text(label: &str) -> String {
     label.replace('&', "&&")
+}
+
+/// The tray menu's own words in one language (the window's catalog lives in the UI; the menu is
+/// made in Rust, so its few lines are here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrayText {
+    /// The disabled line shown while the vault is locked.
+    pub unlock_hint: &'static str,
+    /// Brings the window back.
+    pub show: &'static str,
+    /// Locks the vault.
+    pub lock: &'static str,
+    /// Ends the app.
+    pub quit: &'static str,
+    /// An account with neither issuer nor name.
+    pub unnamed_account: &'static str,
+}
+
+/// The tray menu's words in `language` (resolved: `System` reads as English).
+pub fn tray_text(language: Language) -> TrayText {
+    match language {
+        Language::De => TrayText {
+            unlock_hint: "Entsperren, um Konten zu sehen",
+            show: "Countersign anzeigen",
+            lock: "Sperren",
+            quit: "Countersign beenden",
+            unnamed_account: "Unbenanntes Konto",
+        },
+        Language::Ar => TrayText {
+            unlock_hint: "افتح القفل لرؤية الحسابات",
+            show: "عرض Countersign",
+            lock: "قفل",
+            quit: "إنهاء Countersign",
+            unnamed_account: "حساب بلا اسم",
+        },
+        Language::En | Language::System => TrayText {
+            unlock_hint: "Unlock to see accounts",
+            show: "Show Countersign",
+            lock: "Lock",
+            quit: "Quit Countersign",
+            unnamed_account: "Unnamed account",
+        },
+    }
 }
 
 /// What the menu lists: `None` while locked, else the accounts of [`accounts`].
@@ -129,6 +172,15 @@ impl TrayFeed {
         feed.listener = Some(Box::new(listener));
         feed.told = None;
         feed.made_from = None;
+    }
+
+    /// Tells the listener the last listing again, for a menu whose words changed (the language
+    /// setting) while its accounts did not.
+    pub fn retell(&self) {
+        let feed = self.0.lock().expect("tray feed lock");
+        if let (Some(listing), Some(listener)) = (&feed.told, &feed.listener) {
+            listener(listing.clone());
+        }
     }
 }
 
@@ -250,8 +302,66 @@ mod tests {
         assert_eq!(label("GitHub", "octocat"), "GitHub (octocat)");
         assert_eq!(label("", "octocat"), "octocat");
         assert_eq!(label("GitHub", " "), "GitHub");
-        assert_eq!(label("", ""), "Unnamed account");
+        assert_eq!(label("", ""), "");
         assert_eq!(menu_text("AT&T (me)"), "AT&&T (me)");
+    }
+
+    #[test]
+    fn the_tray_speaks_english() {
+        let text = tray_text(Language::En);
+        assert_eq!(
+            [text.unlock_hint, text.show, text.lock, text.quit],
+            [
+                "Unlock to see accounts",
+                "Show Countersign",
+                "Lock",
+                "Quit Countersign"
+            ]
+        );
+        assert_eq!(tray_text(Language::System), text);
+    }
+
+    #[test]
+    fn the_tray_speaks_german() {
+        let text = tray_text(Language::De);
+        assert_eq!(
+            [text.unlock_hint, text.show, text.lock, text.quit],
+            [
+                "Entsperren, um Konten zu sehen",
+                "Countersign anzeigen",
+                "Sperren",
+                "Countersign beenden"
+            ]
+        );
+        assert_eq!(text.unnamed_account, "Unbenanntes Konto");
+    }
+
+    #[test]
+    fn the_tray_speaks_arabic() {
+        let text = tray_text(Language::Ar);
+        assert_eq!(
+            [text.unlock_hint, text.show, text.lock, text.quit],
+            [
+                "افتح القفل لرؤية الحسابات",
+                "عرض Countersign",
+                "قفل",
+                "إنهاء Countersign"
+            ]
+        );
+        assert_eq!(text.unnamed_account, "حساب بلا اسم");
+    }
+
+    #[test]
+    fn retelling_repeats_the_last_listing() {
+        let feed = TrayFeed::default();
+        let told: Arc<Mutex<Vec<Listing>>> = Arc::default();
+        let sink = told.clone();
+        feed.retell(); // no listener: nothing
+        feed.listen(move |listing| sink.lock().unwrap().push(listing));
+        feed.retell(); // nothing told yet: nothing to repeat
+        feed.offer(None);
+        feed.retell();
+        assert_eq!(*told.lock().unwrap(), [None, None]);
     }
 
     #[test]

@@ -203,6 +203,71 @@ async fn the_tray_menu_shows_locks_and_quits() {
     app.quit().await;
 }
 
+/// The tray menu speaks the window's language: German from a German LANG, Arabic once chosen
+/// in Settings (the menu is made again at once), and its locked line too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tray_menu_speaks_the_windows_language() {
+    let bus = BusWithoutKeyring::start();
+    let tray = TrayHost::start(&bus.address).await;
+    let app = App::launch_with(Launch {
+        env: vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()),
+            ("LANG".into(), "de_DE.UTF-8".into()),
+            ("LANGUAGE".into(), "de_DE:de".into()),
+        ],
+        ..Launch::default()
+    })
+    .await;
+    app.onboard(PASSWORD).await;
+    app.add_uri(GITHUB).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+
+    let item = tray.wait_for_item().await;
+    wait_for_menu(
+        &tray,
+        &item,
+        &[
+            "Countersign anzeigen",
+            "Sperren",
+            "---",
+            "Countersign beenden",
+        ],
+    )
+    .await;
+
+    app.click("[data-page=settings]").await;
+    SelectElement::new(&app.find("#language").await)
+        .await
+        .expect("the language choice")
+        .select_by_value("ar")
+        .await
+        .expect("choose Arabic");
+    app.wait_for_saved_setting("language", "ar".into()).await;
+    wait_for_menu(
+        &tray,
+        &item,
+        &["عرض Countersign", "قفل", "---", "إنهاء Countersign"],
+    )
+    .await;
+
+    tray.click(&item, "قفل").await;
+    app.find("#unlock-secret").await;
+    wait_for_menu(
+        &tray,
+        &item,
+        &[
+            "افتح القفل لرؤية الحسابات (disabled)",
+            "---",
+            "عرض Countersign",
+            "قفل",
+            "---",
+            "إنهاء Countersign",
+        ],
+    )
+    .await;
+    app.quit().await;
+}
+
 /// The tray menu follows the vault: locked, a disabled line; unlocked, the favourites in list
 /// order, then the accounts used last. Choosing one copies its code or types it into the
 /// focused window, as the setting says.

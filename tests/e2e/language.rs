@@ -90,6 +90,16 @@ async fn german_from_the_environment_then_arabic_from_settings() {
         ["Bildschirm", "Bild", "Kamera", "Ablage", "Link", "Manuell"]
     );
     assert_eq!(app.text("#scan-screen").await, "Bildschirm scannen");
+    // A setup link's fault in German: Rust sends the field and the problem, not just English.
+    app.js("[...document.querySelectorAll('[role=tab]')].find((t) => t.textContent.trim() === 'Link').click(); return true")
+        .await;
+    app.add_uri("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12")
+        .await;
+    assert_eq!(
+        app.text("#uri-error").await,
+        "Die Stellenzahl muss zwischen 1 und 10 liegen."
+    );
+    app.screenshot("lang-de-link-error").await;
     app.click("dialog .close").await;
     app.click("[data-page=settings]").await;
     assert_eq!(app.text("label[for=language]").await, "Sprache");

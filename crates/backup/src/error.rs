@@ -118,6 +118,8 @@ pub enum ExportError {
     NoneFits {
         /// The format's name.
         format: &'static str,
+        /// How many accounts there were, none of which fits.
+        accounts: usize,
     },
 }
 

@@ -170,6 +170,7 @@ pub fn export(
             if export.left_out.len() == accounts.len() {
                 return Err(ExportError::NoneFits {
                     format: format.name(),
+                    accounts: accounts.len(),
                 });
             }
             let left_out = export
@@ -289,7 +290,8 @@ mod tests {
         assert_eq!(
             error,
             ExportError::NoneFits {
-                format: "Google Authenticator QR codes"
+                format: "Google Authenticator QR codes",
+                accounts: 1
             }
         );
         assert_eq!(error.kind(), "nothing_to_export");

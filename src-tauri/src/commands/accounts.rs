@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::with_state;
 use crate::code_time;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::scan::ScanState;
 use crate::state::AppState;
 
@@ -204,6 +204,7 @@ pub async fn update_account(app: AppHandle, id: Uuid, edit: AccountEdit) -> Comm
             account.digits = edit.digits;
             account.algorithm = Algorithm::parse(&edit.algorithm).ok_or_else(|| {
                 CommandError::new("invalid_account", "Choose SHA1, SHA256 or SHA512.")
+                    .with_args(ErrorArgs::field("algorithm", "unsupported"))
             })?;
             account.kind = match (account.kind, edit.period) {
                 (Kind::Totp { .. }, Some(period)) => Kind::Totp { period },

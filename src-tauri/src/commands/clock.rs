@@ -159,9 +159,7 @@ fn change_correction(state: &AppState, seconds: i64) -> CommandResult<Settings> 
         clock_offset_seconds: seconds,
         ..settings.clone()
     };
-    changed
-        .save(&state.data_dir)
-        .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
+    changed.save(&state.data_dir).map_err(CommandError::from)?;
     *settings = changed.clone();
     Ok(changed)
 }

@@ -18,7 +18,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::accounts::{AddResult, add_accounts};
-use crate::error::{CommandError, CommandResult, sentence};
+use crate::error::{CommandError, CommandResult, ErrorArgs, sentence};
 use crate::links::Links;
 use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
 use crate::scan_camera::{Camera, CameraEvent, CameraView};
@@ -247,6 +247,7 @@ impl SetupKeyEntry {
                 SetupKeyField::Period => "invalid_period",
             };
             CommandError::new(kind, sentence(&error.to_string()))
+                .with_args(ErrorArgs::of_setup_key(&error))
         })
     }
 }

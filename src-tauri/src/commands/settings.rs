@@ -3,7 +3,7 @@
 use tauri::{AppHandle, State};
 use tauri_plugin_autostart::ManagerExt;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::settings::Settings;
 use crate::state::AppState;
 
@@ -40,13 +40,20 @@ pub fn set_settings(
             "invalid_settings",
             "Set a password first: after a lock, only the password or the recovery key would \
              unlock the vault.",
-        ));
+        )
+        .with_args(ErrorArgs::setting("passwordAfterLock")));
     }
     crate::quick::register_shortcut(&app, &settings.quick_shortcut)?;
-    settings
-        .save(&state.data_dir)
-        .map_err(|e| CommandError::new("invalid_settings", e.to_string()))?;
-    *state.settings.lock().expect("settings lock") = settings.clone();
+    settings.save(&state.data_dir).map_err(CommandError::from)?;
+    let language_was = std::mem::replace(
+        &mut *state.settings.lock().expect("settings lock"),
+        settings.clone(),
+    )
+    .language;
+    if settings.language != language_was {
+        // The tray menu says its few words in the window's language.
+        state.tray.retell();
+    }
     Ok(settings)
 }
 

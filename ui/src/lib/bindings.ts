@@ -17,7 +17,63 @@ message: string,
 /**
  * Seconds to wait before trying again (rate-limited unlocks only).
  */
-retryAfter?: number, };
+retryAfter?: number,
+/**
+ * The details `message` names, for the window to say them in its own language; sent only
+ * when there are any. Boxed: every command's `Result` carries this type.
+ */
+args?: ErrorArgs, };
+
+/**
+ * The details of an error that its English message names, each sent only when known.
+ */
+export type ErrorArgs = {
+/**
+ * The file or folder concerned (`in_use`, `io`, `other_vault_there`, `same_vault_there`).
+ */
+path?: string,
+/**
+ * The kind of unlock slot that is missing: "password", "keyring" or "recovery".
+ */
+slot?: string,
+/**
+ * PIN attempts left before a security key blocks its PIN (`pin_invalid`).
+ */
+attemptsLeft?: number,
+/**
+ * A backup code's number, from 1 (`no_such_backup_code`).
+ */
+number?: number,
+/**
+ * The part of a setup link or account at fault (`invalid_uri`, `invalid_account`):
+ * "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", or the
+ * percent-encoded part's name.
+ */
+field?: string,
+/**
+ * How many accounts there were to export (`nothing_to_export`: none at all, or none that
+ * fits `format`).
+ */
+count?: number,
+/**
+ * The export format's name, as Rust's message names it ("Google Authenticator QR codes").
+ */
+format?: string,
+/**
+ * The account (or batch) a QR code was for (`qr_too_long`).
+ */
+name?: string,
+/**
+ * The setting refused (`invalid_settings`), by its name in the settings file
+ * ("autoLockMinutes").
+ */
+setting?: string,
+/**
+ * What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
+ * "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
+ * Steam codes use).
+ */
+problem?: string, };
 
 /**
  * Whether the OS keyring can hold a key now, and if not, why.

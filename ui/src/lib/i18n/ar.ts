@@ -2,9 +2,34 @@
  *  مفتاح الاسترداد (recovery key), سلسلة مفاتيح النظام (keyring), رمز (code). Counted words
  *  take all six CLDR forms (zero, one, two, few, many, other). */
 import type { Catalog } from "./en";
+import type { ErrorArgs } from "../bindings";
 import { formatNumber, plural } from "./format";
 
 const n = (value: number) => formatNumber("ar", value);
+
+/** خطأ رابط الإعداد أو الحساب، بحسب `field` و`problem` من Rust. */
+function setupProblem(error: { message: string; args?: ErrorArgs }): string {
+  const { field, problem } = error.args ?? {};
+  if (problem === "encoding") return `${field}: ليس ترميز UTF-8 صالحًا بالنسبة المئوية.`;
+  const known: Record<string, string> = {
+    "uri.not_otpauth": "هذا ليس رابط إعداد otpauth://.",
+    "uri.too_long": "رابط الإعداد طويل جدًا.",
+    "type.unsupported": "نوع رمز غير معروف (المتوقع totp أو hotp أو steam).",
+    "secret.missing": "السر مفقود.",
+    "secret.not_base32": "في السر حرف ليس من Base32 (A–Z، 2–7).",
+    "secret.too_short": "السر قصير جدًا.",
+    "secret.too_long": "السر طويل جدًا.",
+    "secret.invalid": "السر غير صالح.",
+    "algorithm.unsupported": "اختر SHA1 أو SHA256 أو SHA512.",
+    "algorithm.steam": "رموز Steam تستخدم SHA1.",
+    "digits.out_of_range": `يجب أن يكون عدد الأرقام من ${n(1)} إلى ${n(10)}.`,
+    "digits.steam": `رموز Steam من ${n(5)} محارف.`,
+    "period.out_of_range": `يجب أن تكون المدة من ${n(1)} إلى ${n(86400)} ثانية.`,
+    "counter.out_of_range": "يجب أن يكون العدّاد عددًا صحيحًا من صفر فأكثر.",
+    "name.missing": "أعطِ الحساب جهة مُصدِرة أو اسمًا لتميّزه عن غيره.",
+  };
+  return known[`${field}.${problem}`] ?? error.message;
+}
 
 export const ar: Catalog = {
   languageName: "العربية",
@@ -854,5 +879,66 @@ export const ar: Catalog = {
     operation_denied: "رفض المفتاح العملية.",
     not_allowed: "لا يسمح المفتاح بهذه العملية الآن.",
     no_key: "لم يُعثر على مفتاح أمان.",
+
+    in_use: (error: { args?: ErrorArgs }) =>
+      `الخزنة مستخدمة في نسخة أخرى قيد التشغيل (${error.args?.path ?? "?"}).`,
+    io: (error: { args?: ErrorArgs }) => `تعذّرت قراءة ${error.args?.path ?? "ملف"} أو الكتابة إليه.`,
+    other_vault_there: (error: { args?: ErrorArgs }) =>
+      `يحوي ${error.args?.path ?? "هذا المجلد"} خزنة أخرى بالفعل.`,
+    same_vault_there: (error: { args?: ErrorArgs }) =>
+      `يحوي ${error.args?.path ?? "هذا المجلد"} هذه الخزنة بالفعل؛ افتحها من هناك.`,
+    no_such_slot: (error: { args?: ErrorArgs }) =>
+      ({
+        password: "ليس للخزنة كلمة مرور.",
+        keyring: "لا تُفتح الخزنة بسلسلة مفاتيح النظام.",
+        recovery: "ليس للخزنة مفتاح استرداد.",
+      })[error.args?.slot ?? ""] ?? "لا يمكن فتح قفل الخزنة بهذه الطريقة.",
+    pin_invalid: (error: { args?: ErrorArgs }) => {
+      const left = error.args?.attemptsLeft;
+      if (left === undefined) return "رقم PIN خاطئ.";
+      return plural("ar", left, {
+        zero: "رقم PIN خاطئ. لم تبقَ أيّ محاولة قبل أن يحظر المفتاح رقم PIN.",
+        one: "رقم PIN خاطئ. بقيت محاولة واحدة قبل أن يحظر المفتاح رقم PIN.",
+        two: "رقم PIN خاطئ. بقيت محاولتان قبل أن يحظر المفتاح رقم PIN.",
+        few: `رقم PIN خاطئ. بقيت ${n(left)} محاولات قبل أن يحظر المفتاح رقم PIN.`,
+        many: `رقم PIN خاطئ. بقيت ${n(left)} محاولة قبل أن يحظر المفتاح رقم PIN.`,
+        other: `رقم PIN خاطئ. بقيت ${n(left)} محاولة قبل أن يحظر المفتاح رقم PIN.`,
+      });
+    },
+    invalid_uri: setupProblem,
+    invalid_account: setupProblem,
+    invalid_issuer: setupProblem,
+    invalid_secret: setupProblem,
+    invalid_digits: setupProblem,
+    invalid_period: setupProblem,
+    invalid_settings: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        clipboardClearSeconds: "لا يمكن أن تزيد مهلة مسح الحافظة على يوم.",
+        autoLockMinutes: "لا يمكن أن تزيد مهلة القفل التلقائي على يوم.",
+        clockOffsetSeconds: "لا يمكن أن يزيد تصحيح الساعة على يوم.",
+        ntpServer: "يجب أن يكون خادم الوقت اسم مضيف أو عنوانًا، مع :منفذ اختياري.",
+        clockCheck: "سمِّ خادم وقت لفحص الساعة به.",
+        passwordAfterLock:
+          "عيّن كلمة مرور أولًا: بعد القفل لن يفتح الخزنة إلا كلمة المرور أو مفتاح الاسترداد.",
+      })[error.args?.setting ?? ""] ?? error.message,
+    nothing_to_export: (error: { message: string; args?: ErrorArgs }) => {
+      const count = error.args?.count;
+      if (count === undefined) return error.message;
+      if (count === 0) return "لا توجد حسابات للتصدير بعد.";
+      const rest = "رموز QR الخاصة بـGoogle Authenticator. اعرض رمزًا لكل حساب بدلًا من ذلك.";
+      return plural("ar", count, {
+        one: `لا يتّسع الحساب في ${rest}`,
+        two: `لا يتّسع أيٌّ من الحسابين في ${rest}`,
+        few: `لا يتّسع أيٌّ من الحسابات الـ${n(count)} في ${rest}`,
+        many: `لا يتّسع أيٌّ من الحسابات الـ${n(count)} في ${rest}`,
+        other: `لا يتّسع أيٌّ من الحسابات الـ${n(count)} في ${rest}`,
+      });
+    },
+    qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.name === undefined ? error.message : `${error.args.name}: بيانات أكثر مما يسعه رمز QR واحد.`,
+    corrupt: "ملف الخزنة تالف أو جرى العبث به. لم يُغيَّر شيء؛ نسخك الاحتياطية في مجلد backups بجانبه.",
+    no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
+    no_such_backup_code: (error: { args?: ErrorArgs }) =>
+      `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,
   },
 };

@@ -1,9 +1,34 @@
 /** German. Terms: Tresor (vault), Konto (account), Sicherheitsschlüssel (security key),
  *  Wiederherstellungsschlüssel (recovery key), Schlüsselbund (keyring), Code. */
 import type { Catalog } from "./en";
+import type { ErrorArgs } from "../bindings";
 import { formatNumber, plural } from "./format";
 
 const n = (value: number) => formatNumber("de", value);
+
+/** Der Fehler eines Einrichtungslinks oder Kontos, nach `field` und `problem` aus Rust. */
+function setupProblem(error: { message: string; args?: ErrorArgs }): string {
+  const { field, problem } = error.args ?? {};
+  if (problem === "encoding") return `${field}: keine gültige prozentkodierte UTF-8-Angabe.`;
+  const known: Record<string, string> = {
+    "uri.not_otpauth": "Das ist kein otpauth://-Einrichtungslink.",
+    "uri.too_long": "Der Einrichtungslink ist zu lang.",
+    "type.unsupported": "Unbekannte Code-Art (erwartet: totp, hotp oder steam).",
+    "secret.missing": "Das Geheimnis fehlt.",
+    "secret.not_base32": "Das Geheimnis enthält ein Zeichen, das nicht Base32 ist (A–Z, 2–7).",
+    "secret.too_short": "Das Geheimnis ist zu kurz.",
+    "secret.too_long": "Das Geheimnis ist zu lang.",
+    "secret.invalid": "Das Geheimnis ist ungültig.",
+    "algorithm.unsupported": "Wählen Sie SHA1, SHA256 oder SHA512.",
+    "algorithm.steam": "Steam-Codes verwenden SHA1.",
+    "digits.out_of_range": `Die Stellenzahl muss zwischen ${n(1)} und ${n(10)} liegen.`,
+    "digits.steam": `Steam-Codes haben ${n(5)} Zeichen.`,
+    "period.out_of_range": `Der Zeitraum muss zwischen ${n(1)} und ${n(86400)} Sekunden liegen.`,
+    "counter.out_of_range": "Der Zähler muss eine ganze Zahl ab 0 sein.",
+    "name.missing": "Geben Sie dem Konto einen Anbieter oder Namen, damit Sie es unterscheiden können.",
+  };
+  return known[`${field}.${problem}`] ?? error.message;
+}
 
 export const de: Catalog = {
   languageName: "Deutsch",
@@ -711,5 +736,60 @@ export const de: Catalog = {
     operation_denied: "Der Schlüssel hat den Vorgang abgelehnt.",
     not_allowed: "Der Schlüssel erlaubt diesen Vorgang gerade nicht.",
     no_key: "Kein Sicherheitsschlüssel gefunden.",
+
+    in_use: (error: { args?: ErrorArgs }) =>
+      `Der Tresor wird von einer anderen laufenden Instanz verwendet (${error.args?.path ?? "?"}).`,
+    io: (error: { args?: ErrorArgs }) =>
+      `${error.args?.path ?? "Eine Datei"} konnte nicht gelesen oder geschrieben werden.`,
+    other_vault_there: (error: { args?: ErrorArgs }) =>
+      `In ${error.args?.path ?? "diesem Ordner"} liegt schon ein anderer Tresor.`,
+    same_vault_there: (error: { args?: ErrorArgs }) =>
+      `In ${error.args?.path ?? "diesem Ordner"} liegt schon dieser Tresor; öffnen Sie ihn stattdessen dort.`,
+    no_such_slot: (error: { args?: ErrorArgs }) =>
+      ({
+        password: "Der Tresor hat kein Passwort.",
+        keyring: "Der Tresor wird nicht mit dem Schlüsselbund des Systems entsperrt.",
+        recovery: "Der Tresor hat keinen Wiederherstellungsschlüssel.",
+      })[error.args?.slot ?? ""] ?? "Der Tresor lässt sich so nicht entsperren.",
+    pin_invalid: (error: { args?: ErrorArgs }) => {
+      const left = error.args?.attemptsLeft;
+      if (left === undefined) return "Falsche PIN.";
+      return plural("de", left, {
+        one: "Falsche PIN. Noch 1 Versuch, bevor der Schlüssel seine PIN sperrt.",
+        other: `Falsche PIN. Noch ${n(left)} Versuche, bevor der Schlüssel seine PIN sperrt.`,
+      });
+    },
+    invalid_uri: setupProblem,
+    invalid_account: setupProblem,
+    invalid_issuer: setupProblem,
+    invalid_secret: setupProblem,
+    invalid_digits: setupProblem,
+    invalid_period: setupProblem,
+    invalid_settings: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        clipboardClearSeconds: "Die Zeit bis zum Leeren der Zwischenablage kann höchstens einen Tag betragen.",
+        autoLockMinutes: "Die Zeit bis zum automatischen Sperren kann höchstens einen Tag betragen.",
+        clockOffsetSeconds: "Die Uhrkorrektur kann höchstens einen Tag betragen.",
+        ntpServer: "Der Zeitserver muss ein Hostname oder eine Adresse sein, optional mit :Port.",
+        clockCheck: "Nennen Sie einen Zeitserver, mit dem die Uhr geprüft wird.",
+        passwordAfterLock:
+          "Legen Sie zuerst ein Passwort fest: Nach einer Sperre würden nur das Passwort oder der Wiederherstellungsschlüssel den Tresor entsperren.",
+      })[error.args?.setting ?? ""] ?? error.message,
+    nothing_to_export: (error: { message: string; args?: ErrorArgs }) => {
+      const count = error.args?.count;
+      if (count === undefined) return error.message;
+      if (count === 0) return "Es gibt noch keine Konten zum Exportieren.";
+      return plural("de", count, {
+        one: "Das Konto passt nicht in die QR-Codes von Google Authenticator. Zeigen Sie stattdessen einen Code pro Konto.",
+        other: `Keines der ${n(count)} Konten passt in die QR-Codes von Google Authenticator. Zeigen Sie stattdessen einen Code pro Konto.`,
+      });
+    },
+    qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.name === undefined ? error.message : `${error.args.name}: zu viele Daten für einen QR-Code.`,
+    corrupt:
+      "Die Tresordatei ist beschädigt oder wurde manipuliert. Es wurde nichts geändert; Ihre Sicherungen liegen im Ordner „backups“ daneben.",
+    no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
+    no_such_backup_code: (error: { args?: ErrorArgs }) =>
+      `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,
   },
 };

@@ -2,8 +2,34 @@
  *  `npm run check` names a key a translation lacks or has in excess. Keys are grouped by screen;
  *  a string with arguments is a function; counted words go through `plural` (CLDR categories). */
 import { formatNumber, plural } from "./format";
+import type { ErrorArgs } from "../bindings";
 
 const n = (value: number) => formatNumber("en", value);
+
+/** A setup link's or account's fault, by the `field` and `problem` Rust sends; Rust's own
+ *  sentence when they are not known here. */
+function setupProblem(error: { message: string; args?: ErrorArgs }): string {
+  const { field, problem } = error.args ?? {};
+  if (problem === "encoding") return `${field}: not valid percent-encoded UTF-8.`;
+  const known: Record<string, string> = {
+    "uri.not_otpauth": "This is not an otpauth:// setup link.",
+    "uri.too_long": "The setup link is too long.",
+    "type.unsupported": "Unknown code type (expected totp, hotp or steam).",
+    "secret.missing": "The secret is missing.",
+    "secret.not_base32": "The secret has a character that is not base32 (A–Z, 2–7).",
+    "secret.too_short": "The secret is too short.",
+    "secret.too_long": "The secret is too long.",
+    "secret.invalid": "The secret is not valid.",
+    "algorithm.unsupported": "Choose SHA1, SHA256 or SHA512.",
+    "algorithm.steam": "Steam codes use SHA1.",
+    "digits.out_of_range": `Digits must be a number from ${n(1)} to ${n(10)}.`,
+    "digits.steam": `Steam codes have ${n(5)} characters.`,
+    "period.out_of_range": `The period must be from ${n(1)} to ${n(86400)} seconds.`,
+    "counter.out_of_range": "The counter must be a whole number, 0 or more.",
+    "name.missing": "Give the account an issuer or a name, so you can tell it apart.",
+  };
+  return known[`${field}.${problem}`] ?? error.message;
+}
 
 export const en = {
   /** The language's own name, as the Settings menu lists it. */
@@ -715,6 +741,60 @@ export const en = {
     operation_denied: "The key denied the operation.",
     not_allowed: "The key does not allow this operation now.",
     no_key: "No security key found.",
+
+    // With the details Rust sends in `args` (see src-tauri/src/error.rs `ErrorArgs`).
+    in_use: (error: { args?: ErrorArgs }) =>
+      `The vault is in use by another running instance (${error.args?.path ?? "?"}).`,
+    io: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "A file"} could not be read or written.`,
+    other_vault_there: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "That folder"} already holds another vault.`,
+    same_vault_there: (error: { args?: ErrorArgs }) =>
+      `${error.args?.path ?? "That folder"} already holds this vault; open it from there instead.`,
+    no_such_slot: (error: { args?: ErrorArgs }) =>
+      ({
+        password: "The vault has no password.",
+        keyring: "The vault is not unlocked by the system keyring.",
+        recovery: "The vault has no recovery key.",
+      })[error.args?.slot ?? ""] ?? "The vault has no such way to unlock.",
+    pin_invalid: (error: { args?: ErrorArgs }) => {
+      const left = error.args?.attemptsLeft;
+      if (left === undefined) return "Wrong PIN.";
+      return plural("en", left, {
+        one: "Wrong PIN. 1 attempt left before the key blocks its PIN.",
+        other: `Wrong PIN. ${n(left)} attempts left before the key blocks its PIN.`,
+      });
+    },
+    invalid_uri: setupProblem,
+    invalid_account: setupProblem,
+    invalid_issuer: setupProblem,
+    invalid_secret: setupProblem,
+    invalid_digits: setupProblem,
+    invalid_period: setupProblem,
+    invalid_settings: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        clipboardClearSeconds: "The clipboard timeout can be at most a day.",
+        autoLockMinutes: "The auto-lock delay can be at most a day.",
+        clockOffsetSeconds: "The clock correction can be at most a day.",
+        ntpServer: "The time server must be a host name or address, with an optional :port.",
+        clockCheck: "Name a time server to check the clock against.",
+        passwordAfterLock:
+          "Set a password first: after a lock, only the password or the recovery key would unlock the vault.",
+      })[error.args?.setting ?? ""] ?? error.message,
+    nothing_to_export: (error: { message: string; args?: ErrorArgs }) => {
+      const count = error.args?.count;
+      if (count === undefined) return error.message;
+      if (count === 0) return "There are no accounts to export yet.";
+      return plural("en", count, {
+        one: "The account does not fit Google Authenticator's QR codes. Show one code per account instead.",
+        other: `None of the ${n(count)} accounts fits Google Authenticator's QR codes. Show one code per account instead.`,
+      });
+    },
+    qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.name === undefined ? error.message : `${error.args.name}: too much data for one QR code.`,
+    corrupt:
+      "The vault file is damaged or was tampered with. Nothing was changed; your backups are in the backups folder next to it.",
+    no_backup_code_left: "No unused backup code is left for this account.",
+    no_such_backup_code: (error: { args?: ErrorArgs }) =>
+      `The account has no backup code number ${n(error.args?.number ?? 0)}.`,
   },
 };
 
