@@ -163,6 +163,14 @@ impl Argon2Params {
         )
     }
 
+    /// Proton Authenticator's fixed parameters for password-protected exports: 19 MiB,
+    /// 2 passes, 1 lane (its password_exporter.rs).
+    pub(crate) fn proton() -> Self {
+        Argon2Params(
+            argon2::Params::new(19 * 1024, 2, 1, Some(32)).expect("Proton's parameters are valid"),
+        )
+    }
+
     /// Derives a 256-bit key with Argon2id v1.3 (one lane, as libsodium's `crypto_pwhash` does,
     /// unless the parameters say otherwise).
     pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
