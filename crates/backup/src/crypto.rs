@@ -112,8 +112,19 @@ pub(crate) fn pbkdf2_sha512(password: &[u8], salt: &[u8], iterations: u32) -> Ze
 pub(crate) struct Argon2Params(argon2::Params);
 
 impl Argon2Params {
-    /// Checks libsodium's `memlimit` (bytes) and `opslimit` against the caps.
+    /// Checks libsodium's `memlimit` (bytes) and `opslimit` against the caps (Ente: one lane).
     pub(crate) fn new(mem_limit: u64, ops_limit: u64) -> Result<Self, ImportError> {
+        Self::with_lanes("Ente", mem_limit, ops_limit, 1)
+    }
+
+    /// Checks memory (bytes), passes and lanes against the caps; parameters Argon2 itself
+    /// rejects (too little memory, zero passes or lanes) make `format`'s file `Corrupt`.
+    pub(crate) fn with_lanes(
+        format: &'static str,
+        mem_limit: u64,
+        ops_limit: u64,
+        lanes: u32,
+    ) -> Result<Self, ImportError> {
         let too_expensive = |why: String| ImportError::KdfTooExpensive {
             kdf: "Argon2id",
             detail: format!("{mem_limit} bytes, {ops_limit} passes: {why}"),
@@ -136,10 +147,10 @@ impl Argon2Params {
         }
         // Within the caps both fit in u32; argon2 rejects what libsodium would (too little
         // memory, zero passes).
-        argon2::Params::new(kib as u32, ops_limit as u32, 1, Some(32))
+        argon2::Params::new(kib as u32, ops_limit as u32, lanes, Some(32))
             .map(Argon2Params)
             .map_err(|error| ImportError::Corrupt {
-                format: "Ente",
+                format,
                 part: "key derivation parameters",
                 detail: error.to_string(),
             })
@@ -149,6 +160,14 @@ impl Argon2Params {
     pub(crate) fn stratum() -> Self {
         Argon2Params(
             argon2::Params::new(64 * 1024, 3, 4, Some(32)).expect("Stratum's parameters are valid"),
+        )
+    }
+
+    /// Proton Authenticator's fixed parameters for password-protected exports: 19 MiB,
+    /// 2 passes, 1 lane (its password_exporter.rs).
+    pub(crate) fn proton() -> Self {
+        Argon2Params(
+            argon2::Params::new(19 * 1024, 2, 1, Some(32)).expect("Proton's parameters are valid"),
         )
     }
 

@@ -466,3 +466,63 @@ fn real_two_fas_export() {
         ]
     );
 }
+
+/// A password-protected file another app wrote, from the backup crate's test data.
+fn third_party_file(name: &str) -> String {
+    format!("{}/../backup/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Proton Authenticator's password-protected export (Aegis's test file, password `test`):
+/// detected, opened with the password from stdin, and a wrong password refused.
+#[test]
+fn dry_run_of_a_password_protected_proton_export() {
+    let file = third_party_file("proton_authenticator_encrypted.json");
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run", "--json"],
+        "test\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        lines(&out.stdout),
+        [
+            r#"{"type":"totp","issuer":"Deno","account":"Mason","secret":"4SJHB4GSD43FZBAI7C2HLRJGPQ","algorithm":"SHA1","digits":6,"period":30}"#,
+            r#"{"type":"totp","issuer":"SPDX","account":"James","secret":"5OM4WOOGPLQEF6UGN3CPEOOLWU","algorithm":"SHA256","digits":7,"period":20}"#,
+            r#"{"type":"totp","issuer":"Airbnb","account":"Elijah","secret":"7ELGJSGXNCCTV3O6LKJWYFV2RA","algorithm":"SHA512","digits":8,"period":50}"#,
+            r#"{"type":"steam","issuer":"Steam","account":"","secret":"JRZCL47CMXVOQMNPZR2F7J4RGI","algorithm":"SHA1","digits":5,"period":30}"#,
+        ]
+    );
+    assert!(out.stderr.is_empty());
+
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run", "--json"],
+        "tset\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        lines(&out.stderr),
+        [format!("countersign: {file}: the password is wrong")]
+    );
+}
+
+/// Bitwarden's password-protected JSON export (Authenticator Pro's Argon2id test file).
+#[test]
+fn dry_run_of_a_password_protected_bitwarden_export() {
+    let file = third_party_file("bitwarden_encrypted_argon2id.json");
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run", "--json"],
+        "rud9^5S6$^Ewmr%d\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    let printed = lines(&out.stdout);
+    assert_eq!(printed.len(), 8, "{printed:?}");
+    assert_eq!(
+        printed[0],
+        r#"{"type":"totp","issuer":"Long","account":"Period","secret":"JGRMXBLPPYQIFMRBFQDHNP3MPPYQYNUN","algorithm":"SHA1","digits":6,"period":60}"#
+    );
+    assert_eq!(
+        printed[7],
+        r#"{"type":"steam","issuer":"Steam","account":"john@example.com","secret":"GJD4ZX3RQMLCAXKCT7GGQ4U27VN4FPK6","algorithm":"SHA1","digits":5,"period":30}"#
+    );
+    assert!(out.stderr.is_empty());
+}
