@@ -40,9 +40,9 @@ mod freed_memory;
 #[global_allocator]
 static ALLOCATOR: freed_memory::FreedMemory = freed_memory::FreedMemory;
 
-pub use advice::{access_help, sample_advice};
+pub use advice::{access_help, sample_status};
 pub use ctap2::CtapKey;
-pub use error::{Error, Result, status_name};
+pub use error::{Error, Feature, PinRule, Result, status_name};
 pub use hid::{KeyDescriptor, list_keys, open_key};
 pub use key::{
     Algorithm, Assertion, AssertionRequest, EnrollProgress, EventSink, Fingerprint, KeyEvent,

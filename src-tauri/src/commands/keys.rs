@@ -17,7 +17,7 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::keys::{KeySummary, KeysState, SOFT_KEY_ID, key_error, pin_needed};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub const TOUCH_EVENT: &str = "security-key-touch";
 /// Emitted at each step of a guided reset: `{ stage: "unplug" | "replug" | "touch" }`.
 pub const RESET_EVENT: &str = "security-key-reset";
-/// Emitted after each fingerprint sample: `{ remaining, message }`.
+/// Emitted after each fingerprint sample: `{ remaining, status }`.
 pub const ENROLL_EVENT: &str = "security-key-enroll";
 
 /// Runs `f` with the key `id` opened, on a blocking worker, with touch prompts sent to the
@@ -281,11 +281,15 @@ pub async fn set_security_key_always_uv(
     .await
 }
 
+/// Decodes the id of a `what` ("passkey" or "fingerprint") the page sent back.
 fn decode_id(text: &str, what: &str) -> CommandResult<Vec<u8>> {
     b64::decode(text)
         .ok()
         .filter(|bytes| !bytes.is_empty())
-        .ok_or_else(|| CommandError::new("invalid_input", format!("That {what} is not valid.")))
+        .ok_or_else(|| {
+            CommandError::new("invalid_input", format!("That {what} is not valid."))
+                .with_args(ErrorArgs::field(what, "invalid"))
+        })
 }
 
 /// Deletes one passkey from a key (after the page asked the person to confirm).
@@ -343,16 +347,20 @@ const MAX_FINGERPRINT_NAME: usize = 64;
 fn fingerprint_name(name: &str) -> CommandResult<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(CommandError::new(
-            "invalid_input",
-            "Give the fingerprint a name.",
-        ));
+        return Err(
+            CommandError::new("invalid_input", "Give the fingerprint a name.")
+                .with_args(ErrorArgs::field("name", "missing")),
+        );
     }
     if name.len() > MAX_FINGERPRINT_NAME {
         return Err(CommandError::new(
             "invalid_input",
             format!("That name is too long for the key (at most {MAX_FINGERPRINT_NAME} bytes)."),
-        ));
+        )
+        .with_args(ErrorArgs {
+            limit: Some(MAX_FINGERPRINT_NAME as u64),
+            ..ErrorArgs::field("name", "too_long")
+        }));
     }
     Ok(name.to_owned())
 }
@@ -389,12 +397,12 @@ pub async fn remove_security_key_fingerprint(
     .await
 }
 
-/// The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and advice
-/// on the last one.
+/// The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and how the
+/// last one went, as a code the window words ([`countersign_fido::sample_status`]).
 #[derive(Clone, Serialize, TS)]
 pub(crate) struct EnrollPayload {
     remaining: u32,
-    message: &'static str,
+    status: &'static str,
 }
 
 /// Enrols a fingerprint, reporting each sample on [`ENROLL_EVENT`], and names it.
@@ -413,7 +421,7 @@ pub async fn enroll_security_key_fingerprint(
                     ENROLL_EVENT,
                     EnrollPayload {
                         remaining: progress.remaining_samples,
-                        message: countersign_fido::sample_advice(progress.last_status),
+                        status: countersign_fido::sample_status(progress.last_status),
                     },
                 );
             })?;
@@ -645,5 +653,14 @@ mod tests {
             "invalid_input"
         );
         assert_eq!(fingerprint_name(" left thumb ").unwrap(), "left thumb");
+        let args = |error: CommandError| serde_json::to_value(&error).unwrap()["args"].clone();
+        assert_eq!(
+            args(fingerprint_name(&"x".repeat(65)).unwrap_err()),
+            serde_json::json!({"field": "name", "problem": "too_long", "limit": 64})
+        );
+        assert_eq!(
+            args(decode_id("", "fingerprint").unwrap_err()),
+            serde_json::json!({"field": "fingerprint", "problem": "invalid"})
+        );
     }
 }
