@@ -356,11 +356,16 @@ mod tests {
     fn key_errors_send_their_case_and_numbers() {
         let args = |error: Error| {
             let error = key_error(error);
-            (error.kind, serde_json::to_value(&error).unwrap()["args"].clone())
+            (
+                error.kind,
+                serde_json::to_value(&error).unwrap()["args"].clone(),
+            )
         };
         use serde_json::json;
         assert_eq!(
-            args(Error::PinPolicy(countersign_fido::PinRule::TooShort { min: 6 })),
+            args(Error::PinPolicy(countersign_fido::PinRule::TooShort {
+                min: 6
+            })),
             ("pin_policy", json!({"problem": "too_short", "limit": 6}))
         );
         assert_eq!(
@@ -374,7 +379,9 @@ mod tests {
             ("timeout", json!({"problem": "replug"}))
         );
         assert_eq!(
-            args(Error::Unsupported(countersign_fido::Feature::PasskeyManagement)),
+            args(Error::Unsupported(
+                countersign_fido::Feature::PasskeyManagement
+            )),
             (
                 "key_error",
                 json!({"problem": "unsupported", "feature": "passkey_management"})
@@ -393,7 +400,10 @@ mod tests {
         );
         assert_eq!(
             args(Error::Device("unplugged".into())),
-            ("key_error", json!({"problem": "device", "detail": "unplugged"}))
+            (
+                "key_error",
+                json!({"problem": "device", "detail": "unplugged"})
+            )
         );
         #[cfg(target_os = "linux")]
         assert_eq!(

@@ -153,7 +153,6 @@ pub enum Error {
     },
 }
 
-
 /// Why the OS keyring cannot be used, as far as the platform tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -225,7 +225,9 @@ mod tests {
         };
         let platform = |text: &str| Box::<dyn std::error::Error + Send + Sync>::from(text);
         assert_eq!(
-            reason(keyring::Error::NoStorageAccess(platform("Prompt dismissed"))),
+            reason(keyring::Error::NoStorageAccess(platform(
+                "Prompt dismissed"
+            ))),
             KeyringCause::Locked
         );
         assert_eq!(

@@ -433,12 +433,17 @@ pub async fn enroll_security_key_fingerprint(
     .await
 }
 
-/// One check of the registration test as the list shows it.
+/// One check of the registration test as the list shows it: the window words `code` with
+/// `args` in its language, and shows the English `reason` only for a check without a code.
 #[derive(Serialize, TS)]
 pub struct CheckView {
     name: String,
     outcome: Outcome,
     reason: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    args: BTreeMap<&'static str, String>,
 }
 
 /// The registration test's result.
@@ -499,6 +504,8 @@ pub async fn test_security_key(
                     name: c.name,
                     outcome: c.outcome,
                     reason: c.reason,
+                    code: c.code,
+                    args: c.args,
                 })
                 .collect(),
         })

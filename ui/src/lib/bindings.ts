@@ -724,9 +724,10 @@ export type KeySummary = {
  */
 id: string,
 /**
- * Product name, as the key reports it (empty for the software key).
+ * Product name, as the key reports it; none for the software key or a key without one
+ * (the window names those).
  */
-name: string,
+name: string | null,
 /**
  * Manufacturer, as the key reports it, when it does.
  */
@@ -836,9 +837,10 @@ name: string | null, };
 export type Outcome = "pass" | "fail" | "skipped";
 
 /**
- * One check of the registration test as the list shows it.
+ * One check of the registration test as the list shows it: the window words `code` with
+ * `args` in its language, and shows the English `reason` only for a check without a code.
  */
-export type CheckView = { name: string, outcome: Outcome, reason: string, };
+export type CheckView = { name: string, outcome: Outcome, reason: string, code?: string, args: { [key in string]: string }, };
 
 /**
  * The registration test's result.
