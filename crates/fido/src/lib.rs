@@ -53,6 +53,6 @@ pub use regtest::{TestOptions, client_data_json, registration_test};
 pub use report::{Chain, Check, Outcome, Report, Verdict, VerifiedCredential};
 pub use reset::{ReplugWatch, ResetStage, reset_after_replug};
 pub use verify::{
-    Policy, algorithm_name, verify_assertion, verify_assertion_with, verify_registration,
-    verify_registration_with,
+    Policy, algorithm_name, known_algorithm, verify_assertion, verify_assertion_with,
+    verify_registration, verify_registration_with,
 };

@@ -1205,13 +1205,19 @@ impl CoseKey {
 
 /// The usual name of a COSE algorithm.
 pub fn algorithm_name(alg: i64) -> String {
+    known_algorithm(alg).map_or_else(|| format!("COSE algorithm {alg}"), str::to_owned)
+}
+
+/// The usual name of a COSE algorithm identifier Countersign knows ("ES256"), the same in every
+/// language; `None` for the others.
+pub fn known_algorithm(alg: i64) -> Option<&'static str> {
     match alg {
-        -7 => "ES256".into(),
-        -35 => "ES384".into(),
-        -8 => "EdDSA".into(),
-        -257 => "RS256".into(),
-        -37 => "PS256".into(),
-        other => format!("COSE algorithm {other}"),
+        -7 => Some("ES256"),
+        -35 => Some("ES384"),
+        -8 => Some("EdDSA"),
+        -257 => Some("RS256"),
+        -37 => Some("PS256"),
+        _ => None,
     }
 }
 
@@ -1261,6 +1267,14 @@ mod tests {
         assert!(err.contains("address 127.0.0.1"), "{err}");
         assert_eq!((code, host.as_str()), ("rp_id_address", "127.0.0.1"));
         assert!(rp_id_scope("example.com", "not a url").is_err());
+    }
+
+    #[test]
+    fn algorithms_are_named_when_known() {
+        assert_eq!(known_algorithm(-8), Some("EdDSA"));
+        assert_eq!(known_algorithm(-9), None);
+        assert_eq!(algorithm_name(-7), "ES256");
+        assert_eq!(algorithm_name(-9), "COSE algorithm -9");
     }
 
     #[test]

@@ -101,6 +101,15 @@ pub struct PinView {
     remembered: bool,
 }
 
+/// A signature algorithm a key offers: its COSE identifier, and its usual name when Countersign
+/// knows it (the window names the others).
+#[derive(Serialize, TS)]
+pub struct AlgorithmView {
+    #[ts(type = "number")]
+    cose: i64,
+    name: Option<&'static str>,
+}
+
 /// What a key is, as the page's definition list shows it.
 #[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -113,8 +122,8 @@ pub struct KeyInfoView {
     /// getInfo options by their CTAP names.
     options: BTreeMap<String, bool>,
     pin_protocols: Vec<u8>,
-    /// Algorithm names (ES256, EdDSA, ...).
-    algorithms: Vec<String>,
+    /// The signature algorithms the key offers, in its order of preference.
+    algorithms: Vec<AlgorithmView>,
     transports: Vec<String>,
     remaining_passkeys: Option<u64>,
     pin: PinView,
@@ -146,7 +155,10 @@ fn info_view(info: KeyInfo, remembered: bool) -> KeyInfoView {
         algorithms: info
             .algorithms
             .iter()
-            .map(|&a| countersign_fido::algorithm_name(a))
+            .map(|&cose| AlgorithmView {
+                cose,
+                name: countersign_fido::known_algorithm(cose),
+            })
             .collect(),
         transports: info.transports,
         remaining_passkeys: info.remaining_discoverable_credentials,

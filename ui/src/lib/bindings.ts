@@ -776,6 +776,12 @@ minLength: number,
 remembered: boolean, };
 
 /**
+ * A signature algorithm a key offers: its COSE identifier, and its usual name when Countersign
+ * knows it (the window names the others).
+ */
+export type AlgorithmView = { cose: number, name: string | null, };
+
+/**
  * What a key is, as the page's definition list shows it.
  */
 export type KeyInfoView = { model: string | null, aaguid: string, firmware: string | null, versions: Array<string>, extensions: Array<string>,
@@ -784,9 +790,9 @@ export type KeyInfoView = { model: string | null, aaguid: string, firmware: stri
  */
 options: { [key in string]: boolean }, pinProtocols: Array<number>,
 /**
- * Algorithm names (ES256, EdDSA, ...).
+ * The signature algorithms the key offers, in its order of preference.
  */
-algorithms: Array<string>, transports: Array<string>, remainingPasskeys: number | null, pin: PinView,
+algorithms: Array<AlgorithmView>, transports: Array<string>, remainingPasskeys: number | null, pin: PinView,
 /**
  * The key can store and manage passkeys.
  */

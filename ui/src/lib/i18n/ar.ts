@@ -796,6 +796,7 @@ export const ar: Catalog = {
     unnamed: "مفتاح أمان FIDO",
     usb: (ids: string) => `USB ${ids}`,
     detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `خوارزمية COSE ${id}`,
     samples: {
       good: "عيّنة جيدة.",
       too_high: "مرتفع جدًا: حرّك إصبعك إلى الأسفل قليلًا.",

@@ -654,6 +654,7 @@ export const de: Catalog = {
     unnamed: "FIDO-Sicherheitsschlüssel",
     usb: (ids: string) => `USB ${ids}`,
     detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `COSE-Algorithmus ${id}`,
     samples: {
       good: "Gute Abtastung.",
       too_high: "Zu hoch: Finger etwas nach unten bewegen.",

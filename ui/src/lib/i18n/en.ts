@@ -658,6 +658,7 @@ export const en = {
     unnamed: "FIDO security key",
     usb: (ids: string) => `USB ${ids}`,
     detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `COSE algorithm ${id}`,
     samples: {
       good: "Good sample.",
       too_high: "Too high: move your finger down a little.",

@@ -95,6 +95,12 @@ describe("the key list and the fingerprint samples", () => {
     expect(keyName(bare)).toBe("مفتاح أمان FIDO");
   });
 
+  it("names an algorithm Countersign does not know", () => {
+    applyLanguage("de");
+    expect(catalogs.de.securityKeys.coseAlgorithm(-9)).toBe("COSE-Algorithmus -9");
+    expect(catalogs.ar.securityKeys.coseAlgorithm(-9)).toBe("خوارزمية COSE -9");
+  });
+
   it("says what each sample status asks", () => {
     applyLanguage("de");
     expect(sampleText("too_high")).toBe("Zu hoch: Finger etwas nach unten bewegen.");
