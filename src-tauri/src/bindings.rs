@@ -91,6 +91,7 @@ fn render() -> String {
         // keys-api.ts: security keys, and the events their commands emit.
         declaration::<key_list::KeySummary>(&cfg),
         declaration::<keys::PinView>(&cfg),
+        declaration::<keys::AlgorithmView>(&cfg),
         declaration::<keys::KeyInfoView>(&cfg),
         declaration::<keys::PasskeyView>(&cfg),
         declaration::<keys::SiteView>(&cfg),

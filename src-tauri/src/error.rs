@@ -68,10 +68,40 @@ pub struct ErrorArgs {
     pub setting: Option<String>,
     /// What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
     /// "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
-    /// Steam codes use).
+    /// Steam codes use). For security keys, which case of the kind it is: `pin_policy`'s rule
+    /// ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
+    /// `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
+    /// ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
+    /// "device", "protocol").
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub problem: Option<String>,
+    /// The limit broken: a PIN's minimum characters or maximum bytes (`pin_policy`), a name's
+    /// maximum bytes (`invalid_input`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u64>,
+    /// What a security key lacks (`key_error` with problem "unsupported"): "algorithm",
+    /// "command_or_option", "no_algorithm", "passkey_management", "fingerprints",
+    /// "hmac_secret", "pin", "always_uv", "config".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub feature: Option<String>,
+    /// A CTAP status a key answered, by its name in the specification and its byte
+    /// ("CTAP2_ERR_PIN_AUTH_INVALID (0x33)"), the same in every language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<String>,
+    /// A technical detail from the device or a library, in English, shown as it is after the
+    /// translated sentence (`key_error` with problem "device" or "protocol").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
+    /// Why the system keyring cannot be used (`keyring_unavailable`): "no_session",
+    /// "no_service", "no_keyring", "locked", "refused", "timeout" or "platform".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cause: Option<String>,
 }
 
 impl ErrorArgs {
@@ -271,6 +301,10 @@ impl From<countersign_vault::Error> for CommandError {
             },
             E::NoSuchBackupCode { index } => ErrorArgs {
                 number: Some(*index as u64 + 1),
+                ..ErrorArgs::default()
+            },
+            E::KeyringUnavailable { reason, .. } => ErrorArgs {
+                cause: Some(reason.code().to_owned()),
                 ..ErrorArgs::default()
             },
             _ => ErrorArgs::default(),

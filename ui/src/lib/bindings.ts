@@ -71,14 +71,52 @@ setting?: string,
 /**
  * What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
  * "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
- * Steam codes use).
+ * Steam codes use). For security keys, which case of the kind it is: `pin_policy`'s rule
+ * ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
+ * `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
+ * ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
+ * "device", "protocol").
  */
-problem?: string, };
+problem?: string,
+/**
+ * The limit broken: a PIN's minimum characters or maximum bytes (`pin_policy`), a name's
+ * maximum bytes (`invalid_input`).
+ */
+limit?: number,
+/**
+ * What a security key lacks (`key_error` with problem "unsupported"): "algorithm",
+ * "command_or_option", "no_algorithm", "passkey_management", "fingerprints",
+ * "hmac_secret", "pin", "always_uv", "config".
+ */
+feature?: string,
+/**
+ * A CTAP status a key answered, by its name in the specification and its byte
+ * ("CTAP2_ERR_PIN_AUTH_INVALID (0x33)"), the same in every language.
+ */
+status?: string,
+/**
+ * A technical detail from the device or a library, in English, shown as it is after the
+ * translated sentence (`key_error` with problem "device" or "protocol").
+ */
+detail?: string,
+/**
+ * Why the system keyring cannot be used (`keyring_unavailable`): "no_session",
+ * "no_service", "no_keyring", "locked", "refused", "timeout" or "platform".
+ */
+cause?: string, };
 
 /**
  * Whether the OS keyring can hold a key now, and if not, why.
  */
-export type KeyringState = { available: boolean, reason: string | null, };
+export type KeyringState = { available: boolean,
+/**
+ * Why not, in English (the platform's words).
+ */
+reason: string | null,
+/**
+ * Why not, as a code the window words in its language (see `ErrorArgs::cause`).
+ */
+cause: string | null, };
 
 /**
  * Which ways to unlock the vault has.
@@ -678,7 +716,7 @@ svg: string,
 leftOut: Array<string>, };
 
 /**
- * A key as the list shows it.
+ * A key as the list shows it. The window words the software key's name and detail itself.
  */
 export type KeySummary = {
 /**
@@ -686,13 +724,19 @@ export type KeySummary = {
  */
 id: string,
 /**
- * Product name.
+ * Product name, as the key reports it; none for the software key or a key without one
+ * (the window names those).
  */
-name: string,
+name: string | null,
 /**
- * Manufacturer and USB ids, for telling two keys apart.
+ * Manufacturer, as the key reports it, when it does.
  */
-detail: string,
+manufacturer: string | null,
+/**
+ * USB vendor and product ids ("1050:0407"), for telling two keys apart; none for the
+ * software key.
+ */
+usb: string | null,
 /**
  * The in-process software key of test mode.
  */
@@ -732,6 +776,12 @@ minLength: number,
 remembered: boolean, };
 
 /**
+ * A signature algorithm a key offers: its COSE identifier, and its usual name when Countersign
+ * knows it (the window names the others).
+ */
+export type AlgorithmView = { cose: number, name: string | null, };
+
+/**
  * What a key is, as the page's definition list shows it.
  */
 export type KeyInfoView = { model: string | null, aaguid: string, firmware: string | null, versions: Array<string>, extensions: Array<string>,
@@ -740,9 +790,9 @@ export type KeyInfoView = { model: string | null, aaguid: string, firmware: stri
  */
 options: { [key in string]: boolean }, pinProtocols: Array<number>,
 /**
- * Algorithm names (ES256, EdDSA, ...).
+ * The signature algorithms the key offers, in its order of preference.
  */
-algorithms: Array<string>, transports: Array<string>, remainingPasskeys: number | null, pin: PinView,
+algorithms: Array<AlgorithmView>, transports: Array<string>, remainingPasskeys: number | null, pin: PinView,
 /**
  * The key can store and manage passkeys.
  */
@@ -793,9 +843,10 @@ name: string | null, };
 export type Outcome = "pass" | "fail" | "skipped";
 
 /**
- * One check of the registration test as the list shows it.
+ * One check of the registration test as the list shows it: the window words `code` with
+ * `args` in its language, and shows the English `reason` only for a check without a code.
  */
-export type CheckView = { name: string, outcome: Outcome, reason: string, };
+export type CheckView = { name: string, outcome: Outcome, reason: string, code?: string, args: { [key in string]: string }, };
 
 /**
  * The registration test's result.
@@ -813,10 +864,10 @@ export type ResetStage = "unplug" | "replug" | "touch";
 export type TouchPayload = { id: string, };
 
 /**
- * The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and advice
- * on the last one.
+ * The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and how the
+ * last one went, as a code the window words ([`countersign_fido::sample_status`]).
  */
-export type EnrollPayload = { remaining: number, message: string, };
+export type EnrollPayload = { remaining: number, status: string, };
 
 /**
  * The payload of `security-key-reset` ([`RESET_EVENT`]): the guided reset's step.

@@ -31,6 +31,47 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
   return known[`${field}.${problem}`] ?? error.message;
 }
 
+/** قيم سطر من اختبار التسجيل (انظر `securityKeys.checks`) كما يرسلها Rust. */
+type CheckArgs = { [name: string]: string | undefined };
+
+/** عدد يرسله Rust نصًّا، مكتوبًا بالعربية. */
+const num = (value: string | undefined) => n(Number(value ?? 0));
+
+/** أنواع الإثبات، بحسب الرمز من Rust. */
+const attestationTypes: Record<string, string> = {
+  basic: "إثبات أساسي (كامل)",
+  att_ca: "جهة إصدار شهادات الإثبات",
+  anon_ca: "جهة إصدار شهادات مُجهِّلة",
+  self: "إثبات ذاتي (موقَّع بمفتاح بيانات الاعتماد نفسه)",
+  none: "بلا إثبات",
+  other: "نوع إثبات لا يُثبت شيئًا",
+};
+const attestationType = (code?: string) => attestationTypes[code ?? ""] ?? code ?? "";
+
+/** ما قد ينقص مفتاح الأمان، بحسب الرمز من Rust. */
+const features: Record<string, string> = {
+  algorithm: "الخوارزمية المطلوبة",
+  command_or_option: "هذا الأمر أو هذا الخيار",
+  no_algorithm: "بيانات اعتماد بلا خوارزمية",
+  passkey_management: "إدارة مفاتيح المرور",
+  fingerprints: "بصمات الأصابع",
+  hmac_secret: "hmac-secret",
+  pin: "رمز PIN",
+  always_uv: "طلب التحقق دائمًا",
+  config: "authenticatorConfig",
+};
+
+/** لماذا لا يمكن استخدام سلسلة مفاتيح النظام، بحسب الرمز من Rust. */
+const keyringCauses: Record<string, string> = {
+  no_session: "تعذّر تشغيل خدمة سلسلة المفاتيح (لا توجد جلسة D-Bus)",
+  no_service: "لا يعمل في هذه الجلسة أي برنامج لسلسلة المفاتيح (مثل GNOME Keyring أو KWallet)",
+  no_keyring: "لا يحوي برنامج سلسلة المفاتيح بعدُ سلسلة مفاتيح للتخزين فيها",
+  locked: "سلسلة المفاتيح مقفلة، وقد رُفضت نافذة فتح القفل أو تعذّر عرضها",
+  refused: "رفضت سلسلة المفاتيح الوصول",
+  timeout: "لم تُجب سلسلة المفاتيح في الوقت المحدد (هل تنتظر نافذة فتح القفل؟)",
+  platform: "أبلغت سلسلة المفاتيح عن خطأ",
+};
+
 export const ar: Catalog = {
   languageName: "العربية",
   common: {
@@ -748,6 +789,132 @@ export const ar: Catalog = {
       eddsa_discoverable: "مفتاح مرور EdDSA (مخزّن على المفتاح، يُحذف بعد ذلك)",
     },
   },
+  // i18n4 (issue #18): كلمات مفاتيح الأمان التي يرسلها Rust رموزًا؛ وأسباب تعذّر سلسلة المفاتيح.
+  securityKeys: {
+    softwareName: "مفتاح Countersign البرمجي (OpenSK)",
+    softwareDetail: "مفتاح اختبار داخل البرنامج · وضع الاختبار",
+    unnamed: "مفتاح أمان FIDO",
+    usb: (ids: string) => `USB ${ids}`,
+    detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `خوارزمية COSE ${id}`,
+    samples: {
+      good: "عيّنة جيدة.",
+      too_high: "مرتفع جدًا: حرّك إصبعك إلى الأسفل قليلًا.",
+      too_low: "منخفض جدًا: حرّك إصبعك إلى الأعلى قليلًا.",
+      too_left: "إلى اليسار كثيرًا: حرّك إصبعك إلى اليمين قليلًا.",
+      too_right: "إلى اليمين كثيرًا: حرّك إصبعك إلى اليسار قليلًا.",
+      too_fast: "سريع جدًا: أبقِ إصبعك ثابتًا لحظة أطول.",
+      too_slow: "بطيء جدًا: ارفع إصبعك أسرع.",
+      poor_quality: "جودة ضعيفة: نظّف المستشعر وإصبعك، ثم حاول مجددًا.",
+      too_skewed: "مائل جدًا: ضع إصبعك مستقيمًا على المستشعر.",
+      too_short: "قصير جدًا: أبقِ إصبعك على المستشعر مدة أطول قليلًا.",
+      merge_failure: "لم تطابق هذه العيّنة العيّنات الأخرى: استخدم الإصبع نفسه.",
+      exists: "هذه البصمة مسجّلة بالفعل.",
+      no_finger: "لم يُكتشف أي إصبع.",
+      lift_finger: "ارفع إصبعك بين العيّنات.",
+      unusable: "تعذّر استخدام العيّنة: حاول مجددًا.",
+    } as Record<string, string>,
+    features,
+    attestationTypes,
+    checks: {
+      format: (a: CheckArgs) => `التنسيق «${a.format}»`,
+      unreadable: (a: CheckArgs) => `تتعذّر قراءته: ${a.detail}`,
+      no_credential: () => "علامة AT غير مضبوطة: لا توجد بيانات اعتماد في بيانات المصادِق",
+      credential_id: (a: CheckArgs) => `معرّف بيانات الاعتماد بطول ${num(a.bytes)} بايت`,
+      ec_key: (a: CheckArgs) => `مفتاح منحنى إهليلجي ${a.algorithm}`,
+      ed25519_key: () => "مفتاح Ed25519",
+      rsa_key: (a: CheckArgs) => `مفتاح RSA بطول ${num(a.bits)} بت (${a.algorithm})`,
+      algorithm_ok: (a: CheckArgs) => `${a.algorithm} مقبولة`,
+      algorithm_not_requested: (a: CheckArgs) => `لم تُطلب ${a.algorithm}`,
+      no_public_key: () => "لا يوجد مفتاح عام صالح للاستخدام",
+      format_registered: (a: CheckArgs) => `«${a.format}» تنسيق مسجّل`,
+      format_unknown: (a: CheckArgs) => `«${a.format}» ليس تنسيق إثبات WebAuthn`,
+      model: (a: CheckArgs) => `${a.model} (${a.aaguid})`,
+      aaguid_zero: () => "معرّف AAGUID كله أصفار (U2F أو مفتاح مُجهَّل الهوية)",
+      aaguid_unknown: (a: CheckArgs) => `${a.aaguid} ليس في القائمة المرفقة`,
+      bytes: (a: CheckArgs) => `${num(a.bytes)} بايت`,
+      signature_valid: (a: CheckArgs) => `توقيع ${a.algorithm} صالح`,
+      signature_invalid: () => "لا يتحقق التوقيع بالمفتاح العام لبيانات الاعتماد",
+      counter_unused: () => "لا يستخدم المفتاح عدّاد توقيعات (0)",
+      counter_above: (a: CheckArgs) => `${num(a.counter)} أكبر من القيمة المخزّنة ${num(a.stored)}`,
+      counter_not_above: (a: CheckArgs) =>
+        `${num(a.counter)} ليس أكبر من القيمة المخزّنة ${num(a.stored)}: ربما نُسخ المفتاح`,
+      data_unreadable: () => "تتعذّر قراءة بيانات المصادِق",
+      json_not_object: () => "clientDataJSON ليس كائن JSON",
+      json_unreadable: () => "تتعذّر قراءة clientDataJSON",
+      json: (a: CheckArgs) => `${num(a.bytes)} بايت من JSON`,
+      value: (a: CheckArgs) => `«${a.found}»`,
+      value_wrong: (a: CheckArgs) => `المتوقَّع «${a.expected}»، والموجود «${a.found}»`,
+      challenge_matches: () => "يطابق التحدي الذي أُرسل",
+      challenge_wrong: (a: CheckArgs) => `«${a.found}» ليس التحدي الذي أُرسل (${a.expected})`,
+      cross_origin: () => "أُنشئ في إطار iframe من أصل مختلف",
+      origin_invalid: (a: CheckArgs) => `الأصل «${a.origin}» ليس عنوانًا صالحًا`,
+      origin_no_host: (a: CheckArgs) => `الأصل «${a.origin}» بلا مضيف`,
+      rp_id_host: (a: CheckArgs) => `«${a.rp_id}» هو مضيف الأصل`,
+      rp_id_address: (a: CheckArgs) =>
+        `مضيف الأصل هو العنوان ${a.host}، ولا يسمح بمعرّف RP غيره، لا «${a.rp_id}»`,
+      rp_id_other_site: (a: CheckArgs) =>
+        `«${a.rp_id}» ليس مضيف الأصل «${a.host}» ولا نطاقًا ينتمي إليه: ستكون بيانات الاعتماد لموقع آخر`,
+      rp_id_public_suffix: (a: CheckArgs) =>
+        `«${a.rp_id}» لاحقة عامة (بحسب Public Suffix List)، ولا يحق لأي موقع ادعاؤها`,
+      rp_id_top_level: (a: CheckArgs) => `«${a.rp_id}» نطاق من المستوى الأعلى، ولا يحق لأي موقع ادعاؤه`,
+      rp_id_domain: (a: CheckArgs) => `«${a.rp_id}» نطاق ينتمي إليه المضيف «${a.host}»`,
+      rp_id_hash: (a: CheckArgs) => `SHA-256 لـ «${a.rp_id}»`,
+      rp_id_hash_wrong: (a: CheckArgs) => `ليس SHA-256 لـ «${a.rp_id}»: بيانات الاعتماد لموقع آخر`,
+      up_set: () => "علامة UP مضبوطة: لُمس المفتاح",
+      up_clear: () => "علامة UP غير مضبوطة: لم يلمس أحد المفتاح",
+      uv_set: () => "علامة UV مضبوطة: تم التحقق برمز PIN أو البصمة",
+      uv_required: () => "علامة UV غير مضبوطة رغم أن التحقق من المستخدم كان مطلوبًا",
+      uv_clear: () => "علامة UV غير مضبوطة: لم يُتحقق من المستخدم (غير مطلوب)",
+      backup_inconsistent: () => "منسوخ احتياطيًا (BS) لكنه غير مؤهل للنسخ الاحتياطي (BE)",
+      backup_eligible: () => "مؤهل للنسخ الاحتياطي (مفتاح مرور متزامن)",
+      device_bound: () => "مرتبط بالجهاز",
+      not_judged: () => "فشلت فحوص سابقة، لذا لم يُحكم على الإثبات",
+      statement_invalid: (a: CheckArgs) => `بيان الإثبات غير صالح: ${a.detail}`,
+      certificate_invalid: (a: CheckArgs) => `شهادة الإثبات غير صالحة: ${a.detail}`,
+      after_invalid_statement: () => "البيان غير صالح",
+      statement_valid: (a: CheckArgs) => `بيان ${a.format} صالح: ${attestationType(a.type)}`,
+      no_certificate: (a: CheckArgs) => `${attestationType(a.type)}: بلا شهادة`,
+      no_chain: (a: CheckArgs) => `${attestationType(a.type)}: لا شيء يتسلسل إلى جذر مُصنِّع`,
+      certificates: (a: CheckArgs) =>
+        plural("ar", Number(a.count), {
+          zero: "لا شهادات؛ متطلبات التنسيق للشهادات مستوفاة",
+          one: "شهادة واحدة؛ متطلبات التنسيق للشهادات مستوفاة",
+          two: "شهادتان؛ متطلبات التنسيق للشهادات مستوفاة",
+          few: `${num(a.count)} شهادات؛ متطلبات التنسيق للشهادات مستوفاة`,
+          many: `${num(a.count)} شهادةً؛ متطلبات التنسيق للشهادات مستوفاة`,
+          other: `${num(a.count)} شهادة؛ متطلبات التنسيق للشهادات مستوفاة`,
+        }),
+      chains_to_bundled: (a: CheckArgs) => `يتسلسل إلى جذر ${a.vendor} المرفق`,
+      chains_to_supplied: (a: CheckArgs) => `يتسلسل إلى الجذر المقدَّم رقم ${num(a.number)}`,
+      chain_invalid: (a: CheckArgs) => `سلسلة الشهادات غير صالحة: ${a.detail}`,
+      no_bundled_root: (a: CheckArgs) =>
+        `لا تتسلسل الشهادة إلى أي من الجذور الموثوقة المرفقة (${num(a.count)})، والجذر الموثوق مطلوب: مُصنِّع مجهول، أو مفتاح غير أصلي`,
+      no_supplied_root: (a: CheckArgs) =>
+        `لا تتسلسل الشهادة إلى أي من الجذور الموثوقة المقدَّمة (${num(a.count)})، والجذر الموثوق مطلوب: مُصنِّع مجهول، أو مفتاح غير أصلي`,
+      unknown_root: (a: CheckArgs) =>
+        `صالح، والسلسلة تنتهي بجذر مجهول: البيان وشهاداته صالحة، لكنها تنتهي بجذر لا يرفقه Countersign (المُصدِر «${a.issuer}»)، فلا شيء يضمن المُصنِّع (لم يكن الجذر الموثوق مطلوبًا)`,
+      versions: (a: CheckArgs) => `${a.versions}`,
+      pin_not_given: () => "للمفتاح رمز PIN لكن لم يُعطَ أي رمز؛ قد يرفض المفتاح",
+      not_requested: () => "غير مطلوب",
+      no_discoverable: () => "لا يستطيع المفتاح تخزين بيانات اعتماد قابلة للاكتشاف",
+      needs_pin: () => "يحتاج إلى رمز PIN ليُحذف مفتاح المرور التجريبي بعد ذلك",
+      cannot_delete: () => "لا يستطيع المفتاح حذف مفاتيح المرور، لذا لا يُنشأ أي منها",
+      passkey_deleted: () => "حُذف مفتاح المرور التجريبي",
+      passkey_not_deleted: (a: CheckArgs) => `تعذّر حذف مفتاح المرور التجريبي لـ ${a.rp_id}: ${a.fault}`,
+      key_failed: (a: CheckArgs) => `${a.fault}`,
+      attestation_format: (a: CheckArgs) => `إثبات «${a.format}»`,
+      no_credentials: () => "ليس لدى المفتاح بيانات اعتماد لهذا الموقع",
+      new_credential_signed: () => "وقّعت بيانات الاعتماد الجديدة",
+      other_credential_signed: (a: CheckArgs) => `وقّعت بيانات اعتماد أخرى (${a.credential})`,
+      hmac_same: () => "أعطى الملح نفسه السرّ نفسه ذا 32 بايت مرتين",
+      hmac_different: () => "أعطى الملح نفسه أسرارًا مختلفة",
+      hmac_missing: () => "لم يُرجع المفتاح أي مخرجات hmac-secret",
+      hmac_not_offered: () => "لا يوفّر المفتاح hmac-secret",
+    } as Record<string, (a: CheckArgs) => string>,
+  },
+  // i18n4: لماذا لا يمكن استخدام سلسلة مفاتيح النظام، بحسب السبب من Rust.
+  keyringCause: keyringCauses,
   settings: {
     title: "الإعدادات",
     language: "اللغة",
@@ -853,6 +1020,65 @@ export const ar: Catalog = {
     deleteHint: "لا يبقى شيء مما قبل هذا التغيير.",
   },
   errors: {
+    // i18n4 (issue #18): مفاتيح الأمان وسلسلة المفاتيح، بحسب `problem` و`limit` و`feature`
+    // و`status` و`detail` و`cause` من Rust.
+    pin_policy: (error: { message: string; args?: ErrorArgs }) => {
+      const limit = error.args?.limit ?? 0;
+      switch (error.args?.problem) {
+        case "too_short":
+          return plural("ar", limit, {
+            zero: `يتطلب المفتاح رمز PIN من ${n(limit)} محرف على الأقل.`,
+            one: "يتطلب المفتاح رمز PIN من محرف واحد على الأقل.",
+            two: "يتطلب المفتاح رمز PIN من محرفين على الأقل.",
+            few: `يتطلب المفتاح رمز PIN من ${n(limit)} محارف على الأقل.`,
+            many: `يتطلب المفتاح رمز PIN من ${n(limit)} محرفًا على الأقل.`,
+            other: `يتطلب المفتاح رمز PIN من ${n(limit)} محرف على الأقل.`,
+          });
+        case "too_long": return `لا يتجاوز رمز PIN ${n(limit)} بايت.`;
+        case "key_policy": return "رفض المفتاح رمز PIN الجديد: إنه قصير جدًا أو طويل جدًا أو بسيط جدًا بالنسبة لقواعد المفتاح.";
+        default: return "رفض المفتاح رمز PIN الجديد.";
+      }
+    },
+    access_denied: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        udev: "لا يحق لحسابك قراءة جهاز هذا المفتاح (/dev/hidraw*). الأنظمة التي تعمل بـ systemd 244 أو أحدث تسمح للمستخدم المسجّل دخوله؛ وفي غيرها ثبّت قاعدة udev الخاصة بـ Countersign وهي 70-countersign-fido.rules في /etc/udev/rules.d/ (حزمة ‎.deb تضعها في /usr/lib/udev/rules.d/)، ثم شغّل \"sudo udevadm control --reload\"، ثم انزع المفتاح وأعد توصيله.",
+        administrator: "لا يسمح Windows إلا للمسؤولين بالتخاطب مع مفاتيح الأمان مباشرة. شغّل Countersign كمسؤول لإدارة هذا المفتاح.",
+        os: "رفض نظام التشغيل الوصول إلى المفتاح.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "رفض نظام التشغيل الوصول إلى المفتاح.",
+    reset_window: `رفض المفتاح: لا يقبل إعادة الضبط إلا خلال نحو ${n(10)} ثوانٍ من توصيله. ابدأ من جديد، والمس المفتاح فور أن يومض.`,
+    timeout: (error: { args?: ErrorArgs }) =>
+      ({
+        unplug: "لم يُنزع المفتاح خلال دقيقة. ابدأ من جديد حين تكون مستعدًا.",
+        replug: "لم يُعَد توصيل المفتاح خلال دقيقة. ابدأ من جديد حين تكون مستعدًا.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "لم يُلمس المفتاح في الوقت المحدد. حاول مجددًا والمس المفتاح حين يومض.",
+    key_error: (error: { message: string; args?: ErrorArgs }) => {
+      const args = error.args ?? {};
+      switch (args.problem) {
+        case "credential_excluded": return "هذا المفتاح مسجّل بالفعل.";
+        case "no_credentials": return "ليس لدى المفتاح بيانات اعتماد لهذا الموقع.";
+        case "storage_full": return "مساحة تخزين المفتاح ممتلئة.";
+        case "unsupported": return `هذا المفتاح لا يدعم ${features[args.feature ?? ""] ?? args.feature}.`;
+        case "ctap": return `أجاب المفتاح بـ ${args.status}.`;
+        case "device": return `تعذّر الوصول إلى المفتاح (${args.detail}).`;
+        case "protocol": return `تعذّر فهم إجابة المفتاح (${args.detail}).`;
+        default: return error.message;
+      }
+    },
+    busy: "المفتاح مشغول بعملية أخرى. أنهِها أو ألغِها أولًا.",
+    pin_needed: "أدخل رمز PIN الخاص بالمفتاح للمتابعة.",
+    invalid_input: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        "passkey.invalid": "مفتاح المرور هذا غير صالح.",
+        "fingerprint.invalid": "هذه البصمة غير صالحة.",
+        "name.missing": "أعطِ البصمة اسمًا.",
+        "name.too_long": `هذا الاسم أطول مما يقبله المفتاح (${n(error.args?.limit ?? 0)} بايت على الأكثر).`,
+      } as Record<string, string>)[`${error.args?.field}.${error.args?.problem}`] ?? error.message,
+    no_report: "شغّل الاختبار أولًا.",
+    keyring_unavailable: (error: { message: string; args?: ErrorArgs }) => {
+      const cause = keyringCauses[error.args?.cause ?? ""];
+      return cause ? `سلسلة مفاتيح النظام غير متاحة: ${cause}.` : error.message;
+    },
+
     wrong_password: "كلمة المرور هذه غير صحيحة.",
     wrong_recovery_key: "مفتاح الاسترداد هذا غير صحيح.",
     rate_limited: (error: { retryAfter?: number }) =>
@@ -874,7 +1100,6 @@ export const ar: Catalog = {
     pin_not_set: "لم يُعيَّن رمز PIN لهذا المفتاح.",
     pin_required: "يتطلب هذا المفتاح رمز PIN لهذه العملية.",
     uv_blocked: "التحقق بالبصمة محظور؛ استخدم رمز PIN.",
-    timeout: "انتهت مهلة انتظار المفتاح (هل لُمس؟).",
     cancelled: "أُلغي.",
     operation_denied: "رفض المفتاح العملية.",
     not_allowed: "لا يسمح المفتاح بهذه العملية الآن.",

@@ -30,6 +30,47 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
   return known[`${field}.${problem}`] ?? error.message;
 }
 
+/** Werte einer Zeile des Registrierungstests (siehe `securityKeys.checks`), wie Rust sie sendet. */
+type CheckArgs = { [name: string]: string | undefined };
+
+/** Eine Zahl, die Rust als Text sendet, deutsch geschrieben. */
+const num = (value: string | undefined) => n(Number(value ?? 0));
+
+/** Die Arten der Attestierung, nach dem Code aus Rust. */
+const attestationTypes: Record<string, string> = {
+  basic: "Basis-Attestierung (vollständig)",
+  att_ca: "Attestierungs-CA",
+  anon_ca: "Anonymisierungs-CA",
+  self: "Selbst-Attestierung (mit dem eigenen Schlüssel des Zugangs signiert)",
+  none: "keine Attestierung",
+  other: "eine Attestierungsart, die nichts belegt",
+};
+const attestationType = (code?: string) => attestationTypes[code ?? ""] ?? code ?? "";
+
+/** Was einem Sicherheitsschlüssel fehlen kann, nach dem Code aus Rust. */
+const features: Record<string, string> = {
+  algorithm: "den angeforderten Algorithmus",
+  command_or_option: "diesen Befehl oder diese Option",
+  no_algorithm: "einen Zugang ohne Algorithmus",
+  passkey_management: "die Verwaltung von Passkeys",
+  fingerprints: "Fingerabdrücke",
+  hmac_secret: "hmac-secret",
+  pin: "eine PIN",
+  always_uv: "das ständige Verlangen einer Bestätigung",
+  config: "authenticatorConfig",
+};
+
+/** Warum der Schlüsselbund des Systems nicht nutzbar ist, nach dem Code aus Rust. */
+const keyringCauses: Record<string, string> = {
+  no_session: "kein Schlüsselbunddienst konnte starten (keine D-Bus-Sitzung)",
+  no_service: "in dieser Sitzung läuft kein Schlüsselbundprogramm (etwa GNOME Keyring oder KWallet)",
+  no_keyring: "das Schlüsselbundprogramm hat noch keinen Schlüsselbund zum Speichern",
+  locked: "der Schlüsselbund ist gesperrt, und seine Entsperrabfrage wurde abgelehnt oder konnte nicht erscheinen",
+  refused: "der Schlüsselbund hat den Zugriff verweigert",
+  timeout: "der Schlüsselbund hat nicht rechtzeitig geantwortet (wartet eine Entsperrabfrage?)",
+  platform: "der Schlüsselbund hat einen Fehler gemeldet",
+};
+
 export const de: Catalog = {
   languageName: "Deutsch",
   common: {
@@ -605,6 +646,129 @@ export const de: Catalog = {
       eddsa_discoverable: "EdDSA-Passkey (auf dem Schlüssel gespeichert, danach gelöscht)",
     },
   },
+  // i18n4 (issue #18): die Wörter der Sicherheitsschlüssel, die Rust als Codes sendet; und die
+  // Ursachen beim Schlüsselbund.
+  securityKeys: {
+    softwareName: "Countersign-Softwareschlüssel (OpenSK)",
+    softwareDetail: "Testschlüssel im Programm · Testmodus",
+    unnamed: "FIDO-Sicherheitsschlüssel",
+    usb: (ids: string) => `USB ${ids}`,
+    detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `COSE-Algorithmus ${id}`,
+    samples: {
+      good: "Gute Abtastung.",
+      too_high: "Zu hoch: Finger etwas nach unten bewegen.",
+      too_low: "Zu tief: Finger etwas nach oben bewegen.",
+      too_left: "Zu weit links: Finger etwas nach rechts bewegen.",
+      too_right: "Zu weit rechts: Finger etwas nach links bewegen.",
+      too_fast: "Zu schnell: Finger einen Moment länger ruhig halten.",
+      too_slow: "Zu langsam: Finger früher anheben.",
+      poor_quality: "Schlechte Qualität: Sensor und Finger reinigen, dann erneut versuchen.",
+      too_skewed: "Zu schräg: Finger gerade auf den Sensor legen.",
+      too_short: "Zu kurz: Finger etwas länger auf dem Sensor lassen.",
+      merge_failure: "Diese Abtastung passte nicht zu den anderen: denselben Finger verwenden.",
+      exists: "Dieser Fingerabdruck ist bereits eingerichtet.",
+      no_finger: "Es wurde kein Finger erkannt.",
+      lift_finger: "Finger zwischen den Abtastungen anheben.",
+      unusable: "Die Abtastung war nicht verwendbar: erneut versuchen.",
+    } as Record<string, string>,
+    features,
+    attestationTypes,
+    checks: {
+      format: (a: CheckArgs) => `Format „${a.format}“`,
+      unreadable: (a: CheckArgs) => `nicht lesbar: ${a.detail}`,
+      no_credential: () => "AT-Flag nicht gesetzt: keine Zugangsdaten in den Authentifikatordaten",
+      credential_id: (a: CheckArgs) => `Zugangs-ID mit ${num(a.bytes)} Bytes`,
+      ec_key: (a: CheckArgs) => `${a.algorithm}-Schlüssel auf elliptischer Kurve`,
+      ed25519_key: () => "Ed25519-Schlüssel",
+      rsa_key: (a: CheckArgs) => `${num(a.bits)}-Bit-RSA-Schlüssel (${a.algorithm})`,
+      algorithm_ok: (a: CheckArgs) => `${a.algorithm} ist zulässig`,
+      algorithm_not_requested: (a: CheckArgs) => `${a.algorithm} wurde nicht angefordert`,
+      no_public_key: () => "kein verwendbarer öffentlicher Schlüssel",
+      format_registered: (a: CheckArgs) => `„${a.format}“ ist ein registriertes Format`,
+      format_unknown: (a: CheckArgs) => `„${a.format}“ ist kein WebAuthn-Attestierungsformat`,
+      model: (a: CheckArgs) => `${a.model} (${a.aaguid})`,
+      aaguid_zero: () => "Die AAGUID besteht nur aus Nullen (U2F oder ein anonymisierter Schlüssel)",
+      aaguid_unknown: (a: CheckArgs) => `${a.aaguid} steht nicht in der mitgelieferten Liste`,
+      bytes: (a: CheckArgs) => `${num(a.bytes)} Bytes`,
+      signature_valid: (a: CheckArgs) => `gültige ${a.algorithm}-Signatur`,
+      signature_invalid: () => "die Signatur lässt sich mit dem öffentlichen Schlüssel des Zugangs nicht bestätigen",
+      counter_unused: () => "der Schlüssel verwendet keinen Signaturzähler (0)",
+      counter_above: (a: CheckArgs) => `${num(a.counter)} liegt über dem gespeicherten Wert ${num(a.stored)}`,
+      counter_not_above: (a: CheckArgs) =>
+        `${num(a.counter)} liegt nicht über dem gespeicherten Wert ${num(a.stored)}: der Schlüssel könnte geklont worden sein`,
+      data_unreadable: () => "Authentifikatordaten nicht lesbar",
+      json_not_object: () => "clientDataJSON ist kein JSON-Objekt",
+      json_unreadable: () => "clientDataJSON nicht lesbar",
+      json: (a: CheckArgs) => `${num(a.bytes)} Bytes JSON`,
+      value: (a: CheckArgs) => `„${a.found}“`,
+      value_wrong: (a: CheckArgs) => `erwartet „${a.expected}“, gefunden „${a.found}“`,
+      challenge_matches: () => "stimmt mit der gesendeten Challenge überein",
+      challenge_wrong: (a: CheckArgs) => `„${a.found}“ ist nicht die gesendete Challenge (${a.expected})`,
+      cross_origin: () => "in einem ursprungsfremden iframe erstellt",
+      origin_invalid: (a: CheckArgs) => `der Ursprung „${a.origin}“ ist keine gültige Adresse`,
+      origin_no_host: (a: CheckArgs) => `der Ursprung „${a.origin}“ hat keinen Host`,
+      rp_id_host: (a: CheckArgs) => `„${a.rp_id}“ ist der Host des Ursprungs`,
+      rp_id_address: (a: CheckArgs) =>
+        `der Host des Ursprungs ist die Adresse ${a.host}, die keine andere RP-ID als sich selbst zulässt, nicht „${a.rp_id}“`,
+      rp_id_other_site: (a: CheckArgs) =>
+        `„${a.rp_id}“ ist weder der Host des Ursprungs „${a.host}“ noch eine Domain, zu der er gehört: der Zugang wäre für eine andere Website`,
+      rp_id_public_suffix: (a: CheckArgs) =>
+        `„${a.rp_id}“ ist ein öffentliches Suffix (laut Public Suffix List), das keine Website beanspruchen darf`,
+      rp_id_top_level: (a: CheckArgs) => `„${a.rp_id}“ ist eine Top-Level-Domain, die keine Website beanspruchen darf`,
+      rp_id_domain: (a: CheckArgs) => `„${a.rp_id}“ ist eine Domain, zu der der Host „${a.host}“ gehört`,
+      rp_id_hash: (a: CheckArgs) => `SHA-256 von „${a.rp_id}“`,
+      rp_id_hash_wrong: (a: CheckArgs) => `nicht der SHA-256 von „${a.rp_id}“: der Zugang ist für eine andere Website`,
+      up_set: () => "UP gesetzt: der Schlüssel wurde berührt",
+      up_clear: () => "UP nicht gesetzt: niemand hat den Schlüssel berührt",
+      uv_set: () => "UV gesetzt: PIN oder Fingerabdruck bestätigt",
+      uv_required: () => "UV nicht gesetzt, obwohl eine Bestätigung verlangt war",
+      uv_clear: () => "UV nicht gesetzt: die Person wurde nicht bestätigt (nicht verlangt)",
+      backup_inconsistent: () => "gesichert (BS), aber nicht sicherungsfähig (BE)",
+      backup_eligible: () => "sicherungsfähig (ein synchronisierter Passkey)",
+      device_bound: () => "gerätegebunden",
+      not_judged: () => "frühere Prüfungen schlugen fehl, daher wurde die Attestierung nicht beurteilt",
+      statement_invalid: (a: CheckArgs) => `die Attestierungsangabe ist ungültig: ${a.detail}`,
+      certificate_invalid: (a: CheckArgs) => `das Attestierungszertifikat ist ungültig: ${a.detail}`,
+      after_invalid_statement: () => "Angabe ungültig",
+      statement_valid: (a: CheckArgs) => `gültige ${a.format}-Angabe: ${attestationType(a.type)}`,
+      no_certificate: (a: CheckArgs) => `${attestationType(a.type)}: kein Zertifikat`,
+      no_chain: (a: CheckArgs) => `${attestationType(a.type)}: nichts führt zu einer Herstellerwurzel`,
+      certificates: (a: CheckArgs) =>
+        plural("de", Number(a.count), {
+          one: "1 Zertifikat; die Zertifikatsanforderungen des Formats sind erfüllt",
+          other: `${num(a.count)} Zertifikate; die Zertifikatsanforderungen des Formats sind erfüllt`,
+        }),
+      chains_to_bundled: (a: CheckArgs) => `führt zur mitgelieferten Wurzel von ${a.vendor}`,
+      chains_to_supplied: (a: CheckArgs) => `führt zur angegebenen Wurzel Nr. ${num(a.number)}`,
+      chain_invalid: (a: CheckArgs) => `die Zertifikatskette ist ungültig: ${a.detail}`,
+      no_bundled_root: (a: CheckArgs) =>
+        `das Zertifikat führt zu keiner der ${num(a.count)} mitgelieferten vertrauenswürdigen Wurzeln, und eine vertrauenswürdige Wurzel ist verlangt: ein unbekannter Hersteller oder nicht echt`,
+      no_supplied_root: (a: CheckArgs) =>
+        `das Zertifikat führt zu keiner der ${num(a.count)} angegebenen vertrauenswürdigen Wurzeln, und eine vertrauenswürdige Wurzel ist verlangt: ein unbekannter Hersteller oder nicht echt`,
+      unknown_root: (a: CheckArgs) =>
+        `gültig, Kette zu einer unbekannten Wurzel: Angabe und Zertifikate sind gültig, enden aber bei einer Wurzel, die Countersign nicht mitliefert (Aussteller „${a.issuer}“), daher bürgt nichts für den Hersteller (eine vertrauenswürdige Wurzel war nicht verlangt)`,
+      versions: (a: CheckArgs) => `${a.versions}`,
+      pin_not_given: () => "der Schlüssel hat eine PIN, aber keine wurde angegeben; der Schlüssel könnte ablehnen",
+      not_requested: () => "nicht angefordert",
+      no_discoverable: () => "der Schlüssel kann keine auffindbaren Zugänge speichern",
+      needs_pin: () => "braucht die PIN, damit der Test-Passkey danach gelöscht werden kann",
+      cannot_delete: () => "der Schlüssel kann keine Passkeys löschen, daher wird keiner erstellt",
+      passkey_deleted: () => "der Test-Passkey wurde gelöscht",
+      passkey_not_deleted: (a: CheckArgs) => `der Test-Passkey für ${a.rp_id} konnte nicht gelöscht werden: ${a.fault}`,
+      key_failed: (a: CheckArgs) => `${a.fault}`,
+      attestation_format: (a: CheckArgs) => `Attestierung „${a.format}“`,
+      no_credentials: () => "der Schlüssel hat keinen Zugang für diese Website",
+      new_credential_signed: () => "der neue Zugang hat signiert",
+      other_credential_signed: (a: CheckArgs) => `ein anderer Zugang hat signiert (${a.credential})`,
+      hmac_same: () => "dasselbe Salt ergab zweimal dasselbe 32-Byte-Geheimnis",
+      hmac_different: () => "dasselbe Salt ergab verschiedene Geheimnisse",
+      hmac_missing: () => "der Schlüssel lieferte keine hmac-secret-Ausgabe",
+      hmac_not_offered: () => "der Schlüssel bietet hmac-secret nicht an",
+    } as Record<string, (a: CheckArgs) => string>,
+  },
+  // i18n4: warum der Schlüsselbund des Systems nicht nutzbar ist, nach der Ursache aus Rust.
+  keyringCause: keyringCauses,
   settings: {
     title: "Einstellungen",
     language: "Sprache",
@@ -710,6 +874,58 @@ export const de: Catalog = {
     deleteHint: "Von vor dieser Änderung bleibt nichts übrig.",
   },
   errors: {
+    // i18n4 (issue #18): Sicherheitsschlüssel und Schlüsselbund, nach `problem`, `limit`,
+    // `feature`, `status`, `detail` und `cause` aus Rust.
+    pin_policy: (error: { message: string; args?: ErrorArgs }) => {
+      const limit = error.args?.limit ?? 0;
+      return ({
+        too_short: `Der Schlüssel verlangt eine PIN mit mindestens ${n(limit)} Zeichen.`,
+        too_long: `Eine PIN hat höchstens ${n(limit)} Bytes.`,
+        key_policy: "Der Schlüssel hat die neue PIN abgelehnt: Sie ist für seine Regeln zu kurz, zu lang oder zu einfach.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "Der Schlüssel hat die neue PIN abgelehnt.";
+    },
+    access_denied: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        udev: "Ihr Konto darf das Gerät dieses Schlüssels (/dev/hidraw*) nicht lesen. Systeme mit systemd 244 oder neuer erlauben es der angemeldeten Person; andernfalls installieren Sie die udev-Regel 70-countersign-fido.rules von Countersign nach /etc/udev/rules.d/ (das .deb legt sie nach /usr/lib/udev/rules.d/), führen \"sudo udevadm control --reload\" aus und stecken den Schlüssel ab und wieder an.",
+        administrator: "Windows lässt nur Administratoren direkt mit Sicherheitsschlüsseln sprechen. Starten Sie Countersign als Administrator, um diesen Schlüssel zu verwalten.",
+        os: "Das Betriebssystem hat den Zugriff auf den Schlüssel verweigert.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "Das Betriebssystem hat den Zugriff auf den Schlüssel verweigert.",
+    reset_window:
+      "Der Schlüssel hat abgelehnt: Er nimmt ein Zurücksetzen nur innerhalb von etwa 10 Sekunden nach dem Anstecken an. Beginnen Sie erneut und berühren Sie den Schlüssel, sobald er blinkt.",
+    timeout: (error: { args?: ErrorArgs }) =>
+      ({
+        unplug: "Der Schlüssel wurde nicht innerhalb einer Minute abgezogen. Beginnen Sie erneut, wenn Sie bereit sind.",
+        replug: "Der Schlüssel wurde nicht innerhalb einer Minute wieder angesteckt. Beginnen Sie erneut, wenn Sie bereit sind.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ??
+      "Der Schlüssel wurde nicht rechtzeitig berührt. Versuchen Sie es erneut und berühren Sie den Schlüssel, wenn er blinkt.",
+    key_error: (error: { message: string; args?: ErrorArgs }) => {
+      const args = error.args ?? {};
+      switch (args.problem) {
+        case "credential_excluded": return "Dieser Schlüssel ist bereits registriert.";
+        case "no_credentials": return "Der Schlüssel hat keinen Zugang für diese Website.";
+        case "storage_full": return "Der Speicher des Schlüssels ist voll.";
+        case "unsupported": return `Dieser Schlüssel unterstützt ${features[args.feature ?? ""] ?? args.feature} nicht.`;
+        case "ctap": return `Der Schlüssel antwortete mit ${args.status}.`;
+        case "device": return `Der Schlüssel ist nicht erreichbar (${args.detail}).`;
+        case "protocol": return `Die Antwort des Schlüssels war unverständlich (${args.detail}).`;
+        default: return error.message;
+      }
+    },
+    busy: "Der Schlüssel ist mit einem anderen Vorgang beschäftigt. Schließen Sie ihn ab oder brechen Sie ihn ab.",
+    pin_needed: "Geben Sie die PIN des Schlüssels ein, um fortzufahren.",
+    invalid_input: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        "passkey.invalid": "Dieser Passkey ist ungültig.",
+        "fingerprint.invalid": "Dieser Fingerabdruck ist ungültig.",
+        "name.missing": "Geben Sie dem Fingerabdruck einen Namen.",
+        "name.too_long": `Dieser Name ist zu lang für den Schlüssel (höchstens ${n(error.args?.limit ?? 0)} Bytes).`,
+      } as Record<string, string>)[`${error.args?.field}.${error.args?.problem}`] ?? error.message,
+    no_report: "Führen Sie zuerst den Test aus.",
+    keyring_unavailable: (error: { message: string; args?: ErrorArgs }) => {
+      const cause = keyringCauses[error.args?.cause ?? ""];
+      return cause ? `Der Schlüsselbund des Systems ist nicht verfügbar: ${cause}.` : error.message;
+    },
+
     wrong_password: "Dieses Passwort ist nicht richtig.",
     wrong_recovery_key: "Dieser Wiederherstellungsschlüssel ist nicht richtig.",
     rate_limited: (error: { retryAfter?: number }) =>
@@ -731,7 +947,6 @@ export const de: Catalog = {
     pin_not_set: "Für diesen Schlüssel ist keine PIN festgelegt.",
     pin_required: "Dieser Schlüssel verlangt dafür seine PIN.",
     uv_blocked: "Die Fingerabdruckprüfung ist gesperrt; verwenden Sie die PIN.",
-    timeout: "Zeitüberschreitung beim Warten auf den Schlüssel (wurde er berührt?).",
     cancelled: "Abgebrochen.",
     operation_denied: "Der Schlüssel hat den Vorgang abgelehnt.",
     not_allowed: "Der Schlüssel erlaubt diesen Vorgang gerade nicht.",

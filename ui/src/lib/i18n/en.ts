@@ -31,6 +31,47 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
   return known[`${field}.${problem}`] ?? error.message;
 }
 
+/** The values of a registration-test line (see `securityKeys.checks`), as Rust sends them. */
+export type CheckArgs = { [name: string]: string | undefined };
+
+/** A number Rust sent as text, written for English. */
+const num = (value: string | undefined) => n(Number(value ?? 0));
+
+/** The kinds of attestation, by the code Rust sends. */
+const attestationTypes: Record<string, string> = {
+  basic: "basic (full) attestation",
+  att_ca: "attestation CA",
+  anon_ca: "anonymisation CA",
+  self: "self attestation (signed with the credential's own key)",
+  none: "no attestation",
+  other: "an attestation type that proves nothing",
+};
+const attestationType = (code?: string) => attestationTypes[code ?? ""] ?? code ?? "";
+
+/** What a security key may lack, by the code Rust sends. */
+const features: Record<string, string> = {
+  algorithm: "the requested algorithm",
+  command_or_option: "this command or option",
+  no_algorithm: "a credential without an algorithm",
+  passkey_management: "passkey management",
+  fingerprints: "fingerprints",
+  hmac_secret: "hmac-secret",
+  pin: "a PIN",
+  always_uv: "always requiring verification",
+  config: "authenticatorConfig",
+};
+
+/** Why the system keyring cannot be used, by the cause Rust sends. */
+const keyringCauses: Record<string, string> = {
+  no_session: "no keyring service could start (no D-Bus session)",
+  no_service: "no keyring program (such as GNOME Keyring or KWallet) runs in this session",
+  no_keyring: "the keyring program holds no keyring to store in yet",
+  locked: "the keyring is locked and its unlock prompt was dismissed or could not be shown",
+  refused: "the keyring refused access",
+  timeout: "the keyring did not answer in time (is an unlock prompt waiting?)",
+  platform: "the keyring reported an error",
+};
+
 export const en = {
   /** The language's own name, as the Settings menu lists it. */
   languageName: "English",
@@ -609,6 +650,131 @@ export const en = {
       eddsa_discoverable: "EdDSA passkey (stored on the key, deleted afterwards)",
     },
   },
+  // i18n4 (issue #18): the security-key words Rust sends as codes: the key list's names, the
+  // fingerprint samples, the registration test's lines; and the keyring's causes.
+  securityKeys: {
+    softwareName: "Countersign software key (OpenSK)",
+    softwareDetail: "In-process test key · test mode",
+    unnamed: "FIDO security key",
+    usb: (ids: string) => `USB ${ids}`,
+    detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `COSE algorithm ${id}`,
+    samples: {
+      good: "Good sample.",
+      too_high: "Too high: move your finger down a little.",
+      too_low: "Too low: move your finger up a little.",
+      too_left: "Too far left: move your finger right a little.",
+      too_right: "Too far right: move your finger left a little.",
+      too_fast: "Too fast: hold your finger still a moment longer.",
+      too_slow: "Too slow: lift your finger sooner.",
+      poor_quality: "Poor quality: clean the sensor and your finger, then try again.",
+      too_skewed: "Too skewed: place your finger straight on the sensor.",
+      too_short: "Too short: hold your finger on the sensor a little longer.",
+      merge_failure: "That sample did not match the others: use the same finger.",
+      exists: "This fingerprint is already enrolled.",
+      no_finger: "No finger was detected.",
+      lift_finger: "Lift your finger between samples.",
+      unusable: "The sample was not usable: try again.",
+    } as Record<string, string>,
+    features,
+    attestationTypes,
+    /** The registration test's lines by the code Rust sends; `a` holds its values as text, and
+     *  `fault` a key error already worded (keys-format.ts `checkText`). */
+    checks: {
+      format: (a: CheckArgs) => `format "${a.format}"`,
+      unreadable: (a: CheckArgs) => `cannot be read: ${a.detail}`,
+      no_credential: () => "AT flag clear: no credential in the authenticator data",
+      credential_id: (a: CheckArgs) => `credential ID of ${num(a.bytes)} bytes`,
+      ec_key: (a: CheckArgs) => `${a.algorithm} elliptic-curve key`,
+      ed25519_key: () => "Ed25519 key",
+      rsa_key: (a: CheckArgs) => `${num(a.bits)}-bit RSA key (${a.algorithm})`,
+      algorithm_ok: (a: CheckArgs) => `${a.algorithm} is acceptable`,
+      algorithm_not_requested: (a: CheckArgs) => `${a.algorithm} was not requested`,
+      no_public_key: () => "no usable public key",
+      format_registered: (a: CheckArgs) => `"${a.format}" is a registered format`,
+      format_unknown: (a: CheckArgs) => `"${a.format}" is not a WebAuthn attestation format`,
+      model: (a: CheckArgs) => `${a.model} (${a.aaguid})`,
+      aaguid_zero: () => "AAGUID is all zeros (U2F or an anonymised key)",
+      aaguid_unknown: (a: CheckArgs) => `${a.aaguid} is not in the bundled list`,
+      bytes: (a: CheckArgs) => `${num(a.bytes)} bytes`,
+      signature_valid: (a: CheckArgs) => `valid ${a.algorithm} signature`,
+      signature_invalid: () => "the signature does not verify with the credential's public key",
+      counter_unused: () => "the key does not use a signature counter (0)",
+      counter_above: (a: CheckArgs) => `${num(a.counter)} is above the stored ${num(a.stored)}`,
+      counter_not_above: (a: CheckArgs) =>
+        `${num(a.counter)} is not above the stored ${num(a.stored)}: the key may have been cloned`,
+      data_unreadable: () => "authenticator data unreadable",
+      json_not_object: () => "clientDataJSON is not a JSON object",
+      json_unreadable: () => "clientDataJSON unreadable",
+      json: (a: CheckArgs) => `${num(a.bytes)} bytes of JSON`,
+      value: (a: CheckArgs) => `"${a.found}"`,
+      value_wrong: (a: CheckArgs) => `expected "${a.expected}", found "${a.found}"`,
+      challenge_matches: () => "matches the challenge that was sent",
+      challenge_wrong: (a: CheckArgs) => `"${a.found}" is not the challenge that was sent (${a.expected})`,
+      cross_origin: () => "made in a cross-origin iframe",
+      origin_invalid: (a: CheckArgs) => `the origin "${a.origin}" is not a valid address`,
+      origin_no_host: (a: CheckArgs) => `the origin "${a.origin}" has no host`,
+      rp_id_host: (a: CheckArgs) => `"${a.rp_id}" is the origin's host`,
+      rp_id_address: (a: CheckArgs) =>
+        `the origin's host is the address ${a.host}, which allows no other RP ID than itself, not "${a.rp_id}"`,
+      rp_id_other_site: (a: CheckArgs) =>
+        `"${a.rp_id}" is neither the origin's host "${a.host}" nor a domain it belongs to: the credential would be for another site`,
+      rp_id_public_suffix: (a: CheckArgs) =>
+        `"${a.rp_id}" is a public suffix (as listed by the Public Suffix List), which no site may claim`,
+      rp_id_top_level: (a: CheckArgs) => `"${a.rp_id}" is a top-level domain, which no site may claim`,
+      rp_id_domain: (a: CheckArgs) => `"${a.rp_id}" is a domain the host "${a.host}" belongs to`,
+      rp_id_hash: (a: CheckArgs) => `SHA-256 of "${a.rp_id}"`,
+      rp_id_hash_wrong: (a: CheckArgs) => `not the SHA-256 of "${a.rp_id}": the credential is for another site`,
+      up_set: () => "UP set: the key was touched",
+      up_clear: () => "UP clear: nobody touched the key",
+      uv_set: () => "UV set: PIN or fingerprint verified",
+      uv_required: () => "UV clear although user verification was required",
+      uv_clear: () => "UV clear: the user was not verified (not required)",
+      backup_inconsistent: () => "backed up (BS) but not backup eligible (BE)",
+      backup_eligible: () => "backup eligible (a synced passkey)",
+      device_bound: () => "device-bound",
+      not_judged: () => "earlier checks failed, so the attestation was not judged",
+      statement_invalid: (a: CheckArgs) => `the attestation statement is not valid: ${a.detail}`,
+      certificate_invalid: (a: CheckArgs) => `the attestation certificate is not valid: ${a.detail}`,
+      after_invalid_statement: () => "statement invalid",
+      statement_valid: (a: CheckArgs) => `valid ${a.format} statement: ${attestationType(a.type)}`,
+      no_certificate: (a: CheckArgs) => `${attestationType(a.type)} carries no certificate`,
+      no_chain: (a: CheckArgs) => `${attestationType(a.type)}: nothing chains to a vendor root`,
+      certificates: (a: CheckArgs) =>
+        plural("en", Number(a.count), {
+          one: "1 certificate; the format's certificate requirements hold",
+          other: `${num(a.count)} certificates; the format's certificate requirements hold`,
+        }),
+      chains_to_bundled: (a: CheckArgs) => `chains to the bundled ${a.vendor} root`,
+      chains_to_supplied: (a: CheckArgs) => `chains to supplied root #${num(a.number)}`,
+      chain_invalid: (a: CheckArgs) => `the certificate chain is not valid: ${a.detail}`,
+      no_bundled_root: (a: CheckArgs) =>
+        `the certificate chains to none of the ${num(a.count)} bundled trusted roots, and a trusted root is required: an unknown vendor, or not genuine`,
+      no_supplied_root: (a: CheckArgs) =>
+        `the certificate chains to none of the ${num(a.count)} supplied trusted roots, and a trusted root is required: an unknown vendor, or not genuine`,
+      unknown_root: (a: CheckArgs) =>
+        `valid, chain to an unknown root: the statement and its certificates are valid, but they end at a root Countersign does not bundle (issuer "${a.issuer}"), so nothing vouches for the vendor (a trusted root was not required)`,
+      versions: (a: CheckArgs) => `${a.versions}`,
+      pin_not_given: () => "the key has a PIN but none was given; the key may refuse",
+      not_requested: () => "not requested",
+      no_discoverable: () => "the key cannot store discoverable credentials",
+      needs_pin: () => "needs the PIN, so the test passkey can be deleted afterwards",
+      cannot_delete: () => "the key cannot delete passkeys, so none is created",
+      passkey_deleted: () => "the test passkey was deleted",
+      passkey_not_deleted: (a: CheckArgs) => `could not delete the test passkey for ${a.rp_id}: ${a.fault}`,
+      key_failed: (a: CheckArgs) => `${a.fault}`,
+      attestation_format: (a: CheckArgs) => `"${a.format}" attestation`,
+      no_credentials: () => "the key has no credential for this site",
+      new_credential_signed: () => "the new credential signed",
+      other_credential_signed: (a: CheckArgs) => `another credential signed (${a.credential})`,
+      hmac_same: () => "the same salt gave the same 32-byte secret twice",
+      hmac_different: () => "the same salt gave different secrets",
+      hmac_missing: () => "the key returned no hmac-secret output",
+      hmac_not_offered: () => "the key does not offer hmac-secret",
+    } as Record<string, (a: CheckArgs) => string>,
+  },
+  // i18n4: why the system keyring cannot be used, by the cause Rust sends.
+  keyringCause: keyringCauses,
   settings: {
     title: "Settings",
     language: "Language",
@@ -715,6 +881,57 @@ export const en = {
   /** Errors from Rust by their `kind`, for translators: English shows Rust's own sentence, and
    *  a kind a translation lacks shows it too. */
   errors: {
+    // i18n4 (issue #18): security keys and the keyring, by the `problem`, `limit`, `feature`,
+    // `status`, `detail` and `cause` Rust sends (src-tauri/src/keys.rs `key_error_args`).
+    pin_policy: (error: { message: string; args?: ErrorArgs }) => {
+      const limit = error.args?.limit ?? 0;
+      return ({
+        too_short: `The key needs a PIN of at least ${n(limit)} characters.`,
+        too_long: `A PIN is at most ${n(limit)} bytes.`,
+        key_policy: "The key refused the new PIN: it is too short, too long or too simple for the key's rules.",
+      })[error.args?.problem ?? ""] ?? error.message;
+    },
+    access_denied: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        udev: "Your account may not read this key's device (/dev/hidraw*). Systems with systemd 244 or newer allow the signed-in user; elsewhere install Countersign's udev rule 70-countersign-fido.rules into /etc/udev/rules.d/ (the .deb puts it in /usr/lib/udev/rules.d/), run \"sudo udevadm control --reload\", then unplug the key and plug it back in.",
+        administrator: "Windows lets only administrators talk to security keys directly. Run Countersign as administrator to manage this key.",
+        os: "The operating system refused access to the key.",
+      })[error.args?.problem ?? ""] ?? error.message,
+    reset_window:
+      "The key refused: it accepts a reset only within about 10 seconds of being plugged in. Start again, and touch the key as soon as it blinks.",
+    timeout: (error: { args?: ErrorArgs }) =>
+      ({
+        unplug: "The key was not unplugged within a minute. Start again when you are ready.",
+        replug: "The key was not plugged back in within a minute. Start again when you are ready.",
+      })[error.args?.problem ?? ""] ?? "The key was not touched in time. Try again and touch the key when it blinks.",
+    key_error: (error: { message: string; args?: ErrorArgs }) => {
+      const args = error.args ?? {};
+      switch (args.problem) {
+        case "credential_excluded": return "This key is already registered.";
+        case "no_credentials": return "The key has no credential for this site.";
+        case "storage_full": return "The key's storage is full.";
+        case "unsupported": return `This key does not support ${features[args.feature ?? ""] ?? args.feature}.`;
+        case "ctap": return `The key answered ${args.status}.`;
+        case "device": return `The key could not be reached (${args.detail}).`;
+        case "protocol": return `The key's answer could not be understood (${args.detail}).`;
+        default: return error.message;
+      }
+    },
+    busy: "The key is busy with another operation. Finish or cancel it first.",
+    pin_needed: "Enter the key's PIN to continue.",
+    invalid_input: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        "passkey.invalid": "That passkey is not valid.",
+        "fingerprint.invalid": "That fingerprint is not valid.",
+        "name.missing": "Give the fingerprint a name.",
+        "name.too_long": `That name is too long for the key (at most ${n(error.args?.limit ?? 0)} bytes).`,
+      } as Record<string, string>)[`${error.args?.field}.${error.args?.problem}`] ?? error.message,
+    no_report: "Run the test first.",
+    keyring_unavailable: (error: { message: string; args?: ErrorArgs }) => {
+      const cause = keyringCauses[error.args?.cause ?? ""];
+      return cause ? `The system keyring is unavailable: ${cause}.` : error.message;
+    },
+
     wrong_password: "That password is not right.",
     wrong_recovery_key: "That recovery key is not right.",
     rate_limited: (error: { retryAfter?: number }) =>
@@ -736,7 +953,6 @@ export const en = {
     pin_not_set: "This key has no PIN set.",
     pin_required: "This key requires its PIN for this operation.",
     uv_blocked: "Fingerprint verification is blocked; use the PIN.",
-    timeout: "Timed out waiting for the key (was it touched?).",
     cancelled: "Cancelled.",
     operation_denied: "The key denied the operation.",
     not_allowed: "The key does not allow this operation now.",
