@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use countersign_otp::{Account, Provisioning, parse_provisioning};
 use zeroize::Zeroizing;
 
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
+use crate::{Detection, Format, ImportError, ImportWarning, Imported, InvalidEntry};
 
 const NAME: &str = "otpauth:// URI list";
 
@@ -110,16 +110,14 @@ pub(crate) fn read_lines(text: &str, migration_only: bool) -> Imported {
         }
     }
     for ((_, size), seen) in batches {
-        let missing: Vec<String> = (0..size)
+        let missing: Vec<u32> = (0..size)
             .filter(|index| !seen.contains(index))
-            .map(|index| (index + 1).to_string())
+            .map(|index| index + 1)
             .collect();
         if !missing.is_empty() {
-            imported.warnings.push(format!(
-                "a Google Authenticator export of {size} QR codes is missing code {}: scan it \
-                 too, or its accounts are not imported",
-                missing.join(", ")
-            ));
+            imported
+                .warnings
+                .push(ImportWarning::MissingBatches { size, missing });
         }
     }
     imported
@@ -132,4 +130,34 @@ pub(crate) fn export(accounts: &[Account]) -> Zeroizing<String> {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use countersign_otp::{Secret, encode_migration};
+
+    use super::*;
+
+    #[test]
+    fn a_migration_export_missing_a_code_is_warned_of_with_its_numbers() {
+        let accounts: Vec<Account> = (1..=3u8)
+            .map(|seed| Account::totp("Issuer", "me", Secret::from_bytes(vec![seed; 10]).unwrap()))
+            .collect();
+        let uris = encode_migration(&accounts, 1, 7).uris;
+        let text = format!("{}\n{}\n", uris[0].as_str(), uris[2].as_str());
+        let imported = read_lines(&text, true);
+        assert_eq!(imported.accounts().count(), 2);
+        assert_eq!(
+            imported.warnings,
+            [ImportWarning::MissingBatches {
+                size: 3,
+                missing: vec![2]
+            }]
+        );
+        assert_eq!(
+            imported.warnings[0].to_string(),
+            "a Google Authenticator export of 3 QR codes is missing code 2: scan it too, or its \
+             accounts are not imported"
+        );
+    }
 }

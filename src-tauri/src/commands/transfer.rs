@@ -20,7 +20,7 @@ use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::state::AppState;
 use crate::transfer::{ImportPreview, Opened, TransferState, import_error};
 
@@ -92,6 +92,7 @@ fn pick_import(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
 fn read_import(path: &Path) -> CommandResult<Zeroizing<Vec<u8>>> {
     let unreadable = |e: std::io::Error| {
         CommandError::new("io", format!("{} could not be read: {e}.", path.display()))
+            .with_args(ErrorArgs::io(path, &e))
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut bytes = Zeroizing::new(Vec::new());
@@ -224,6 +225,7 @@ pub async fn transfer_export(
                 "io",
                 format!("{} could not be written: {e}.", path.display()),
             )
+            .with_args(ErrorArgs::io(&path, &e))
         })?;
         Ok(Some(ExportDone {
             path: path.display().to_string(),
