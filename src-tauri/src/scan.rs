@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::code_time;
-use crate::error::{CommandError, CommandResult, ErrorArgs, sentence};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::state::AppState;
 
 /// The event that tells the window files were dropped on it; `scan_take_dropped` has the result.
@@ -108,7 +108,7 @@ pub struct SkippedAccount {
     /// Issuer and name as the export gave them.
     label: String,
     /// Why, as an `invalid_uri` error: `args` name the field and the problem, `message` says
-    /// it in English.
+    /// it in English (within a sentence: no capital, no full stop).
     problem: CommandError,
 }
 
@@ -116,7 +116,7 @@ impl SkippedAccount {
     fn of(skipped: &countersign_otp::SkippedEntry) -> Self {
         SkippedAccount {
             label: skipped.label.clone(),
-            problem: CommandError::new("invalid_uri", sentence(&skipped.reason.to_string()))
+            problem: CommandError::new("invalid_uri", skipped.reason.to_string())
                 .with_args(ErrorArgs::of_export_entry(&skipped.reason)),
         }
     }
@@ -712,7 +712,7 @@ mod tests {
                 "label": "Old: me",
                 "problem": {
                     "kind": "invalid_uri",
-                    "message": "Unsupported algorithm (code 4).",
+                    "message": "unsupported algorithm (code 4)",
                     "args": {"field": "algorithm", "problem": "unsupported"},
                 },
             })
