@@ -77,6 +77,9 @@ pub enum Opened {
         token: String,
         file_name: String,
         format: &'static str,
+        /// The format's stable id ("countersign", "aegis", ...): the window names the formats
+        /// that are no app's name in its own words.
+        format_id: &'static str,
     },
     /// The file is read: choose what to import.
     Preview(ImportPreview),
@@ -91,6 +94,8 @@ pub struct ImportPreview {
     file_name: String,
     /// The app the file comes from ("Aegis", "Countersign backup", ...).
     format: &'static str,
+    /// The format's stable id ("aegis", "countersign", "uris", ...).
+    format_id: &'static str,
     items: Vec<PreviewItem>,
     /// About the file as a whole (a missing migration batch).
     warnings: Vec<WarningView>,
@@ -310,6 +315,7 @@ impl TransferState {
                 token,
                 file_name,
                 format: format.name(),
+                format_id: format.id(),
             },
             Contents::Read(_) => Opened::Preview(preview(&pending, existing)),
         };
@@ -480,6 +486,7 @@ fn preview(pending: &PendingImport, existing: &Payload) -> ImportPreview {
         token: pending.token.clone(),
         file_name: pending.file_name.clone(),
         format: pending.format.name(),
+        format_id: pending.format.id(),
         items,
         warnings: pending.warnings.iter().map(WarningView::of).collect(),
     }
@@ -616,6 +623,10 @@ mod tests {
             panic!("a plain file is previewed at once")
         };
         assert_eq!(preview.items.len(), 2);
+        assert_eq!(
+            (preview.format, preview.format_id),
+            ("otpauth:// URI list", "uris")
+        );
         let token = preview.token.clone();
         assert_eq!(state.selected("other", &[0]).unwrap_err().kind, "expired");
         assert_eq!(

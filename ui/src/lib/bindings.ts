@@ -553,7 +553,7 @@ export type SkippedAccount = {
 label: string,
 /**
  * Why, as an `invalid_uri` error: `args` name the field and the problem, `message` says
- * it in English.
+ * it in English (within a sentence: no capital, no full stop).
  */
 problem: CommandError, };
 
@@ -685,7 +685,12 @@ export type CameraEvent = { "event": "preview", url: string, } | { "event": "fou
 /**
  * What opening a file gave: a preview, or the need for the file's password first.
  */
-export type Opened = { "state": "needsPassword", token: string, fileName: string, format: string, } | { "state": "preview" } & ImportPreview;
+export type Opened = { "state": "needsPassword", token: string, fileName: string, format: string,
+/**
+ * The format's stable id ("countersign", "aegis", ...): the window names the formats
+ * that are no app's name in its own words.
+ */
+formatId: string, } | { "state": "preview" } & ImportPreview;
 
 /**
  * Every entry of an opened file, as the preview lists it.
@@ -698,7 +703,11 @@ token: string, fileName: string,
 /**
  * The app the file comes from ("Aegis", "Countersign backup", ...).
  */
-format: string, items: Array<PreviewItem>,
+format: string,
+/**
+ * The format's stable id ("aegis", "countersign", "uris", ...).
+ */
+formatId: string, items: Array<PreviewItem>,
 /**
  * About the file as a whole (a missing migration batch).
  */

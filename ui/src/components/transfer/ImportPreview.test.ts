@@ -11,6 +11,7 @@ const preview: Preview = {
   token: "t1",
   fileName: "aegis.json",
   format: "Aegis",
+  formatId: "aegis",
   warnings: [],
   items: [
     { ...none, index: 0, issuer: "Deno", name: "Mason", kind: "totp", status: "new", detail: null },

@@ -46,6 +46,13 @@ function osReason(code: string | undefined): string {
   return reason ? ` (${reason})` : "";
 }
 
+/** A name, file or address written left to right, isolated (FSI … PDI) so that its brackets and
+ *  punctuation stay with it inside a right-to-left sentence: "GitHub (octocat)", not
+ *  "GitHub (octocat". */
+function ltr(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 /** «أُضيف حسابان» وأمثالها: الفعل المبني للمجهول `verb` مع عدد الحسابات بصيغه الست. */
 function accountsVerb(count: number, verb: { past: string; pastFew: string; negated: string }): string {
   return plural("ar", count, {
@@ -896,20 +903,20 @@ export const ar: Catalog = {
       unreadable: "تعذّرت قراءتها",
       other: "تعذّر دمجها",
     },
-    leftAlone: (file: string, why: string) => `تُرك ${file} كما هو: ${why}.`,
+    leftAlone: (file: string, why: string) => `تُرك ${ltr(file)} كما هو: ${why}.`,
     replaced: (file: string, why: string) =>
-      `حلّت محلّ ${file} نسخة لا يمكن دمجها (${why}): لن تُحفظ التغييرات هنا حتى تقفل الخزنة وتفتحها.`,
+      `حلّت محلّ ${ltr(file)} نسخة لا يمكن دمجها (${why}): لن تُحفظ التغييرات هنا حتى تقفل الخزنة وتفتحها.`,
   },
   scanNotes: {
-    webAddress: (address: string) => `يحمل رمز QR هذا عنوان ويب، لا حساب تحقق بخطوتين: ${address}`,
+    webAddress: (address: string) => `يحمل رمز QR هذا عنوان ويب، لا حساب تحقق بخطوتين: ${ltr(address)}`,
     text: "يحمل رمز QR هذا نصًا، لا حساب تحقق بخطوتين.",
     linkText: "الرابط الذي فتحته لا يحمل حساب تحقق بخطوتين.",
-    duplicate: (existing: string) => `هذا الحساب موجود في خزنتك بالفعل باسم ${existing}. لم يُضَف مرة أخرى.`,
+    duplicate: (existing: string) => `هذا الحساب موجود في خزنتك بالفعل باسم ${ltr(existing)}. لم يُضَف مرة أخرى.`,
     invalid: (problem: string) => `يحمل رمز QR هذا رابط إعداد لا يستطيع Countersign استخدامه: ${problem}`,
     invalidLink: (problem: string) => `الرابط الذي فتحته رابط إعداد لا يستطيع Countersign استخدامه: ${problem}`,
     invalidExportAccount: (label: string, problem: string) =>
-      `في رابط التصدير الذي فتحته حساب لا يستطيع Countersign استخدامه: ${label}: ${problem}`,
-    file: (file: string, problem: string) => `${file}: ${problem}`,
+      `في رابط التصدير الذي فتحته حساب لا يستطيع Countersign استخدامه: ${ltr(label)}: ${problem}`,
+    file: (file: string, problem: string) => `${ltr(file)}: ${problem}`,
   },
   copiedInstead: {
     character: (character: string | null, position: number | null) =>
@@ -937,9 +944,14 @@ export const ar: Catalog = {
   },
   importNotes: {
     entry: (position: number) => `المُدخل ${n(position)}`,
-    inVault: (name: string) => `موجود في خزنتك بالفعل باسم ${name}`,
+    inVault: (name: string) => `موجود في خزنتك بالفعل باسم ${ltr(name)}`,
     sameAs: (entry: number) => `السر نفسه الذي في المُدخل ${n(entry)} من هذا الملف`,
     cannotImport: "لا يمكن استيراد هذا المُدخل.",
+    formats: {
+      countersign: "نسخة Countersign الاحتياطية",
+      uris: `قائمة روابط ${ltr("otpauth://")}`,
+      "google-db": "Google Authenticator (قاعدة البيانات)",
+    },
     missingBatches: (size: number, missing: number[]) => {
       const codes = plural("ar", size, {
         zero: `${n(size)} رمز QR`,

@@ -789,6 +789,11 @@ export const de: Catalog = {
     inVault: (name: string) => `Schon in Ihrem Tresor als ${name}`,
     sameAs: (entry: number) => `Gleiches Geheimnis wie Eintrag ${n(entry)} dieser Datei`,
     cannotImport: "Dieser Eintrag kann nicht importiert werden.",
+    formats: {
+      countersign: "Countersign-Sicherung",
+      uris: "otpauth://-Linkliste",
+      "google-db": "Google Authenticator (Datenbank)",
+    },
     missingBatches: (size: number, missing: number[]) =>
       `Einem Google-Authenticator-Export aus ${n(size)} QR-Codes ${plural("de", missing.length, { one: "fehlt Code", other: "fehlen die Codes" })} ${missing.map(n).join(", ")}: Scannen Sie ${plural("de", missing.length, { one: "ihn", other: "sie" })} auch, sonst werden ${plural("de", missing.length, { one: "seine", other: "ihre" })} Konten nicht importiert.`,
   },

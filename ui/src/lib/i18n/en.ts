@@ -806,6 +806,12 @@ export const en = {
     inVault: (name: string) => `Already in your vault as ${name}`,
     sameAs: (entry: number) => `Same secret as entry ${n(entry)} of this file`,
     cannotImport: "This entry cannot be imported.",
+    /** The import formats named in words, by their id; the others are apps' names. */
+    formats: {
+      countersign: "Countersign backup",
+      uris: "otpauth:// URI list",
+      "google-db": "Google Authenticator (database)",
+    },
     missingBatches: (size: number, missing: number[]) =>
       `A Google Authenticator export of ${n(size)} QR codes is missing ${plural("en", missing.length, { one: "code", other: "codes" })} ${missing.map(n).join(", ")}: scan ${plural("en", missing.length, { one: "it", other: "them" })} too, or ${plural("en", missing.length, { one: "its", other: "their" })} accounts are not imported.`,
   },

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { applyLanguage, errorText } from ".";
 import type { CopiedInstead, PreviewItem, ScanNote, VaultChanged, WarningView } from "../bindings";
 import { formatNumber } from "./format";
-import { copiedInsteadText, importWarningText, previewDetail, previewLabel, scanNoteText, skippedText, syncNewsText } from "./notes";
+import { copiedInsteadText, formatName, importWarningText, previewDetail, previewLabel, scanNoteText, skippedText, syncNewsText } from "./notes";
 
 afterEach(() => applyLanguage("en"));
 
@@ -47,7 +47,7 @@ describe("the sync toast", () => {
     expect(syncNewsText(news(0, 2, 3))).toBe(`على حاسوب آخر: عُدِّل حسابان، حُذفت ${ar(3)} حسابات.`);
     expect(syncNewsText(news(0))).toBe("");
     expect(syncNewsText(news(0, 0, 0, [{ file: "v.countersign", reason: "corrupt", replaced: true }]))).toBe(
-      "حلّت محلّ v.countersign نسخة لا يمكن دمجها (تالفة أو ليست خزنة): لن تُحفظ التغييرات هنا حتى تقفل الخزنة وتفتحها.",
+      "حلّت محلّ \u2068v.countersign\u2069 نسخة لا يمكن دمجها (تالفة أو ليست خزنة): لن تُحفظ التغييرات هنا حتى تقفل الخزنة وتفتحها.",
     );
   });
 });
@@ -95,7 +95,7 @@ describe("scan notes", () => {
 
   it("says them in Arabic", () => {
     applyLanguage("ar");
-    expect(scanNoteText(duplicate)).toBe("هذا الحساب موجود في خزنتك بالفعل باسم ACME (alice). لم يُضَف مرة أخرى.");
+    expect(scanNoteText(duplicate)).toBe("هذا الحساب موجود في خزنتك بالفعل باسم \u2068ACME (alice)\u2069. لم يُضَف مرة أخرى.");
     expect(scanNoteText({ kind: "text", source: "scan", message: "…" })).toBe("يحمل رمز QR هذا نصًا، لا حساب تحقق بخطوتين.");
   });
 
@@ -163,6 +163,16 @@ describe("the import preview", () => {
     expect(importWarningText(missing(12, [2, 11]))).toBe(
       "Einem Google-Authenticator-Export aus 12 QR-Codes fehlen die Codes 2, 11: Scannen Sie sie auch, sonst werden ihre Konten nicht importiert.",
     );
+  });
+
+  it("names the formats that are no app's name in the window's language", () => {
+    expect(formatName("uris", "otpauth:// URI list")).toBe("otpauth:// URI list");
+    applyLanguage("de");
+    expect(formatName("uris", "otpauth:// URI list")).toBe("otpauth://-Linkliste");
+    expect(formatName("countersign", "Countersign backup")).toBe("Countersign-Sicherung");
+    expect(formatName("aegis", "Aegis")).toBe("Aegis");
+    applyLanguage("ar");
+    expect(formatName("google-db", "Google Authenticator (database)")).toBe("Google Authenticator (قاعدة البيانات)");
   });
 
   it("keeps Rust's words in English", () => {

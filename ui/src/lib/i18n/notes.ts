@@ -87,6 +87,13 @@ export function previewDetail(item: PreviewItem): string | null {
   return item.detail;
 }
 
+/** The name of an import format: the app's own name, or for the formats that are no app's name
+ *  ("otpauth:// URI list", "Countersign backup") the catalog's words. */
+export function formatName(id: string, name: string): string {
+  const names: Partial<Record<string, string>> = t().importNotes.formats;
+  return names[id] ?? name;
+}
+
 /** A warning about an opened file as a whole. */
 export function importWarningText(warning: WarningView): string {
   if (locale() === "en") return warning.message;
