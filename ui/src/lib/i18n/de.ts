@@ -925,5 +925,12 @@ export const de: Catalog = {
     camera_denied: "Der Kamerazugriff wurde nicht erlaubt. Erlauben Sie ihn in den Systemeinstellungen und versuchen Sie es erneut.",
     camera_failed: "Die Kamera funktioniert nicht mehr.",
     clipboard_unavailable: "Die Zwischenablage konnte nicht gelesen werden.",
+    clipboard_empty:
+      "Die Zwischenablage enthält weder Bild noch Text. Kopieren Sie ein Bildschirmfoto des QR-Codes oder seinen Einrichtungslink und versuchen Sie es erneut.",
+    no_setup_link:
+      "Die Zwischenablage enthält Text, aber keinen Einrichtungslink (otpauth://). Kopieren Sie ein Bildschirmfoto des QR-Codes oder den Link selbst und versuchen Sie es erneut.",
+    no_password:
+      "Exporte verlangen das Tresor-Passwort, und dieser Tresor hat keines: Legen Sie zuerst in den Einstellungen eines fest.",
+    not_found: "Dieses Konto ist nicht mehr da.",
   },
 };

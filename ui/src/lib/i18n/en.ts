@@ -939,6 +939,11 @@ export const en = {
     camera_denied: "Camera access was not allowed. Allow it in your system settings and try again.",
     camera_failed: "The camera stopped working.",
     clipboard_unavailable: "The clipboard could not be read.",
+    clipboard_empty: "The clipboard holds no image or text. Copy a screenshot of the QR code, or its setup link, and try again.",
+    no_setup_link:
+      "The clipboard holds text, but no setup link (otpauth://). Copy a screenshot of the QR code, or the link itself, and try again.",
+    no_password: "Exports ask for the vault password, and this vault has none: set one in Settings first.",
+    not_found: "That account is no longer there.",
   },
 };
 

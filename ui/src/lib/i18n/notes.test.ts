@@ -222,3 +222,64 @@ describe("errors from scanning and importing files", () => {
     expect(errorText({ kind: "invalid_account", message: "x", args: { number: 11 } })).toBe(`لا يمكن استيراد المُدخل ${ar(11)}.`);
   });
 });
+
+describe("every new word has its German and Arabic", () => {
+  const kinds = [
+    "unsupported_version",
+    "unreadable_file",
+    "invalid_algorithm",
+    "invalid_kind",
+    "invalid_selection",
+    "nothing_selected",
+    "expired",
+    "password_required",
+    "unrecognised",
+    "image",
+    "wrong_format",
+    "unsupported",
+    "too_large",
+    "kdf_too_expensive",
+    "unsupported_image",
+    "image_too_large",
+    "corrupt_image",
+    "scan_failed",
+    "no_display",
+    "screen_denied",
+    "portal_unavailable",
+    "capture_failed",
+    "camera_not_found",
+    "camera_denied",
+    "camera_failed",
+    "clipboard_unavailable",
+    "clipboard_empty",
+    "no_setup_link",
+    "no_password",
+    "not_found",
+  ];
+  const args = { format: "Aegis", version: "9", supported: "3", number: 2, path: "/a", osError: "not_found" };
+
+  it.each(["de", "ar"] as const)("%s says every scan and import error in its words", (language) => {
+    applyLanguage("en");
+    const english = kinds.map((kind) => errorText({ kind, message: "ENGLISH", args }));
+    applyLanguage(language);
+    const said = kinds.map((kind) => errorText({ kind, message: "ENGLISH", args }));
+    const untranslated = kinds.filter((_, i) => said[i] === "ENGLISH" || said[i] === english[i] || said[i] === "");
+    expect(untranslated).toEqual([]);
+  });
+
+  it.each(["de", "ar"] as const)("%s says every reason a sync left a file alone or a code was copied", (language) => {
+    const reasons = ["other_vault", "other_key", "corrupt", "newer_version", "unreadable", "other"] as const;
+    const typing = ["no_target", "no_display", "cannot_connect", "xtest_missing", "no_key", "untypable", "modifiers_held", "refused",
+      "unavailable", "accessibility_needed", "input_blocked", "connection_lost", "other"];
+    const said = () => [
+      ...reasons.map((reason) => syncNewsText(news(0, 0, 0, [{ file: "f", reason, replaced: false }]))),
+      ...typing.map((reason) => copiedInsteadText({ reason, message: "ENGLISH", position: 1, character: "digit", partlyTyped: false })),
+    ];
+    applyLanguage("en");
+    const english = said().map((text, i) => (i < reasons.length ? text : text.replace("ENGLISH", "")));
+    applyLanguage(language);
+    const translated = said();
+    expect(new Set(translated).size).toBe(translated.length);
+    expect(translated.filter((text, i) => text === english[i] || text.includes("ENGLISH"))).toEqual([]);
+  });
+});
