@@ -91,6 +91,7 @@ fn render() -> String {
         declaration::<transfer::ExportRequest>(&cfg),
         declaration::<transfer::ExportDone>(&cfg),
         declaration::<transfer::QrStyle>(&cfg),
+        declaration::<transfer::LeftOutView>(&cfg),
         declaration::<transfer::QrCodeView>(&cfg),
         // keys-api.ts: security keys, and the events their commands emit.
         declaration::<key_list::KeySummary>(&cfg),

@@ -128,31 +128,29 @@ fn file_name(path: &Path) -> String {
 /// What to tell the window about `synced`, or `None` when there is nothing to tell. Copies
 /// left alone are named once each (by file and reason): `told` keeps those already named.
 pub fn news(synced: &Synced, told: &mut HashSet<(String, &'static str)>) -> Option<VaultChanged> {
-    let mut left_alone = Vec::new();
-    if let DiskOutcome::LeftAlone(error) = &synced.report.disk {
-        let file = file_name(&synced.report.vault);
-        let reason = reason(error);
-        if told.insert((file.clone(), reason)) {
-            left_alone.push(LeftAlone {
-                file,
-                reason,
-                replaced: true,
-            });
-        }
-    }
-    for copy in &synced.report.copies {
-        if let CopyOutcome::LeftAlone(error) = &copy.outcome {
-            let file = file_name(&copy.path);
-            let reason = reason(error);
-            if told.insert((file.clone(), reason)) {
-                left_alone.push(LeftAlone {
-                    file,
-                    reason,
-                    replaced: false,
-                });
-            }
-        }
-    }
+    // The vault file replaced by what cannot be merged, then the conflict copies beside it.
+    let disk = match &synced.report.disk {
+        DiskOutcome::LeftAlone(error) => Some((synced.report.vault.as_path(), error, true)),
+        _ => None,
+    };
+    let copies = synced
+        .report
+        .copies
+        .iter()
+        .filter_map(|copy| match &copy.outcome {
+            CopyOutcome::LeftAlone(error) => Some((copy.path.as_path(), error, false)),
+            _ => None,
+        });
+    let left_alone: Vec<LeftAlone> = disk
+        .into_iter()
+        .chain(copies)
+        .map(|(path, error, replaced)| LeftAlone {
+            file: file_name(path),
+            reason: reason(error),
+            replaced,
+        })
+        .filter(|left| told.insert((left.file.clone(), left.reason)))
+        .collect();
     if synced.counts == Counts::default() && left_alone.is_empty() {
         return None;
     }

@@ -804,6 +804,27 @@ export type ExportDone = { path: string, count: number, };
 export type QrStyle = "migration" | "account";
 
 /**
+ * An account a QR export cannot hold, and why: for the window to say in its language.
+ */
+export type LeftOutView = {
+/**
+ * The account's name as lists show it ("GitHub (octocat)").
+ */
+account: string,
+/**
+ * Why: "period" (not 30 s), "digits" (not 6 or 8), "steam", or "other".
+ */
+limit: "period" | "digits" | "steam" | "other",
+/**
+ * The account's period in seconds or its number of digits, for "period" and "digits".
+ */
+value: number | null,
+/**
+ * The whole line in English.
+ */
+message: string, };
+
+/**
  * One QR code of an export.
  */
 export type QrCodeView = {
@@ -826,7 +847,7 @@ svg: string,
 /**
  * Accounts the style cannot hold, and why (first code only).
  */
-leftOut: Array<string>, };
+leftOut: Array<LeftOutView>, };
 
 /**
  * A key as the list shows it.

@@ -40,7 +40,7 @@ describe("export batches", () => {
   it("names a single-QR export without batches, and lists unusable accounts", () => {
     const single = progress({ size: 1, scanned: [1], added: 2, skipped: [{ label: "Old", problem: { kind: "invalid_uri", message: "MD5 is not supported" } }] });
     expect(batchTitle(single)).toBe("Google Authenticator export scanned");
-    expect(batchDetail(single)).toBe("2 accounts added. One account could not be used: Old: MD5 is not supported.");
+    expect(batchDetail(single)).toBe("2 accounts added. One account could not be used: \u2068Old\u2069: MD5 is not supported.");
   });
 });
 

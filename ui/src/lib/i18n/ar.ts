@@ -968,6 +968,13 @@ export const ar: Catalog = {
       });
     },
   },
+  exportNotes: {
+    batch: (batch: number, count: number) => `الدفعة ${n(batch)} من ${n(count)}`,
+    period: (seconds: number) => `لا يدعم Google Authenticator إلا مدة ${n(30)} ثانية، لا ${n(seconds)}`,
+    digits: (digits: number) => `لا يدعم Google Authenticator إلا ${n(6)} أو ${n(8)} أرقام، لا ${n(digits)}`,
+    steam: "لا يتّسع Google Authenticator لحسابات Steam",
+    other: "لا يتّسع Google Authenticator لهذا الحساب",
+  },
   errors: {
     wrong_password: "كلمة المرور هذه غير صحيحة.",
     wrong_recovery_key: "مفتاح الاسترداد هذا غير صحيح.",

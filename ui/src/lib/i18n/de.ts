@@ -797,6 +797,13 @@ export const de: Catalog = {
     missingBatches: (size: number, missing: number[]) =>
       `Einem Google-Authenticator-Export aus ${n(size)} QR-Codes ${plural("de", missing.length, { one: "fehlt Code", other: "fehlen die Codes" })} ${missing.map(n).join(", ")}: Scannen Sie ${plural("de", missing.length, { one: "ihn", other: "sie" })} auch, sonst werden ${plural("de", missing.length, { one: "seine", other: "ihre" })} Konten nicht importiert.`,
   },
+  exportNotes: {
+    batch: (batch: number, count: number) => `Teil ${n(batch)} von ${n(count)}`,
+    period: (seconds: number) => `Google Authenticator kennt nur einen Zeitraum von 30 s, nicht ${n(seconds)} s`,
+    digits: (digits: number) => `Google Authenticator kennt nur 6 oder 8 Stellen, nicht ${n(digits)}`,
+    steam: "Google Authenticator kann keine Steam-Konten aufnehmen",
+    other: "Google Authenticator kann dieses Konto nicht aufnehmen",
+  },
   errors: {
     wrong_password: "Dieses Passwort ist nicht richtig.",
     wrong_recovery_key: "Dieser Wiederherstellungsschlüssel ist nicht richtig.",

@@ -815,6 +815,14 @@ export const en = {
     missingBatches: (size: number, missing: number[]) =>
       `A Google Authenticator export of ${n(size)} QR codes is missing ${plural("en", missing.length, { one: "code", other: "codes" })} ${missing.map(n).join(", ")}: scan ${plural("en", missing.length, { one: "it", other: "them" })} too, or ${plural("en", missing.length, { one: "its", other: "their" })} accounts are not imported.`,
   },
+  /** What a QR export says about its codes (issue #18 item 3). */
+  exportNotes: {
+    batch: (batch: number, count: number) => `Batch ${n(batch)} of ${n(count)}`,
+    period: (seconds: number) => `Google Authenticator only supports a 30 s period, not ${n(seconds)} s`,
+    digits: (digits: number) => `Google Authenticator only supports 6 or 8 digits, not ${n(digits)}`,
+    steam: "Google Authenticator cannot hold Steam accounts",
+    other: "Google Authenticator cannot hold this account",
+  },
   errors: {
     wrong_password: "That password is not right.",
     wrong_recovery_key: "That recovery key is not right.",

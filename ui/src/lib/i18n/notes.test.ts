@@ -2,11 +2,24 @@ import { afterEach, describe, expect, it } from "vitest";
 import { applyLanguage, errorText } from ".";
 import type { CopiedInstead, PreviewItem, ScanNote, VaultChanged, WarningView } from "../bindings";
 import { formatNumber } from "./format";
-import { copiedInsteadText, formatName, importWarningText, previewDetail, previewLabel, scanNoteText, skippedText, syncNewsText } from "./notes";
+import {
+  copiedInsteadText,
+  formatName,
+  importWarningText,
+  leftOutText,
+  previewDetail,
+  previewLabel,
+  qrLabel,
+  scanNoteText,
+  skippedText,
+  syncNewsText,
+} from "./notes";
 
 afterEach(() => applyLanguage("en"));
 
 const ar = (value: number) => formatNumber("ar", value);
+/** A name isolated from the sentence around it. */
+const iso = (text: string) => `\u2068${text}\u2069`;
 
 function news(added: number, changed = 0, removed = 0, leftAlone: VaultChanged["leftAlone"] = []): VaultChanged {
   return { counts: { added, changed, removed }, leftAlone };
@@ -101,9 +114,9 @@ describe("scan notes", () => {
 
   it("lists a skipped export account without a doubled full stop", () => {
     const skipped = { label: "Old", problem: { kind: "invalid_uri", message: "unsupported number of digits (code 3)", args: { field: "digits", problem: "unsupported" } } };
-    expect(skippedText(skipped)).toBe("Old: unsupported number of digits (code 3)");
+    expect(skippedText(skipped)).toBe(`${iso("Old")}: unsupported number of digits (code 3)`);
     applyLanguage("de");
-    expect(skippedText(skipped)).toBe("Old: Nicht unterstützte Stellenzahl");
+    expect(skippedText(skipped)).toBe(`${iso("Old")}: Nicht unterstützte Stellenzahl`);
   });
 });
 
@@ -281,5 +294,25 @@ describe("every new word has its German and Arabic", () => {
     const translated = said();
     expect(new Set(translated).size).toBe(translated.length);
     expect(translated.filter((text, i) => text === english[i] || text.includes("ENGLISH"))).toEqual([]);
+  });
+});
+
+describe("QR codes of an export", () => {
+  const code = { token: "t", index: 0, count: 3, label: "Batch 1 of 3", svg: "", leftOut: [] };
+  const left = { account: "GitHub (octocat)", limit: "period" as const, value: 60, message: "GitHub (octocat): English" };
+
+  it("caption the batch and say why an account is left out, in German and Arabic", () => {
+    expect(qrLabel(code, "migration")).toBe("Batch 1 of 3");
+    expect(leftOutText(left)).toBe("GitHub (octocat): English");
+    expect(qrLabel({ ...code, label: "GitHub (octocat)" }, "account")).toBe("GitHub (octocat)");
+    applyLanguage("de");
+    expect(qrLabel(code, "migration")).toBe("Teil 1 von 3");
+    expect(leftOutText(left)).toBe(`${iso("GitHub (octocat)")}: Google Authenticator kennt nur einen Zeitraum von 30 s, nicht 60 s`);
+    expect(leftOutText({ ...left, limit: "steam", value: null })).toBe(`${iso("GitHub (octocat)")}: Google Authenticator kann keine Steam-Konten aufnehmen`);
+    applyLanguage("ar");
+    expect(qrLabel({ ...code, index: 10, count: 100 }, "migration")).toBe(`الدفعة ${ar(11)} من ${ar(100)}`);
+    expect(leftOutText({ ...left, limit: "digits", value: 7 })).toBe(
+      `${iso("GitHub (octocat)")}: لا يدعم Google Authenticator إلا ${ar(6)} أو ${ar(8)} أرقام، لا ${ar(7)}`,
+    );
   });
 });

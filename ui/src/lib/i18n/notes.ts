@@ -4,6 +4,8 @@
  *  be more specific than its code. */
 import type {
   CopiedInstead,
+  LeftOutView,
+  QrCodeView,
   PreviewItem,
   ScanNote,
   SkippedAccount,
@@ -54,7 +56,13 @@ export function scanNoteText(note: ScanNote): string {
 /** An account of a Google Authenticator export that could not be used: its label and why (no
  *  full stop: it is listed within a sentence). */
 export function skippedText(skipped: SkippedAccount): string {
-  return `${skipped.label}: ${errorText(skipped.problem).replace(/\.$/, "")}`;
+  return `${isolated(skipped.label)}: ${errorText(skipped.problem).replace(/\.$/, "")}`;
+}
+
+/** `text` (a name from a file or the vault) isolated from the sentence around it (U+2068 …
+ *  U+2069), so that a left-to-right name keeps its brackets in a right-to-left sentence. */
+function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
 }
 
 /** Why a code was copied instead of typed. */
@@ -101,4 +109,25 @@ export function importWarningText(warning: WarningView): string {
     return t().importNotes.missingBatches(warning.size, warning.missing);
   }
   return warning.message;
+}
+
+/** The caption of a QR code of an export: "Batch 1 of 3" for Google Authenticator's codes, the
+ *  account's name for one code per account. */
+export function qrLabel(code: QrCodeView, style: "migration" | "account"): string {
+  return style === "migration" ? t().exportNotes.batch(code.index + 1, code.count) : code.label;
+}
+
+/** An account a QR export cannot hold, and why. */
+export function leftOutText(left: LeftOutView): string {
+  if (locale() === "en") return left.message;
+  const limits = t().exportNotes;
+  const why =
+    left.limit === "period" && left.value !== null
+      ? limits.period(left.value)
+      : left.limit === "digits" && left.value !== null
+        ? limits.digits(left.value)
+        : left.limit === "steam"
+          ? limits.steam
+          : limits.other;
+  return `${isolated(left.account)}: ${why}`;
 }
