@@ -3,7 +3,7 @@
 //! reading left to right. Screenshots of the list and the add dialog in both languages and
 //! both themes land in artifacts/ (copied to docs/screenshots/ after looking at them).
 
-use countersign_e2e::{App, Launch, seed_vault};
+use countersign_e2e::{App, Launch, qr_png, seed_vault};
 use countersign_otp::{Account, Secret, encode_migration};
 use countersign_vault::VAULT_FILE;
 
@@ -298,5 +298,57 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
         "على حاسوب آخر: حُذف حساب واحد."
     );
     app.screenshot("lang-ar-sync-toast").await;
+    app.quit().await;
+}
+
+/// The note a scan leaves, once shown, by its `textContent` (isolating marks included).
+async fn scan_note(app: &App) -> String {
+    app.click("button.add").await;
+    app.click("[data-tab=file]").await;
+    app.click("#scan-file").await;
+    app.find("[data-testid=scan-note]").await;
+    let text = app
+        .js("return document.querySelector('[data-testid=scan-note] span').textContent")
+        .await;
+    text.as_str().unwrap_or_default().to_owned()
+}
+
+/// A scanned code the vault already has: the note names the account in German, then Arabic.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scanned_code_already_in_the_vault_is_noted_in_german_then_arabic() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &uris());
+    let png = files.path().join("again.png");
+    std::fs::write(
+        &png,
+        qr_png("otpauth://totp/Hub:me?secret=JBSWY3DPEHPK3PXP&issuer=Hub"),
+    )
+    .unwrap();
+    let mut launch = Launch::folder(data.path());
+    launch.env = vec![
+        ("LANG".into(), "de_DE.UTF-8".into()),
+        (
+            "COUNTERSIGN_TEST_OPEN_PATH".into(),
+            png.display().to_string(),
+        ),
+    ];
+    let app = App::launch_with(launch).await;
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    assert_eq!(
+        scan_note(&app).await,
+        "Dieses Konto ist schon in Ihrem Tresor, als GitHub (octocat). Es wurde nicht noch einmal \
+         hinzugefügt."
+    );
+    app.screenshot("lang-de-scan-note").await;
+    app.click("dialog .close").await;
+
+    choose(&app, "language", "ar").await;
+    app.click("[data-page=codes]").await;
+    assert_eq!(
+        scan_note(&app).await,
+        "هذا الحساب موجود في خزنتك بالفعل باسم \u{2068}GitHub (octocat)\u{2069}. لم يُضَف مرة أخرى."
+    );
+    app.screenshot("lang-ar-scan-note").await;
     app.quit().await;
 }
