@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use countersign_backup::{
-    Account, Format, ImportError, ImportWarning, Imported, ImportedEntry, QrCode,
+    Account, EntryCause, Format, ImportError, ImportWarning, Imported, ImportedEntry, QrCode,
 };
 use countersign_vault::{Novelty, Payload, StoredBackupCode};
 use serde::Serialize;
@@ -158,6 +158,9 @@ pub struct PreviewItem {
     existing: Option<String>,
     /// A duplicate within the file: the entry, from 1, that has the same secret first.
     same_as: Option<usize>,
+    /// Why an entry cannot be imported, as commands fail (by kind and `args`), where the
+    /// file's reader knows it as more than a sentence (a setup link's fault).
+    problem: Option<CommandError>,
 }
 
 /// Whether an entry can be imported.
@@ -200,6 +203,7 @@ pub fn preview_items(entries: &[ImportedEntry], existing: &Payload) -> Vec<Previ
                     position: None,
                     existing: None,
                     same_as: None,
+                    problem: None,
                 };
                 match novelty {
                     Novelty::New => item,
@@ -236,9 +240,22 @@ pub fn preview_items(entries: &[ImportedEntry], existing: &Payload) -> Vec<Previ
                 position: invalid.label.is_empty().then_some(invalid.position),
                 existing: None,
                 same_as: None,
+                problem: invalid.cause.as_ref().and_then(entry_problem),
             },
         })
         .collect()
+}
+
+/// An entry's cause as an error the window words by its kind and `args`.
+fn entry_problem(cause: &EntryCause) -> Option<CommandError> {
+    match cause {
+        EntryCause::Provisioning(error) => Some(error.clone().into()),
+        EntryCause::Export(error) => Some(
+            CommandError::new("invalid_uri", sentence(&error.to_string()))
+                .with_args(ErrorArgs::of_export_entry(error)),
+        ),
+        _ => None,
+    }
 }
 
 /// A file's import error as the window shows it.
@@ -516,6 +533,12 @@ mod tests {
                 position: 3,
                 label: String::new(),
                 reason: "digits: 12 is not a number from 1 to 10".into(),
+                cause: Some(EntryCause::Provisioning(
+                    countersign_otp::parse_provisioning(
+                        "otpauth://totp/x?secret=JBSWY3DP&digits=12",
+                    )
+                    .unwrap_err(),
+                )),
             }),
             Ok(account("Twice", "GEZDGNBVGY3TQOJQ")),
         ];
@@ -556,6 +579,17 @@ mod tests {
                 (Some(3), None, None),
                 (None, None, Some(2)),
             ]
+        );
+        let problem = items[2].problem.as_ref().unwrap();
+        assert_eq!(problem.kind, "invalid_uri");
+        assert_eq!(
+            problem.args.as_deref(),
+            Some(&ErrorArgs::field("digits", "out_of_range"))
+        );
+        assert!(
+            items
+                .iter()
+                .all(|item| item.index == 2 || item.problem.is_none())
         );
     }
 
@@ -607,7 +641,7 @@ mod tests {
         assert!(!json.contains("JBSWY3DPEHPK3PXP"), "{json}");
         assert_eq!(
             json,
-            r#"[{"index":0,"issuer":"A","name":"me","kind":"totp","status":"new","detail":null,"position":null,"existing":null,"sameAs":null}]"#
+            r#"[{"index":0,"issuer":"A","name":"me","kind":"totp","status":"new","detail":null,"position":null,"existing":null,"sameAs":null,"problem":null}]"#
         );
     }
 

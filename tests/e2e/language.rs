@@ -229,9 +229,10 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
         app.text("[data-testid=import-preview] .format").await,
         "otpauth://-Linkliste"
     );
+    // Its fault as Rust names it (the digits), in German words.
     assert_eq!(
         app.text(&item("invalid", "detail")).await,
-        "Dieser Eintrag kann nicht importiert werden."
+        "Die Stellenzahl muss zwischen 1 und 10 liegen."
     );
     app.screenshot("lang-de-import-preview").await;
     app.click("[data-testid=import-preview] button.button:not(.primary)")
@@ -262,9 +263,17 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
             && warning.ends_with("امسحه أيضًا، وإلا فلن تُستورد حساباته."),
         "{warning}"
     );
+    // Numbers in the window's Arabic digits, as its Intl writes them.
+    let digits = app
+        .js("const f = new Intl.NumberFormat('ar'); return [f.format(1), f.format(10)]")
+        .await;
     assert_eq!(
         app.text(&item("invalid", "detail")).await,
-        "لا يمكن استيراد هذا المُدخل."
+        format!(
+            "يجب أن يكون عدد الأرقام من {} إلى {}.",
+            digits[0].as_str().unwrap(),
+            digits[1].as_str().unwrap()
+        )
     );
     // The account's name keeps its brackets inside the right-to-left sentence: it is isolated.
     let duplicate = app

@@ -110,6 +110,19 @@ pub struct InvalidEntry {
     pub label: String,
     /// What is wrong, for a person.
     pub reason: String,
+    /// What is wrong as the otp crate's error, where the reader has one: for a caller that
+    /// words it itself (the app's window, in its language). `None` where `reason` is all.
+    pub cause: Option<EntryCause>,
+}
+
+/// Why an entry cannot become an account, as one of the otp crate's errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryCause {
+    /// A setup link (a line of an otpauth:// list) that cannot be used.
+    Provisioning(countersign_otp::ProvisioningError),
+    /// An account of a Google Authenticator export that cannot be used.
+    Export(countersign_otp::EntryError),
 }
 
 impl fmt::Display for InvalidEntry {

@@ -741,7 +741,12 @@ existing: string | null,
 /**
  * A duplicate within the file: the entry, from 1, that has the same secret first.
  */
-sameAs: number | null, };
+sameAs: number | null,
+/**
+ * Why an entry cannot be imported, as commands fail (by kind and `args`), where the
+ * file's reader knows it as more than a sentence (a setup link's fault).
+ */
+problem: CommandError | null, };
 
 /**
  * Whether an entry can be imported.

@@ -5,7 +5,7 @@ import type { ImportPreview as Preview } from "../../lib/transfer-api";
 import ImportPreview from "./ImportPreview.svelte";
 
 /** The details a preview item carries only for duplicates and unnamed entries. */
-const none = { position: null, existing: null, sameAs: null };
+const none = { position: null, existing: null, sameAs: null, problem: null };
 
 const preview: Preview = {
   token: "t1",

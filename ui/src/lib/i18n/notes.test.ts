@@ -159,6 +159,7 @@ describe("the import preview", () => {
     position: null,
     existing: null,
     sameAs: null,
+    problem: null,
     ...over,
   });
   const missing = (size: number, codes: number[]): WarningView => ({ kind: "missing_batches", message: "English", size, missing: codes });
@@ -167,6 +168,8 @@ describe("the import preview", () => {
     applyLanguage("de");
     expect(previewLabel(item({ position: 3 }))).toBe("Eintrag 3");
     expect(previewDetail(item({ position: 3 }))).toBe("Dieser Eintrag kann nicht importiert werden.");
+    const digits = { kind: "invalid_uri", message: "x", args: { field: "digits", problem: "out_of_range" } };
+    expect(previewDetail(item({ position: 3, problem: digits }))).toBe("Die Stellenzahl muss zwischen 1 und 10 liegen.");
     expect(previewDetail(item({ status: "duplicate", existing: "Bank (card)", detail: "Already…" }))).toBe("Schon in Ihrem Tresor als Bank (card)");
     expect(previewDetail(item({ status: "duplicate", sameAs: 2, detail: "Same…" }))).toBe("Gleiches Geheimnis wie Eintrag 2 dieser Datei");
     expect(previewDetail(item({ status: "new", detail: null }))).toBeNull();

@@ -84,14 +84,15 @@ export function previewLabel(item: PreviewItem): string {
 }
 
 /** Why an entry of an import preview is a duplicate or cannot be imported; `null`: nothing to
- *  say. An unreadable entry's own reason comes from the file's reader, in English: other
- *  languages say that it cannot be imported (the reason stays in `item.detail`). */
+ *  say. An unreadable entry's reason is said from its `problem` where Rust sends one (a setup
+ *  link's fault); else it is the file reader's English sentence, and other languages say only
+ *  that the entry cannot be imported (the sentence stays in `item.detail`). */
 export function previewDetail(item: PreviewItem): string | null {
   if (locale() === "en" || item.detail === null) return item.detail;
   const words = t().importNotes;
   if (item.existing !== null) return words.inVault(item.existing);
   if (item.sameAs !== null) return words.sameAs(item.sameAs);
-  if (item.status === "invalid") return words.cannotImport;
+  if (item.status === "invalid") return item.problem ? errorText(item.problem) : words.cannotImport;
   return item.detail;
 }
 
