@@ -5,7 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// An error returned by a command.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CommandError {
     /// Stable identifier the UI can branch on ("invalid_uri", "wrong_password", ...).
     pub kind: &'static str,
@@ -102,6 +102,33 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub cause: Option<String>,
+    /// What the OS answered when a file could not be read or written (`io`,
+    /// `unreadable_file`): "not_found", "permission_denied", "already_exists", "storage_full",
+    /// "read_only" or "other".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub os_error: Option<String>,
+    /// The version a file declares (`unsupported_version`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub version: Option<String>,
+    /// The newest version of that format this build reads (`unsupported_version`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub supported: Option<String>,
+}
+
+/// The code of an OS error the window words: one of `ErrorArgs::os_error`'s.
+pub(crate) fn os_error_code(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match error.kind() {
+        K::NotFound => "not_found",
+        K::PermissionDenied => "permission_denied",
+        K::AlreadyExists => "already_exists",
+        K::StorageFull | K::QuotaExceeded => "storage_full",
+        K::ReadOnlyFilesystem => "read_only",
+        _ => "other",
+    }
 }
 
 impl ErrorArgs {
@@ -111,6 +138,28 @@ impl ErrorArgs {
             field: Some(field.to_owned()),
             problem: Some(problem.to_owned()),
             ..ErrorArgs::default()
+        }
+    }
+
+    /// The file at `path` and what the OS answered about it.
+    pub(crate) fn io(path: &std::path::Path, error: &std::io::Error) -> Self {
+        ErrorArgs {
+            path: Some(path.display().to_string()),
+            os_error: Some(os_error_code(error).to_owned()),
+            ..ErrorArgs::default()
+        }
+    }
+
+    /// Which field of an account in a Google Authenticator export is at fault, and how.
+    pub(crate) fn of_export_entry(error: &countersign_otp::EntryError) -> Self {
+        use countersign_otp::EntryError as E;
+        match error {
+            E::Algorithm(_) => Self::field("algorithm", "unsupported"),
+            E::Digits(_) => Self::field("digits", "unsupported"),
+            E::Type(_) => Self::field("type", "unsupported"),
+            E::Counter => Self::field("counter", "out_of_range"),
+            E::Secret(secret) => Self::of_secret(secret),
+            _ => ErrorArgs::default(),
         }
     }
 
@@ -291,8 +340,13 @@ impl From<countersign_vault::Error> for CommandError {
             ..ErrorArgs::default()
         };
         let args = match &error {
+            E::Io { path: at, source } => ErrorArgs::io(at, source),
+            E::UnsupportedVersion { found, supported } => ErrorArgs {
+                version: Some(found.to_string()),
+                supported: Some(supported.to_string()),
+                ..ErrorArgs::default()
+            },
             E::InUse { path: at }
-            | E::Io { path: at, .. }
             | E::OtherVaultThere { path: at }
             | E::SameVaultThere { path: at } => path(at),
             E::NoSuchSlot(slot) => ErrorArgs {
@@ -417,6 +471,54 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&none_fits).unwrap()["args"],
             json!({"count": 2, "format": "Google Authenticator QR codes"})
+        );
+    }
+
+    #[test]
+    fn an_io_error_sends_its_path_and_the_os_reason_as_a_code() {
+        let io = |kind: std::io::ErrorKind| {
+            let error = CommandError::from(countersign_vault::Error::Io {
+                path: PathBuf::from("/data/vault.countersign"),
+                source: kind.into(),
+            });
+            serde_json::to_value(&error).unwrap()["args"].clone()
+        };
+        assert_eq!(
+            io(std::io::ErrorKind::PermissionDenied),
+            json!({"path": "/data/vault.countersign", "osError": "permission_denied"})
+        );
+        let codes: Vec<_> = [
+            std::io::ErrorKind::NotFound,
+            std::io::ErrorKind::AlreadyExists,
+            std::io::ErrorKind::StorageFull,
+            std::io::ErrorKind::ReadOnlyFilesystem,
+            std::io::ErrorKind::Interrupted,
+        ]
+        .into_iter()
+        .map(|kind| io(kind)["osError"].clone())
+        .collect();
+        assert_eq!(
+            codes,
+            [
+                "not_found",
+                "already_exists",
+                "storage_full",
+                "read_only",
+                "other"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_newer_vault_sends_both_versions() {
+        let error = CommandError::from(countersign_vault::Error::UnsupportedVersion {
+            found: 3,
+            supported: 2,
+        });
+        assert_eq!(error.kind, "unsupported_version");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap()["args"],
+            json!({"version": "3", "supported": "2"})
         );
     }
 

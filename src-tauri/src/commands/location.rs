@@ -10,7 +10,7 @@ use tauri::{AppHandle, Manager, WebviewWindow};
 use ts_rs::TS;
 
 use super::{blocking, with_state};
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::location;
 use crate::lock::{LockReason, lock};
 use crate::state::AppState;
@@ -38,6 +38,7 @@ fn current(state: &AppState) -> CommandResult<VaultLocation> {
 fn absolute(path: &Path) -> CommandResult<PathBuf> {
     std::path::absolute(path).map_err(|error| {
         CommandError::new("io", format!("{} cannot be used: {error}.", path.display()))
+            .with_args(ErrorArgs::io(path, &error))
     })
 }
 

@@ -230,6 +230,7 @@ impl SetupKeyEntry {
         };
         let algorithm = Algorithm::parse(&self.algorithm).ok_or_else(|| {
             CommandError::new("invalid_algorithm", "Choose SHA1, SHA256 or SHA512.")
+                .with_args(ErrorArgs::field("algorithm", "unsupported"))
         })?;
         let key = SetupKey {
             issuer: &self.issuer,

@@ -24,6 +24,7 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "algorithm.steam": "رموز Steam تستخدم SHA1.",
     "digits.out_of_range": `يجب أن يكون عدد الأرقام من ${n(1)} إلى ${n(10)}.`,
     "digits.steam": `رموز Steam من ${n(5)} محارف.`,
+    "digits.unsupported": "عدد أرقام غير مدعوم.",
     "period.out_of_range": `يجب أن تكون المدة من ${n(1)} إلى ${n(86400)} ثانية.`,
     "counter.out_of_range": "يجب أن يكون العدّاد عددًا صحيحًا من صفر فأكثر.",
     "name.missing": "أعطِ الحساب جهة مُصدِرة أو اسمًا لتميّزه عن غيره.",
@@ -71,6 +72,39 @@ const keyringCauses: Record<string, string> = {
   timeout: "لم تُجب سلسلة المفاتيح في الوقت المحدد (هل تنتظر نافذة فتح القفل؟)",
   platform: "أبلغت سلسلة المفاتيح عن خطأ",
 };
+
+/** ما قاله نظام التشغيل عن ملف (`osError`)، بين قوسين بعد الجملة؛ لا شيء إن لم يُعرف. */
+function osReason(code: string | undefined): string {
+  const reason = (
+    {
+      not_found: "غير موجود",
+      permission_denied: "لا إذن بالوصول",
+      already_exists: "موجود بالفعل",
+      storage_full: "القرص ممتلئ",
+      read_only: "نظام الملفات للقراءة فقط",
+    } as Record<string, string>
+  )[code ?? ""];
+  return reason ? ` (${reason})` : "";
+}
+
+/** A name, file or address written left to right, isolated (FSI … PDI) so that its brackets and
+ *  punctuation stay with it inside a right-to-left sentence: "GitHub (octocat)", not
+ *  "GitHub (octocat". */
+function ltr(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
+/** «أُضيف حسابان» وأمثالها: الفعل المبني للمجهول `verb` مع عدد الحسابات بصيغه الست. */
+function accountsVerb(count: number, verb: { past: string; pastFew: string; negated: string }): string {
+  return plural("ar", count, {
+    zero: `${verb.negated} أي حساب`,
+    one: `${verb.past} حساب واحد`,
+    two: `${verb.past} حسابان`,
+    few: `${verb.pastFew} ${n(count)} حسابات`,
+    many: `${verb.past} ${n(count)} حسابًا`,
+    other: `${verb.past} ${n(count)} حساب`,
+  });
+}
 
 export const ar: Catalog = {
   languageName: "العربية",
@@ -1019,6 +1053,95 @@ export const ar: Catalog = {
     deleteThem: "حذفها",
     deleteHint: "لا يبقى شيء مما قبل هذا التغيير.",
   },
+  syncNews: {
+    counts: (added: number, changed: number, removed: number) => {
+      const parts = [
+        added > 0 && accountsVerb(added, { past: "أُضيف", pastFew: "أُضيفت", negated: "لم يُضَف" }),
+        changed > 0 && accountsVerb(changed, { past: "عُدِّل", pastFew: "عُدِّلت", negated: "لم يُعدَّل" }),
+        removed > 0 && accountsVerb(removed, { past: "حُذف", pastFew: "حُذفت", negated: "لم يُحذف" }),
+      ].filter((part) => part !== false);
+      return `على حاسوب آخر: ${parts.join("، ")}.`;
+    },
+    reasons: {
+      other_vault: "فيها خزنة أخرى",
+      other_key: "محميّة بكلمة مرور أخرى، أو تالفة",
+      corrupt: "تالفة أو ليست خزنة",
+      newer_version: "من إصدار أحدث من Countersign",
+      unreadable: "تعذّرت قراءتها",
+      other: "تعذّر دمجها",
+    },
+    leftAlone: (file: string, why: string) => `تُرك ${ltr(file)} كما هو: ${why}.`,
+    replaced: (file: string, why: string) =>
+      `حلّت محلّ ${ltr(file)} نسخة لا يمكن دمجها (${why}): لن تُحفظ التغييرات هنا حتى تقفل الخزنة وتفتحها.`,
+  },
+  scanNotes: {
+    webAddress: (address: string) => `يحمل رمز QR هذا عنوان ويب، لا حساب تحقق بخطوتين: ${ltr(address)}`,
+    text: "يحمل رمز QR هذا نصًا، لا حساب تحقق بخطوتين.",
+    linkText: "الرابط الذي فتحته لا يحمل حساب تحقق بخطوتين.",
+    duplicate: (existing: string) => `هذا الحساب موجود في خزنتك بالفعل باسم ${ltr(existing)}. لم يُضَف مرة أخرى.`,
+    invalid: (problem: string) => `يحمل رمز QR هذا رابط إعداد لا يستطيع Countersign استخدامه: ${problem}`,
+    invalidLink: (problem: string) => `الرابط الذي فتحته رابط إعداد لا يستطيع Countersign استخدامه: ${problem}`,
+    invalidExportAccount: (label: string, problem: string) =>
+      `في رابط التصدير الذي فتحته حساب لا يستطيع Countersign استخدامه: ${ltr(label)}: ${problem}`,
+    file: (file: string, problem: string) => `${ltr(file)}: ${problem}`,
+  },
+  copiedInstead: {
+    character: (character: string | null, position: number | null) =>
+      `${character === "digit" ? "الرقم" : character === "letter" ? "الحرف" : "المحرف"} في الموضع ${n(position ?? 0)} من الرمز`,
+    reasons: {
+      no_target: "لا يعرف Countersign النافذة التي يذهب إليها الرمز: انقر في الحقل الذي يطلبه، ثم عُد وحاول مجددًا.",
+      no_display: "لا يمكن الكتابة هنا: لم تُعيَّن شاشة X.",
+      cannot_connect: "لا يمكن الكتابة هنا: تعذّر الوصول إلى شاشة X.",
+      xtest_missing: "لا يمكن الكتابة هنا: خادم X بلا امتداد XTEST.",
+      no_key: (what: string) =>
+        `لا يمكن الكتابة هنا: ليس في تخطيط لوحة المفاتيح المستخدم مفتاح لـ${what}. انتقل إلى تخطيط بحروف لاتينية وأرقام (مثل الإنجليزية (الولايات المتحدة))، أو الصق الرمز.`,
+      untypable: (what: string) => `لا يمكن كتابة ${what}: لا يُكتب هنا إلا الأرقام والحروف اللاتينية. الصق الرمز.`,
+      modifiers_held: "لا يمكن الكتابة ما دامت Ctrl أو Alt أو Shift أو Super مضغوطة: حرّرها وحاول مجددًا.",
+      refused: "لم يُسمح بالكتابة في نافذة الأذونات لسطح المكتب (اسمح بها هناك لكتابة الرموز).",
+      unavailable: "لا يمكن الكتابة في هذا النوع من الجلسات.",
+      accessibility_needed:
+        "لا يمكن الكتابة هنا: اسمح لـCountersign في إعدادات النظام ← الخصوصية والأمن ← تسهيلات الاستخدام، ثم حاول مجددًا.",
+      input_blocked:
+        "لا يسمح Windows للبرامج بالكتابة في نافذة تعمل بصلاحيات المسؤول، ولا في شاشة آمنة مثل طلب UAC. الصق الرمز.",
+      connection_lost: "توقفت الكتابة: انقطع الاتصال بالشاشة.",
+      other: "تعذّرت كتابة الرمز.",
+    },
+    partlyTyped: "ربما كُتب جزء من الرمز: امسح الحقل أولًا.",
+    copied: "نُسخ الرمز بدلًا من ذلك.",
+  },
+  importNotes: {
+    entry: (position: number) => `المُدخل ${n(position)}`,
+    inVault: (name: string) => `موجود في خزنتك بالفعل باسم ${ltr(name)}`,
+    sameAs: (entry: number) => `السر نفسه الذي في المُدخل ${n(entry)} من هذا الملف`,
+    cannotImport: "لا يمكن استيراد هذا المُدخل.",
+    formats: {
+      countersign: "نسخة Countersign الاحتياطية",
+      uris: `قائمة روابط ${ltr("otpauth://")}`,
+      "google-db": "Google Authenticator (قاعدة البيانات)",
+    },
+    missingBatches: (size: number, missing: number[]) => {
+      const codes = plural("ar", size, {
+        zero: `${n(size)} رمز QR`,
+        one: "رمز QR واحد",
+        two: "رمزَي QR",
+        few: `${n(size)} رموز QR`,
+        many: `${n(size)} رمزًا من رموز QR`,
+        other: `${n(size)} رمز QR`,
+      });
+      const list = missing.map(n).join("، ");
+      return plural("ar", missing.length, {
+        one: `ينقص تصديرَ Google Authenticator المؤلَّف من ${codes} الرمزُ ${list}: امسحه أيضًا، وإلا فلن تُستورد حساباته.`,
+        other: `ينقص تصديرَ Google Authenticator المؤلَّف من ${codes} الرموزُ ${list}: امسحها أيضًا، وإلا فلن تُستورد حساباتها.`,
+      });
+    },
+  },
+  exportNotes: {
+    batch: (batch: number, count: number) => `الدفعة ${n(batch)} من ${n(count)}`,
+    period: (seconds: number) => `لا يدعم Google Authenticator إلا مدة ${n(30)} ثانية، لا ${n(seconds)}`,
+    digits: (digits: number) => `لا يدعم Google Authenticator إلا ${n(6)} أو ${n(8)} أرقام، لا ${n(digits)}`,
+    steam: "لا يتّسع Google Authenticator لحسابات Steam",
+    other: "لا يتّسع Google Authenticator لهذا الحساب",
+  },
   errors: {
     // i18n4 (issue #18): مفاتيح الأمان وسلسلة المفاتيح، بحسب `problem` و`limit` و`feature`
     // و`status` و`detail` و`cause` من Rust.
@@ -1107,7 +1230,8 @@ export const ar: Catalog = {
 
     in_use: (error: { args?: ErrorArgs }) =>
       `الخزنة مستخدمة في نسخة أخرى قيد التشغيل (${error.args?.path ?? "?"}).`,
-    io: (error: { args?: ErrorArgs }) => `تعذّرت قراءة ${error.args?.path ?? "ملف"} أو الكتابة إليه.`,
+    io: (error: { args?: ErrorArgs }) =>
+      `تعذّرت قراءة ${error.args?.path ?? "ملف"} أو الكتابة إليه${osReason(error.args?.osError)}.`,
     other_vault_there: (error: { args?: ErrorArgs }) =>
       `يحوي ${error.args?.path ?? "هذا المجلد"} خزنة أخرى بالفعل.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
@@ -1131,7 +1255,10 @@ export const ar: Catalog = {
       });
     },
     invalid_uri: setupProblem,
-    invalid_account: setupProblem,
+    invalid_account: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.number !== undefined && error.args.field === undefined
+        ? `لا يمكن استيراد المُدخل ${n(error.args.number)}.`
+        : setupProblem(error),
     invalid_issuer: setupProblem,
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
@@ -1161,9 +1288,53 @@ export const ar: Catalog = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: بيانات أكثر مما يسعه رمز QR واحد.`,
-    corrupt: "ملف الخزنة تالف أو جرى العبث به. لم يُغيَّر شيء؛ نسخك الاحتياطية في مجلد backups بجانبه.",
+    corrupt: (error: { args?: ErrorArgs }) =>
+      error.args?.format === undefined
+        ? "ملف الخزنة تالف أو جرى العبث به. لم يُغيَّر شيء؛ نسخك الاحتياطية في مجلد backups بجانبه."
+        : `ملف ${error.args.format} تالف أو ناقص.`,
     no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,
+
+    // المسح والإدخال اليدوي واستيراد الملفات (المسألة ‎#18، البند ٣).
+    unsupported_version: (error: { message: string; args?: ErrorArgs }) => {
+      const { format, version, supported } = error.args ?? {};
+      if (version === undefined || supported === undefined) return error.message;
+      if (format === undefined)
+        return `صيغة ملف الخزنة هي الإصدار ${version}، وهذا الإصدار من Countersign يقرأ ${supported}. حدّث Countersign لفتحه.`;
+      return `الإصدار ${version} من ملفات ${format} غير مدعوم (يقرأ هذا الإصدار من Countersign حتى ${supported}).`;
+    },
+    unreadable_file: (error: { args?: ErrorArgs }) => `تعذّرت قراءة الملف${osReason(error.args?.osError)}.`,
+    invalid_algorithm: "اختر SHA1 أو SHA256 أو SHA512.",
+    invalid_kind: "اختر TOTP أو HOTP أو Steam.",
+    invalid_selection: (error: { args?: ErrorArgs }) => `لا يوجد هنا رقم ${n(error.args?.number ?? 0)} لاختياره.`,
+    nothing_selected: "اختر حسابًا واحدًا على الأقل لاستيراده.",
+    expired: "لم يعد هذا مفتوحًا (أُغلق، أو قُفلت الخزنة): ابدأ من جديد.",
+    password_required: "أدخل كلمة المرور أولًا.",
+    unrecognised: "هذا الملف ليس تصديرًا من أي تطبيق يستطيع Countersign الاستيراد منه.",
+    image: "هذا الملف صورة: امسح رمز QR الذي فيها بدلًا من ذلك.",
+    wrong_format: (error: { args?: ErrorArgs }) =>
+      `هذا ليس ملفًا بصيغة ${error.args?.format ?? "التطبيق المختار"}.`,
+    unsupported: (error: { args?: ErrorArgs }) =>
+      `${error.args?.format ?? "هذا التطبيق"}: لا يمكن استيراد هذا النوع من التصدير.`,
+    too_large: "الملف أكبر مما يمكن أن يكون عليه أي تصدير.",
+    kdf_too_expensive: "يطلب الملف اشتقاق مفتاح أكلف بكثير من أي تصدير حقيقي: إنه تالف أو خبيث.",
+    unsupported_image: "هذا الملف ليس صورة يستطيع Countersign قراءتها (PNG أو JPEG أو WebP أو GIF أو BMP).",
+    image_too_large: "الصورة أكبر من أن تُقرأ.",
+    corrupt_image: "الصورة تالفة أو ناقصة.",
+    scan_failed: "تعذّرت قراءة الصورة.",
+    no_display: "لا توجد شاشة لالتقاطها هنا. استخدم ملف صورة أو الحافظة بدلًا من ذلك.",
+    screen_denied: "لم يُسمح بالتقاط الشاشة. اسمح به في إعدادات النظام، أو أضف الحساب بطريقة أخرى.",
+    portal_unavailable:
+      "لا تقدّم بيئة سطح المكتب هذه خدمة لقطات الشاشة (xdg-desktop-portal). استخدم ملف صورة أو الكاميرا أو الحافظة بدلًا من ذلك.",
+    capture_failed: "تعذّر التقاط الشاشة.",
+    camera_not_found: "هذه الكاميرا غير متاحة: ربما فُصلت أو يستخدمها برنامج آخر.",
+    camera_denied: "لم يُسمح بالوصول إلى الكاميرا. اسمح به في إعدادات النظام وحاول مجددًا.",
+    camera_failed: "توقفت الكاميرا عن العمل.",
+    clipboard_unavailable: "تعذّرت قراءة الحافظة.",
+    clipboard_empty: "لا تحوي الحافظة صورة ولا نصًا. انسخ لقطة شاشة لرمز QR، أو رابط إعداده، وحاول مجددًا.",
+    no_setup_link: "تحوي الحافظة نصًا، لكن بلا رابط إعداد (otpauth://). انسخ لقطة شاشة لرمز QR، أو الرابط نفسه، وحاول مجددًا.",
+    no_password: "يطلب التصدير كلمة مرور الخزنة، ولا كلمة مرور لهذه الخزنة: عيّن واحدة في الإعدادات أولًا.",
+    not_found: "لم يعد هذا الحساب موجودًا.",
   },
 };

@@ -23,6 +23,7 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "algorithm.steam": "Steam-Codes verwenden SHA1.",
     "digits.out_of_range": `Die Stellenzahl muss zwischen ${n(1)} und ${n(10)} liegen.`,
     "digits.steam": `Steam-Codes haben ${n(5)} Zeichen.`,
+    "digits.unsupported": "Nicht unterstützte Stellenzahl.",
     "period.out_of_range": `Der Zeitraum muss zwischen ${n(1)} und ${n(86400)} Sekunden liegen.`,
     "counter.out_of_range": "Der Zähler muss eine ganze Zahl ab 0 sein.",
     "name.missing": "Geben Sie dem Konto einen Anbieter oder Namen, damit Sie es unterscheiden können.",
@@ -70,6 +71,20 @@ const keyringCauses: Record<string, string> = {
   timeout: "der Schlüsselbund hat nicht rechtzeitig geantwortet (wartet eine Entsperrabfrage?)",
   platform: "der Schlüsselbund hat einen Fehler gemeldet",
 };
+
+/** Was das Betriebssystem zu einer Datei sagte (`osError`), als „ (…)“ nach einem Satz. */
+function osReason(code: string | undefined): string {
+  const reason = (
+    {
+      not_found: "sie existiert nicht",
+      permission_denied: "keine Berechtigung",
+      already_exists: "sie existiert bereits",
+      storage_full: "der Datenträger ist voll",
+      read_only: "das Dateisystem ist schreibgeschützt",
+    } as Record<string, string>
+  )[code ?? ""];
+  return reason ? ` (${reason})` : "";
+}
 
 export const de: Catalog = {
   languageName: "Deutsch",
@@ -873,6 +888,86 @@ export const de: Catalog = {
     deleteThem: "Löschen",
     deleteHint: "Von vor dieser Änderung bleibt nichts übrig.",
   },
+  syncNews: {
+    counts: (added: number, changed: number, removed: number) => {
+      const parts = [
+        added > 0 && plural("de", added, { one: "1 Konto hinzugefügt", other: `${n(added)} Konten hinzugefügt` }),
+        changed > 0 && plural("de", changed, { one: "1 Konto geändert", other: `${n(changed)} Konten geändert` }),
+        removed > 0 && plural("de", removed, { one: "1 Konto entfernt", other: `${n(removed)} Konten entfernt` }),
+      ].filter((part) => part !== false);
+      return `Auf einem anderen Computer: ${parts.join(", ")}.`;
+    },
+    reasons: {
+      other_vault: "sie enthält einen anderen Tresor",
+      other_key: "sie ist mit einem anderen Passwort geschützt oder beschädigt",
+      corrupt: "sie ist beschädigt oder kein Tresor",
+      newer_version: "sie stammt von einer neueren Version von Countersign",
+      unreadable: "sie konnte nicht gelesen werden",
+      other: "sie konnte nicht zusammengeführt werden",
+    },
+    leftAlone: (file: string, why: string) => `${file} wurde nicht angetastet: ${why}.`,
+    replaced: (file: string, why: string) =>
+      `${file} wurde durch eine Kopie ersetzt, die sich nicht zusammenführen lässt (${why}): Änderungen hier werden erst gespeichert, wenn Sie sperren und wieder entsperren.`,
+  },
+  scanNotes: {
+    webAddress: (address: string) => `Dieser QR-Code enthält eine Webadresse, kein Zwei-Faktor-Konto: ${address}`,
+    text: "Dieser QR-Code enthält Text, kein Zwei-Faktor-Konto.",
+    linkText: "Der geöffnete Link enthält kein Zwei-Faktor-Konto.",
+    duplicate: (existing: string) =>
+      `Dieses Konto ist schon in Ihrem Tresor, als ${existing}. Es wurde nicht noch einmal hinzugefügt.`,
+    invalid: (problem: string) => `Dieser QR-Code enthält einen Einrichtungslink, den Countersign nicht verwenden kann: ${problem}`,
+    invalidLink: (problem: string) => `Der geöffnete Link ist ein Einrichtungslink, den Countersign nicht verwenden kann: ${problem}`,
+    invalidExportAccount: (label: string, problem: string) =>
+      `Der geöffnete Export-Link enthält ein Konto, das Countersign nicht verwenden kann: ${label}: ${problem}`,
+    file: (file: string, problem: string) => `${file}: ${problem}`,
+  },
+  copiedInstead: {
+    character: (character: string | null, position: number | null) =>
+      `${character === "digit" ? "die Ziffer" : character === "letter" ? "den Buchstaben" : "das Zeichen"} an Stelle ${n(position ?? 0)} des Codes`,
+    reasons: {
+      no_target:
+        "Countersign weiß nicht, in welches Fenster der Code gehört: Klicken Sie in das Feld, das danach fragt, kommen Sie zurück und versuchen Sie es erneut.",
+      no_display: "Hier kann nicht getippt werden: Es ist kein X-Display gesetzt.",
+      cannot_connect: "Hier kann nicht getippt werden: Das X-Display war nicht erreichbar.",
+      xtest_missing: "Hier kann nicht getippt werden: Der X-Server hat keine XTEST-Erweiterung.",
+      no_key: (what: string) =>
+        `Hier kann nicht getippt werden: Die verwendete Tastaturbelegung hat keine Taste für ${what}. Wechseln Sie zu einer Belegung mit lateinischen Buchstaben und Ziffern (zum Beispiel Deutsch oder Englisch (US)), oder fügen Sie den Code ein.`,
+      untypable: (what: string) =>
+        `${what.charAt(0).toUpperCase()}${what.slice(1)} kann nicht getippt werden: Hier werden nur Ziffern und lateinische Buchstaben getippt. Fügen Sie den Code ein.`,
+      modifiers_held:
+        "Solange Strg, Alt, Umschalt oder Super gedrückt sind, kann nicht getippt werden: Lassen Sie sie los und versuchen Sie es erneut.",
+      refused: "Das Tippen wurde im Berechtigungsdialog der Arbeitsumgebung nicht erlaubt (erlauben Sie es dort, um Codes zu tippen).",
+      unavailable: "In dieser Art von Sitzung kann nicht getippt werden.",
+      accessibility_needed:
+        "Hier kann nicht getippt werden: Erlauben Sie Countersign unter Systemeinstellungen → Datenschutz & Sicherheit → Bedienungshilfen und versuchen Sie es erneut.",
+      input_blocked:
+        "Windows lässt Programme nicht in ein Fenster tippen, das als Administrator läuft, oder in einen sicheren Bildschirm wie eine UAC-Abfrage. Fügen Sie den Code ein.",
+      connection_lost: "Das Tippen brach ab: Die Verbindung zum Display ist abgerissen.",
+      other: "Der Code konnte nicht getippt werden.",
+    },
+    partlyTyped: "Ein Teil des Codes wurde vielleicht schon getippt: Leeren Sie zuerst das Feld.",
+    copied: "Der Code wurde stattdessen kopiert.",
+  },
+  importNotes: {
+    entry: (position: number) => `Eintrag ${n(position)}`,
+    inVault: (name: string) => `Schon in Ihrem Tresor als ${name}`,
+    sameAs: (entry: number) => `Gleiches Geheimnis wie Eintrag ${n(entry)} dieser Datei`,
+    cannotImport: "Dieser Eintrag kann nicht importiert werden.",
+    formats: {
+      countersign: "Countersign-Sicherung",
+      uris: "otpauth://-Linkliste",
+      "google-db": "Google Authenticator (Datenbank)",
+    },
+    missingBatches: (size: number, missing: number[]) =>
+      `Einem Google-Authenticator-Export aus ${n(size)} QR-Codes ${plural("de", missing.length, { one: "fehlt Code", other: "fehlen die Codes" })} ${missing.map(n).join(", ")}: Scannen Sie ${plural("de", missing.length, { one: "ihn", other: "sie" })} auch, sonst werden ${plural("de", missing.length, { one: "seine", other: "ihre" })} Konten nicht importiert.`,
+  },
+  exportNotes: {
+    batch: (batch: number, count: number) => `Teil ${n(batch)} von ${n(count)}`,
+    period: (seconds: number) => `Google Authenticator kennt nur einen Zeitraum von 30 s, nicht ${n(seconds)} s`,
+    digits: (digits: number) => `Google Authenticator kennt nur 6 oder 8 Stellen, nicht ${n(digits)}`,
+    steam: "Google Authenticator kann keine Steam-Konten aufnehmen",
+    other: "Google Authenticator kann dieses Konto nicht aufnehmen",
+  },
   errors: {
     // i18n4 (issue #18): Sicherheitsschlüssel und Schlüsselbund, nach `problem`, `limit`,
     // `feature`, `status`, `detail` und `cause` aus Rust.
@@ -955,7 +1050,7 @@ export const de: Catalog = {
     in_use: (error: { args?: ErrorArgs }) =>
       `Der Tresor wird von einer anderen laufenden Instanz verwendet (${error.args?.path ?? "?"}).`,
     io: (error: { args?: ErrorArgs }) =>
-      `${error.args?.path ?? "Eine Datei"} konnte nicht gelesen oder geschrieben werden.`,
+      `${error.args?.path ?? "Eine Datei"} konnte nicht gelesen oder geschrieben werden${osReason(error.args?.osError)}.`,
     other_vault_there: (error: { args?: ErrorArgs }) =>
       `In ${error.args?.path ?? "diesem Ordner"} liegt schon ein anderer Tresor.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
@@ -975,7 +1070,10 @@ export const de: Catalog = {
       });
     },
     invalid_uri: setupProblem,
-    invalid_account: setupProblem,
+    invalid_account: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.number !== undefined && error.args.field === undefined
+        ? `Eintrag ${n(error.args.number)} kann nicht importiert werden.`
+        : setupProblem(error),
     invalid_issuer: setupProblem,
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
@@ -1001,10 +1099,60 @@ export const de: Catalog = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: zu viele Daten für einen QR-Code.`,
-    corrupt:
-      "Die Tresordatei ist beschädigt oder wurde manipuliert. Es wurde nichts geändert; Ihre Sicherungen liegen im Ordner „backups“ daneben.",
+    corrupt: (error: { args?: ErrorArgs }) =>
+      error.args?.format === undefined
+        ? "Die Tresordatei ist beschädigt oder wurde manipuliert. Es wurde nichts geändert; Ihre Sicherungen liegen im Ordner „backups“ daneben."
+        : `Die ${error.args.format}-Datei ist beschädigt oder unvollständig.`,
     no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,
+
+    // Scannen, Eingeben von Hand und Importieren von Dateien (Issue #18, Punkt 3).
+    unsupported_version: (error: { message: string; args?: ErrorArgs }) => {
+      const { format, version, supported } = error.args ?? {};
+      if (version === undefined || supported === undefined) return error.message;
+      if (format === undefined)
+        return `Die Tresordatei hat das Format ${version}; diese Version von Countersign liest ${supported}. Aktualisieren Sie Countersign, um sie zu öffnen.`;
+      return `${format}-Dateien der Version ${version} werden nicht unterstützt (diese Version von Countersign liest bis ${supported}).`;
+    },
+    unreadable_file: (error: { args?: ErrorArgs }) =>
+      `Die Datei konnte nicht gelesen werden${osReason(error.args?.osError)}.`,
+    invalid_algorithm: "Wählen Sie SHA1, SHA256 oder SHA512.",
+    invalid_kind: "Wählen Sie TOTP, HOTP oder Steam.",
+    invalid_selection: (error: { args?: ErrorArgs }) =>
+      `Nummer ${n(error.args?.number ?? 0)} gibt es hier nicht zur Auswahl.`,
+    nothing_selected: "Wählen Sie mindestens ein Konto zum Importieren.",
+    expired: "Das ist nicht mehr geöffnet (es wurde geschlossen, oder der Tresor wurde gesperrt): Beginnen Sie von vorn.",
+    password_required: "Geben Sie zuerst das Passwort ein.",
+    unrecognised: "Diese Datei ist kein Export einer App, aus der Countersign importieren kann.",
+    image: "Diese Datei ist ein Bild: Scannen Sie stattdessen den QR-Code darin.",
+    wrong_format: (error: { args?: ErrorArgs }) =>
+      `Das ist keine Datei im Format ${error.args?.format ?? "der gewählten App"}.`,
+    unsupported: (error: { args?: ErrorArgs }) =>
+      `${error.args?.format ?? "Diese App"}: Diese Art von Export kann nicht importiert werden.`,
+    too_large: "Die Datei ist größer, als ein Export sein kann.",
+    kdf_too_expensive:
+      "Die Datei verlangt eine Schlüsselableitung, die weit aufwendiger ist als bei jedem echten Export: Sie ist beschädigt oder böswillig.",
+    unsupported_image: "Diese Datei ist kein Bild, das Countersign lesen kann (PNG, JPEG, WebP, GIF oder BMP).",
+    image_too_large: "Das Bild ist zu groß zum Lesen.",
+    corrupt_image: "Das Bild ist beschädigt oder unvollständig.",
+    scan_failed: "Das Bild konnte nicht gelesen werden.",
+    no_display: "Hier gibt es keinen Bildschirm zum Aufnehmen. Verwenden Sie stattdessen eine Bilddatei oder die Zwischenablage.",
+    screen_denied:
+      "Die Bildschirmaufnahme wurde nicht erlaubt. Erlauben Sie sie in den Systemeinstellungen, oder fügen Sie das Konto auf andere Weise hinzu.",
+    portal_unavailable:
+      "Diese Arbeitsumgebung bietet keinen Bildschirmfoto-Dienst (xdg-desktop-portal). Verwenden Sie stattdessen eine Bilddatei, die Kamera oder die Zwischenablage.",
+    capture_failed: "Der Bildschirm konnte nicht aufgenommen werden.",
+    camera_not_found: "Diese Kamera ist nicht verfügbar: Sie ist vielleicht ausgesteckt oder wird von einem anderen Programm verwendet.",
+    camera_denied: "Der Kamerazugriff wurde nicht erlaubt. Erlauben Sie ihn in den Systemeinstellungen und versuchen Sie es erneut.",
+    camera_failed: "Die Kamera funktioniert nicht mehr.",
+    clipboard_unavailable: "Die Zwischenablage konnte nicht gelesen werden.",
+    clipboard_empty:
+      "Die Zwischenablage enthält weder Bild noch Text. Kopieren Sie ein Bildschirmfoto des QR-Codes oder seinen Einrichtungslink und versuchen Sie es erneut.",
+    no_setup_link:
+      "Die Zwischenablage enthält Text, aber keinen Einrichtungslink (otpauth://). Kopieren Sie ein Bildschirmfoto des QR-Codes oder den Link selbst und versuchen Sie es erneut.",
+    no_password:
+      "Exporte verlangen das Tresor-Passwort, und dieser Tresor hat keines: Legen Sie zuerst in den Einstellungen eines fest.",
+    not_found: "Dieses Konto ist nicht mehr da.",
   },
 };

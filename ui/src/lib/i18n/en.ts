@@ -24,6 +24,7 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "algorithm.steam": "Steam codes use SHA1.",
     "digits.out_of_range": `Digits must be a number from ${n(1)} to ${n(10)}.`,
     "digits.steam": `Steam codes have ${n(5)} characters.`,
+    "digits.unsupported": "Unsupported number of digits.",
     "period.out_of_range": `The period must be from ${n(1)} to ${n(86400)} seconds.`,
     "counter.out_of_range": "The counter must be a whole number, 0 or more.",
     "name.missing": "Give the account an issuer or a name, so you can tell it apart.",
@@ -71,6 +72,20 @@ const keyringCauses: Record<string, string> = {
   timeout: "the keyring did not answer in time (is an unlock prompt waiting?)",
   platform: "the keyring reported an error",
 };
+
+/** What the OS answered about a file (`osError`), as " (…)" after a sentence; "" when unknown. */
+function osReason(code: string | undefined): string {
+  const reason = (
+    {
+      not_found: "it does not exist",
+      permission_denied: "permission denied",
+      already_exists: "it already exists",
+      storage_full: "the disk is full",
+      read_only: "the file system is read-only",
+    } as Record<string, string>
+  )[code ?? ""];
+  return reason ? ` (${reason})` : "";
+}
 
 export const en = {
   /** The language's own name, as the Settings menu lists it. */
@@ -880,6 +895,100 @@ export const en = {
   },
   /** Errors from Rust by their `kind`, for translators: English shows Rust's own sentence, and
    *  a kind a translation lacks shows it too. */
+  /** The toast after another computer's changes were merged (issue #18 item 3). */
+  syncNews: {
+    /** What the sync did to the accounts; at least one count is above 0. */
+    counts: (added: number, changed: number, removed: number) => {
+      // English names the accounts once, with the first count: "2 accounts added, 1 changed".
+      const parts: [number, string][] = [
+        [added, "added"],
+        [changed, "changed"],
+        [removed, "removed"],
+      ];
+      const said = parts
+        .filter(([count]) => count > 0)
+        .map(([count, verb], i) =>
+          i === 0 ? plural("en", count, { one: `1 account ${verb}`, other: `${n(count)} accounts ${verb}` }) : `${n(count)} ${verb}`,
+        );
+      return `${said.join(", ")} on another computer.`;
+    },
+    /** Why a file was not merged, by the reason Rust sends. */
+    reasons: {
+      other_vault: "it holds another vault",
+      other_key: "it is under another password, or damaged",
+      corrupt: "it is damaged or not a vault",
+      newer_version: "it is from a newer version of Countersign",
+      unreadable: "it could not be read",
+      other: "it could not be merged",
+    },
+    /** A conflict copy beside the vault that was left as it is. */
+    leftAlone: (file: string, why: string) => `Left ${file} alone: ${why}.`,
+    /** The vault file itself, replaced by a copy that cannot be merged. */
+    replaced: (file: string, why: string) =>
+      `${file} was replaced by a copy that cannot be merged (${why}): changes here are not saved until you lock and unlock.`,
+  },
+  /** What the add dialog says about a code that added nothing (issue #18 item 3). */
+  scanNotes: {
+    webAddress: (address: string) => `This QR code holds a web address, not a two-factor account: ${address}`,
+    text: "This QR code holds text, not a two-factor account.",
+    linkText: "The link you opened holds no two-factor account.",
+    duplicate: (existing: string) => `This account is already in your vault, as ${existing}. It was not added again.`,
+    invalid: (problem: string) => `This QR code holds a setup link Countersign cannot use: ${problem}`,
+    invalidLink: (problem: string) => `The link you opened is a setup link Countersign cannot use: ${problem}`,
+    invalidExportAccount: (label: string, problem: string) =>
+      `The export link you opened has an account Countersign cannot use: ${label}: ${problem}`,
+    file: (file: string, problem: string) => `${file}: ${problem}`,
+  },
+  /** Why a code was copied instead of typed, by the reason Rust sends (issue #18 item 3). */
+  copiedInstead: {
+    /** The character of the code that could not be typed, by its class. */
+    character: (character: string | null, position: number | null) =>
+      `the ${character === "digit" ? "digit" : character === "letter" ? "letter" : "character"} at position ${n(position ?? 0)} of the code`,
+    reasons: {
+      no_target:
+        "Countersign does not know which window the code goes to: click in the field that asks for it, come back, and try again.",
+      no_display: "Cannot type here: no X display is set.",
+      cannot_connect: "Cannot type here: the X display could not be reached.",
+      xtest_missing: "Cannot type here: the X server has no XTEST extension.",
+      no_key: (what: string) =>
+        `Cannot type here: the keyboard layout in use has no key for ${what}. Switch to a layout with Latin letters and digits (for example English (US)), or paste the code.`,
+      untypable: (what: string) => `Cannot type ${what}: only digits and Latin letters are typed here. Paste the code.`,
+      modifiers_held: "Cannot type while Ctrl, Alt, Shift or Super is held down: release them and try again.",
+      refused: "Typing was not allowed in the desktop's permission dialog (allow it there to type codes).",
+      unavailable: "Cannot type in this kind of session.",
+      accessibility_needed:
+        "Cannot type here: allow Countersign under System Settings → Privacy & Security → Accessibility, then try again.",
+      input_blocked:
+        "Windows does not let programs type into a window that runs as administrator, or into a secure screen such as a UAC prompt. Paste the code.",
+      connection_lost: "Typing stopped: the connection to the display broke.",
+      other: "The code could not be typed.",
+    },
+    partlyTyped: "Part of the code may have been typed: clear the field first.",
+    copied: "The code was copied instead.",
+  },
+  /** The import preview's words for what Rust sends as numbers and names (issue #18 item 3). */
+  importNotes: {
+    entry: (position: number) => `Entry ${n(position)}`,
+    inVault: (name: string) => `Already in your vault as ${name}`,
+    sameAs: (entry: number) => `Same secret as entry ${n(entry)} of this file`,
+    cannotImport: "This entry cannot be imported.",
+    /** The import formats named in words, by their id; the others are apps' names. */
+    formats: {
+      countersign: "Countersign backup",
+      uris: "otpauth:// URI list",
+      "google-db": "Google Authenticator (database)",
+    },
+    missingBatches: (size: number, missing: number[]) =>
+      `A Google Authenticator export of ${n(size)} QR codes is missing ${plural("en", missing.length, { one: "code", other: "codes" })} ${missing.map(n).join(", ")}: scan ${plural("en", missing.length, { one: "it", other: "them" })} too, or ${plural("en", missing.length, { one: "its", other: "their" })} accounts are not imported.`,
+  },
+  /** What a QR export says about its codes (issue #18 item 3). */
+  exportNotes: {
+    batch: (batch: number, count: number) => `Batch ${n(batch)} of ${n(count)}`,
+    period: (seconds: number) => `Google Authenticator only supports a 30 s period, not ${n(seconds)} s`,
+    digits: (digits: number) => `Google Authenticator only supports 6 or 8 digits, not ${n(digits)}`,
+    steam: "Google Authenticator cannot hold Steam accounts",
+    other: "Google Authenticator cannot hold this account",
+  },
   errors: {
     // i18n4 (issue #18): security keys and the keyring, by the `problem`, `limit`, `feature`,
     // `status`, `detail` and `cause` Rust sends (src-tauri/src/keys.rs `key_error_args`).
@@ -961,7 +1070,8 @@ export const en = {
     // With the details Rust sends in `args` (see src-tauri/src/error.rs `ErrorArgs`).
     in_use: (error: { args?: ErrorArgs }) =>
       `The vault is in use by another running instance (${error.args?.path ?? "?"}).`,
-    io: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "A file"} could not be read or written.`,
+    io: (error: { args?: ErrorArgs }) =>
+      `${error.args?.path ?? "A file"} could not be read or written${osReason(error.args?.osError)}.`,
     other_vault_there: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "That folder"} already holds another vault.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `${error.args?.path ?? "That folder"} already holds this vault; open it from there instead.`,
@@ -980,7 +1090,10 @@ export const en = {
       });
     },
     invalid_uri: setupProblem,
-    invalid_account: setupProblem,
+    invalid_account: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.number !== undefined && error.args.field === undefined
+        ? `Entry ${n(error.args.number)} cannot be imported.`
+        : setupProblem(error),
     invalid_issuer: setupProblem,
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
@@ -1006,11 +1119,55 @@ export const en = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: too much data for one QR code.`,
-    corrupt:
-      "The vault file is damaged or was tampered with. Nothing was changed; your backups are in the backups folder next to it.",
+    corrupt: (error: { args?: ErrorArgs }) =>
+      error.args?.format === undefined
+        ? "The vault file is damaged or was tampered with. Nothing was changed; your backups are in the backups folder next to it."
+        : `The ${error.args.format} file is damaged or incomplete.`,
     no_backup_code_left: "No unused backup code is left for this account.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `The account has no backup code number ${n(error.args?.number ?? 0)}.`,
+
+    // Scanning, adding by hand and importing files (issue #18 item 3).
+    unsupported_version: (error: { message: string; args?: ErrorArgs }) => {
+      const { format, version, supported } = error.args ?? {};
+      if (version === undefined || supported === undefined) return error.message;
+      if (format === undefined)
+        return `The vault file has format version ${version}; this version of Countersign reads ${supported}. Update Countersign to open it.`;
+      return `${format} file version ${version} is not supported (this version of Countersign reads up to ${supported}).`;
+    },
+    unreadable_file: (error: { args?: ErrorArgs }) => `The file could not be read${osReason(error.args?.osError)}.`,
+    invalid_algorithm: "Choose SHA1, SHA256 or SHA512.",
+    invalid_kind: "Choose TOTP, HOTP or Steam.",
+    invalid_selection: (error: { args?: ErrorArgs }) => `There is no number ${n(error.args?.number ?? 0)} to choose.`,
+    nothing_selected: "Choose at least one account to import.",
+    expired: "This is no longer open (it was closed, or the vault locked): start again.",
+    password_required: "Enter the password first.",
+    unrecognised: "This file is not an export of any app Countersign can import from.",
+    image: "This file is an image: scan the QR code in it instead.",
+    wrong_format: (error: { args?: ErrorArgs }) => `This is not a file in the ${error.args?.format ?? "chosen"} format.`,
+    unsupported: (error: { args?: ErrorArgs }) =>
+      `${error.args?.format ?? "This app"}: this kind of export cannot be imported.`,
+    too_large: "The file is larger than any export can be.",
+    kdf_too_expensive: "The file asks for a key derivation far costlier than any real export: it is damaged or hostile.",
+    unsupported_image: "That file is not an image Countersign can read (PNG, JPEG, WebP, GIF or BMP).",
+    image_too_large: "That image is too large to read.",
+    corrupt_image: "That image is damaged or incomplete.",
+    scan_failed: "The image could not be read.",
+    no_display: "There is no screen to capture here. Use an image file or the clipboard instead.",
+    screen_denied:
+      "Screen capture was not allowed. Allow it in your system settings, or use another way to add the account.",
+    portal_unavailable:
+      "This desktop offers no screenshot service (xdg-desktop-portal). Use an image file, the camera or the clipboard instead.",
+    capture_failed: "The screen could not be captured.",
+    camera_not_found: "That camera is not available: it may be unplugged or used by another program.",
+    camera_denied: "Camera access was not allowed. Allow it in your system settings and try again.",
+    camera_failed: "The camera stopped working.",
+    clipboard_unavailable: "The clipboard could not be read.",
+    clipboard_empty: "The clipboard holds no image or text. Copy a screenshot of the QR code, or its setup link, and try again.",
+    no_setup_link:
+      "The clipboard holds text, but no setup link (otpauth://). Copy a screenshot of the QR code, or the link itself, and try again.",
+    no_password: "Exports ask for the vault password, and this vault has none: set one in Settings first.",
+    not_found: "That account is no longer there.",
   },
 };
 
