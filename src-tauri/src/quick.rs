@@ -257,7 +257,9 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
                 QUICK_WINDOW,
                 WebviewUrl::App("index.html?quick".into()),
             )
-            .title("Countersign quick search")
+            .title(crate::words::quick_search_title(
+                crate::words::window_language(app),
+            ))
             .inner_size(SIZE.0, SIZE.1)
             .decorations(false)
             .always_on_top(true)

@@ -3,7 +3,7 @@
 //! reading left to right. Screenshots of the list and the add dialog in both languages and
 //! both themes land in artifacts/ (copied to docs/screenshots/ after looking at them).
 
-use countersign_e2e::{App, Launch, qr_png, seed_vault};
+use countersign_e2e::{App, Launch, WindowState, qr_png, seed_vault, titled_window_state, xdotool};
 use countersign_otp::{Account, Secret, encode_migration};
 use countersign_vault::VAULT_FILE;
 
@@ -140,6 +140,17 @@ async fn german_from_the_environment_then_arabic_from_settings() {
     assert_eq!(tab_names(&app).await[0], "الشاشة");
     app.click("dialog .close").await;
     screenshots(&app, "ar").await;
+    // The shell's own words follow too: the quick search's window title (task switchers show it).
+    xdotool(
+        app.display_name(),
+        &["key", "--clearmodifiers", "ctrl+alt+k"],
+    );
+    app.wait_for("the quick search titled in Arabic", || async {
+        (titled_window_state(app.display_name(), "البحث السريع في Countersign")
+            == WindowState::Shown)
+            .then_some(())
+    })
+    .await;
 
     // The choice outlives a restart.
     app.quit().await;

@@ -14,6 +14,7 @@ use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::location;
 use crate::lock::{LockReason, lock};
 use crate::state::AppState;
+use crate::words::Dialog;
 
 /// Where the vault is.
 #[derive(Serialize, TS)]
@@ -60,7 +61,7 @@ pub async fn move_vault(
         let state = app.state::<AppState>();
         state.touch();
         state.with_vault(|_| Ok(()))?;
-        let Some(picked) = super::pick_folder(app, &window, "Choose the vault's new folder") else {
+        let Some(picked) = super::pick_folder(app, &window, Dialog::VaultFolder) else {
             return Ok(None);
         };
         let target = absolute(&picked)?;
@@ -90,8 +91,7 @@ pub async fn open_existing_vault(
 ) -> CommandResult<Option<VaultLocation>> {
     blocking(app, move |app| {
         let state = app.state::<AppState>();
-        let filter = ("Countersign vault", &["countersign"][..]);
-        let Some(picked) = super::pick_file(app, &window, "Choose a vault file", Some(filter))
+        let Some(picked) = super::pick_file(app, &window, Dialog::VaultFile, &["countersign"])
         else {
             return Ok(None);
         };

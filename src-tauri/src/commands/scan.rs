@@ -23,6 +23,7 @@ use crate::links::Links;
 use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
 use crate::scan_camera::{Camera, CameraEvent, CameraView};
 use crate::state::AppState;
+use crate::words::Dialog;
 
 /// [`super::blocking`] with the app's and the scanning state.
 async fn with_scan<T: Send + 'static>(
@@ -95,8 +96,8 @@ fn pick_image(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
     super::pick_file(
         app,
         window,
-        "Choose an image with a QR code",
-        Some(("Images", &["png", "jpg", "jpeg", "webp", "gif", "bmp"])),
+        Dialog::ImageToScan,
+        &["png", "jpg", "jpeg", "webp", "gif", "bmp"],
     )
 }
 

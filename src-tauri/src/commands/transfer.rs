@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::state::AppState;
 use crate::transfer::{ImportPreview, Opened, TransferState, import_error};
+use crate::words::{Dialog, window_language};
 
 /// In debug builds, makes the save dialog of an export return this path without showing.
 #[cfg(debug_assertions)]
@@ -85,7 +86,7 @@ pub async fn transfer_open_import(
 }
 
 fn pick_import(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
-    super::pick_file(app, window, "Choose a file to import", None)
+    super::pick_file(app, window, Dialog::ImportFile, &[])
 }
 
 /// The file's bytes, refusing (without reading them all) anything larger than an export can be.
@@ -243,7 +244,7 @@ fn pick_save(app: &AppHandle, window: &WebviewWindow, format: ExportFormat) -> O
     app.dialog()
         .file()
         .set_parent(window)
-        .set_title("Export your accounts")
+        .set_title(Dialog::Export.title(window_language(app)))
         .set_file_name(format.file_name())
         .add_filter(format.name(), format.extensions())
         .blocking_save_file()
