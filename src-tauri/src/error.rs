@@ -38,7 +38,8 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub attempts_left: Option<u32>,
-    /// A backup code's number, from 1 (`no_such_backup_code`).
+    /// A backup code's number, from 1 (`no_such_backup_code`), or the pasted line at fault
+    /// (`invalid_backup_codes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub number: Option<u64>,
@@ -49,7 +50,7 @@ pub struct ErrorArgs {
     #[ts(optional)]
     pub field: Option<String>,
     /// How many accounts there were to export (`nothing_to_export`: none at all, or none that
-    /// fits `format`).
+    /// fits `format`), or the letters and digits of a pasted line (`invalid_backup_codes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub count: Option<u64>,
@@ -72,7 +73,8 @@ pub struct ErrorArgs {
     /// ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
     /// `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
     /// ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
-    /// "device", "protocol").
+    /// "device", "protocol"). For pasted backup codes (`invalid_backup_codes`): "no_codes",
+    /// "too_long", "character", "separators", "length".
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub problem: Option<String>,

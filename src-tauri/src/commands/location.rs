@@ -104,7 +104,11 @@ pub async fn open_existing_vault(
                     "A Countersign vault is a file named {VAULT_FILE}; {} is not one.",
                     file.display()
                 ),
-            ));
+            )
+            .with_args(ErrorArgs {
+                path: Some(file.display().to_string()),
+                ..ErrorArgs::default()
+            }));
         };
         let bytes = std::fs::read(&file).map_err(|error| {
             CommandError::new(

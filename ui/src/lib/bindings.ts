@@ -41,7 +41,8 @@ slot?: string,
  */
 attemptsLeft?: number,
 /**
- * A backup code's number, from 1 (`no_such_backup_code`).
+ * A backup code's number, from 1 (`no_such_backup_code`), or the pasted line at fault
+ * (`invalid_backup_codes`).
  */
 number?: number,
 /**
@@ -52,7 +53,7 @@ number?: number,
 field?: string,
 /**
  * How many accounts there were to export (`nothing_to_export`: none at all, or none that
- * fits `format`).
+ * fits `format`), or the letters and digits of a pasted line (`invalid_backup_codes`).
  */
 count?: number,
 /**
@@ -75,7 +76,8 @@ setting?: string,
  * ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
  * `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
  * ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
- * "device", "protocol").
+ * "device", "protocol"). For pasted backup codes (`invalid_backup_codes`): "no_codes",
+ * "too_long", "character", "separators", "length".
  */
 problem?: string,
 /**

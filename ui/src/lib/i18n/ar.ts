@@ -1236,6 +1236,32 @@ export const ar: Catalog = {
       `يحوي ${error.args?.path ?? "هذا المجلد"} خزنة أخرى بالفعل.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `يحوي ${error.args?.path ?? "هذا المجلد"} هذه الخزنة بالفعل؛ افتحها من هناك.`,
+    invalid_shortcut: (error: { args?: ErrorArgs }) =>
+      `«${ltr(error.args?.name ?? "?")}» ليس اختصار لوحة مفاتيح: اكتبه بالشكل Ctrl+Alt+K.`,
+    shortcut_taken: (error: { args?: ErrorArgs }) =>
+      `الاختصار ${ltr(error.args?.name ?? "?")} يستخدمه برنامج آخر: اختر اختصارًا آخر.`,
+    shortcut_unavailable: "لم تسمح بيئة سطح المكتب لـ Countersign بتعيين اختصار. يمكنك بدلًا من ذلك ربط الأمر \u2068countersign-app --quick\u2069 بمفتاح من إعدادات سطح المكتب.",
+    not_a_vault_file: (error: { args?: ErrorArgs }) =>
+      `خزنة Countersign ملف اسمه vault.countersign؛ و${ltr(error.args?.path ?? "هذا الملف")} ليس كذلك.`,
+    switching: "يجري فتح خزنة أخرى الآن.",
+    nothing_to_add: "لا يحوي هذا أي حساب يمكن لـ Countersign استخدامه.",
+    invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
+      const line = `السطر ${n(error.args?.number ?? 0)} ليس رمز احتياط`;
+      return ({
+        no_codes: "لم يُعثر على رمز احتياط: الصق الرموز رمزًا في كل سطر، كما يعرضها الموقع.",
+        too_long: "النص أطول من أن يكون قائمة رموز احتياط.",
+        character: `${line}: فيه حرف غير الحروف والأرقام و«-» والمسافات.`,
+        separators: `${line}: مجموعاته غير موصولة بـ«-» واحدة أو مسافة واحدة.`,
+        length: `${line}: فيه ${n(error.args?.count ?? 0)} من الحروف والأرقام؛ ورمز الاحتياط من ٦ إلى ٦٤.`,
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? error.message;
+    },
+    internal: "حدث خطأ داخل Countersign ولم يتغير شيء. حاول مرة أخرى.",
+    autostart: "تعذّر تغيير التشغيل عند تسجيل الدخول.",
+    password_after_lock: "بعد القفل يطلب Countersign كلمة المرور (الإعدادات، الأمان).",
+    old_backups_required: "اختر إعادة تشفير النسخ الاحتياطية القديمة أو حذفها.",
+    recovery_key_required: "تعيين أول كلمة مرور يحتاج إلى مفتاح الاسترداد.",
+    vault_not_found: (error: { args?: ErrorArgs }) =>
+      `تعذّرت قراءة خزنة في ${ltr(error.args?.path ?? "مجلدها")}${osReason(error.args?.osError)}: هل نُقل المجلد أو لم يُوصل بعد؟`,
     no_such_slot: (error: { args?: ErrorArgs }) =>
       ({
         password: "ليس للخزنة كلمة مرور.",

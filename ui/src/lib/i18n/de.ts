@@ -1055,6 +1055,32 @@ export const de: Catalog = {
       `In ${error.args?.path ?? "diesem Ordner"} liegt schon ein anderer Tresor.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `In ${error.args?.path ?? "diesem Ordner"} liegt schon dieser Tresor; öffnen Sie ihn stattdessen dort.`,
+    invalid_shortcut: (error: { args?: ErrorArgs }) =>
+      `„${error.args?.name ?? "?"}“ ist kein Tastenkürzel: Schreiben Sie es wie Strg+Alt+K.`,
+    shortcut_taken: (error: { args?: ErrorArgs }) =>
+      `${error.args?.name ?? "Dieses Tastenkürzel"} ist von einem anderen Programm belegt: Wählen Sie ein anderes.`,
+    shortcut_unavailable: "Die Arbeitsumgebung hat Countersign kein Tastenkürzel setzen lassen. Sie können stattdessen countersign-app --quick in den Einstellungen Ihrer Arbeitsumgebung auf eine Taste legen.",
+    not_a_vault_file: (error: { args?: ErrorArgs }) =>
+      `Ein Countersign-Tresor ist eine Datei namens vault.countersign; ${error.args?.path ?? "diese Datei"} ist keiner.`,
+    switching: "Gerade wird ein anderer Tresor geöffnet.",
+    nothing_to_add: "Hier ist kein Konto, das Countersign verwenden kann.",
+    invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
+      const line = `Zeile ${n(error.args?.number ?? 0)} ist kein Backup-Code`;
+      return ({
+        no_codes: "Kein Backup-Code gefunden: Fügen Sie die Codes ein, einen pro Zeile, wie die Website sie zeigt.",
+        too_long: "Der Text ist zu lang für eine Liste von Backup-Codes.",
+        character: `${line}: Sie enthält ein anderes Zeichen als Buchstaben, Ziffern, „-“ und Leerzeichen.`,
+        separators: `${line}: Ihre Gruppen sind nicht durch genau ein „-“ oder Leerzeichen verbunden.`,
+        length: `${line}: Sie hat ${n(error.args?.count ?? 0)} Buchstaben und Ziffern; ein Backup-Code hat 6 bis 64.`,
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? error.message;
+    },
+    internal: "In Countersign ist etwas schiefgegangen; nichts wurde geändert. Versuchen Sie es noch einmal.",
+    autostart: "Der Start bei der Anmeldung konnte nicht geändert werden.",
+    password_after_lock: "Nach einer Sperre fragt Countersign nach Ihrem Passwort (Einstellungen, Sicherheit).",
+    old_backups_required: "Wählen Sie, ob die alten Sicherungen neu verschlüsselt oder gelöscht werden.",
+    recovery_key_required: "Für ein erstes Passwort ist der Wiederherstellungsschlüssel nötig.",
+    vault_not_found: (error: { args?: ErrorArgs }) =>
+      `In ${error.args?.path ?? "seinem Ordner"} konnte kein Tresor gelesen werden${osReason(error.args?.osError)}: Wurde der Ordner verschoben oder ist er nicht eingehängt?`,
     no_such_slot: (error: { args?: ErrorArgs }) =>
       ({
         password: "Der Tresor hat kein Passwort.",

@@ -1075,6 +1075,32 @@ export const en = {
     other_vault_there: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "That folder"} already holds another vault.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `${error.args?.path ?? "That folder"} already holds this vault; open it from there instead.`,
+    invalid_shortcut: (error: { args?: ErrorArgs }) =>
+      `"${error.args?.name ?? "?"}" is not a shortcut: write it like Ctrl+Alt+K.`,
+    shortcut_taken: (error: { args?: ErrorArgs }) =>
+      `${error.args?.name ?? "That shortcut"} is taken by another program: choose another shortcut.`,
+    shortcut_unavailable: "The desktop did not let Countersign set a shortcut. You can bind countersign-app --quick to a key in your desktop's settings instead.",
+    not_a_vault_file: (error: { args?: ErrorArgs }) =>
+      `A Countersign vault is a file named vault.countersign; ${error.args?.path ?? "that file"} is not one.`,
+    switching: "Another vault is being opened.",
+    nothing_to_add: "This holds no account Countersign can use.",
+    invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
+      const line = `Line ${n(error.args?.number ?? 0)} is not a backup code`;
+      return ({
+        no_codes: "No backup code found: paste the codes one per line, as the site shows them.",
+        too_long: "The text is too long to be a list of backup codes.",
+        character: `${line}: it has a character other than letters, digits, '-' and spaces.`,
+        separators: `${line}: its groups are not joined by a single '-' or space.`,
+        length: `${line}: it has ${n(error.args?.count ?? 0)} letters and digits; a backup code has 6 to 64.`,
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? error.message;
+    },
+    internal: "Something went wrong inside Countersign; nothing was changed. Try again.",
+    autostart: "Starting at login could not be changed.",
+    password_after_lock: "After a lock, Countersign asks for your password (Settings, Security).",
+    old_backups_required: "Choose whether to re-encrypt or delete the old backups.",
+    recovery_key_required: "Setting a first password needs the recovery key.",
+    vault_not_found: (error: { args?: ErrorArgs }) =>
+      `No vault could be read at ${error.args?.path ?? "its folder"}${osReason(error.args?.osError)}: was its folder moved, or is it not mounted?`,
     no_such_slot: (error: { args?: ErrorArgs }) =>
       ({
         password: "The vault has no password.",

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyLanguage, errorText } from ".";
+import { applyLanguage, catalogs, errorText } from ".";
 import type { CopiedInstead, PreviewItem, ScanNote, VaultChanged, WarningView } from "../bindings";
 import { formatNumber } from "./format";
 import {
@@ -316,6 +318,52 @@ describe("QR codes of an export", () => {
     expect(qrLabel({ ...code, index: 10, count: 100 }, "migration")).toBe(`الدفعة ${ar(11)} من ${ar(100)}`);
     expect(leftOutText({ ...left, limit: "digits", value: 7 })).toBe(
       `${iso("GitHub (octocat)")}: لا يدعم Google Authenticator إلا ${ar(6)} أو ${ar(8)} أرقام، لا ${ar(7)}`,
+    );
+  });
+});
+
+describe("every error kind the shell sends", () => {
+  // Every `CommandError::new("kind", …)` in src-tauri: a kind the catalogs lack would reach a
+  // German or Arabic window as Rust's English sentence.
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".rs") ? [join(dir, entry.name)] : [],
+    );
+  const sent = new Set(
+    sources(join(__dirname, "..", "..", "..", "..", "src-tauri", "src")).flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/CommandError::new\(\s*"([a-z_]+)"/g)].map((match) => match[1] ?? ""),
+    ),
+  );
+  // Kinds no person can meet: a request only a broken window sends.
+  const unreachable = new Set(["bad_request"]);
+
+  it("finds the kinds it checks", () => {
+    expect(sent.size).toBeGreaterThan(30);
+    expect(sent).toContain("shortcut_taken");
+  });
+
+  it.each(["de", "ar"] as const)("%s words every one of them", (language) => {
+    const missing = [...sent].filter((kind) => !unreachable.has(kind) && !(kind in catalogs[language].errors));
+    expect(missing).toEqual([]);
+  });
+
+  it("says the shortcut, vault and backup-code errors with their details", () => {
+    applyLanguage("de");
+    expect(errorText({ kind: "shortcut_taken", message: "x", args: { name: "Ctrl+Alt+K" } })).toBe(
+      "Ctrl+Alt+K ist von einem anderen Programm belegt: Wählen Sie ein anderes.",
+    );
+    expect(errorText({ kind: "invalid_backup_codes", message: "x", args: { problem: "length", number: 3, count: 70 } })).toBe(
+      "Zeile 3 ist kein Backup-Code: Sie hat 70 Buchstaben und Ziffern; ein Backup-Code hat 6 bis 64.",
+    );
+    expect(errorText({ kind: "vault_not_found", message: "x", args: { path: "/mnt/usb", osError: "not_found" } })).toContain(
+      "In /mnt/usb konnte kein Tresor gelesen werden",
+    );
+    applyLanguage("ar");
+    expect(errorText({ kind: "invalid_shortcut", message: "x", args: { name: "Ctrl+" } })).toBe(
+      `«${iso("Ctrl+")}» ليس اختصار لوحة مفاتيح: اكتبه بالشكل Ctrl+Alt+K.`,
+    );
+    expect(errorText({ kind: "invalid_backup_codes", message: "x", args: { problem: "character", number: 2 } })).toBe(
+      `السطر ${ar(2)} ليس رمز احتياط: فيه حرف غير الحروف والأرقام و«-» والمسافات.`,
     );
   });
 });
