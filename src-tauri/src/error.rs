@@ -50,7 +50,8 @@ pub struct ErrorArgs {
     #[ts(optional)]
     pub field: Option<String>,
     /// How many accounts there were to export (`nothing_to_export`: none at all, or none that
-    /// fits `format`), or the letters and digits of a pasted line (`invalid_backup_codes`).
+    /// fits `format`), the letters and digits of a pasted line (`invalid_backup_codes`), or a
+    /// vault's unlock methods from a newer version (`newer_slots`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub count: Option<u64>,
@@ -361,6 +362,10 @@ impl From<countersign_vault::Error> for CommandError {
             },
             E::KeyringUnavailable { reason, .. } => ErrorArgs {
                 cause: Some(reason.code().to_owned()),
+                ..ErrorArgs::default()
+            },
+            E::NewerSlots { count } => ErrorArgs {
+                count: Some(*count as u64),
                 ..ErrorArgs::default()
             },
             _ => ErrorArgs::default(),

@@ -53,7 +53,8 @@ number?: number,
 field?: string,
 /**
  * How many accounts there were to export (`nothing_to_export`: none at all, or none that
- * fits `format`), or the letters and digits of a pasted line (`invalid_backup_codes`).
+ * fits `format`), the letters and digits of a pasted line (`invalid_backup_codes`), or a
+ * vault's unlock methods from a newer version (`newer_slots`).
  */
 count?: number,
 /**

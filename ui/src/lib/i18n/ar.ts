@@ -1244,6 +1244,14 @@ export const ar: Catalog = {
     not_a_vault_file: (error: { args?: ErrorArgs }) =>
       `خزنة Countersign ملف اسمه vault.countersign؛ و${ltr(error.args?.path ?? "هذا الملف")} ليس كذلك.`,
     switching: "يجري فتح خزنة أخرى الآن.",
+    newer_slots: (error: { args?: ErrorArgs }) =>
+      `في الخزنة ${plural("ar", error.args?.count ?? 1, {
+        one: "طريقة فتح واحدة",
+        two: "طريقتا فتح",
+        few: `${n(error.args?.count ?? 3)} طرق فتح`,
+        many: `${n(error.args?.count ?? 11)} طريقة فتح`,
+        other: `${n(error.args?.count ?? 1)} طريقة فتح`,
+      })} من إصدار أحدث من Countersign: غيّر بيانات الدخول هناك.`,
     nothing_to_add: "لا يحوي هذا أي حساب يمكن لـ Countersign استخدامه.",
     invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
       const line = `السطر ${n(error.args?.number ?? 0)} ليس رمز احتياط`;

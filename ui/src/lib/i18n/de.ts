@@ -1063,6 +1063,8 @@ export const de: Catalog = {
     not_a_vault_file: (error: { args?: ErrorArgs }) =>
       `Ein Countersign-Tresor ist eine Datei namens vault.countersign; ${error.args?.path ?? "diese Datei"} ist keiner.`,
     switching: "Gerade wird ein anderer Tresor geöffnet.",
+    newer_slots: (error: { args?: ErrorArgs }) =>
+      `Der Tresor hat ${plural("de", error.args?.count ?? 1, { one: "eine Entsperrmethode", other: `${n(error.args?.count ?? 1)} Entsperrmethoden` })} aus einer neueren Version von Countersign: Ändern Sie seine Zugangsdaten dort.`,
     nothing_to_add: "Hier ist kein Konto, das Countersign verwenden kann.",
     invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
       const line = `Zeile ${n(error.args?.number ?? 0)} ist kein Backup-Code`;

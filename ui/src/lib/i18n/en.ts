@@ -1083,6 +1083,8 @@ export const en = {
     not_a_vault_file: (error: { args?: ErrorArgs }) =>
       `A Countersign vault is a file named vault.countersign; ${error.args?.path ?? "that file"} is not one.`,
     switching: "Another vault is being opened.",
+    newer_slots: (error: { args?: ErrorArgs }) =>
+      `The vault has ${plural("en", error.args?.count ?? 1, { one: "an unlock method", other: `${n(error.args?.count ?? 1)} unlock methods` })} from a newer version of Countersign: change its credentials there.`,
     nothing_to_add: "This holds no account Countersign can use.",
     invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
       const line = `Line ${n(error.args?.number ?? 0)} is not a backup code`;

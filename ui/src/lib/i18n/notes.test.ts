@@ -334,12 +334,20 @@ describe("every error kind the shell sends", () => {
       [...readFileSync(file, "utf8").matchAll(/CommandError::new\(\s*"([a-z_]+)"/g)].map((match) => match[1] ?? ""),
     ),
   );
+  // And every kind a crate's error has (`pub fn kind`): vault, backup files, security keys.
+  for (const file of ["crates/vault/src/error.rs", "crates/backup/src/error.rs", "crates/fido/src/advice.rs"]) {
+    const text = readFileSync(join(__dirname, "..", "..", "..", "..", file), "utf8");
+    for (const body of text.matchAll(/pub fn kind\(&self\) -> &'static str \{([\s\S]*?)\n {4}\}\n/g)) {
+      for (const kind of (body[1] ?? "").matchAll(/"([a-z_]+)"/g)) sent.add(kind[1] ?? "");
+    }
+  }
   // Kinds no person can meet: a request only a broken window sends.
   const unreachable = new Set(["bad_request"]);
 
   it("finds the kinds it checks", () => {
-    expect(sent.size).toBeGreaterThan(30);
+    expect(sent.size).toBeGreaterThan(70);
     expect(sent).toContain("shortcut_taken");
+    expect(sent).toContain("newer_slots");
   });
 
   it.each(["de", "ar"] as const)("%s words every one of them", (language) => {
