@@ -194,6 +194,23 @@ async fn toast_starting(app: &App, prefix: &str) -> String {
     .await
 }
 
+/// The app on the vault in `data` (seeded with `uris()`), in a German session, its file dialog
+/// answering with `import`; once its list shows.
+async fn launch_german(data: &std::path::Path, import: &std::path::Path) -> App {
+    let mut launch = Launch::folder(data);
+    launch.env = vec![
+        ("LANG".into(), "de_DE.UTF-8".into()),
+        ("LANGUAGE".into(), "de_DE:de".into()),
+        (
+            "COUNTERSIGN_TEST_OPEN_PATH".into(),
+            import.display().to_string(),
+        ),
+    ];
+    let app = App::launch_with(launch).await;
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    app
+}
+
 /// Opens the import file through the Transfer page and returns the preview's warning.
 async fn open_import(app: &App) -> String {
     app.click("[data-page=transfer]").await;
@@ -210,17 +227,7 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
     let files = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, &uris());
     let import = import_file(files.path());
-    let mut launch = Launch::folder(data.path());
-    launch.env = vec![
-        ("LANG".into(), "de_DE.UTF-8".into()),
-        ("LANGUAGE".into(), "de_DE:de".into()),
-        (
-            "COUNTERSIGN_TEST_OPEN_PATH".into(),
-            import.display().to_string(),
-        ),
-    ];
-    let app = App::launch_with(launch).await;
-    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    let app = launch_german(data.path(), &import).await;
 
     // The import preview: the missing QR code, the duplicate and the unreadable line.
     assert_eq!(
@@ -344,17 +351,7 @@ async fn an_aegis_entry_whose_secret_is_not_base32_says_why_in_german() {
     seed_vault(data.path(), PASSWORD, &uris());
     let import = files.path().join("aegis-export.json");
     std::fs::write(&import, AEGIS_WITH_BAD_ENTRIES).unwrap();
-    let mut launch = Launch::folder(data.path());
-    launch.env = vec![
-        ("LANG".into(), "de_DE.UTF-8".into()),
-        ("LANGUAGE".into(), "de_DE:de".into()),
-        (
-            "COUNTERSIGN_TEST_OPEN_PATH".into(),
-            import.display().to_string(),
-        ),
-    ];
-    let app = App::launch_with(launch).await;
-    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    let app = launch_german(data.path(), &import).await;
 
     app.click("[data-page=transfer]").await;
     app.click("#import-file").await;

@@ -188,9 +188,11 @@ describe("the import preview", () => {
     problem: { kind: "invalid_account", message: "English", args: { field, problem, ...(name ? { name } : {}) } },
   });
 
+  /** What the preview says of an entry of another app's file that Rust sent `over`. */
+  const said = (over: Partial<PreviewItem>) => previewDetail(item({ issuer: "Deno (Mason)", ...over }));
+
   it("says in German why another app's entry cannot be imported", () => {
     applyLanguage("de");
-    const said = (over: Partial<PreviewItem>) => previewDetail(item({ issuer: "Deno (Mason)", ...over }));
     expect(said(entry("secret", "not_base32"))).toBe("Das Geheimnis enthält ein Zeichen, das nicht Base32 ist (A–Z, 2–7).");
     expect(said(entry("secret", "missing"))).toBe("Das Geheimnis fehlt.");
     expect(said(entry("secret", "unreadable"))).toBe("Das Geheimnis ist nicht lesbar: Es hat nicht die Form, die diese Art Datei verwendet.");
@@ -206,7 +208,6 @@ describe("the import preview", () => {
 
   it("says in Arabic why another app's entry cannot be imported", () => {
     applyLanguage("ar");
-    const said = (over: Partial<PreviewItem>) => previewDetail(item({ issuer: "Deno (Mason)", ...over }));
     expect(said(entry("secret", "not_base32"))).toBe("في السر حرف ليس من Base32 (A–Z، 2–7).");
     expect(said(entry("secret", "unreadable"))).toBe("تعذّرت قراءة السر: ليس بالصيغة التي يستخدمها هذا النوع من الملفات.");
     expect(said(entry("secret", "damaged"))).toBe("تعذّر فك تشفير السر مع أن كلمة المرور تفتح بقية الملف: لقد تغيّر الملف.");
