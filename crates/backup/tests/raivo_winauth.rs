@@ -311,3 +311,39 @@ fn other_uri_lists_stay_with_the_uri_importer() {
     assert_eq!(detect_format(list).unwrap().id(), "uris");
     assert_eq!(format_by_id("winauth").unwrap().detect(list), Detection::No);
 }
+
+/// Every single-byte change of an archive either fails or gives exactly the same accounts
+/// (a changed timestamp, say): never other accounts, never a panic.
+#[test]
+fn no_changed_byte_yields_other_accounts() {
+    for (path, id, password, expected) in [
+        (
+            "raivo/raivo_aes256.zip",
+            "raivo",
+            "raivo-test",
+            raivo_accounts(),
+        ),
+        (
+            "raivo/raivo_ae1_aes128.zip",
+            "raivo",
+            "raivo-test",
+            raivo_accounts(),
+        ),
+        (
+            "winauth/winauth-export.zip",
+            "winauth",
+            "winauth-test",
+            winauth_accounts(),
+        ),
+    ] {
+        let bytes = fixture(path);
+        let format = format_by_id(id).unwrap();
+        for at in 0..bytes.len() {
+            let mut changed = bytes.clone();
+            changed[at] ^= 0x20;
+            if let Ok(imported) = format.import(&changed, Some(password)) {
+                assert_eq!(imported.into_accounts(), expected, "{path}: byte {at}");
+            }
+        }
+    }
+}
