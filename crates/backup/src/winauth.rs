@@ -86,10 +86,17 @@ impl Format for WinAuth {
             return read(text);
         }
         // WinAuth's own import reads every .txt member, one after the other.
-        let mut text = Zeroizing::new(String::new());
-        for name in text_members(bytes).map_err(zip_error)? {
-            let content = zip::read(bytes, &name, password).map_err(zip_error)?;
-            let part = crate::text(&content).ok_or_else(|| ImportError::Corrupt {
+        let contents = text_members(bytes)
+            .map_err(zip_error)?
+            .iter()
+            .map(|name| zip::read(bytes, name, password).map_err(zip_error))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Sized up front: a grown buffer would leave a copy of the secrets in freed memory.
+        let mut text = Zeroizing::new(String::with_capacity(
+            contents.iter().map(|content| content.len() + 1).sum(),
+        ));
+        for content in &contents {
+            let part = crate::text(content).ok_or_else(|| ImportError::Corrupt {
                 format: NAME,
                 part: "text member",
                 detail: "not text".to_owned(),
