@@ -283,13 +283,7 @@ pub fn setup_tray(app: &AppHandle) -> tauri::Result<()> {
 /// The tray menu, in the window's language (the setting, else the OS's): the accounts (or,
 /// while locked, a line saying why there are none), then Show, Lock and Quit.
 fn tray_menu(app: &AppHandle, accounts: Option<&[TrayAccount]>) -> tauri::Result<Menu<Wry>> {
-    let language = app
-        .state::<AppState>()
-        .settings
-        .lock()
-        .expect("settings lock")
-        .language;
-    let text = crate::tray::tray_text(language.resolve(sys_locale::get_locales()));
+    let text = crate::tray::tray_text(crate::words::window_language(app));
     let menu = Menu::new(app)?;
     match accounts {
         None => menu.append(&MenuItem::with_id(

@@ -5,7 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// An error returned by a command.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CommandError {
     /// Stable identifier the UI can branch on ("invalid_uri", "wrong_password", ...).
     pub kind: &'static str,
@@ -38,7 +38,8 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub attempts_left: Option<u32>,
-    /// A backup code's number, from 1 (`no_such_backup_code`).
+    /// A backup code's number, from 1 (`no_such_backup_code`), or the pasted line at fault
+    /// (`invalid_backup_codes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub number: Option<u64>,
@@ -49,7 +50,8 @@ pub struct ErrorArgs {
     #[ts(optional)]
     pub field: Option<String>,
     /// How many accounts there were to export (`nothing_to_export`: none at all, or none that
-    /// fits `format`).
+    /// fits `format`), the letters and digits of a pasted line (`invalid_backup_codes`), or a
+    /// vault's unlock methods from a newer version (`newer_slots`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub count: Option<u64>,
@@ -68,10 +70,68 @@ pub struct ErrorArgs {
     pub setting: Option<String>,
     /// What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
     /// "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
-    /// Steam codes use).
+    /// Steam codes use). For security keys, which case of the kind it is: `pin_policy`'s rule
+    /// ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
+    /// `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
+    /// ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
+    /// "device", "protocol"). For pasted backup codes (`invalid_backup_codes`): "no_codes",
+    /// "too_long", "character", "separators", "length".
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub problem: Option<String>,
+    /// The limit broken: a PIN's minimum characters or maximum bytes (`pin_policy`), a name's
+    /// maximum bytes (`invalid_input`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u64>,
+    /// What a security key lacks (`key_error` with problem "unsupported"): "algorithm",
+    /// "command_or_option", "no_algorithm", "passkey_management", "fingerprints",
+    /// "hmac_secret", "pin", "always_uv", "config".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub feature: Option<String>,
+    /// A CTAP status a key answered, by its name in the specification and its byte
+    /// ("CTAP2_ERR_PIN_AUTH_INVALID (0x33)"), the same in every language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<String>,
+    /// A technical detail from the device or a library, in English, shown as it is after the
+    /// translated sentence (`key_error` with problem "device" or "protocol").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
+    /// Why the system keyring cannot be used (`keyring_unavailable`): "no_session",
+    /// "no_service", "no_keyring", "locked", "refused", "timeout" or "platform".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cause: Option<String>,
+    /// What the OS answered when a file could not be read or written (`io`,
+    /// `unreadable_file`): "not_found", "permission_denied", "already_exists", "storage_full",
+    /// "read_only" or "other".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub os_error: Option<String>,
+    /// The version a file declares (`unsupported_version`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub version: Option<String>,
+    /// The newest version of that format this build reads (`unsupported_version`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub supported: Option<String>,
+}
+
+/// The code of an OS error the window words: one of `ErrorArgs::os_error`'s.
+pub(crate) fn os_error_code(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match error.kind() {
+        K::NotFound => "not_found",
+        K::PermissionDenied => "permission_denied",
+        K::AlreadyExists => "already_exists",
+        K::StorageFull | K::QuotaExceeded => "storage_full",
+        K::ReadOnlyFilesystem => "read_only",
+        _ => "other",
+    }
 }
 
 impl ErrorArgs {
@@ -81,6 +141,28 @@ impl ErrorArgs {
             field: Some(field.to_owned()),
             problem: Some(problem.to_owned()),
             ..ErrorArgs::default()
+        }
+    }
+
+    /// The file at `path` and what the OS answered about it.
+    pub(crate) fn io(path: &std::path::Path, error: &std::io::Error) -> Self {
+        ErrorArgs {
+            path: Some(path.display().to_string()),
+            os_error: Some(os_error_code(error).to_owned()),
+            ..ErrorArgs::default()
+        }
+    }
+
+    /// Which field of an account in a Google Authenticator export is at fault, and how.
+    pub(crate) fn of_export_entry(error: &countersign_otp::EntryError) -> Self {
+        use countersign_otp::EntryError as E;
+        match error {
+            E::Algorithm(_) => Self::field("algorithm", "unsupported"),
+            E::Digits(_) => Self::field("digits", "unsupported"),
+            E::Type(_) => Self::field("type", "unsupported"),
+            E::Counter => Self::field("counter", "out_of_range"),
+            E::Secret(secret) => Self::of_secret(secret),
+            _ => ErrorArgs::default(),
         }
     }
 
@@ -261,8 +343,13 @@ impl From<countersign_vault::Error> for CommandError {
             ..ErrorArgs::default()
         };
         let args = match &error {
+            E::Io { path: at, source } => ErrorArgs::io(at, source),
+            E::UnsupportedVersion { found, supported } => ErrorArgs {
+                version: Some(found.to_string()),
+                supported: Some(supported.to_string()),
+                ..ErrorArgs::default()
+            },
             E::InUse { path: at }
-            | E::Io { path: at, .. }
             | E::OtherVaultThere { path: at }
             | E::SameVaultThere { path: at } => path(at),
             E::NoSuchSlot(slot) => ErrorArgs {
@@ -271,6 +358,14 @@ impl From<countersign_vault::Error> for CommandError {
             },
             E::NoSuchBackupCode { index } => ErrorArgs {
                 number: Some(*index as u64 + 1),
+                ..ErrorArgs::default()
+            },
+            E::KeyringUnavailable { reason, .. } => ErrorArgs {
+                cause: Some(reason.code().to_owned()),
+                ..ErrorArgs::default()
+            },
+            E::NewerSlots { count } => ErrorArgs {
+                count: Some(*count as u64),
                 ..ErrorArgs::default()
             },
             _ => ErrorArgs::default(),
@@ -383,6 +478,54 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&none_fits).unwrap()["args"],
             json!({"count": 2, "format": "Google Authenticator QR codes"})
+        );
+    }
+
+    #[test]
+    fn an_io_error_sends_its_path_and_the_os_reason_as_a_code() {
+        let io = |kind: std::io::ErrorKind| {
+            let error = CommandError::from(countersign_vault::Error::Io {
+                path: PathBuf::from("/data/vault.countersign"),
+                source: kind.into(),
+            });
+            serde_json::to_value(&error).unwrap()["args"].clone()
+        };
+        assert_eq!(
+            io(std::io::ErrorKind::PermissionDenied),
+            json!({"path": "/data/vault.countersign", "osError": "permission_denied"})
+        );
+        let codes: Vec<_> = [
+            std::io::ErrorKind::NotFound,
+            std::io::ErrorKind::AlreadyExists,
+            std::io::ErrorKind::StorageFull,
+            std::io::ErrorKind::ReadOnlyFilesystem,
+            std::io::ErrorKind::Interrupted,
+        ]
+        .into_iter()
+        .map(|kind| io(kind)["osError"].clone())
+        .collect();
+        assert_eq!(
+            codes,
+            [
+                "not_found",
+                "already_exists",
+                "storage_full",
+                "read_only",
+                "other"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_newer_vault_sends_both_versions() {
+        let error = CommandError::from(countersign_vault::Error::UnsupportedVersion {
+            found: 3,
+            supported: 2,
+        });
+        assert_eq!(error.kind, "unsupported_version");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap()["args"],
+            json!({"version": "3", "supported": "2"})
         );
     }
 

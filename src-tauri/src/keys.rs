@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 use countersign_fido::soft::SoftAuthenticator;
 use countersign_fido::{
-    Algorithm, CtapKey, Error, KeyDescriptor, MakeCredentialRequest, Pin, SecurityKey, User,
-    client_data_json,
+    Algorithm, CtapKey, Error, KeyDescriptor, MakeCredentialRequest, Pin, ResetStage, SecurityKey,
+    User, client_data_json,
 };
 use serde::Serialize;
 use ts_rs::TS;
@@ -29,30 +29,31 @@ pub const SOFT_KEY_ENV: &str = "COUNTERSIGN_TEST_SOFT_KEY";
 /// end-to-end tests can list and delete passkeys no website made.
 pub const SOFT_KEY_PASSKEYS_ENV: &str = "COUNTERSIGN_TEST_SOFT_KEY_PASSKEYS";
 
-/// A key as the list shows it.
+/// A key as the list shows it. The window words the software key's name and detail itself.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeySummary {
     /// Stable while the key stays plugged in: its device path (or the software key's id).
     pub id: String,
-    /// Product name.
-    pub name: String,
-    /// Manufacturer and USB ids, for telling two keys apart.
-    pub detail: String,
+    /// Product name, as the key reports it; none for the software key or a key without one
+    /// (the window names those).
+    pub name: Option<String>,
+    /// Manufacturer, as the key reports it, when it does.
+    pub manufacturer: Option<String>,
+    /// USB vendor and product ids ("1050:0407"), for telling two keys apart; none for the
+    /// software key.
+    pub usb: Option<String>,
     /// The in-process software key of test mode.
     pub software: bool,
 }
 
 impl From<&KeyDescriptor> for KeySummary {
     fn from(key: &KeyDescriptor) -> Self {
-        let ids = format!("{:04x}:{:04x}", key.vendor_id, key.product_id);
         KeySummary {
             id: key.path.clone(),
-            name: key.product.clone(),
-            detail: match &key.manufacturer {
-                Some(maker) if !maker.is_empty() => format!("{maker} · USB {ids}"),
-                _ => format!("USB {ids}"),
-            },
+            name: key.product.clone().filter(|name| !name.is_empty()),
+            manufacturer: key.manufacturer.clone().filter(|maker| !maker.is_empty()),
+            usb: Some(format!("{:04x}:{:04x}", key.vendor_id, key.product_id)),
             software: false,
         }
     }
@@ -109,8 +110,9 @@ impl KeysState {
         if self.soft.is_some() {
             keys.push(KeySummary {
                 id: SOFT_KEY_ID.to_owned(),
-                name: "Countersign software key (OpenSK)".to_owned(),
-                detail: "In-process test key · test mode".to_owned(),
+                name: None,
+                manufacturer: None,
+                usb: None,
                 software: true,
             });
         }
@@ -263,16 +265,60 @@ pub fn pin_needed() -> CommandError {
     CommandError::new("pin_needed", "Enter the key's PIN to continue.")
 }
 
-/// A key error as the page shows it: the crate's kind and its sentence that says what to do.
+/// A key error as the page shows it: the crate's kind, its English sentence that says what to
+/// do, and the details the window words it by in its own language.
 pub fn key_error(error: Error) -> CommandError {
-    let args = ErrorArgs {
-        attempts_left: match &error {
-            Error::PinInvalid { retries } => *retries,
-            _ => None,
-        },
+    let args = key_error_args(&error);
+    CommandError::new(error.kind(), error.advice()).with_args(args)
+}
+
+/// Which case of its kind a key error is, and the numbers and names it carries.
+fn key_error_args(error: &Error) -> ErrorArgs {
+    let problem = |problem: &str| ErrorArgs {
+        problem: Some(problem.to_owned()),
         ..ErrorArgs::default()
     };
-    CommandError::new(error.kind(), error.advice()).with_args(args)
+    match error {
+        Error::PinInvalid { retries } => ErrorArgs {
+            attempts_left: *retries,
+            ..ErrorArgs::default()
+        },
+        Error::PinPolicy(rule) => ErrorArgs {
+            limit: rule.limit(),
+            ..problem(rule.code())
+        },
+        Error::ReplugTimeout { step } => problem(match step {
+            ResetStage::Unplug => "unplug",
+            _ => "replug",
+        }),
+        Error::AccessDenied(_) => problem(if cfg!(target_os = "linux") {
+            "udev"
+        } else if cfg!(target_os = "windows") {
+            "administrator"
+        } else {
+            "os"
+        }),
+        Error::CredentialExcluded => problem("credential_excluded"),
+        Error::NoCredentials => problem("no_credentials"),
+        Error::StorageFull => problem("storage_full"),
+        Error::Unsupported(feature) => ErrorArgs {
+            feature: Some(feature.code().to_owned()),
+            ..problem("unsupported")
+        },
+        Error::Ctap { code, name } => ErrorArgs {
+            status: Some(format!("{name} (0x{code:02x})")),
+            ..problem("ctap")
+        },
+        Error::Device(detail) => ErrorArgs {
+            detail: Some(detail.clone()),
+            ..problem("device")
+        },
+        Error::Protocol(detail) => ErrorArgs {
+            detail: Some(detail.clone()),
+            ..problem("protocol")
+        },
+        _ => ErrorArgs::default(),
+    }
 }
 
 #[cfg(test)]
@@ -304,5 +350,81 @@ mod tests {
         assert_eq!(state.pin("k", None).map(|p| p.code_points()), Some(4));
         state.forget_pins();
         assert!(state.pin("k", None).is_none());
+    }
+
+    #[test]
+    fn key_errors_send_their_case_and_numbers() {
+        let args = |error: Error| {
+            let error = key_error(error);
+            (
+                error.kind,
+                serde_json::to_value(&error).unwrap()["args"].clone(),
+            )
+        };
+        use serde_json::json;
+        assert_eq!(
+            args(Error::PinPolicy(countersign_fido::PinRule::TooShort {
+                min: 6
+            })),
+            ("pin_policy", json!({"problem": "too_short", "limit": 6}))
+        );
+        assert_eq!(
+            args(Error::from_status(0x37)),
+            ("pin_policy", json!({"problem": "key_policy"}))
+        );
+        assert_eq!(
+            args(Error::ReplugTimeout {
+                step: ResetStage::Replug
+            }),
+            ("timeout", json!({"problem": "replug"}))
+        );
+        assert_eq!(
+            args(Error::Unsupported(
+                countersign_fido::Feature::PasskeyManagement
+            )),
+            (
+                "key_error",
+                json!({"problem": "unsupported", "feature": "passkey_management"})
+            )
+        );
+        assert_eq!(
+            args(Error::from_status(0x33)),
+            (
+                "key_error",
+                json!({"problem": "ctap", "status": "CTAP2_ERR_PIN_AUTH_INVALID (0x33)"})
+            )
+        );
+        assert_eq!(
+            args(Error::StorageFull),
+            ("key_error", json!({"problem": "storage_full"}))
+        );
+        assert_eq!(
+            args(Error::Device("unplugged".into())),
+            (
+                "key_error",
+                json!({"problem": "device", "detail": "unplugged"})
+            )
+        );
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            args(Error::AccessDenied("Permission denied".into())),
+            ("access_denied", json!({"problem": "udev"}))
+        );
+        // Nothing more to say than the kind: no args at all.
+        assert_eq!(args(Error::PinBlocked), ("pin_blocked", json!(null)));
+    }
+
+    #[test]
+    fn a_usb_key_sends_its_maker_and_ids() {
+        let usb = KeySummary::from(&KeyDescriptor {
+            path: "/dev/hidraw3".into(),
+            product: Some("YubiKey 5".into()),
+            manufacturer: Some(String::new()),
+            vendor_id: 0x1050,
+            product_id: 0x0407,
+        });
+        assert_eq!(usb.usb.as_deref(), Some("1050:0407"));
+        assert_eq!(usb.manufacturer, None);
+        assert_eq!(usb.name.as_deref(), Some("YubiKey 5"));
     }
 }

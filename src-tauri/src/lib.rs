@@ -24,6 +24,7 @@ mod sync;
 mod transfer;
 mod tray;
 mod webview;
+mod words;
 
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use countersign_vault::{Error, Store, location};
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorArgs};
 
 pub use location::{local_dir, remember, vault_dir};
 
@@ -21,7 +21,8 @@ pub fn open(data_dir: &Path, vault_dir: &Path) -> Result<Store, CommandError> {
                  mounted?",
                 path.display()
             ),
-        ),
+        )
+        .with_args(ErrorArgs::io(&path, &source)),
         other => other.into(),
     })
 }
@@ -40,6 +41,15 @@ mod tests {
                     error.message.contains("was its folder moved"),
                     "{}",
                     error.message
+                );
+                // The window words it from the path and the OS's answer.
+                let json = serde_json::to_value(&error).unwrap();
+                assert_eq!(json["args"]["osError"], "not_found");
+                assert!(
+                    json["args"]["path"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with(synced.path().to_str().unwrap())
                 );
             }
             Ok(store) => panic!("{store:?}"),

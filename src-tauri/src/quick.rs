@@ -21,7 +21,7 @@ use tauri::{
 };
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::state::AppState;
 
 /// The quick-search window's label.
@@ -216,16 +216,22 @@ fn capitalised(text: &str) -> String {
 /// Why a shortcut could not be registered, for a person.
 fn shortcut_error(shortcut: &str, reason: &str) -> CommandError {
     let lower = reason.to_lowercase();
+    let named = ErrorArgs {
+        name: Some(shortcut.to_owned()),
+        ..ErrorArgs::default()
+    };
     if lower.contains("parse") || lower.contains("unsupported") || lower.contains("invalid") {
         CommandError::new(
             "invalid_shortcut",
             format!("\"{shortcut}\" is not a shortcut: write it like Ctrl+Alt+K."),
         )
+        .with_args(named)
     } else {
         CommandError::new(
             "shortcut_taken",
             format!("{shortcut} is taken by another program: choose another shortcut."),
         )
+        .with_args(named)
     }
 }
 
@@ -257,7 +263,9 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
                 QUICK_WINDOW,
                 WebviewUrl::App("index.html?quick".into()),
             )
-            .title("Countersign quick search")
+            .title(crate::words::quick_search_title(
+                crate::words::window_language(app),
+            ))
             .inner_size(SIZE.0, SIZE.1)
             .decorations(false)
             .always_on_top(true)
@@ -448,6 +456,17 @@ pub fn setup(app: &AppHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_shortcut_is_sent_with_its_name_for_the_window_to_word() {
+        let json = |error: CommandError| serde_json::to_value(error).unwrap();
+        let invalid = json(shortcut_error("Ctrl+Alt+", "Couldn't parse the hotkey"));
+        assert_eq!(invalid["kind"], "invalid_shortcut");
+        assert_eq!(invalid["args"]["name"], "Ctrl+Alt+");
+        let taken = json(shortcut_error("Ctrl+Alt+K", "already registered"));
+        assert_eq!(taken["kind"], "shortcut_taken");
+        assert_eq!(taken["args"]["name"], "Ctrl+Alt+K");
+    }
 
     #[test]
     fn shortcuts_are_written_for_the_portal_as_the_xdg_format_says() {

@@ -98,17 +98,64 @@ pub struct ExportProgress {
     /// Accounts of this batch already in the vault (a batch read twice, or known accounts).
     duplicates: usize,
     /// Accounts of this batch that could not be used, with why.
-    skipped: Vec<String>,
+    skipped: Vec<SkippedAccount>,
 }
 
-/// A QR code that added nothing, described for the person.
+/// An account of an export that could not be used.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedAccount {
+    /// Issuer and name as the export gave them.
+    label: String,
+    /// Why, as an `invalid_uri` error: `args` name the field and the problem, `message` says
+    /// it in English (within a sentence: no capital, no full stop).
+    problem: CommandError,
+}
+
+impl SkippedAccount {
+    fn of(skipped: &countersign_otp::SkippedEntry) -> Self {
+        SkippedAccount {
+            label: skipped.label.clone(),
+            problem: CommandError::new("invalid_uri", skipped.reason.to_string())
+                .with_args(ErrorArgs::of_export_entry(&skipped.reason)),
+        }
+    }
+}
+
+/// A QR code that added nothing, described for the person: `message` in English, and what
+/// the window needs to say it in its own language.
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanNote {
     /// "web_address", "text", "invalid" (an OTP link with a problem) or "duplicate".
     #[ts(type = "\"web_address\" | \"text\" | \"invalid\" | \"duplicate\"")]
     kind: &'static str,
+    /// Where the text came from: "scan" (a QR code read), "link" (a link opened from another
+    /// program) or "file" (a dropped file that could not be scanned).
+    #[ts(type = "\"scan\" | \"link\" | \"file\"")]
+    source: &'static str,
+    /// The note in English.
     message: String,
+    /// The web address the code holds, cut at `MAX_SHOWN_ADDRESS` characters (`web_address`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    address: Option<String>,
+    /// The vault's account that has this secret already, by name (`duplicate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    existing: Option<String>,
+    /// The account of an export link that cannot be used, by issuer and name (`invalid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    label: Option<String>,
+    /// The dropped file's name (`source` "file").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    file: Option<String>,
+    /// What is wrong (`invalid`), as commands fail: by kind and `args`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    problem: Option<CommandError>,
 }
 
 /// What one scan found.
@@ -151,10 +198,13 @@ fn view(token: &str, account: &Account) -> PendingView {
     }
 }
 
+/// A note of `kind` about a scanned code, saying `message` in English.
 fn note(kind: &'static str, message: impl Into<String>) -> ScanNote {
     ScanNote {
         kind,
+        source: "scan",
         message: message.into(),
+        ..ScanNote::default()
     }
 }
 
@@ -169,12 +219,14 @@ fn describe_other(other: &Intake) -> ScanNote {
             } else {
                 ""
             };
-            note(
-                "web_address",
-                format!(
-                    "This QR code holds a web address, not a two-factor account: {shown}{ellipsis}"
+            let shown = format!("{shown}{ellipsis}");
+            ScanNote {
+                message: format!(
+                    "This QR code holds a web address, not a two-factor account: {shown}"
                 ),
-            )
+                address: Some(shown),
+                ..note("web_address", "")
+            }
         }
         _ => note("text", "This QR code holds text, not a two-factor account."),
     }
@@ -211,11 +263,7 @@ impl ScanState {
                     Err(duplicate) => outcome.notes.push(duplicate),
                 },
                 Intake::Migration(mut batch) => {
-                    let skipped = batch
-                        .skipped
-                        .iter()
-                        .map(|s| format!("{}: {}", s.label, s.reason))
-                        .collect();
+                    let skipped = batch.skipped.iter().map(SkippedAccount::of).collect();
                     let accounts = std::mem::take(&mut batch.accounts);
                     let report = if accounts.is_empty() {
                         Default::default()
@@ -232,10 +280,13 @@ impl ScanState {
                         skipped,
                     });
                 }
-                Intake::Invalid(error) => outcome.notes.push(note(
-                    "invalid",
-                    format!("This QR code holds a setup link Countersign cannot use: {error}."),
-                )),
+                Intake::Invalid(error) => outcome.notes.push(ScanNote {
+                    message: format!(
+                        "This QR code holds a setup link Countersign cannot use: {error}."
+                    ),
+                    problem: Some(error.into()),
+                    ..note("invalid", "")
+                }),
                 other => outcome.notes.push(describe_other(&other)),
             }
         }
@@ -261,32 +312,38 @@ impl ScanState {
                 Intake::Account(account) => vec![account],
                 Intake::Migration(batch) => {
                     outcome.notes.extend(batch.skipped.iter().map(|skipped| {
-                        note(
-                            "invalid",
-                            format!(
+                        let SkippedAccount { label, problem } = SkippedAccount::of(skipped);
+                        ScanNote {
+                            source: "link",
+                            message: format!(
                                 "The export link you opened has an account Countersign \
                                      cannot use: {}: {}.",
                                 skipped.label, skipped.reason
                             ),
-                        )
+                            label: Some(label),
+                            problem: Some(problem),
+                            ..note("invalid", "")
+                        }
                     }));
                     batch.accounts
                 }
                 Intake::Invalid(error) => {
-                    outcome.notes.push(note(
-                        "invalid",
-                        format!(
+                    outcome.notes.push(ScanNote {
+                        source: "link",
+                        message: format!(
                             "The link you opened is a setup link Countersign cannot use: {error}."
                         ),
-                    ));
+                        problem: Some(error.into()),
+                        ..note("invalid", "")
+                    });
                     Vec::new()
                 }
                 // Links are picked by their scheme (`crate::links`), so this is only a guard.
                 _ => {
-                    outcome.notes.push(note(
-                        "text",
-                        "The link you opened holds no two-factor account.",
-                    ));
+                    outcome.notes.push(ScanNote {
+                        source: "link",
+                        ..note("text", "The link you opened holds no two-factor account.")
+                    });
                     Vec::new()
                 }
             };
@@ -322,12 +379,13 @@ impl ScanState {
             })
         })?;
         if let Some(existing) = existing {
-            return Ok(Err(note(
-                "duplicate",
-                format!(
+            return Ok(Err(ScanNote {
+                message: format!(
                     "This account is already in your vault, as {existing}. It was not added again."
                 ),
-            )));
+                existing: Some(existing),
+                ..note("duplicate", "")
+            }));
         }
         let mut pending = self.pending.lock().expect("pending lock");
         if let Some((token, _)) = pending
@@ -477,9 +535,13 @@ pub fn scan_files(
             .unwrap_or_else(|| path.display().to_string());
         match read_image_codes(path) {
             Ok(texts) => outcome.merge(scan.process(state, &texts)?),
-            Err(error) => outcome
-                .notes
-                .push(note("invalid", format!("{name}: {}", error.message))),
+            Err(error) => outcome.notes.push(ScanNote {
+                source: "file",
+                message: format!("{name}: {}", error.message),
+                file: Some(name),
+                problem: Some(error),
+                ..note("invalid", "")
+            }),
         }
     }
     Ok(outcome)
@@ -492,6 +554,7 @@ pub fn read_image_codes(path: &std::path::Path) -> CommandResult<Vec<Zeroizing<S
             "unreadable_file",
             format!("The file could not be read: {e}."),
         )
+        .with_args(ErrorArgs::io(path, &e))
     })?);
     let texts = countersign_scan::scan_image_bytes(&bytes)?;
     Ok(texts.into_iter().map(Zeroizing::new).collect())
@@ -588,6 +651,7 @@ mod tests {
             web.message,
             "This QR code holds a web address, not a two-factor account: https://example.com/login"
         );
+        assert_eq!(web.address.as_deref(), Some("https://example.com/login"));
         let wifi = describe_other(&read_intake("WIFI:S:home;T:WPA;P:hunter2;;"));
         assert_eq!(wifi.kind, "text");
         assert!(!wifi.message.contains("hunter2"));
@@ -597,5 +661,61 @@ mod tests {
         )));
         assert!(long.message.ends_with('…'));
         assert!(long.message.chars().count() < MAX_SHOWN_ADDRESS + 80);
+    }
+
+    #[test]
+    fn notes_send_what_the_window_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::state::tests::unlocked_state(dir.path());
+        state
+            .with_vault(|vault| {
+                let secret = countersign_otp::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+                vault.add(Account::totp("ACME", "alice", secret))?;
+                Ok(())
+            })
+            .unwrap();
+        let scan = ScanState::default();
+        let texts = [
+            "otpauth://totp/Again:a?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/Bad:b?secret=JBSWY3DPEHPK3PXP&digits=12",
+        ]
+        .map(|text| Zeroizing::new(text.to_owned()));
+        let notes = serde_json::to_value(scan.process(&state, &texts).unwrap().notes).unwrap();
+        assert_eq!(notes[0]["kind"], "duplicate");
+        assert_eq!(notes[0]["source"], "scan");
+        assert_eq!(notes[0]["existing"], "ACME (alice)");
+        assert_eq!(notes[1]["kind"], "invalid");
+        assert_eq!(notes[1]["problem"]["kind"], "invalid_uri");
+        assert_eq!(
+            notes[1]["problem"]["args"],
+            serde_json::json!({"field": "digits", "problem": "out_of_range"})
+        );
+        let links = [Zeroizing::new("otpauth://totp/X?issuer=X".to_owned())];
+        let link = &scan.process_links(&state, &links).unwrap().notes[0];
+        assert_eq!((link.kind, link.source), ("invalid", "link"));
+        assert_eq!(
+            link.problem.as_ref().and_then(|p| p.args.as_deref()),
+            Some(&ErrorArgs::field("secret", "missing"))
+        );
+    }
+
+    #[test]
+    fn a_skipped_export_account_sends_its_field_and_problem() {
+        let skipped = countersign_otp::SkippedEntry {
+            index: 0,
+            label: "Old: me".into(),
+            reason: countersign_otp::EntryError::Algorithm(4),
+        };
+        assert_eq!(
+            serde_json::to_value(SkippedAccount::of(&skipped)).unwrap(),
+            serde_json::json!({
+                "label": "Old: me",
+                "problem": {
+                    "kind": "invalid_uri",
+                    "message": "unsupported algorithm (code 4)",
+                    "args": {"field": "algorithm", "problem": "unsupported"},
+                },
+            })
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! and tells the window what came in, once.
 //!
 //! Merging is the vault crate's (`Unlocked::sync`); this module runs it off the event loop,
-//! counts what it changed, words it for the window, and locks when the file on disk is under
+//! counts what it changed, tells the window (which words it), and locks when the file on disk is under
 //! another key (its password was changed on another computer).
 
 use std::collections::{HashMap, HashSet};
@@ -56,13 +56,32 @@ pub struct Counts {
     pub removed: u32,
 }
 
-/// What the window is told after a sync: the counts, and one sentence for its toast.
+/// What the window is told after a sync: the counts, and the copies left alone, for its toast
+/// to say in the window's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct VaultChanged {
     /// The accounts the sync added, changed and removed.
     pub counts: Counts,
-    /// For the toast, e.g. "2 accounts added, 1 changed on another computer."
-    pub message: String,
+    /// Files that could not be merged, each named once.
+    pub left_alone: Vec<LeftAlone>,
+}
+
+/// A file the sync could not merge, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeftAlone {
+    /// The file's name (it lies in the data folder, known to the person).
+    pub file: String,
+    /// Why it was not merged: "other_vault", "other_key", "corrupt", "newer_version",
+    /// "unreadable" or "other".
+    #[ts(
+        type = "\"other_vault\" | \"other_key\" | \"corrupt\" | \"newer_version\" | \"unreadable\" | \"other\""
+    )]
+    pub reason: &'static str,
+    /// Whether it is the vault file itself, replaced by this copy: changes made here are not
+    /// saved until the vault is locked and unlocked. Otherwise a conflict copy beside it.
+    pub replaced: bool,
 }
 
 /// Runs [`Unlocked::sync`] on `vault` and counts what it did to the accounts.
@@ -87,35 +106,15 @@ pub fn sync_vault(vault: &mut Unlocked) -> countersign_vault::Result<Synced> {
     Ok(Synced { report, counts })
 }
 
-/// "2 accounts added, 1 changed on another computer.", or `None` when no account changed.
-pub fn counts_sentence(counts: Counts) -> Option<String> {
-    let parts: Vec<(u32, &str)> = [
-        (counts.added, "added"),
-        (counts.changed, "changed"),
-        (counts.removed, "removed"),
-    ]
-    .into_iter()
-    .filter(|(count, _)| *count > 0)
-    .collect();
-    let (first, rest) = parts.split_first()?;
-    let noun = if first.0 == 1 { "account" } else { "accounts" };
-    let mut sentence = format!("{} {noun} {}", first.0, first.1);
-    for (count, verb) in rest {
-        sentence.push_str(&format!(", {count} {verb}"));
-    }
-    sentence.push_str(" on another computer.");
-    Some(sentence)
-}
-
-/// Why a copy was left alone, in the window's words.
+/// Why a copy was left alone, as a code the window words.
 fn reason(error: &MergeError) -> &'static str {
     match error {
-        MergeError::OtherVault { .. } => "it holds another vault",
-        MergeError::OtherKey => "it is under another password, or damaged",
-        MergeError::Corrupt { .. } => "it is damaged or not a vault",
-        MergeError::UnsupportedVersion { .. } => "it is from a newer version of Countersign",
-        MergeError::Unreadable(_) => "it could not be read",
-        _ => "it could not be merged",
+        MergeError::OtherVault { .. } => "other_vault",
+        MergeError::OtherKey => "other_key",
+        MergeError::Corrupt { .. } => "corrupt",
+        MergeError::UnsupportedVersion { .. } => "newer_version",
+        MergeError::Unreadable(_) => "unreadable",
+        _ => "other",
     }
 }
 
@@ -129,32 +128,35 @@ fn file_name(path: &Path) -> String {
 /// What to tell the window about `synced`, or `None` when there is nothing to tell. Copies
 /// left alone are named once each (by file and reason): `told` keeps those already named.
 pub fn news(synced: &Synced, told: &mut HashSet<(String, &'static str)>) -> Option<VaultChanged> {
-    let mut sentences: Vec<String> = counts_sentence(synced.counts).into_iter().collect();
-    if let DiskOutcome::LeftAlone(error) = &synced.report.disk {
-        let file = file_name(&synced.report.vault);
-        let why = reason(error);
-        if told.insert((file.clone(), why)) {
-            sentences.push(format!(
-                "{file} was replaced by a copy that cannot be merged ({why}): changes here are \
-                 not saved until you lock and unlock."
-            ));
-        }
-    }
-    for copy in &synced.report.copies {
-        if let CopyOutcome::LeftAlone(error) = &copy.outcome {
-            let file = file_name(&copy.path);
-            let why = reason(error);
-            if told.insert((file.clone(), why)) {
-                sentences.push(format!("Left {file} alone: {why}."));
-            }
-        }
-    }
-    if sentences.is_empty() {
+    // The vault file replaced by what cannot be merged, then the conflict copies beside it.
+    let disk = match &synced.report.disk {
+        DiskOutcome::LeftAlone(error) => Some((synced.report.vault.as_path(), error, true)),
+        _ => None,
+    };
+    let copies = synced
+        .report
+        .copies
+        .iter()
+        .filter_map(|copy| match &copy.outcome {
+            CopyOutcome::LeftAlone(error) => Some((copy.path.as_path(), error, false)),
+            _ => None,
+        });
+    let left_alone: Vec<LeftAlone> = disk
+        .into_iter()
+        .chain(copies)
+        .map(|(path, error, replaced)| LeftAlone {
+            file: file_name(path),
+            reason: reason(error),
+            replaced,
+        })
+        .filter(|left| told.insert((left.file.clone(), left.reason)))
+        .collect();
+    if synced.counts == Counts::default() && left_alone.is_empty() {
         return None;
     }
     Some(VaultChanged {
         counts: synced.counts,
-        message: sentences.join(" "),
+        left_alone,
     })
 }
 
@@ -254,35 +256,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_sentence_counts_in_singular_and_plural() {
-        assert_eq!(counts_sentence(counts(0, 0, 0)), None);
-        assert_eq!(
-            counts_sentence(counts(1, 0, 0)).unwrap(),
-            "1 account added on another computer."
-        );
-        assert_eq!(
-            counts_sentence(counts(2, 1, 0)).unwrap(),
-            "2 accounts added, 1 changed on another computer."
-        );
-        assert_eq!(
-            counts_sentence(counts(0, 1, 0)).unwrap(),
-            "1 account changed on another computer."
-        );
-        assert_eq!(
-            counts_sentence(counts(0, 3, 1)).unwrap(),
-            "3 accounts changed, 1 removed on another computer."
-        );
-        assert_eq!(
-            counts_sentence(counts(0, 0, 2)).unwrap(),
-            "2 accounts removed on another computer."
-        );
-        assert_eq!(
-            counts_sentence(counts(1, 1, 1)).unwrap(),
-            "1 account added, 1 changed, 1 removed on another computer."
-        );
-    }
-
     fn totp(issuer: &str, seed: u8) -> Account {
         Account::totp(issuer, "", Secret::from_bytes(vec![seed; 10]).unwrap())
     }
@@ -326,11 +299,11 @@ mod tests {
         assert!(!synced.rekeyed());
         let mut told = HashSet::new();
         assert_eq!(
-            news(&synced, &mut told).unwrap().message,
-            format!(
-                "2 accounts added, 1 changed, 1 removed on another computer. Left {copy} alone: \
-                 it holds another vault."
-            )
+            serde_json::to_value(news(&synced, &mut told).unwrap()).unwrap(),
+            serde_json::json!({
+                "counts": {"added": 2, "changed": 1, "removed": 1},
+                "leftAlone": [{"file": copy, "reason": "other_vault", "replaced": false}],
+            })
         );
         // The copy stays; the next sync (nothing new) names it no more.
         let again = sync_vault(&mut vault).unwrap();
@@ -369,9 +342,15 @@ mod tests {
         assert!(!synced.rekeyed());
         let mut told = HashSet::new();
         assert_eq!(
-            news(&synced, &mut told).unwrap().message,
-            "vault.countersign was replaced by a copy that cannot be merged (it holds another \
-             vault): changes here are not saved until you lock and unlock."
+            news(&synced, &mut told).unwrap(),
+            VaultChanged {
+                counts: Counts::default(),
+                left_alone: vec![LeftAlone {
+                    file: "vault.countersign".into(),
+                    reason: "other_vault",
+                    replaced: true,
+                }],
+            }
         );
         assert_eq!(news(&sync_vault(&mut vault).unwrap(), &mut told), None);
     }

@@ -8,13 +8,15 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use countersign_backup::{Account, Format, ImportError, Imported, ImportedEntry, QrCode};
+use countersign_backup::{
+    Account, EntryCause, Format, ImportError, ImportWarning, Imported, ImportedEntry, QrCode,
+};
 use countersign_vault::{Novelty, Payload, StoredBackupCode};
 use serde::Serialize;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult, sentence};
+use crate::error::{CommandError, CommandResult, ErrorArgs, sentence};
 use crate::state::AppState;
 
 /// How long an opened file or a QR export waits for the person before it is forgotten.
@@ -34,7 +36,7 @@ struct PendingImport {
     file_name: String,
     format: &'static dyn Format,
     contents: Contents,
-    warnings: Vec<String>,
+    warnings: Vec<ImportWarning>,
     opened: Instant,
 }
 
@@ -75,6 +77,9 @@ pub enum Opened {
         token: String,
         file_name: String,
         format: &'static str,
+        /// The format's stable id ("countersign", "aegis", ...): the window names the formats
+        /// that are no app's name in its own words.
+        format_id: &'static str,
     },
     /// The file is read: choose what to import.
     Preview(ImportPreview),
@@ -89,9 +94,47 @@ pub struct ImportPreview {
     file_name: String,
     /// The app the file comes from ("Aegis", "Countersign backup", ...).
     format: &'static str,
+    /// The format's stable id ("aegis", "countersign", "uris", ...).
+    format_id: &'static str,
     items: Vec<PreviewItem>,
     /// About the file as a whole (a missing migration batch).
-    warnings: Vec<String>,
+    warnings: Vec<WarningView>,
+}
+
+/// Something about an opened file as a whole, for the preview to say.
+#[derive(Serialize, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WarningView {
+    /// What it is: "missing_batches" (a Google Authenticator export lacks some of its QR
+    /// codes, `size` and `missing` say which).
+    #[ts(type = "\"missing_batches\" | \"other\"")]
+    kind: &'static str,
+    /// The warning in English.
+    message: String,
+    /// How many QR codes the export has.
+    size: Option<u32>,
+    /// The QR codes missing, counted from 1.
+    missing: Vec<u32>,
+}
+
+impl WarningView {
+    fn of(warning: &ImportWarning) -> Self {
+        let message = sentence(&warning.to_string());
+        match warning {
+            ImportWarning::MissingBatches { size, missing } => WarningView {
+                kind: "missing_batches",
+                message,
+                size: Some(*size),
+                missing: missing.clone(),
+            },
+            _ => WarningView {
+                kind: "other",
+                message,
+                size: None,
+                missing: Vec::new(),
+            },
+        }
+    }
 }
 
 /// One entry of an opened file: never its secret.
@@ -106,8 +149,18 @@ pub struct PreviewItem {
     #[ts(type = "\"totp\" | \"hotp\" | \"steam\" | null")]
     kind: Option<&'static str>,
     status: ItemStatus,
-    /// Why it is a duplicate or invalid, for a person.
+    /// Why it is a duplicate or invalid, in English.
     detail: Option<String>,
+    /// The position in the file, from 1, of an entry that cannot be read and has no name: the
+    /// window calls it "Entry N" (`issuer` and `name` are empty then).
+    position: Option<usize>,
+    /// A duplicate of the vault: the vault's account with the same secret, by name.
+    existing: Option<String>,
+    /// A duplicate within the file: the entry, from 1, that has the same secret first.
+    same_as: Option<usize>,
+    /// Why an entry cannot be imported, as commands fail (by kind and `args`), where the
+    /// file's reader knows it as more than a sentence (a setup link's fault).
+    problem: Option<CommandError>,
 }
 
 /// Whether an entry can be imported.
@@ -140,50 +193,101 @@ pub fn preview_items(entries: &[ImportedEntry], existing: &Payload) -> Vec<Previ
         .map(|(index, entry)| match entry {
             Ok(account) => {
                 let novelty = novelties.next().expect("one novelty per readable entry");
-                let (status, detail) = match novelty {
-                    Novelty::New => (ItemStatus::New, None),
+                let item = PreviewItem {
+                    index,
+                    issuer: account.issuer.clone(),
+                    name: account.name.clone(),
+                    kind: Some(account.kind.name()),
+                    status: ItemStatus::New,
+                    detail: None,
+                    position: None,
+                    existing: None,
+                    same_as: None,
+                    problem: None,
+                };
+                match novelty {
+                    Novelty::New => item,
                     Novelty::InVault(id) => {
                         let name = existing
                             .entry(id)
                             .map(|entry| entry.account.display_name())
                             .unwrap_or_default();
-                        let detail = format!("Already in your vault as {name}");
-                        (ItemStatus::Duplicate, Some(detail))
+                        PreviewItem {
+                            status: ItemStatus::Duplicate,
+                            detail: Some(format!("Already in your vault as {name}")),
+                            existing: Some(name),
+                            ..item
+                        }
                     }
                     Novelty::Repeat(first) => {
-                        let detail =
-                            format!("Same secret as entry {} of this file", readable[first] + 1);
-                        (ItemStatus::Duplicate, Some(detail))
+                        let first = readable[first] + 1;
+                        PreviewItem {
+                            status: ItemStatus::Duplicate,
+                            detail: Some(format!("Same secret as entry {first} of this file")),
+                            same_as: Some(first),
+                            ..item
+                        }
                     }
-                };
-                PreviewItem {
-                    index,
-                    issuer: account.issuer.clone(),
-                    name: account.name.clone(),
-                    kind: Some(account.kind.name()),
-                    status,
-                    detail,
                 }
             }
             Err(invalid) => PreviewItem {
                 index,
-                issuer: if invalid.label.is_empty() {
-                    format!("Entry {}", invalid.position)
-                } else {
-                    invalid.label.clone()
-                },
+                issuer: invalid.label.clone(),
                 name: String::new(),
                 kind: None,
                 status: ItemStatus::Invalid,
                 detail: Some(sentence(&invalid.reason)),
+                position: invalid.label.is_empty().then_some(invalid.position),
+                existing: None,
+                same_as: None,
+                problem: invalid.cause.as_ref().and_then(entry_problem),
             },
         })
         .collect()
 }
 
+/// An entry's cause as an error the window words by its kind and `args`.
+fn entry_problem(cause: &EntryCause) -> Option<CommandError> {
+    match cause {
+        EntryCause::Provisioning(error) => Some(error.clone().into()),
+        EntryCause::Export(error) => Some(
+            CommandError::new("invalid_uri", sentence(&error.to_string()))
+                .with_args(ErrorArgs::of_export_entry(error)),
+        ),
+        _ => None,
+    }
+}
+
 /// A file's import error as the window shows it.
 pub fn import_error(error: ImportError) -> CommandError {
-    CommandError::new(error.kind(), sentence(&error.to_string()))
+    let args = match &error {
+        ImportError::UnsupportedVersion {
+            format,
+            version,
+            supported,
+        } => ErrorArgs {
+            format: Some((*format).to_owned()),
+            version: Some(version.clone()),
+            supported: Some((*supported).to_owned()),
+            ..ErrorArgs::default()
+        },
+        ImportError::WrongFormat { format, .. }
+        | ImportError::Corrupt { format, .. }
+        | ImportError::Unsupported { format, .. } => ErrorArgs {
+            format: Some((*format).to_owned()),
+            ..ErrorArgs::default()
+        },
+        _ => ErrorArgs::default(),
+    };
+    CommandError::new(error.kind(), sentence(&error.to_string())).with_args(args)
+}
+
+/// `args` naming the entry or QR code at `index`, counted from 1.
+fn number(index: usize) -> ErrorArgs {
+    ErrorArgs {
+        number: Some(index as u64 + 1),
+        ..ErrorArgs::default()
+    }
 }
 
 fn expired() -> CommandError {
@@ -228,6 +332,7 @@ impl TransferState {
                 token,
                 file_name,
                 format: format.name(),
+                format_id: format.id(),
             },
             Contents::Read(_) => Opened::Preview(preview(&pending, existing)),
         };
@@ -305,11 +410,13 @@ impl TransferState {
                         index + 1,
                         invalid.reason
                     ),
-                )),
+                )
+                .with_args(number(index))),
                 None => Err(CommandError::new(
                     "invalid_selection",
                     format!("The file has no entry {}.", index + 1),
-                )),
+                )
+                .with_args(number(index))),
             })
             .collect::<CommandResult<_>>()?;
         Ok(Selection {
@@ -353,6 +460,7 @@ impl TransferState {
                 "invalid_selection",
                 format!("There is no QR code {}.", index + 1),
             )
+            .with_args(number(index))
         })?;
         Ok((code.label.clone(), code.svg.clone(), session.codes.len()))
     }
@@ -395,8 +503,9 @@ fn preview(pending: &PendingImport, existing: &Payload) -> ImportPreview {
         token: pending.token.clone(),
         file_name: pending.file_name.clone(),
         format: pending.format.name(),
+        format_id: pending.format.id(),
         items,
-        warnings: pending.warnings.clone(),
+        warnings: pending.warnings.iter().map(WarningView::of).collect(),
     }
 }
 
@@ -424,6 +533,12 @@ mod tests {
                 position: 3,
                 label: String::new(),
                 reason: "digits: 12 is not a number from 1 to 10".into(),
+                cause: Some(EntryCause::Provisioning(
+                    countersign_otp::parse_provisioning(
+                        "otpauth://totp/x?secret=JBSWY3DP&digits=12",
+                    )
+                    .unwrap_err(),
+                )),
             }),
             Ok(account("Twice", "GEZDGNBVGY3TQOJQ")),
         ];
@@ -437,7 +552,7 @@ mod tests {
             [
                 (0, "Again", ItemStatus::Duplicate, Some("totp")),
                 (1, "Fresh", ItemStatus::New, Some("totp")),
-                (2, "Entry 3", ItemStatus::Invalid, None),
+                (2, "", ItemStatus::Invalid, None),
                 (3, "Twice", ItemStatus::Duplicate, Some("totp")),
             ]
         );
@@ -451,6 +566,72 @@ mod tests {
                 Some("Same secret as entry 2 of this file"),
             ]
         );
+        // What the window words in its own language.
+        let args: Vec<_> = items
+            .iter()
+            .map(|item| (item.position, item.existing.as_deref(), item.same_as))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                (None, Some("Vaulted (me)"), None),
+                (None, None, None),
+                (Some(3), None, None),
+                (None, None, Some(2)),
+            ]
+        );
+        let problem = items[2].problem.as_ref().unwrap();
+        assert_eq!(problem.kind, "invalid_uri");
+        assert_eq!(
+            problem.args.as_deref(),
+            Some(&ErrorArgs::field("digits", "out_of_range"))
+        );
+        assert!(
+            items
+                .iter()
+                .all(|item| item.index == 2 || item.problem.is_none())
+        );
+    }
+
+    #[test]
+    fn a_missing_migration_code_is_sent_with_its_numbers() {
+        let accounts: Vec<Account> = (1..=3u8)
+            .map(|seed| Account::totp("I", "me", Secret::from_bytes(vec![seed; 10]).unwrap()))
+            .collect();
+        let uris = countersign_otp::encode_migration(&accounts, 1, 9).uris;
+        let file = format!("{}\n{}\n", uris[0].as_str(), uris[1].as_str());
+        let format = format_by_id("uris").unwrap();
+        let imported = format.import(file.as_bytes(), None).unwrap();
+        let state = TransferState::default();
+        let Opened::Preview(preview) =
+            state.open("g.txt".into(), format, Ok(imported), &Payload::default())
+        else {
+            panic!("a plain file is previewed at once")
+        };
+        assert_eq!(
+            serde_json::to_value(&preview.warnings).unwrap(),
+            serde_json::json!([{
+                "kind": "missing_batches",
+                "message": "A Google Authenticator export of 3 QR codes is missing code 3: scan \
+                            it too, or its accounts are not imported.",
+                "size": 3,
+                "missing": [3],
+            }])
+        );
+    }
+
+    #[test]
+    fn an_unsupported_version_sends_its_numbers() {
+        let error = import_error(ImportError::UnsupportedVersion {
+            format: "Aegis",
+            version: "9".into(),
+            supported: "3",
+        });
+        assert_eq!(error.kind, "unsupported_version");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap()["args"],
+            serde_json::json!({"format": "Aegis", "version": "9", "supported": "3"})
+        );
     }
 
     #[test]
@@ -460,7 +641,7 @@ mod tests {
         assert!(!json.contains("JBSWY3DPEHPK3PXP"), "{json}");
         assert_eq!(
             json,
-            r#"[{"index":0,"issuer":"A","name":"me","kind":"totp","status":"new","detail":null}]"#
+            r#"[{"index":0,"issuer":"A","name":"me","kind":"totp","status":"new","detail":null,"position":null,"existing":null,"sameAs":null,"problem":null}]"#
         );
     }
 
@@ -476,20 +657,22 @@ mod tests {
             panic!("a plain file is previewed at once")
         };
         assert_eq!(preview.items.len(), 2);
+        assert_eq!(
+            (preview.format, preview.format_id),
+            ("otpauth:// URI list", "uris")
+        );
         let token = preview.token.clone();
         assert_eq!(state.selected("other", &[0]).unwrap_err().kind, "expired");
         assert_eq!(
             state.selected(&token, &[]).unwrap_err().kind,
             "nothing_selected"
         );
-        assert_eq!(
-            state.selected(&token, &[1]).unwrap_err().kind,
-            "invalid_account"
-        );
-        assert_eq!(
-            state.selected(&token, &[7]).unwrap_err().kind,
-            "invalid_selection"
-        );
+        let invalid = state.selected(&token, &[1]).unwrap_err();
+        assert_eq!(invalid.kind, "invalid_account");
+        assert_eq!(invalid.args.unwrap().number, Some(2));
+        let missing = state.selected(&token, &[7]).unwrap_err();
+        assert_eq!(missing.kind, "invalid_selection");
+        assert_eq!(missing.args.unwrap().number, Some(8));
         let chosen = state.selected(&token, &[0, 0]).unwrap();
         assert_eq!(chosen.accounts.len(), 1);
         assert_eq!(chosen.accounts[0].issuer, "A");

@@ -459,3 +459,156 @@ async fn locking_forgets_the_key_pin_typed_before() {
     );
     app.quit().await;
 }
+
+/// Sets the Settings page's `<select id=…>` to `value` as a person choosing it would, and waits
+/// until the settings file has it.
+async fn choose_setting(app: &App, id: &str, value: &str) {
+    app.click("[data-page=settings]").await;
+    app.find(&format!("#{id}")).await;
+    app.js(&format!(
+        "const s = document.getElementById('{id}'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
+    ))
+    .await;
+    app.wait_for_saved_setting(id, serde_json::json!(value))
+        .await;
+}
+
+/// Scrolls the registration test's origin checks into view, for a screenshot of its lines.
+async fn show_report_lines(app: &App) {
+    app.js("document.querySelector(\"[data-name='es256/registration/client_data.type']\").scrollIntoView({block: 'start'}); return true")
+        .await;
+    // A screenshot right after a DOM change can show the previous frame (RECIPES.md).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+/// Issue #18: no English left on the security-key page in German or Arabic. Rust sends codes
+/// and numbers (the software key's name, a wrong PIN's attempts, a refused name's limit, each
+/// test line's code and values); the window words them.
+#[tokio::test(flavor = "multi_thread")]
+async fn security_keys_speak_german_then_arabic() {
+    let app = App::launch_with(Launch {
+        env: vec![
+            ("COUNTERSIGN_TEST_SOFT_KEY".into(), "1".into()),
+            ("LANG".into(), "de_DE.UTF-8".into()),
+            ("LANGUAGE".into(), "de_DE:de".into()),
+        ],
+        ..Launch::default()
+    })
+    .await;
+    app.onboard(PASSWORD).await;
+    app.click("button[data-page=keys]").await;
+    wait_text(&app, "#key-name", "Countersign-Softwareschlüssel (OpenSK)").await;
+    assert_eq!(
+        app.text(".key .head .detail").await,
+        "Testschlüssel im Programm · Testmodus"
+    );
+    app.find("[data-testid=key-info]").await;
+
+    // A PIN, then a wrong current PIN: the key's count of attempts, in German words.
+    app.click("[data-testid=pin-button]").await;
+    app.type_into("#new-key-pin", "246810").await;
+    app.type_into("#confirm-key-pin", "246810").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-summary]",
+        "PIN festgelegt, noch 8 Versuche.",
+    )
+    .await;
+    app.click("[data-testid=pin-button]").await;
+    app.type_into("#current-key-pin", "000000").await;
+    app.type_into("#new-key-pin", "135790").await;
+    app.type_into("#confirm-key-pin", "135790").await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+    wait_text(
+        &app,
+        "[data-testid=pin-error]",
+        "Falsche PIN. Noch 7 Versuche, bevor der Schlüssel seine PIN sperrt.",
+    )
+    .await;
+    app.screenshot("keys-de-wrong-pin").await;
+    app.click("[data-testid=pin-dialog] button[type=button]")
+        .await;
+
+    // A name the key cannot hold (65 bytes in 33 characters): Rust refuses it with its limit.
+    // The wrong PIN made the page forget the right one: it asks again.
+    app.click("[data-testid=show-fingerprints]").await;
+    app.type_into("#key-pin", "246810").await;
+    app.click("[data-testid=key-pin-prompt] button[type=submit]")
+        .await;
+    app.find("[data-testid=no-fingerprints]").await;
+    app.click("button.add").await;
+    app.type_into("#enroll-name", &format!("{}x", "Ä".repeat(32)))
+        .await;
+    app.click("form.stack button[type=submit]").await;
+    wait_text(
+        &app,
+        "form.stack .error-text",
+        "Dieser Name ist zu lang für den Schlüssel (höchstens 64 Bytes).",
+    )
+    .await;
+    app.click("form.stack button[type=button]").await;
+
+    // The registration test's lines, worded in German from their codes.
+    app.click("[data-testid=run-test]").await;
+    app.find("[data-testid=test-report]").await;
+    let reason = |name: &str| format!("[data-name='{name}'] .reason");
+    assert_eq!(
+        app.text(&reason("es256/registration/client_data.challenge"))
+            .await,
+        "stimmt mit der gesendeten Challenge überein"
+    );
+    assert_eq!(
+        app.text(&reason("es256/registration/rp_id.origin")).await,
+        "„countersign.test“ ist der Host des Ursprungs"
+    );
+    assert_eq!(
+        app.text(&reason("es256/registration/flags.user_present"))
+            .await,
+        "UP gesetzt: der Schlüssel wurde berührt"
+    );
+    assert_eq!(
+        app.text(&reason("es256/registration/attestation.trust_chain"))
+            .await,
+        "Selbst-Attestierung (mit dem eigenen Schlüssel des Zugangs signiert): nichts führt zu einer Herstellerwurzel"
+    );
+    assert_eq!(
+        app.text(&reason("eddsa_discoverable/cleanup")).await,
+        "der Test-Passkey wurde gelöscht"
+    );
+    let summary = app.text("[data-testid=test-summary]").await;
+    assert!(
+        summary.starts_with("Alle zutreffenden Prüfungen wurden bestanden.")
+            && summary.contains("0 fehlgeschlagen · 4 übersprungen"),
+        "{summary}"
+    );
+    // No line fell back to Rust's English reason.
+    let english = app
+        .js("return [...document.querySelectorAll('[data-testid=test-report] .reason')].map(r => r.textContent).filter(t => /\\b(the|is|was|not)\\b/.test(t))")
+        .await;
+    assert_eq!(english, serde_json::json!([]));
+    show_report_lines(&app).await;
+    app.screenshot("keys-de-test").await;
+
+    // Arabic: the same page, right to left.
+    choose_setting(&app, "language", "ar").await;
+    app.click("button[data-page=keys]").await;
+    wait_text(&app, "#key-name", "مفتاح Countersign البرمجي (OpenSK)").await;
+    app.find("[data-testid=key-info]").await;
+    app.screenshot("keys-ar-info").await;
+    app.click("[data-testid=run-test]").await;
+    app.type_into("#key-pin", "246810").await;
+    app.click("[data-testid=key-pin-prompt] button[type=submit]")
+        .await;
+    app.find("[data-testid=test-report]").await;
+    assert_eq!(
+        app.text(&reason("es256/registration/flags.user_present"))
+            .await,
+        "علامة UP مضبوطة: لُمس المفتاح"
+    );
+    show_report_lines(&app).await;
+    app.screenshot("keys-ar-test").await;
+    app.quit().await;
+}

@@ -3,7 +3,11 @@
 //! reading left to right. Screenshots of the list and the add dialog in both languages and
 //! both themes land in artifacts/ (copied to docs/screenshots/ after looking at them).
 
-use countersign_e2e::{App, Launch, seed_vault};
+use countersign_e2e::{App, Launch, WindowState, qr_png, seed_vault, titled_window_state, xdotool};
+use countersign_otp::{Account, Secret, encode_migration};
+use countersign_vault::VAULT_FILE;
+
+use crate::sync::{elsewhere, synced_in};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -136,11 +140,235 @@ async fn german_from_the_environment_then_arabic_from_settings() {
     assert_eq!(tab_names(&app).await[0], "الشاشة");
     app.click("dialog .close").await;
     screenshots(&app, "ar").await;
+    // The shell's own words follow too: the quick search's window title (task switchers show it).
+    xdotool(
+        app.display_name(),
+        &["key", "--clearmodifiers", "ctrl+alt+k"],
+    );
+    app.wait_for("the quick search titled in Arabic", || async {
+        (titled_window_state(app.display_name(), "البحث السريع في Countersign")
+            == WindowState::Shown)
+            .then_some(())
+    })
+    .await;
 
     // The choice outlives a restart.
     app.quit().await;
     let app = App::launch_with(Launch::folder(data.path())).await;
     app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
     assert_eq!(html_lang_dir(&app).await, ("ar".into(), "rtl".into()));
+    app.quit().await;
+}
+
+/// A file to import: codes 1 and 3 of a Google Authenticator export of three QR codes, an
+/// account the vault has already (GitHub), and a setup link that cannot be used (line 4).
+fn import_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let accounts: Vec<Account> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .zip(1u8..)
+        .map(|(issuer, seed)| {
+            Account::totp(*issuer, "me", Secret::from_bytes(vec![seed; 10]).unwrap())
+        })
+        .collect();
+    let codes = encode_migration(&accounts, 1, 42).uris;
+    let lines = [
+        codes[0].as_str(),
+        codes[2].as_str(),
+        "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12",
+    ];
+    let path = dir.join("export.txt");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+/// The text of the toast, once it says something starting with `prefix`.
+async fn toast_starting(app: &App, prefix: &str) -> String {
+    app.wait_for(&format!("a toast starting {prefix:?}"), || async {
+        let text = app
+            .js("return document.querySelector('.toast span')?.textContent ?? ''")
+            .await;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        text.starts_with(prefix).then_some(text)
+    })
+    .await
+}
+
+/// Opens the import file through the Transfer page and returns the preview's warning.
+async fn open_import(app: &App) -> String {
+    app.click("[data-page=transfer]").await;
+    app.click("#import-file").await;
+    app.find("[data-testid=import-warning]").await;
+    app.text("[data-testid=import-warning]").await
+}
+
+/// Issue #18 item 3: what Rust sends as codes and numbers reaches a German and an Arabic window
+/// in their words: an import preview's warning and details, and the toast of a sync.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &uris());
+    let import = import_file(files.path());
+    let mut launch = Launch::folder(data.path());
+    launch.env = vec![
+        ("LANG".into(), "de_DE.UTF-8".into()),
+        ("LANGUAGE".into(), "de_DE:de".into()),
+        (
+            "COUNTERSIGN_TEST_OPEN_PATH".into(),
+            import.display().to_string(),
+        ),
+    ];
+    let app = App::launch_with(launch).await;
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+
+    // The import preview: the missing QR code, the duplicate and the unreadable line.
+    assert_eq!(
+        open_import(&app).await,
+        "Einem Google-Authenticator-Export aus 3 QR-Codes fehlt Code 2: Scannen Sie ihn auch, \
+         sonst werden seine Konten nicht importiert."
+    );
+    let item = |status: &str, part: &str| {
+        format!("[data-testid=import-preview] li[data-status={status}] .{part}")
+    };
+    assert_eq!(
+        app.text(&item("duplicate", "detail")).await,
+        "Schon in Ihrem Tresor als GitHub (octocat)"
+    );
+    assert_eq!(app.text(&item("invalid", "issuer")).await, "Eintrag 4");
+    assert_eq!(
+        app.text("[data-testid=import-preview] .format").await,
+        "otpauth://-Linkliste"
+    );
+    // Its fault as Rust names it (the digits), in German words.
+    assert_eq!(
+        app.text(&item("invalid", "detail")).await,
+        "Die Stellenzahl muss zwischen 1 und 10 liegen."
+    );
+    app.screenshot("lang-de-import-preview").await;
+    app.click("[data-testid=import-preview] button.button:not(.primary)")
+        .await;
+
+    // Another computer adds two accounts: the toast counts them in German.
+    app.click("[data-page=codes]").await;
+    let saved = elsewhere(data.path(), |vault| {
+        for (issuer, seed) in [("Dropbox", 7u8), ("Slack", 8)] {
+            let secret = Secret::from_bytes(vec![seed; 10]).unwrap();
+            vault.add(Account::totp(issuer, "alice", secret)).unwrap();
+        }
+    });
+    synced_in(&data.path().join(VAULT_FILE), &saved);
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank", "Dropbox", "Slack"])
+        .await;
+    assert_eq!(
+        toast_starting(&app, "Auf einem anderen Computer").await,
+        "Auf einem anderen Computer: 2 Konten hinzugefügt."
+    );
+    app.screenshot("lang-de-sync-toast").await;
+
+    // The same in Arabic.
+    choose(&app, "language", "ar").await;
+    let warning = open_import(&app).await;
+    assert!(
+        warning.starts_with("ينقص تصديرَ Google Authenticator المؤلَّف من")
+            && warning.ends_with("امسحه أيضًا، وإلا فلن تُستورد حساباته."),
+        "{warning}"
+    );
+    // Numbers in the window's Arabic digits, as its Intl writes them.
+    let digits = app
+        .js("const f = new Intl.NumberFormat('ar'); return [f.format(1), f.format(10)]")
+        .await;
+    assert_eq!(
+        app.text(&item("invalid", "detail")).await,
+        format!(
+            "يجب أن يكون عدد الأرقام من {} إلى {}.",
+            digits[0].as_str().unwrap(),
+            digits[1].as_str().unwrap()
+        )
+    );
+    // The account's name keeps its brackets inside the right-to-left sentence: it is isolated.
+    let duplicate = app
+        .js(&format!(
+            "return document.querySelector('{}').textContent",
+            item("duplicate", "detail")
+        ))
+        .await;
+    assert_eq!(
+        duplicate,
+        "موجود في خزنتك بالفعل باسم \u{2068}GitHub (octocat)\u{2069}"
+    );
+    app.screenshot("lang-ar-import-preview").await;
+    app.click("[data-testid=import-preview] button.button:not(.primary)")
+        .await;
+    app.click("[data-page=codes]").await;
+    let saved = elsewhere(data.path(), |vault| {
+        let slack = vault
+            .entries()
+            .iter()
+            .find(|entry| entry.account.issuer == "Slack")
+            .map(|entry| entry.id)
+            .unwrap();
+        vault.remove(slack).unwrap();
+    });
+    synced_in(&data.path().join(VAULT_FILE), &saved);
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank", "Dropbox"])
+        .await;
+    assert_eq!(
+        toast_starting(&app, "على حاسوب آخر").await,
+        "على حاسوب آخر: حُذف حساب واحد."
+    );
+    app.screenshot("lang-ar-sync-toast").await;
+    app.quit().await;
+}
+
+/// The note a scan leaves, once shown, by its `textContent` (isolating marks included).
+async fn scan_note(app: &App) -> String {
+    app.click("button.add").await;
+    app.click("[data-tab=file]").await;
+    app.click("#scan-file").await;
+    app.find("[data-testid=scan-note]").await;
+    let text = app
+        .js("return document.querySelector('[data-testid=scan-note] span').textContent")
+        .await;
+    text.as_str().unwrap_or_default().to_owned()
+}
+
+/// A scanned code the vault already has: the note names the account in German, then Arabic.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scanned_code_already_in_the_vault_is_noted_in_german_then_arabic() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &uris());
+    let png = files.path().join("again.png");
+    std::fs::write(
+        &png,
+        qr_png("otpauth://totp/Hub:me?secret=JBSWY3DPEHPK3PXP&issuer=Hub"),
+    )
+    .unwrap();
+    let mut launch = Launch::folder(data.path());
+    launch.env = vec![
+        ("LANG".into(), "de_DE.UTF-8".into()),
+        (
+            "COUNTERSIGN_TEST_OPEN_PATH".into(),
+            png.display().to_string(),
+        ),
+    ];
+    let app = App::launch_with(launch).await;
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    assert_eq!(
+        scan_note(&app).await,
+        "Dieses Konto ist schon in Ihrem Tresor, als GitHub (octocat). Es wurde nicht noch einmal \
+         hinzugefügt."
+    );
+    app.screenshot("lang-de-scan-note").await;
+    app.click("dialog .close").await;
+
+    choose(&app, "language", "ar").await;
+    app.click("[data-page=codes]").await;
+    assert_eq!(
+        scan_note(&app).await,
+        "هذا الحساب موجود في خزنتك بالفعل باسم \u{2068}GitHub (octocat)\u{2069}. لم يُضَف مرة أخرى."
+    );
+    app.screenshot("lang-ar-scan-note").await;
     app.quit().await;
 }

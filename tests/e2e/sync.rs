@@ -28,7 +28,7 @@ fn account(uri: &str) -> countersign_otp::Account {
 
 /// "Another computer": a copy of the vault in `data`, changed by `change` in a folder of its
 /// own; returns the file it saved.
-fn elsewhere(data: &Path, change: impl FnOnce(&mut Unlocked)) -> Vec<u8> {
+pub(crate) fn elsewhere(data: &Path, change: impl FnOnce(&mut Unlocked)) -> Vec<u8> {
     let there = tempfile::tempdir().unwrap();
     fs::copy(data.join(VAULT_FILE), there.path().join(VAULT_FILE)).unwrap();
     let store = Store::open(there.path()).unwrap();
@@ -39,7 +39,7 @@ fn elsewhere(data: &Path, change: impl FnOnce(&mut Unlocked)) -> Vec<u8> {
 }
 
 /// Writes `bytes` to `path` as a sync engine does: a temporary file, renamed over it.
-fn synced_in(path: &Path, bytes: &[u8]) {
+pub(crate) fn synced_in(path: &Path, bytes: &[u8]) {
     let temporary = path.with_file_name(".syncthing.incoming.tmp");
     fs::write(&temporary, bytes).unwrap();
     fs::rename(&temporary, path).unwrap();

@@ -50,7 +50,10 @@ async fn without_a_keyring_the_password_unlocks_and_a_wrong_one_is_refused() {
     // Onboarding says why the keyring is not offered.
     let notice = app.text("#keyring-unavailable").await;
     assert!(
-        notice.starts_with("The system keyring is not available"),
+        notice.starts_with("The system keyring is not available")
+            && notice.ends_with(
+                "No keyring program (such as GNOME Keyring or KWallet) runs in this session."
+            ),
         "{notice}"
     );
     app.onboard(PASSWORD).await;
@@ -69,6 +72,31 @@ async fn without_a_keyring_the_password_unlocks_and_a_wrong_one_is_refused() {
     app.type_into("#unlock-secret", PASSWORD).await;
     app.keys("\u{E007}").await;
     app.wait_for_issuers(&["GitHub"]).await;
+    app.quit().await;
+}
+
+/// Issue #18: the keyring's cause arrives as a code, so a German window says it in German.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_a_german_window_says_why_in_german() {
+    let bus = BusWithoutKeyring::start();
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch_with(Launch {
+        env: vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()),
+            ("LANG".into(), "de_DE.UTF-8".into()),
+            ("LANGUAGE".into(), "de_DE:de".into()),
+        ],
+        ..Launch::folder(data.path())
+    })
+    .await;
+    let notice = app.text("#keyring-unavailable").await;
+    assert_eq!(
+        notice,
+        "Der Schlüsselbund des Systems ist nicht verfügbar, daher geben Sie zum Entsperren Ihr \
+         Passwort ein. In dieser Sitzung läuft kein Schlüsselbundprogramm (etwa GNOME Keyring \
+         oder KWallet)."
+    );
+    app.screenshot("keyring-cause-de").await;
     app.quit().await;
 }
 

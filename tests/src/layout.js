@@ -47,6 +47,23 @@ for (const text of texts) {
   }
 }
 
+/** The part of `element` its scrolling or clipping ancestors let through: a control scrolled
+ *  out of its list under a header above the list is hidden there, not drawn over the header. */
+function shown(element) {
+  const box = element.getBoundingClientRect();
+  let { left, top, right, bottom } = box;
+  for (let e = element.parentElement; e && e !== document.documentElement; e = e.parentElement) {
+    if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(e).overflowY)) {
+      const clip = e.getBoundingClientRect();
+      left = Math.max(left, clip.left);
+      top = Math.max(top, clip.top);
+      right = Math.min(right, clip.right);
+      bottom = Math.min(bottom, clip.bottom);
+    }
+  }
+  return { left, top, right, bottom };
+}
+
 // Controls (and headings) drawn over each other (one inside the other is fine: a button in a
 // label).
 const boxes = [...controls, ...[...document.querySelectorAll("h1, h2, h3")].filter(visible)];
@@ -54,8 +71,8 @@ for (let i = 0; i < boxes.length; i++) {
   for (let j = i + 1; j < boxes.length; j++) {
     const [a, b] = [boxes[i], boxes[j]];
     if (a.contains(b) || b.contains(a)) continue;
-    const p = a.getBoundingClientRect();
-    const q = b.getBoundingClientRect();
+    const p = shown(a);
+    const q = shown(b);
     const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
     const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
     if (x > 2 && y > 2) {

@@ -92,6 +92,7 @@ impl Format for BattleNet {
                 position: 1,
                 label: crate::label(NAME, &serial),
                 reason: "the device secret cannot be unmasked".to_owned(),
+                cause: None,
             });
         Ok(Imported {
             entries: vec![entry],

@@ -369,6 +369,7 @@ fn import_csv(bytes: &[u8]) -> Result<Imported, ImportError> {
             position: index + 1,
             label,
             reason,
+            cause: None,
         }));
     }
     Ok(Imported {

@@ -78,6 +78,7 @@ impl Format for Countersign {
                     position: index + 1,
                     label: crate::label(&entry.account.issuer, &entry.account.name),
                     reason: invalid.to_string(),
+                    cause: None,
                 }),
             })
             .collect();

@@ -149,6 +149,7 @@ fn import_text(text: &str) -> Imported {
                 position: index + 1,
                 label,
                 reason,
+                cause: None,
             })
         })
         .collect();

@@ -70,6 +70,7 @@ impl Format for FreeOtp {
                         position: 1,
                         label: String::new(),
                         reason: format!("unreadable token: {}", json::describe(&error)),
+                        cause: None,
                     }),
                 };
                 converted.map_err(|invalid| InvalidEntry {
@@ -80,6 +81,7 @@ impl Format for FreeOtp {
                         invalid.label
                     },
                     reason: invalid.reason,
+                    cause: invalid.cause,
                 })
             })
             .collect();

@@ -126,6 +126,7 @@ impl Format for FreeOtp2 {
                     position: index + 1,
                     label,
                     reason,
+                    cause: None,
                 })
             })
             .collect();

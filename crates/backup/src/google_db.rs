@@ -65,6 +65,7 @@ impl Format for GoogleDb {
                     position: index + 1,
                     label: label(&row.issuer, &row.email),
                     reason,
+                    cause: None,
                 })
             })
             .collect();

@@ -99,6 +99,7 @@ pub(crate) fn convert_some<'a, T: Deserialize<'a>>(
                 position: index + 1,
                 label,
                 reason,
+                cause: None,
             }))
         })
         .collect()

@@ -112,6 +112,19 @@ pub struct InvalidEntry {
     pub label: String,
     /// What is wrong, for a person.
     pub reason: String,
+    /// What is wrong as the otp crate's error, where the reader has one: for a caller that
+    /// words it itself (the app's window, in its language). `None` where `reason` is all.
+    pub cause: Option<EntryCause>,
+}
+
+/// Why an entry cannot become an account, as one of the otp crate's errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryCause {
+    /// A setup link (a line of an otpauth:// list) that cannot be used.
+    Provisioning(countersign_otp::ProvisioningError),
+    /// An account of a Google Authenticator export that cannot be used.
+    Export(countersign_otp::EntryError),
 }
 
 impl fmt::Display for InvalidEntry {
@@ -128,13 +141,32 @@ impl fmt::Display for InvalidEntry {
     }
 }
 
+/// Something about an imported file as a whole that a person should know; its `Display` says it
+/// in English.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportWarning {
+    /// A Google Authenticator export of several QR codes lacks some of them: their accounts are
+    /// not in the file.
+    #[error(
+        "a Google Authenticator export of {size} QR codes is missing code {}: scan it too, or its accounts are not imported",
+        missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    MissingBatches {
+        /// How many QR codes the export has.
+        size: u32,
+        /// The codes missing, counted from 1.
+        missing: Vec<u32>,
+    },
+}
+
 /// Everything read from one file, in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Imported {
     /// Each entry, usable or not.
     pub entries: Vec<ImportedEntry>,
     /// Things about the file as a whole a person should know (a missing migration batch).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ImportWarning>,
     /// Backup codes of entries, by position in `entries`. Only Countersign's own backups
     /// carry them: other apps' notes are left as notes, never guessed at.
     pub backup_codes: Vec<(usize, Vec<StoredBackupCode>)>,

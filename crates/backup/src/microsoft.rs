@@ -79,6 +79,7 @@ impl Format for Microsoft {
                             position: index + 1,
                             label: label(&issuer, &name),
                             reason: format!("secret: {reason}"),
+                            cause: None,
                         }),
                 )
             })

@@ -194,6 +194,7 @@ fn import_db(bytes: &[u8]) -> Result<Imported, ImportError> {
                 position: index + 1,
                 label,
                 reason,
+                cause: None,
             })
         })
         .collect();

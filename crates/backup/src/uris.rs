@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use countersign_otp::{Account, Provisioning, parse_provisioning};
 use zeroize::Zeroizing;
 
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
+use crate::{Detection, EntryCause, Format, ImportError, ImportWarning, Imported, InvalidEntry};
 
 const NAME: &str = "otpauth:// URI list";
 
@@ -80,10 +80,11 @@ pub(crate) fn read_lines(text: &str, migration_only: bool) -> Imported {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let invalid = |label: String, reason: String| InvalidEntry {
+        let invalid = |label: String, reason: String, cause: Option<EntryCause>| InvalidEntry {
             position: index + 1,
             label,
             reason,
+            cause,
         };
         match parse_provisioning(&line) {
             Ok(Provisioning::Migration(batch)) => {
@@ -92,34 +93,39 @@ pub(crate) fn read_lines(text: &str, migration_only: bool) -> Imported {
                     .or_default()
                     .insert(batch.batch_index);
                 imported.entries.extend(batch.accounts.into_iter().map(Ok));
-                imported.entries.extend(
-                    batch
-                        .skipped
-                        .into_iter()
-                        .map(|skipped| Err(invalid(skipped.label, skipped.reason.to_string()))),
-                );
+                imported
+                    .entries
+                    .extend(batch.skipped.into_iter().map(|skipped| {
+                        let reason = skipped.reason.to_string();
+                        Err(invalid(
+                            skipped.label,
+                            reason,
+                            Some(EntryCause::Export(skipped.reason)),
+                        ))
+                    }));
             }
             Ok(Provisioning::Account(_)) if migration_only => imported.entries.push(Err(invalid(
                 String::new(),
                 "not an otpauth-migration:// URI".to_owned(),
+                None,
             ))),
             Ok(Provisioning::Account(account)) => imported.entries.push(Ok(account)),
-            Err(error) => imported
-                .entries
-                .push(Err(invalid(String::new(), error.to_string()))),
+            Err(error) => imported.entries.push(Err(invalid(
+                String::new(),
+                error.to_string(),
+                Some(EntryCause::Provisioning(error)),
+            ))),
         }
     }
     for ((_, size), seen) in batches {
-        let missing: Vec<String> = (0..size)
+        let missing: Vec<u32> = (0..size)
             .filter(|index| !seen.contains(index))
-            .map(|index| (index + 1).to_string())
+            .map(|index| index + 1)
             .collect();
         if !missing.is_empty() {
-            imported.warnings.push(format!(
-                "a Google Authenticator export of {size} QR codes is missing code {}: scan it \
-                 too, or its accounts are not imported",
-                missing.join(", ")
-            ));
+            imported
+                .warnings
+                .push(ImportWarning::MissingBatches { size, missing });
         }
     }
     imported
@@ -132,4 +138,60 @@ pub(crate) fn export(accounts: &[Account]) -> Zeroizing<String> {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use countersign_otp::{Secret, encode_migration};
+
+    use super::*;
+
+    #[test]
+    fn an_unusable_line_keeps_the_setup_link_error_as_its_cause() {
+        let imported = read_lines(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12\n",
+            false,
+        );
+        let invalid = imported.invalid().next().unwrap();
+        assert_eq!(invalid.position, 1);
+        assert!(
+            matches!(invalid.cause, Some(EntryCause::Provisioning(_))),
+            "{:?}",
+            invalid.cause
+        );
+        assert_eq!(
+            invalid.reason,
+            invalid
+                .cause
+                .as_ref()
+                .map(|cause| match cause {
+                    EntryCause::Provisioning(error) => error.to_string(),
+                    _ => String::new(),
+                })
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn a_migration_export_missing_a_code_is_warned_of_with_its_numbers() {
+        let accounts: Vec<Account> = (1..=3u8)
+            .map(|seed| Account::totp("Issuer", "me", Secret::from_bytes(vec![seed; 10]).unwrap()))
+            .collect();
+        let uris = encode_migration(&accounts, 1, 7).uris;
+        let text = format!("{}\n{}\n", uris[0].as_str(), uris[2].as_str());
+        let imported = read_lines(&text, true);
+        assert_eq!(imported.accounts().count(), 2);
+        assert_eq!(
+            imported.warnings,
+            [ImportWarning::MissingBatches {
+                size: 3,
+                missing: vec![2]
+            }]
+        );
+        assert_eq!(
+            imported.warnings[0].to_string(),
+            "a Google Authenticator export of 3 QR codes is missing code 2: scan it too, or its \
+             accounts are not imported"
+        );
+    }
 }

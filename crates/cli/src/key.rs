@@ -303,7 +303,10 @@ fn list(json: bool) -> Result<ExitCode, Failure> {
             .map(|k| {
                 format!(
                     "{}  {:04x}:{:04x}  {}\n",
-                    k.product, k.vendor_id, k.product_id, k.path
+                    k.product.as_deref().unwrap_or("FIDO security key"),
+                    k.vendor_id,
+                    k.product_id,
+                    k.path
                 )
             })
             .collect()

@@ -61,9 +61,10 @@ impl Error {
                                          10 seconds of being plugged in. Start again, and touch \
                                          the key as soon as it blinks."
                 .to_owned(),
-            Error::ReplugTimeout { step } => {
-                format!("The key was not {step} within a minute. Start again when you are ready.")
-            }
+            Error::ReplugTimeout { step } => format!(
+                "The key was not {} within a minute. Start again when you are ready.",
+                step.done()
+            ),
             _ => sentence(&self.to_string()),
         }
     }
@@ -85,24 +86,26 @@ pub fn access_help() -> &'static str {
     }
 }
 
-/// What a fingerprint sample's status (CTAP 2.1 lastEnrollSampleStatus) asks of the person.
-pub fn sample_advice(status: u8) -> &'static str {
+/// What a fingerprint sample's status (CTAP 2.1 lastEnrollSampleStatus) asks of the person, as
+/// a stable name the window words in its language (`good`, `too_high`, ...; `unusable` for a
+/// status the specification does not name).
+pub fn sample_status(status: u8) -> &'static str {
     match status {
-        0x00 => "Good sample.",
-        0x01 => "Too high: move your finger down a little.",
-        0x02 => "Too low: move your finger up a little.",
-        0x03 => "Too far left: move your finger right a little.",
-        0x04 => "Too far right: move your finger left a little.",
-        0x05 => "Too fast: hold your finger still a moment longer.",
-        0x06 => "Too slow: lift your finger sooner.",
-        0x07 => "Poor quality: clean the sensor and your finger, then try again.",
-        0x08 => "Too skewed: place your finger straight on the sensor.",
-        0x09 => "Too short: hold your finger on the sensor a little longer.",
-        0x0A => "That sample did not match the others: use the same finger.",
-        0x0B => "This fingerprint is already enrolled.",
-        0x0D => "No finger was detected.",
-        0x0E => "Lift your finger between samples.",
-        _ => "The sample was not usable: try again.",
+        0x00 => "good",
+        0x01 => "too_high",
+        0x02 => "too_low",
+        0x03 => "too_left",
+        0x04 => "too_right",
+        0x05 => "too_fast",
+        0x06 => "too_slow",
+        0x07 => "poor_quality",
+        0x08 => "too_skewed",
+        0x09 => "too_short",
+        0x0A => "merge_failure",
+        0x0B => "exists",
+        0x0D => "no_finger",
+        0x0E => "lift_finger",
+        _ => "unusable",
     }
 }
 
@@ -136,11 +139,11 @@ mod tests {
             Error::PinInvalid { retries: Some(1) }.advice(),
             "Wrong PIN. 1 attempt left before the key blocks its PIN."
         );
-        let policy = Error::PinPolicy("at least 6 characters".into());
+        let policy = Error::PinPolicy(crate::PinRule::TooShort { min: 6 });
         assert_eq!(policy.kind(), "pin_policy");
         assert_eq!(
             policy.advice(),
-            "The key refused the new PIN: at least 6 characters."
+            "The key refused the new PIN: this key needs at least 6 characters."
         );
         let denied = Error::AccessDenied("Permission denied".into());
         assert_eq!(denied.kind(), "access_denied");
@@ -159,9 +162,10 @@ mod tests {
 
     #[test]
     fn sample_statuses_name_the_fault() {
-        assert_eq!(sample_advice(0x00), "Good sample.");
-        assert!(sample_advice(0x01).starts_with("Too high"));
-        assert!(sample_advice(0x0E).starts_with("Lift your finger"));
-        assert_eq!(sample_advice(0x0C), "The sample was not usable: try again.");
+        assert_eq!(sample_status(0x00), "good");
+        assert_eq!(sample_status(0x01), "too_high");
+        assert_eq!(sample_status(0x0A), "merge_failure");
+        assert_eq!(sample_status(0x0E), "lift_finger");
+        assert_eq!(sample_status(0x0C), "unusable");
     }
 }

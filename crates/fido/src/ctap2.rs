@@ -8,7 +8,7 @@
 
 use crate::cbor::{self, Map, i};
 use crate::ctaphid::{CMD_CBOR, CMD_WINK, Channel};
-use crate::error::{Error, Result};
+use crate::error::{Error, Feature, PinRule, Result};
 use crate::key::*;
 use crate::pin::{self, Pin, Protocol, SharedSecret};
 use ciborium::value::Value;
@@ -196,7 +196,7 @@ impl CtapKey {
         } else if info.option("credentialMgmtPreview") == Some(true) {
             Ok(CREDENTIAL_MANAGEMENT_PRE)
         } else {
-            Err(Error::Unsupported("passkey management".into()))
+            Err(Error::Unsupported(Feature::PasskeyManagement))
         }
     }
 
@@ -206,7 +206,7 @@ impl CtapKey {
         } else if info.option("userVerificationMgmtPreview").is_some() {
             Ok(BIO_ENROLLMENT_PRE)
         } else {
-            Err(Error::Unsupported("fingerprints".into()))
+            Err(Error::Unsupported(Feature::Fingerprints))
         }
     }
 
@@ -399,12 +399,10 @@ pub(crate) fn parse_info(bytes: &[u8]) -> Result<KeyInfo> {
 fn check_new_pin(info: &KeyInfo, pin: &Pin) -> Result<()> {
     let min = info.min_pin_length.max(4);
     if (pin.code_points() as u64) < min {
-        return Err(Error::PinPolicy(format!(
-            "this key needs at least {min} characters"
-        )));
+        return Err(Error::PinPolicy(PinRule::TooShort { min }));
     }
     if pin.expose().len() > 63 {
-        return Err(Error::PinPolicy("a PIN is at most 63 bytes".into()));
+        return Err(Error::PinPolicy(PinRule::TooLong { max_bytes: 63 }));
     }
     Ok(())
 }
@@ -441,9 +439,7 @@ impl SecurityKey for CtapKey {
         params.option_rk = request.discoverable;
         params.exclude_list = request.exclude.clone();
         if request.algorithms.is_empty() {
-            return Err(Error::Unsupported(
-                "a credential without an algorithm".into(),
-            ));
+            return Err(Error::Unsupported(Feature::NoAlgorithm));
         }
         params.key_types = request
             .algorithms
@@ -522,7 +518,7 @@ impl SecurityKey for CtapKey {
         let secret = match request.hmac_salt {
             Some(salt) => {
                 if !info.has_extension("hmac-secret") {
-                    return Err(Error::Unsupported("hmac-secret".into()));
+                    return Err(Error::Unsupported(Feature::HmacSecret));
                 }
                 let secret = self.shared_secret(protocol)?;
                 let salt_enc = secret.encrypt(&salt)?;
@@ -573,7 +569,7 @@ impl SecurityKey for CtapKey {
     fn set_pin(&self, new_pin: &Pin) -> Result<()> {
         let info = self.get_info()?;
         match info.pin_set {
-            None => return Err(Error::Unsupported("a PIN".into())),
+            None => return Err(Error::Unsupported(Feature::Pin)),
             Some(true) => return Err(Error::NotAllowed),
             Some(false) => {}
         }
@@ -797,10 +793,10 @@ impl SecurityKey for CtapKey {
     fn set_always_uv(&self, pin: Option<&Pin>, on: bool) -> Result<()> {
         let info = self.get_info()?;
         let Some(current) = info.option("alwaysUv") else {
-            return Err(Error::Unsupported("always requiring verification".into()));
+            return Err(Error::Unsupported(Feature::AlwaysUv));
         };
         if info.option("authnrCfg") != Some(true) {
-            return Err(Error::Unsupported("authenticatorConfig".into()));
+            return Err(Error::Unsupported(Feature::Config));
         }
         if current == on {
             return Ok(());

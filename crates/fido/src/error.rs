@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::reset::ResetStage;
+
 /// Everything that can go wrong talking to a security key.
 ///
 /// Variants are the situations the UI explains differently; anything else from the key is kept
@@ -30,7 +32,7 @@ pub enum Error {
     PinRequired,
     /// The new PIN breaks the key's rules (length, complexity).
     #[error("the key refused the new PIN: {0}")]
-    PinPolicy(String),
+    PinPolicy(PinRule),
     /// Built-in user verification (fingerprint) failed too often and is blocked until a PIN is used.
     #[error("fingerprint verification is blocked; use the PIN")]
     UvBlocked,
@@ -51,7 +53,7 @@ pub enum Error {
     AccessDenied(String),
     /// The key does not support this operation or option.
     #[error("this key does not support {0}")]
-    Unsupported(String),
+    Unsupported(Feature),
     /// No FIDO key is plugged in (or the requested one is gone).
     #[error("no security key found")]
     NoKey,
@@ -84,11 +86,104 @@ pub enum Error {
     )]
     ResetWindowPassed,
     /// A guided reset waited a minute for the key to be unplugged or plugged back in.
-    #[error("the key was not {step} within a minute; start again when you are ready")]
+    #[error("the key was not {} within a minute; start again when you are ready", step.done())]
     ReplugTimeout {
-        /// "unplugged" or "plugged back in".
-        step: &'static str,
+        /// The step that was not done: [`ResetStage::Unplug`] or [`ResetStage::Replug`].
+        step: ResetStage,
     },
+}
+
+/// Which rule a new PIN broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PinRule {
+    /// Fewer characters than the key's minimum.
+    #[error("this key needs at least {min} characters")]
+    TooShort {
+        /// The key's minimum, in characters.
+        min: u64,
+    },
+    /// More bytes than CTAP allows.
+    #[error("a PIN is at most {max_bytes} bytes")]
+    TooLong {
+        /// The most bytes a PIN may have.
+        max_bytes: u64,
+    },
+    /// The key's own rules (CTAP2_ERR_PIN_POLICY_VIOLATION), which it does not explain.
+    #[error("the PIN is too short, too long or too simple")]
+    KeyPolicy,
+}
+
+impl PinRule {
+    /// A stable name for the UI: `too_short`, `too_long` or `key_policy`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PinRule::TooShort { .. } => "too_short",
+            PinRule::TooLong { .. } => "too_long",
+            PinRule::KeyPolicy => "key_policy",
+        }
+    }
+
+    /// The limit broken (characters for `too_short`, bytes for `too_long`), when there is one.
+    pub fn limit(&self) -> Option<u64> {
+        match self {
+            PinRule::TooShort { min } => Some(*min),
+            PinRule::TooLong { max_bytes } => Some(*max_bytes),
+            PinRule::KeyPolicy => None,
+        }
+    }
+}
+
+/// What a key lacks, for [`Error::Unsupported`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Feature {
+    /// The algorithm a request asked for (CTAP2_ERR_UNSUPPORTED_ALGORITHM).
+    #[error("the requested algorithm")]
+    Algorithm,
+    /// A command or option of a request (CTAP1_ERR_INVALID_COMMAND, CTAP2_ERR_UNSUPPORTED_OPTION).
+    #[error("this command or option")]
+    CommandOrOption,
+    /// A request that names no algorithm at all.
+    #[error("a credential without an algorithm")]
+    NoAlgorithm,
+    /// Listing and deleting passkeys (credential management).
+    #[error("passkey management")]
+    PasskeyManagement,
+    /// Fingerprint enrolment (bio enrollment).
+    #[error("fingerprints")]
+    Fingerprints,
+    /// The hmac-secret extension.
+    #[error("hmac-secret")]
+    HmacSecret,
+    /// A PIN.
+    #[error("a PIN")]
+    Pin,
+    /// The alwaysUv setting.
+    #[error("always requiring verification")]
+    AlwaysUv,
+    /// authenticatorConfig.
+    #[error("authenticatorConfig")]
+    Config,
+}
+
+impl Feature {
+    /// A stable name for the UI (`passkey_management`, `hmac_secret`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Feature::Algorithm => "algorithm",
+            Feature::CommandOrOption => "command_or_option",
+            Feature::NoAlgorithm => "no_algorithm",
+            Feature::PasskeyManagement => "passkey_management",
+            Feature::Fingerprints => "fingerprints",
+            Feature::HmacSecret => "hmac_secret",
+            Feature::Pin => "pin",
+            Feature::AlwaysUv => "always_uv",
+            Feature::Config => "config",
+        }
+    }
 }
 
 /// Shorthand for results of this crate.
@@ -100,10 +195,10 @@ impl Error {
         match code {
             0x05 | 0x2F | 0x3A => Error::Timeout,
             0x19 => Error::CredentialExcluded,
-            0x26 => Error::Unsupported("the requested algorithm".into()),
+            0x26 => Error::Unsupported(Feature::Algorithm),
             0x27 => Error::OperationDenied,
             0x17 | 0x18 | 0x28 => Error::StorageFull,
-            0x01 | 0x2B => Error::Unsupported("this command or option".into()),
+            0x01 | 0x2B => Error::Unsupported(Feature::CommandOrOption),
             0x2D => Error::Cancelled,
             0x2E => Error::NoCredentials,
             0x30 => Error::NotAllowed,
@@ -112,7 +207,7 @@ impl Error {
             0x34 => Error::PinAuthBlocked,
             0x35 => Error::PinNotSet,
             0x36 => Error::PinRequired,
-            0x37 => Error::PinPolicy("the PIN is too short, too long or too simple".into()),
+            0x37 => Error::PinPolicy(PinRule::KeyPolicy),
             0x3C => Error::UvBlocked,
             _ => Error::Ctap {
                 code,

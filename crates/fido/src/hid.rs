@@ -17,8 +17,8 @@ const FIDO_USAGE_PAGE: u16 = 0xF1D0;
 pub struct KeyDescriptor {
     /// The OS path to open it with (hidraw node, IOService path or Windows device path).
     pub path: String,
-    /// Product string, or a placeholder.
-    pub product: String,
+    /// Product string, when the device has one.
+    pub product: Option<String>,
     /// Manufacturer string, when the device has one.
     pub manufacturer: Option<String>,
     /// USB vendor ID.
@@ -38,7 +38,7 @@ pub fn list_keys() -> Result<Vec<KeyDescriptor>> {
         .filter(|d| d.usage_page() == FIDO_USAGE_PAGE)
         .map(|d| KeyDescriptor {
             path: d.path().to_string_lossy().into_owned(),
-            product: d.product_string().unwrap_or("FIDO security key").to_owned(),
+            product: d.product_string().map(str::to_owned),
             manufacturer: d.manufacturer_string().map(str::to_owned),
             vendor_id: d.vendor_id(),
             product_id: d.product_id(),

@@ -40,9 +40,9 @@ mod freed_memory;
 #[global_allocator]
 static ALLOCATOR: freed_memory::FreedMemory = freed_memory::FreedMemory;
 
-pub use advice::{access_help, sample_advice};
+pub use advice::{access_help, sample_status};
 pub use ctap2::CtapKey;
-pub use error::{Error, Result, status_name};
+pub use error::{Error, Feature, PinRule, Result, status_name};
 pub use hid::{KeyDescriptor, list_keys, open_key};
 pub use key::{
     Algorithm, Assertion, AssertionRequest, EnrollProgress, EventSink, Fingerprint, KeyEvent,
@@ -53,6 +53,6 @@ pub use regtest::{TestOptions, client_data_json, registration_test};
 pub use report::{Chain, Check, Outcome, Report, Verdict, VerifiedCredential};
 pub use reset::{ReplugWatch, ResetStage, reset_after_replug};
 pub use verify::{
-    Policy, algorithm_name, verify_assertion, verify_assertion_with, verify_registration,
-    verify_registration_with,
+    Policy, algorithm_name, known_algorithm, verify_assertion, verify_assertion_with,
+    verify_registration, verify_registration_with,
 };

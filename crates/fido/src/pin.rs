@@ -171,7 +171,7 @@ impl SharedSecret {
     pub(crate) fn new_pin_enc(&self, pin: &Pin) -> Result<Vec<u8>> {
         let bytes = pin.expose().as_bytes();
         if bytes.len() > 63 {
-            return Err(Error::PinPolicy("a PIN is at most 63 bytes".into()));
+            return Err(Error::PinPolicy(crate::PinRule::TooLong { max_bytes: 63 }));
         }
         let mut padded = Zeroizing::new([0u8; 64]);
         padded[..bytes.len()].copy_from_slice(bytes);

@@ -41,6 +41,7 @@ pub fn registration_test(key: &dyn SecurityKey, options: &TestOptions) -> Report
         Ok(info) => info,
         Err(e) => {
             report.push("key.info", Outcome::Fail, e.to_string());
+            key_failed(&mut report, &e);
             return report;
         }
     };
@@ -51,12 +52,14 @@ pub fn registration_test(key: &dyn SecurityKey, options: &TestOptions) -> Report
         info.aaguid
     );
     report.push("key.info", Outcome::Pass, info.versions.join(", "));
+    report.word("versions", [("versions", info.versions.join(", "))]);
     if info.pin_set == Some(true) && options.pin.is_none() {
         report.push(
             "key.pin",
             Outcome::Skipped,
             "the key has a PIN but none was given; the key may refuse",
         );
+        report.word("pin_not_given", []);
     }
     let hmac = info.has_extension("hmac-secret");
 
@@ -81,7 +84,10 @@ pub fn registration_test(key: &dyn SecurityKey, options: &TestOptions) -> Report
         "es256_discoverable"
     };
     match discoverable_skip_reason(&info, options) {
-        Some(reason) => report.push(name, Outcome::Skipped, reason),
+        Some((code, reason)) => {
+            report.push(name, Outcome::Skipped, reason);
+            report.word(code, []);
+        }
         None => {
             let step = Step {
                 name,
@@ -95,19 +101,32 @@ pub fn registration_test(key: &dyn SecurityKey, options: &TestOptions) -> Report
                     .as_ref()
                     .expect("checked by discoverable_skip_reason");
                 match key.delete_passkey(pin, &credential_id) {
-                    Ok(()) => report.push(
-                        format!("{name}/cleanup"),
-                        Outcome::Pass,
-                        "the test passkey was deleted",
-                    ),
-                    Err(e) => report.push(
-                        format!("{name}/cleanup"),
-                        Outcome::Fail,
-                        format!(
-                            "could not delete the test passkey for {}: {e}",
-                            options.rp_id
-                        ),
-                    ),
+                    Ok(()) => {
+                        report.push(
+                            format!("{name}/cleanup"),
+                            Outcome::Pass,
+                            "the test passkey was deleted",
+                        );
+                        report.word("passkey_deleted", []);
+                    }
+                    Err(e) => {
+                        report.push(
+                            format!("{name}/cleanup"),
+                            Outcome::Fail,
+                            format!(
+                                "could not delete the test passkey for {}: {e}",
+                                options.rp_id
+                            ),
+                        );
+                        report.word(
+                            "passkey_not_deleted",
+                            [
+                                ("rp_id", options.rp_id.clone()),
+                                ("kind", e.kind().to_owned()),
+                                ("detail", e.to_string()),
+                            ],
+                        );
+                    }
                 }
             }
         }
@@ -115,20 +134,45 @@ pub fn registration_test(key: &dyn SecurityKey, options: &TestOptions) -> Report
     report
 }
 
-fn discoverable_skip_reason(info: &KeyInfo, options: &TestOptions) -> Option<String> {
+/// Why the passkey step is skipped, as a code and in words; `None` when it runs.
+fn discoverable_skip_reason(
+    info: &KeyInfo,
+    options: &TestOptions,
+) -> Option<(&'static str, &'static str)> {
     if !options.discoverable {
-        Some("not requested".into())
+        Some(("not_requested", "not requested"))
     } else if info.option("rk") != Some(true) {
-        Some("the key cannot store discoverable credentials".into())
+        Some((
+            "no_discoverable",
+            "the key cannot store discoverable credentials",
+        ))
     } else if options.pin.is_none() {
-        Some("needs the PIN, so the test passkey can be deleted afterwards".into())
+        Some((
+            "needs_pin",
+            "needs the PIN, so the test passkey can be deleted afterwards",
+        ))
     } else if info.option("credMgmt") != Some(true)
         && info.option("credentialMgmtPreview") != Some(true)
     {
-        Some("the key cannot delete passkeys, so none is created".into())
+        Some((
+            "cannot_delete",
+            "the key cannot delete passkeys, so none is created",
+        ))
     } else {
         None
     }
+}
+
+/// Gives the check added last the words of a key's error: its kind, and the English sentence
+/// for a kind the window does not word.
+fn key_failed(report: &mut Report, error: &Error) {
+    report.word(
+        "key_failed",
+        [
+            ("kind", error.kind().to_owned()),
+            ("detail", error.to_string()),
+        ],
+    );
 }
 
 struct Step {
@@ -179,6 +223,7 @@ impl Step {
                     Outcome::Pass,
                     format!("\"{}\" attestation", created.format),
                 );
+                report.word("attestation_format", [("format", created.format.clone())]);
                 created
             }
             Err(e) => {
@@ -187,6 +232,7 @@ impl Step {
                     Outcome::Fail,
                     e.to_string(),
                 );
+                key_failed(report, &e);
                 return None;
             }
         };
@@ -227,18 +273,24 @@ impl Step {
                 report,
             );
             match (first.1, second.and_then(|s| s.1)) {
-                (Some(a), Some(b)) => report.expect(
-                    &format!("{name}/hmac_secret"),
-                    a.len() == 32 && a == b,
-                    "the same salt gave the same 32-byte secret twice",
-                    "the same salt gave different secrets",
-                ),
-                _ => report.expect(
-                    &format!("{name}/hmac_secret"),
-                    false,
-                    "",
-                    "the key returned no hmac-secret output",
-                ),
+                (Some(a), Some(b)) => {
+                    let same = report.expect(
+                        &format!("{name}/hmac_secret"),
+                        a.len() == 32 && a == b,
+                        "the same salt gave the same 32-byte secret twice",
+                        "the same salt gave different secrets",
+                    );
+                    report.word(if same { "hmac_same" } else { "hmac_different" }, []);
+                }
+                _ => {
+                    report.expect(
+                        &format!("{name}/hmac_secret"),
+                        false,
+                        "",
+                        "the key returned no hmac-secret output",
+                    );
+                    report.word("hmac_missing", []);
+                }
             };
         } else if !self.discoverable {
             report.push(
@@ -246,6 +298,7 @@ impl Step {
                 Outcome::Skipped,
                 "the key does not offer hmac-secret",
             );
+            report.word("hmac_not_offered", []);
         }
         Some(created.credential_id)
     }
@@ -287,6 +340,7 @@ impl Step {
                     Outcome::Fail,
                     Error::NoCredentials.to_string(),
                 );
+                report.word("no_credentials", []);
                 return None;
             }
             Err(e) => {
@@ -295,10 +349,11 @@ impl Step {
                     Outcome::Fail,
                     e.to_string(),
                 );
+                key_failed(report, &e);
                 return None;
             }
         };
-        report.expect(
+        let same = report.expect(
             &format!("{name}/get_assertion"),
             assertion.credential_id == credential.credential_id,
             "the new credential signed",
@@ -307,6 +362,14 @@ impl Step {
                 b64::encode(&assertion.credential_id)
             ),
         );
+        if same {
+            report.word("new_credential_signed", []);
+        } else {
+            report.word(
+                "other_credential_signed",
+                [("credential", b64::encode(&assertion.credential_id))],
+            );
+        }
         let verified = verify_assertion_with(
             policy,
             &options.rp_id,

@@ -1,6 +1,7 @@
 //! Named checks with a verdict and a reason, and their plain-text rendering.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The verdict of one check.
@@ -23,8 +24,16 @@ pub struct Check {
     pub name: String,
     /// The verdict.
     pub outcome: Outcome,
-    /// Why, in words a person can act on.
+    /// Why, in words a person can act on (English).
     pub reason: String,
+    /// The reason as a stable code (`challenge_matches`, `origin_wrong`, ...), for a window
+    /// that words it in its own language; `None` where only `reason` says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    /// The values the reason names, by name (`expected`, `found`, `bytes`, ...), as text;
+    /// technical details from a library stay English under `detail`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<&'static str, String>,
 }
 
 /// A list of checks, as the UI, the CLI and "copy report" show them.
@@ -108,7 +117,17 @@ impl Report {
             name: name.into(),
             outcome,
             reason: reason.into(),
+            code: None,
+            args: BTreeMap::new(),
         });
+    }
+
+    /// Gives the check added last its reason's code and the values it names.
+    pub fn word<const N: usize>(&mut self, code: &'static str, args: [(&'static str, String); N]) {
+        if let Some(check) = self.checks.last_mut() {
+            check.code = Some(code);
+            check.args = args.into_iter().collect();
+        }
     }
 
     /// Adds a check that passed when `ok`, else failed, with the matching reason.
@@ -205,6 +224,10 @@ mod tests {
         report.push("a", Outcome::Pass, "fine");
         report.push("longer.name", Outcome::Fail, "broken");
         report.push("c", Outcome::Skipped, "n/a");
+        report.word("not_applicable", [("why", "demo".into())]);
+        assert_eq!(report.checks[2].code, Some("not_applicable"));
+        assert_eq!(report.checks[2].args["why"], "demo");
+        assert_eq!(report.checks[1].code, None);
         let text = report.to_text();
         assert_eq!(
             text,

@@ -20,6 +20,17 @@ pub enum ResetStage {
     Touch,
 }
 
+impl ResetStage {
+    /// The step as done, for a sentence: "unplugged", "plugged back in", "touched".
+    pub fn done(self) -> &'static str {
+        match self {
+            ResetStage::Unplug => "unplugged",
+            ResetStage::Replug => "plugged back in",
+            ResetStage::Touch => "touched",
+        }
+    }
+}
+
 /// How a guided reset watches the keys come and go.
 #[derive(Debug, Clone, Copy)]
 pub struct ReplugWatch {
@@ -52,12 +63,12 @@ impl ReplugWatch {
         stopped: impl Fn() -> bool,
         mut stage: impl FnMut(ResetStage),
     ) -> Result<String> {
-        self.wait(&stopped, "unplugged", || {
+        self.wait(&stopped, ResetStage::Unplug, || {
             Ok((!plugged()?.iter().any(|p| p == path)).then_some(()))
         })?;
         stage(ResetStage::Replug);
         let before = plugged()?;
-        self.wait(&stopped, "plugged back in", || {
+        self.wait(&stopped, ResetStage::Replug, || {
             Ok(plugged()?.into_iter().find(|p| !before.contains(p)))
         })
     }
@@ -66,7 +77,7 @@ impl ReplugWatch {
     fn wait<T>(
         &self,
         stopped: &impl Fn() -> bool,
-        step: &'static str,
+        step: ResetStage,
         mut done: impl FnMut() -> Result<Option<T>>,
     ) -> Result<T> {
         let started = Instant::now();
@@ -154,14 +165,16 @@ mod tests {
         );
         assert_eq!(
             left_in.unwrap_err(),
-            Error::ReplugTimeout { step: "unplugged" }
+            Error::ReplugTimeout {
+                step: ResetStage::Unplug
+            }
         );
         let never_back = quick().wait_for_replug("/dev/hidraw5", script(&[&[]]), || false, |_| {});
         let error = never_back.unwrap_err();
         assert_eq!(
             error,
             Error::ReplugTimeout {
-                step: "plugged back in"
+                step: ResetStage::Replug
             }
         );
         assert_eq!(

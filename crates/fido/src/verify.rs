@@ -89,14 +89,16 @@ pub fn verify_registration_with(
                 Outcome::Pass,
                 format!("format \"{}\"", object.format),
             );
+            report.word("format", [("format", object.format.clone())]);
             object
         }
         Err(e) => {
             report.push(
                 "attestation_object.cbor",
                 Outcome::Fail,
-                format!("cannot be read: {}", plain(e)),
+                format!("cannot be read: {}", plain(e.clone())),
             );
+            report.word("unreadable", [("detail", plain(e))]);
             return report;
         }
     };
@@ -108,6 +110,7 @@ pub fn verify_registration_with(
             Outcome::Fail,
             "AT flag clear: no credential in the authenticator data",
         );
+        report.word("no_credential", []);
         return report;
     };
     report.push(
@@ -115,31 +118,46 @@ pub fn verify_registration_with(
         Outcome::Pass,
         format!("credential ID of {} bytes", credential.credential_id.len()),
     );
+    report.word(
+        "credential_id",
+        [("bytes", credential.credential_id.len().to_string())],
+    );
 
     let key = CoseKey::parse(&credential.public_key);
     let algorithm = match &key {
         Ok(key) => {
             report.push("credential.public_key", Outcome::Pass, key.describe());
+            key.word(&mut report);
             let allowed = if policy.algorithms.is_empty() {
                 &DEFAULT_ALGORITHMS[..]
             } else {
                 &policy.algorithms
             };
-            report.expect(
+            let ok = report.expect(
                 "credential.algorithm",
                 allowed.contains(&key.alg),
                 format!("{} is acceptable", algorithm_name(key.alg)),
                 format!("{} was not requested", algorithm_name(key.alg)),
             );
+            report.word(
+                if ok {
+                    "algorithm_ok"
+                } else {
+                    "algorithm_not_requested"
+                },
+                [("algorithm", algorithm_name(key.alg))],
+            );
             Some(key.alg)
         }
         Err(e) => {
             report.push("credential.public_key", Outcome::Fail, e.clone());
+            report.word("unreadable", [("detail", e.clone())]);
             report.push(
                 "credential.algorithm",
                 Outcome::Skipped,
                 "no usable public key",
             );
+            report.word("no_public_key", []);
             None
         }
     };
@@ -159,6 +177,14 @@ pub fn verify_registration_with(
         format!("\"{}\" is a registered format", object.format),
         format!("\"{}\" is not a WebAuthn attestation format", object.format),
     );
+    report.word(
+        if format_ok {
+            "format_registered"
+        } else {
+            "format_unknown"
+        },
+        [("format", object.format.clone())],
+    );
 
     let aaguid = uuid::Uuid::from_bytes(credential.aaguid);
     let can_judge = client_ok && rp_ok && format_ok;
@@ -172,17 +198,29 @@ pub fn verify_registration_with(
     );
 
     match catalog::model_name(&credential.aaguid) {
-        Some(name) => report.push("aaguid.model", Outcome::Pass, format!("{name} ({aaguid})")),
-        None if credential.aaguid == [0; 16] => report.push(
-            "aaguid.model",
-            Outcome::Skipped,
-            "AAGUID is all zeros (U2F or an anonymised key)",
-        ),
-        None => report.push(
-            "aaguid.model",
-            Outcome::Skipped,
-            format!("{aaguid} is not in the bundled list"),
-        ),
+        Some(name) => {
+            report.push("aaguid.model", Outcome::Pass, format!("{name} ({aaguid})"));
+            report.word(
+                "model",
+                [("model", name.to_owned()), ("aaguid", aaguid.to_string())],
+            );
+        }
+        None if credential.aaguid == [0; 16] => {
+            report.push(
+                "aaguid.model",
+                Outcome::Skipped,
+                "AAGUID is all zeros (U2F or an anonymised key)",
+            );
+            report.word("aaguid_zero", []);
+        }
+        None => {
+            report.push(
+                "aaguid.model",
+                Outcome::Skipped,
+                format!("{aaguid} is not in the bundled list"),
+            );
+            report.word("aaguid_unknown", [("aaguid", aaguid.to_string())]);
+        }
     }
 
     if let (Some(alg), Ok(public_key_cose)) = (algorithm, cose_bytes(&credential.public_key)) {
@@ -252,10 +290,12 @@ pub fn verify_assertion_with(
                 Outcome::Pass,
                 format!("{} bytes", authenticator_data.len()),
             );
+            report.word("bytes", [("bytes", authenticator_data.len().to_string())]);
             Some(data)
         }
         Err(e) => {
-            report.push("authenticator_data.parse", Outcome::Fail, plain(e));
+            report.push("authenticator_data.parse", Outcome::Fail, plain(e.clone()));
+            report.word("unreadable", [("detail", plain(e))]);
             None
         }
     };
@@ -269,19 +309,28 @@ pub fn verify_assertion_with(
     match key {
         Ok(key) => {
             report.push("credential.public_key", Outcome::Pass, key.describe());
+            key.word(&mut report);
             let signed = [authenticator_data, &sha256(client_data_json)[..]].concat();
             match key.verify(&signed, signature) {
-                Ok(()) => report.push(
-                    "signature",
-                    Outcome::Pass,
-                    format!("valid {} signature", algorithm_name(key.alg)),
-                ),
-                Err(e) => report.push("signature", Outcome::Fail, e),
+                Ok(()) => {
+                    report.push(
+                        "signature",
+                        Outcome::Pass,
+                        format!("valid {} signature", algorithm_name(key.alg)),
+                    );
+                    report.word("signature_valid", [("algorithm", algorithm_name(key.alg))]);
+                }
+                Err(e) => {
+                    report.push("signature", Outcome::Fail, e);
+                    report.word("signature_invalid", []);
+                }
             }
         }
         Err(e) => {
-            report.push("credential.public_key", Outcome::Fail, e);
+            report.push("credential.public_key", Outcome::Fail, e.clone());
+            report.word("unreadable", [("detail", e)]);
             report.push("signature", Outcome::Skipped, "no usable public key");
+            report.word("no_public_key", []);
         }
     }
 
@@ -294,20 +343,35 @@ pub fn verify_assertion_with(
                     Outcome::Pass,
                     "the key does not use a signature counter (0)",
                 );
+                report.word("counter_unused", []);
             } else {
-                report.expect(
+                let above = report.expect(
                     "sign_count",
                     counter > previous_counter,
                     format!("{counter} is above the stored {previous_counter}"),
                     format!("{counter} is not above the stored {previous_counter}: the key may have been cloned"),
                 );
+                report.word(
+                    if above {
+                        "counter_above"
+                    } else {
+                        "counter_not_above"
+                    },
+                    [
+                        ("counter", counter.to_string()),
+                        ("stored", previous_counter.to_string()),
+                    ],
+                );
             }
         }
-        None => report.push(
-            "sign_count",
-            Outcome::Skipped,
-            "authenticator data unreadable",
-        ),
+        None => {
+            report.push(
+                "sign_count",
+                Outcome::Skipped,
+                "authenticator data unreadable",
+            );
+            report.word("data_unreadable", []);
+        }
     }
     report
 }
@@ -335,12 +399,14 @@ fn check_client_data(
             Outcome::Fail,
             "clientDataJSON is not a JSON object",
         );
+        report.word("json_not_object", []);
         for name in [
             "client_data.type",
             "client_data.challenge",
             "client_data.origin",
         ] {
             report.push(name, Outcome::Skipped, "clientDataJSON unreadable");
+            report.word("json_unreadable", []);
         }
         return false;
     };
@@ -349,6 +415,7 @@ fn check_client_data(
         Outcome::Pass,
         format!("{} bytes of JSON", json.len()),
     );
+    report.word("json", [("bytes", json.len().to_string())]);
     let text = |key: &str| {
         client
             .get(key)
@@ -363,8 +430,12 @@ fn check_client_data(
         format!("\"{kind}\""),
         format!("expected \"{kind}\", found \"{got_type}\""),
     );
+    report.word(
+        if ok { "value" } else { "value_wrong" },
+        [("expected", kind.to_owned()), ("found", got_type)],
+    );
     let got_challenge = b64::decode(&text("challenge")).unwrap_or_default();
-    ok &= report.expect(
+    let challenge_ok = report.expect(
         "client_data.challenge",
         !challenge.is_empty() && got_challenge == challenge,
         "matches the challenge that was sent",
@@ -374,19 +445,37 @@ fn check_client_data(
             b64::encode(challenge)
         ),
     );
+    if challenge_ok {
+        report.word("challenge_matches", []);
+    } else {
+        report.word(
+            "challenge_wrong",
+            [
+                ("found", text("challenge")),
+                ("expected", b64::encode(challenge)),
+            ],
+        );
+    }
+    ok &= challenge_ok;
     let got_origin = text("origin");
-    ok &= report.expect(
+    let origin_ok = report.expect(
         "client_data.origin",
         same_origin(&got_origin, origin),
         format!("\"{got_origin}\""),
         format!("expected \"{origin}\", found \"{got_origin}\""),
     );
+    report.word(
+        if origin_ok { "value" } else { "value_wrong" },
+        [("expected", origin.to_owned()), ("found", got_origin)],
+    );
+    ok &= origin_ok;
     if client.get("crossOrigin").and_then(Json::as_bool) == Some(true) {
         report.push(
             "client_data.cross_origin",
             Outcome::Fail,
             "made in a cross-origin iframe",
         );
+        report.word("cross_origin", []);
         ok = false;
     }
     ok
@@ -408,32 +497,69 @@ fn same_origin(a: &str, b: &str) -> bool {
 /// have at least two labels, which refuses bare top-level domains ("com") but not multi-label
 /// public suffixes such as "co.uk" or "github.io". An IP address host allows only itself.
 fn check_rp_id_scope(report: &mut Report, rp_id: &str, origin: &str) {
-    match rp_id_scope(rp_id, origin) {
-        Ok(why) => report.push("rp_id.origin", Outcome::Pass, why),
-        Err(why) => report.push("rp_id.origin", Outcome::Fail, why),
-    }
+    let (outcome, (code, why, host)) = match rp_id_scope(rp_id, origin) {
+        Ok(scope) => (Outcome::Pass, scope),
+        Err(scope) => (Outcome::Fail, scope),
+    };
+    report.push("rp_id.origin", outcome, why);
+    report.word(
+        code,
+        [
+            ("rp_id", rp_id.to_owned()),
+            ("origin", origin.to_owned()),
+            ("host", host),
+        ],
+    );
 }
 
-/// Why `rp_id` may (Ok) or may not (Err) be used from `origin`, in words.
-fn rp_id_scope(rp_id: &str, origin: &str) -> Result<String, String> {
-    let url = url::Url::parse(origin).map_err(|e| format!("the origin \"{origin}\": {e}"))?;
+/// Why `rp_id` may (Ok) or may not (Err) be used from `origin`: a code, the words, and the
+/// origin's host (empty when it has none).
+type Scope = (&'static str, String, String);
+
+/// Whether `rp_id` may (Ok) or may not (Err) be used from `origin`, and why.
+fn rp_id_scope(rp_id: &str, origin: &str) -> Result<Scope, Scope> {
+    let url = url::Url::parse(origin).map_err(|e| {
+        (
+            "origin_invalid",
+            format!("the origin \"{origin}\": {e}"),
+            String::new(),
+        )
+    })?;
     let host = match url.host() {
         Some(url::Host::Domain(domain)) => domain.trim_end_matches('.').to_ascii_lowercase(),
         Some(ip) => {
             let ip = ip.to_string();
             return if rp_id == ip {
-                Ok(format!("\"{rp_id}\" is the origin's host"))
+                Ok((
+                    "rp_id_host",
+                    format!("\"{rp_id}\" is the origin's host"),
+                    ip,
+                ))
             } else {
-                Err(format!(
-                    "the origin's host is the address {ip}, which allows no other RP ID than itself, not \"{rp_id}\""
+                Err((
+                    "rp_id_address",
+                    format!(
+                        "the origin's host is the address {ip}, which allows no other RP ID than itself, not \"{rp_id}\""
+                    ),
+                    ip,
                 ))
             };
         }
-        None => return Err(format!("the origin \"{origin}\" has no host")),
+        None => {
+            return Err((
+                "origin_no_host",
+                format!("the origin \"{origin}\" has no host"),
+                String::new(),
+            ));
+        }
     };
     let rp = rp_id.to_ascii_lowercase();
     if rp == host {
-        return Ok(format!("\"{rp_id}\" is the origin's host"));
+        return Ok((
+            "rp_id_host",
+            format!("\"{rp_id}\" is the origin's host"),
+            host,
+        ));
     }
     let suffix_of_host = !rp.is_empty()
         && !rp.starts_with('.')
@@ -441,23 +567,27 @@ fn rp_id_scope(rp_id: &str, origin: &str) -> Result<String, String> {
             .strip_suffix(rp.as_str())
             .is_some_and(|rest| rest.ends_with('.'));
     if !suffix_of_host {
-        return Err(format!(
+        let why = format!(
             "\"{rp_id}\" is neither the origin's host \"{host}\" nor a domain it belongs to: \
              the credential would be for another site"
-        ));
+        );
+        return Err(("rp_id_other_site", why, host));
     }
     // A public suffix (a top-level domain, co.uk, github.io) is shared by every site under it.
     if !rp.contains('.') || psl::suffix_str(&rp) == Some(rp.as_str()) {
-        let kind = if rp.contains('.') {
-            "a public suffix (as listed by the Public Suffix List)"
+        let (code, kind) = if rp.contains('.') {
+            (
+                "rp_id_public_suffix",
+                "a public suffix (as listed by the Public Suffix List)",
+            )
         } else {
-            "a top-level domain"
+            ("rp_id_top_level", "a top-level domain")
         };
-        return Err(format!("\"{rp_id}\" is {kind}, which no site may claim"));
+        let why = format!("\"{rp_id}\" is {kind}, which no site may claim");
+        return Err((code, why, host));
     }
-    Ok(format!(
-        "\"{rp_id}\" is a domain the host \"{host}\" belongs to"
-    ))
+    let why = format!("\"{rp_id}\" is a domain the host \"{host}\" belongs to");
+    Ok(("rp_id_domain", why, host))
 }
 
 /// Checks RP ID hash and flags; returns whether the RP ID matched and the user was present.
@@ -473,42 +603,55 @@ fn check_auth_data(
         format!("SHA-256 of \"{rp_id}\""),
         format!("not the SHA-256 of \"{rp_id}\": the credential is for another site"),
     );
+    report.word(
+        if rp_ok {
+            "rp_id_hash"
+        } else {
+            "rp_id_hash_wrong"
+        },
+        [("rp_id", rp_id.to_owned())],
+    );
     let up_ok = report.expect(
         "flags.user_present",
         data.has(flags::UP),
         "UP set: the key was touched",
         "UP clear: nobody touched the key",
     );
-    match (data.has(flags::UV), policy.require_user_verification) {
-        (true, _) => report.push(
-            "flags.user_verified",
+    report.word(if up_ok { "up_set" } else { "up_clear" }, []);
+    let (outcome, code, why) = match (data.has(flags::UV), policy.require_user_verification) {
+        (true, _) => (
             Outcome::Pass,
+            "uv_set",
             "UV set: PIN or fingerprint verified",
         ),
-        (false, true) => report.push(
-            "flags.user_verified",
+        (false, true) => (
             Outcome::Fail,
+            "uv_required",
             "UV clear although user verification was required",
         ),
-        (false, false) => report.push(
-            "flags.user_verified",
+        (false, false) => (
             Outcome::Skipped,
+            "uv_clear",
             "UV clear: the user was not verified (not required)",
         ),
-    }
+    };
+    report.push("flags.user_verified", outcome, why);
+    report.word(code, []);
     if data.has(flags::BS) && !data.has(flags::BE) {
         report.push(
             "flags.backup",
             Outcome::Fail,
             "backed up (BS) but not backup eligible (BE)",
         );
+        report.word("backup_inconsistent", []);
     } else {
-        let what = if data.has(flags::BE) {
-            "backup eligible (a synced passkey)"
+        let (code, what) = if data.has(flags::BE) {
+            ("backup_eligible", "backup eligible (a synced passkey)")
         } else {
-            "device-bound"
+            ("device_bound", "device-bound")
         };
         report.push("flags.backup", Outcome::Pass, what);
+        report.word(code, []);
     }
     rp_ok && up_ok
 }
@@ -535,6 +678,7 @@ fn check_attestation(
                 Outcome::Skipped,
                 "earlier checks failed, so the attestation was not judged",
             );
+            report.word("not_judged", []);
         }
         return;
     };
@@ -546,39 +690,49 @@ fn check_attestation(
         Ok(data) => data,
         Err(e) => {
             report.push("attestation.statement", Outcome::Fail, e.clone());
+            report.word("statement_invalid", [("detail", e.clone())]);
             let certificate_fault = e.contains("ertificate") || e.contains("x5c");
             if certificate_fault {
-                report.push("attestation.certificate", Outcome::Fail, e);
+                report.push("attestation.certificate", Outcome::Fail, e.clone());
+                report.word("certificate_invalid", [("detail", e)]);
             } else {
                 report.push(
                     "attestation.certificate",
                     Outcome::Skipped,
                     "statement invalid",
                 );
+                report.word("after_invalid_statement", []);
             }
             report.push(
                 "attestation.trust_chain",
                 Outcome::Skipped,
                 "statement invalid",
             );
+            report.word("after_invalid_statement", []);
             return;
         }
     };
-    let (kind, chain) = match &attestation {
-        ParsedAttestationData::Basic(c) => ("basic (full) attestation", Some(c.len())),
-        ParsedAttestationData::AttCa(c) => ("attestation CA", Some(c.len())),
-        ParsedAttestationData::AnonCa(c) => ("anonymisation CA", Some(c.len())),
+    let (kind, code, chain) = match &attestation {
+        ParsedAttestationData::Basic(c) => ("basic (full) attestation", "basic", Some(c.len())),
+        ParsedAttestationData::AttCa(c) => ("attestation CA", "att_ca", Some(c.len())),
+        ParsedAttestationData::AnonCa(c) => ("anonymisation CA", "anon_ca", Some(c.len())),
         ParsedAttestationData::Self_ => (
             "self attestation (signed with the credential's own key)",
+            "self",
             None,
         ),
-        ParsedAttestationData::None => ("no attestation", None),
-        _ => ("an attestation type that proves nothing", None),
+        ParsedAttestationData::None => ("no attestation", "none", None),
+        _ => ("an attestation type that proves nothing", "other", None),
     };
+    let attestation_type = || ("type", code.to_owned());
     report.push(
         "attestation.statement",
         Outcome::Pass,
         format!("valid {} statement: {kind}", object.format),
+    );
+    report.word(
+        "statement_valid",
+        [("format", object.format.clone()), attestation_type()],
     );
     let Some(length) = chain else {
         report.push(
@@ -586,11 +740,13 @@ fn check_attestation(
             Outcome::Skipped,
             format!("{kind} carries no certificate"),
         );
+        report.word("no_certificate", [attestation_type()]);
         report.push(
             "attestation.trust_chain",
             Outcome::Skipped,
             format!("{kind}: nothing chains to a vendor root"),
         );
+        report.word("no_chain", [attestation_type()]);
         return;
     };
     report.push(
@@ -598,6 +754,7 @@ fn check_attestation(
         Outcome::Pass,
         format!("{length} certificate(s); the format's certificate requirements hold"),
     );
+    report.word("certificates", [("count", length.to_string())]);
     check_trust_chain(report, policy, &attestation);
 }
 
@@ -608,7 +765,7 @@ fn check_trust_chain(report: &mut Report, policy: &Policy, attestation: &ParsedA
     let roots = trusted_roots(policy);
     let now = SystemTime::now();
     let mut fault = None;
-    for (name, list) in &roots {
+    for (name, root, list) in &roots {
         match verify_attestation_ca_chain(attestation, list, now) {
             Ok(Some(_)) => {
                 report.push(
@@ -616,6 +773,14 @@ fn check_trust_chain(report: &mut Report, policy: &Policy, attestation: &ParsedA
                     Outcome::Pass,
                     format!("chains to {name}"),
                 );
+                match root {
+                    Root::Bundled(vendor) => {
+                        report.word("chains_to_bundled", [("vendor", (*vendor).to_owned())])
+                    }
+                    Root::Supplied(number) => {
+                        report.word("chains_to_supplied", [("number", number.to_string())])
+                    }
+                }
                 report.chain = Some(Chain::TrustedRoot);
                 return;
             }
@@ -633,6 +798,7 @@ fn check_trust_chain(report: &mut Report, policy: &Policy, attestation: &ParsedA
             Outcome::Fail,
             format!("the certificate chain is not valid: {}", chain_fault(&e)),
         );
+        report.word("chain_invalid", [("detail", chain_fault(&e))]);
         return;
     }
     if policy.require_trusted_root || policy.roots.is_some() {
@@ -648,6 +814,14 @@ fn check_trust_chain(report: &mut Report, policy: &Policy, attestation: &ParsedA
                 "the certificate chains to none of the {} {which} trusted roots, and a trusted root is required: an unknown vendor, or not genuine",
                 roots.len()
             ),
+        );
+        report.word(
+            if policy.roots.is_some() {
+                "no_supplied_root"
+            } else {
+                "no_bundled_root"
+            },
+            [("count", roots.len().to_string())],
         );
         return;
     }
@@ -669,6 +843,7 @@ fn check_trust_chain(report: &mut Report, policy: &Policy, attestation: &ParsedA
             "valid, chain to an unknown root: the statement and its certificates are valid, but they end at a root Countersign does not bundle (issuer \"{issuer}\"), so nothing vouches for the vendor (a trusted root was not required)"
         ),
     );
+    report.word("unknown_root", [("issuer", issuer)]);
     report.chain = Some(Chain::UnknownRoot);
 }
 
@@ -690,25 +865,45 @@ fn chain_fault(e: &WebauthnError) -> String {
     }
 }
 
+/// A trusted root, for the report's words.
+enum Root {
+    /// A bundled vendor root, by its vendor.
+    Bundled(&'static str),
+    /// A root the caller supplied, numbered from 1.
+    Supplied(usize),
+}
+
 /// The policy's roots, or the bundled vendor roots; each with a name for the report.
-fn trusted_roots(policy: &Policy) -> Vec<(String, AttestationCaList)> {
-    let named: Vec<(String, &str)> = match &policy.roots {
+fn trusted_roots(policy: &Policy) -> Vec<(String, Root, AttestationCaList)> {
+    let named: Vec<(String, Root, &str)> = match &policy.roots {
         Some(pems) => pems
             .iter()
             .enumerate()
-            .map(|(n, pem)| (format!("supplied root #{}", n + 1), pem.as_str()))
+            .map(|(n, pem)| {
+                (
+                    format!("supplied root #{}", n + 1),
+                    Root::Supplied(n + 1),
+                    pem.as_str(),
+                )
+            })
             .collect(),
         None => catalog::ROOTS
             .iter()
-            .map(|(vendor, pem)| (format!("the bundled {vendor} root"), *pem))
+            .map(|(vendor, pem)| {
+                (
+                    format!("the bundled {vendor} root"),
+                    Root::Bundled(vendor),
+                    *pem,
+                )
+            })
             .collect(),
     };
     named
         .into_iter()
-        .filter_map(|(name, pem)| {
+        .filter_map(|(name, root, pem)| {
             AttestationCaList::try_from(pem.as_bytes())
                 .ok()
-                .map(|list| (name, list))
+                .map(|list| (name, root, list))
         })
         .collect()
 }
@@ -951,6 +1146,21 @@ impl CoseKey {
         Ok(CoseKey { alg, material })
     }
 
+    /// Gives the check added last the key's words: its kind, algorithm and size.
+    fn word(&self, report: &mut Report) {
+        match &self.material {
+            KeyMaterial::Ec(_) => report.word("ec_key", [("algorithm", algorithm_name(self.alg))]),
+            KeyMaterial::Ed25519(_) => report.word("ed25519_key", []),
+            KeyMaterial::Rsa { n, .. } => report.word(
+                "rsa_key",
+                [
+                    ("bits", (n.len() * 8).to_string()),
+                    ("algorithm", algorithm_name(self.alg)),
+                ],
+            ),
+        }
+    }
+
     fn describe(&self) -> String {
         match &self.material {
             KeyMaterial::Ec(_) => format!("{} elliptic-curve key", algorithm_name(self.alg)),
@@ -995,13 +1205,19 @@ impl CoseKey {
 
 /// The usual name of a COSE algorithm.
 pub fn algorithm_name(alg: i64) -> String {
+    known_algorithm(alg).map_or_else(|| format!("COSE algorithm {alg}"), str::to_owned)
+}
+
+/// The usual name of a COSE algorithm identifier Countersign knows ("ES256"), the same in every
+/// language; `None` for the others.
+pub fn known_algorithm(alg: i64) -> Option<&'static str> {
     match alg {
-        -7 => "ES256".into(),
-        -35 => "ES384".into(),
-        -8 => "EdDSA".into(),
-        -257 => "RS256".into(),
-        -37 => "PS256".into(),
-        other => format!("COSE algorithm {other}"),
+        -7 => Some("ES256"),
+        -35 => Some("ES384"),
+        -8 => Some("EdDSA"),
+        -257 => Some("RS256"),
+        -37 => Some("PS256"),
+        _ => None,
     }
 }
 
@@ -1027,22 +1243,38 @@ mod tests {
             (".example.com", "neither"),
             ("example.com.", "neither"),
         ] {
-            let err = rp_id_scope(rp, origin).unwrap_err();
+            let (code, err, _) = rp_id_scope(rp, origin).unwrap_err();
             assert!(err.contains(why), "{rp}: {err}");
+            let expected = if why == "neither" {
+                "rp_id_other_site"
+            } else {
+                "rp_id_top_level"
+            };
+            assert_eq!(code, expected, "{rp}");
         }
         for (rp, origin) in [
             ("co.uk", "https://shop.example.co.uk"),
             ("github.io", "https://alice.github.io"),
             ("CO.UK", "https://shop.example.co.uk"),
         ] {
-            let err = rp_id_scope(rp, origin).unwrap_err();
+            let (code, err, _) = rp_id_scope(rp, origin).unwrap_err();
             assert!(err.contains("public suffix"), "{rp}: {err}");
+            assert_eq!(code, "rp_id_public_suffix");
         }
         assert!(rp_id_scope("example.co.uk", "https://shop.example.co.uk").is_ok());
         assert!(rp_id_scope("alice.github.io", "https://alice.github.io").is_ok());
-        let err = rp_id_scope("0.0.1", "https://127.0.0.1").unwrap_err();
+        let (code, err, host) = rp_id_scope("0.0.1", "https://127.0.0.1").unwrap_err();
         assert!(err.contains("address 127.0.0.1"), "{err}");
+        assert_eq!((code, host.as_str()), ("rp_id_address", "127.0.0.1"));
         assert!(rp_id_scope("example.com", "not a url").is_err());
+    }
+
+    #[test]
+    fn algorithms_are_named_when_known() {
+        assert_eq!(known_algorithm(-8), Some("EdDSA"));
+        assert_eq!(known_algorithm(-9), None);
+        assert_eq!(algorithm_name(-7), "ES256");
+        assert_eq!(algorithm_name(-9), "COSE algorithm -9");
     }
 
     #[test]

@@ -186,6 +186,28 @@ fn the_registration_test_reports_an_unknown_root_without_failing() {
         report.to_text().contains("valid, chain to an unknown root"),
         "the copied report says so too"
     );
+    // Every line carries a code (and its values) for the window to word in its language.
+    let uncoded: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|check| check.code.is_none())
+        .map(|check| check.name.as_str())
+        .collect();
+    assert_eq!(uncoded, Vec::<&str>::new());
+    let check = |name: &str| report.check(name).unwrap();
+    let chain = check("es256/registration/attestation.trust_chain");
+    assert_eq!(chain.code, Some("unknown_root"));
+    assert_eq!(
+        chain.args["issuer"],
+        "CN=Countersign Test Attestation Root (not bundled),O=Countersign Test,C=DE"
+    );
+    let origin = check("es256/registration/client_data.origin");
+    assert_eq!(origin.code, Some("value"));
+    assert_eq!(origin.args["found"], "https://countersign.test");
+    let rp = check("es256/registration/rp_id.origin");
+    assert_eq!(rp.code, Some("rp_id_host"));
+    assert_eq!(rp.args["rp_id"], "countersign.test");
+    assert_eq!(check("key.info").code, Some("versions"));
 }
 
 /// Rewrites one entry of the attestation statement.

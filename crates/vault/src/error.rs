@@ -26,6 +26,8 @@ pub enum Error {
     KeyringUnavailable {
         /// What the platform said, for the person to read.
         cause: String,
+        /// The cause as a stable code, for a window that words it in its own language.
+        reason: KeyringCause,
     },
     /// The file is not a vault, is damaged, or was altered.
     #[error("the vault file is damaged or was tampered with ({reason})")]
@@ -151,6 +153,42 @@ pub enum Error {
     },
 }
 
+/// Why the OS keyring cannot be used, as far as the platform tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyringCause {
+    /// No keyring store could start: on Linux, no D-Bus session bus.
+    NoSession,
+    /// No program provides the Secret Service (GNOME Keyring, KWallet) in this session.
+    NoService,
+    /// The Secret Service runs but holds no keyring (collection) to store in.
+    NoKeyring,
+    /// The keyring is locked and the unlock prompt was dismissed or could not be shown.
+    Locked,
+    /// The keyring refused access for another reason.
+    Refused,
+    /// The keyring did not answer in time (an unlock prompt may be waiting).
+    Timeout,
+    /// Any other failure of the platform's keyring.
+    Platform,
+}
+
+impl KeyringCause {
+    /// A stable name for the UI: "no_session", "no_service", "no_keyring", "locked", "refused",
+    /// "timeout" or "platform".
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyringCause::NoSession => "no_session",
+            KeyringCause::NoService => "no_service",
+            KeyringCause::NoKeyring => "no_keyring",
+            KeyringCause::Locked => "locked",
+            KeyringCause::Refused => "refused",
+            KeyringCause::Timeout => "timeout",
+            KeyringCause::Platform => "platform",
+        }
+    }
+}
+
 impl Error {
     /// A stable identifier for the UI and for scripts; never changes once released.
     ///
@@ -221,7 +259,10 @@ mod tests {
             Error::WrongPassword,
             Error::WrongRecoveryKey,
             Error::KeyringKeyMissing,
-            Error::KeyringUnavailable { cause: "x".into() },
+            Error::KeyringUnavailable {
+                cause: "x".into(),
+                reason: KeyringCause::Platform,
+            },
             Error::corrupt("x"),
             Error::UnsupportedVersion {
                 found: 2,

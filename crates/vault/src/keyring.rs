@@ -8,7 +8,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use crate::crypto::Key;
-use crate::{Error, Result};
+use crate::{Error, KeyringCause, Result};
 
 /// The service name of every entry Countersign keeps in the OS keyring.
 pub const KEYRING_SERVICE: &str = "Countersign";
@@ -103,6 +103,7 @@ fn run_with_timeout<T: Send + 'static>(
         })
         .map_err(|error| Error::KeyringUnavailable {
             cause: format!("could not start the keyring thread: {error}"),
+            reason: KeyringCause::Platform,
         })?;
     receiver
         .recv_timeout(timeout)
@@ -111,6 +112,7 @@ fn run_with_timeout<T: Send + 'static>(
                 "no answer within {} s (is a keyring unlock prompt waiting?)",
                 timeout.as_secs()
             ),
+            reason: KeyringCause::Timeout,
         })
 }
 
@@ -118,24 +120,53 @@ fn run_with_timeout<T: Send + 'static>(
 fn classify(error: keyring::Error) -> Error {
     match error {
         keyring::Error::NoEntry => Error::KeyringKeyMissing,
-        keyring::Error::NoDefaultStore => Error::KeyringUnavailable {
+        keyring::Error::NoDefaultStore => {
             // The cause of a store that failed to start is kept aside by keyring.
-            cause: plain_cause(match keyring::Entry::store_status() {
+            let platform = match keyring::Entry::store_status() {
                 Err(cause) => cause.to_string(),
                 Ok(()) => error.to_string(),
-            }),
-        },
+            };
+            unavailable(platform, KeyringCause::NoSession)
+        }
+        keyring::Error::NoStorageAccess(ref inner) => {
+            let inner = inner.to_string();
+            let reason = if inner.contains("Prompt") || inner.contains("dismissed") {
+                KeyringCause::Locked
+            } else if inner.contains("NoResult") {
+                KeyringCause::NoKeyring
+            } else {
+                KeyringCause::Refused
+            };
+            unavailable(error.to_string(), reason)
+        }
         // Display of these carries no secret bytes (BadEncoding's are only in Debug).
-        other => Error::KeyringUnavailable {
-            cause: plain_cause(other.to_string()),
+        other => unavailable(other.to_string(), KeyringCause::Platform),
+    }
+}
+
+/// The keyring cannot be used: the platform's words (plainer where a person deserves them) and
+/// the cause, which a missing Secret Service overrides.
+fn unavailable(platform: String, reason: KeyringCause) -> Error {
+    let no_service = no_secret_service(&platform);
+    Error::KeyringUnavailable {
+        cause: plain_cause(platform),
+        reason: if no_service {
+            KeyringCause::NoService
+        } else {
+            reason
         },
     }
+}
+
+/// Whether D-Bus said nobody provides the Secret Service.
+fn no_secret_service(platform: &str) -> bool {
+    platform.contains("ServiceUnknown") && platform.contains("org.freedesktop.secrets")
 }
 
 /// The platform's words, except where a person deserves plainer ones: D-Bus saying nobody
 /// provides the Secret Service means no keyring program runs in this session.
 fn plain_cause(platform: String) -> String {
-    if platform.contains("ServiceUnknown") && platform.contains("org.freedesktop.secrets") {
+    if no_secret_service(&platform) {
         "no keyring program (such as GNOME Keyring or KWallet) runs in this session".to_owned()
     } else {
         platform
@@ -154,8 +185,9 @@ mod tests {
         });
         assert!(start.elapsed() < Duration::from_secs(2));
         match result {
-            Err(Error::KeyringUnavailable { cause }) => {
-                assert!(cause.contains("no answer within"), "{cause}")
+            Err(Error::KeyringUnavailable { cause, reason }) => {
+                assert!(cause.contains("no answer within"), "{cause}");
+                assert_eq!(reason, KeyringCause::Timeout);
             }
             other => panic!("{other:?}"),
         }
@@ -187,5 +219,31 @@ mod tests {
         let error = classify(keyring::Error::BadEncoding(b"secret".to_vec()));
         assert_eq!(error.kind(), "keyring_unavailable");
         assert!(!error.to_string().contains("secret"));
+        let reason = |error: keyring::Error| match classify(error) {
+            Error::KeyringUnavailable { reason, .. } => reason,
+            other => panic!("{other:?}"),
+        };
+        let platform = |text: &str| Box::<dyn std::error::Error + Send + Sync>::from(text);
+        assert_eq!(
+            reason(keyring::Error::NoStorageAccess(platform(
+                "Prompt dismissed"
+            ))),
+            KeyringCause::Locked
+        );
+        assert_eq!(
+            reason(keyring::Error::NoStorageAccess(platform("NoResult"))),
+            KeyringCause::NoKeyring
+        );
+        assert_eq!(
+            reason(keyring::Error::NoStorageAccess(platform("denied"))),
+            KeyringCause::Refused
+        );
+        assert_eq!(
+            reason(keyring::Error::PlatformFailure(platform(
+                "zbus error: org.freedesktop.DBus.Error.ServiceUnknown: The name \
+                 org.freedesktop.secrets was not provided by any .service files"
+            ))),
+            KeyringCause::NoService
+        );
     }
 }

@@ -56,7 +56,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use backup_codes::{
     AddedCodes, BACKUP_CODES_LOW, StoredBackupCode, listed as listed_backup_codes,
 };
-pub use error::{Error, Result};
+pub use error::{Error, KeyringCause, Result};
 pub use files::{BACKUPS_KEPT, Backup};
 pub use format::SlotSummary;
 pub use kdf::{CALIBRATION_TARGET, KdfParams, calibrate, calibrate_for};

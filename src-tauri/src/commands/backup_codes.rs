@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::clipboard::copy_lasting_secret;
 use super::with_state;
-use crate::error::{CommandError, CommandResult, sentence};
+use crate::error::{CommandError, CommandResult, ErrorArgs, sentence};
 
 /// An account's backup codes as the window sees them: counts and dates, no code.
 #[derive(Debug, Serialize, TS)]
@@ -86,7 +86,27 @@ fn entry(vault: &countersign_vault::Unlocked, id: Uuid) -> CommandResult<&Entry>
 
 impl From<BackupCodesError> for CommandError {
     fn from(error: BackupCodesError) -> Self {
-        CommandError::new("invalid_backup_codes", sentence(&error.to_string()))
+        use countersign_otp::BackupCodeError as Code;
+        // What is wrong as a code, the line as `number`, a code's length as `count`.
+        let (problem, number, count) = match &error {
+            BackupCodesError::NoCodes => ("no_codes", None, None),
+            BackupCodesError::TooLong => ("too_long", None, None),
+            BackupCodesError::NotACode { line, reason } => match reason {
+                Code::Character => ("character", Some(*line), None),
+                Code::Separators => ("separators", Some(*line), None),
+                Code::Length { length } => ("length", Some(*line), Some(*length)),
+                _ => ("other", Some(*line), None),
+            },
+            _ => ("other", None, None),
+        };
+        CommandError::new("invalid_backup_codes", sentence(&error.to_string())).with_args(
+            ErrorArgs {
+                problem: Some(problem.to_owned()),
+                number: number.map(|line| line as u64),
+                count: count.map(|length| length as u64),
+                ..ErrorArgs::default()
+            },
+        )
     }
 }
 
@@ -203,6 +223,24 @@ mod tests {
     use countersign_vault::Payload;
 
     use super::*;
+
+    #[test]
+    fn a_pasted_block_that_is_no_list_sends_the_line_and_the_problem() {
+        let json = |text: &str| {
+            let error = CommandError::from(parse_backup_codes(text).unwrap_err());
+            serde_json::to_value(error).unwrap()
+        };
+        let short = json("a1b2c-3d4e5\nab1\n");
+        assert_eq!(short["kind"], "invalid_backup_codes");
+        assert_eq!(short["args"]["problem"], "length");
+        assert_eq!(short["args"]["number"], 2);
+        assert_eq!(short["args"]["count"], 3);
+        assert_eq!(
+            json("a1b2c-3d4e5\na1b2c#3d4e5")["args"]["problem"],
+            "character"
+        );
+        assert_eq!(json("")["args"]["problem"], "no_codes");
+    }
 
     /// DESIGN.md section 2: the summary the window gets holds counts and dates, never a code.
     #[test]

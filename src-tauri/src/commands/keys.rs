@@ -17,7 +17,7 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::keys::{KeySummary, KeysState, SOFT_KEY_ID, key_error, pin_needed};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub const TOUCH_EVENT: &str = "security-key-touch";
 /// Emitted at each step of a guided reset: `{ stage: "unplug" | "replug" | "touch" }`.
 pub const RESET_EVENT: &str = "security-key-reset";
-/// Emitted after each fingerprint sample: `{ remaining, message }`.
+/// Emitted after each fingerprint sample: `{ remaining, status }`.
 pub const ENROLL_EVENT: &str = "security-key-enroll";
 
 /// Runs `f` with the key `id` opened, on a blocking worker, with touch prompts sent to the
@@ -101,6 +101,15 @@ pub struct PinView {
     remembered: bool,
 }
 
+/// A signature algorithm a key offers: its COSE identifier, and its usual name when Countersign
+/// knows it (the window names the others).
+#[derive(Serialize, TS)]
+pub struct AlgorithmView {
+    #[ts(type = "number")]
+    cose: i64,
+    name: Option<&'static str>,
+}
+
 /// What a key is, as the page's definition list shows it.
 #[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -113,8 +122,8 @@ pub struct KeyInfoView {
     /// getInfo options by their CTAP names.
     options: BTreeMap<String, bool>,
     pin_protocols: Vec<u8>,
-    /// Algorithm names (ES256, EdDSA, ...).
-    algorithms: Vec<String>,
+    /// The signature algorithms the key offers, in its order of preference.
+    algorithms: Vec<AlgorithmView>,
     transports: Vec<String>,
     remaining_passkeys: Option<u64>,
     pin: PinView,
@@ -146,7 +155,10 @@ fn info_view(info: KeyInfo, remembered: bool) -> KeyInfoView {
         algorithms: info
             .algorithms
             .iter()
-            .map(|&a| countersign_fido::algorithm_name(a))
+            .map(|&cose| AlgorithmView {
+                cose,
+                name: countersign_fido::known_algorithm(cose),
+            })
             .collect(),
         transports: info.transports,
         remaining_passkeys: info.remaining_discoverable_credentials,
@@ -281,11 +293,15 @@ pub async fn set_security_key_always_uv(
     .await
 }
 
+/// Decodes the id of a `what` ("passkey" or "fingerprint") the page sent back.
 fn decode_id(text: &str, what: &str) -> CommandResult<Vec<u8>> {
     b64::decode(text)
         .ok()
         .filter(|bytes| !bytes.is_empty())
-        .ok_or_else(|| CommandError::new("invalid_input", format!("That {what} is not valid.")))
+        .ok_or_else(|| {
+            CommandError::new("invalid_input", format!("That {what} is not valid."))
+                .with_args(ErrorArgs::field(what, "invalid"))
+        })
 }
 
 /// Deletes one passkey from a key (after the page asked the person to confirm).
@@ -343,16 +359,20 @@ const MAX_FINGERPRINT_NAME: usize = 64;
 fn fingerprint_name(name: &str) -> CommandResult<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(CommandError::new(
-            "invalid_input",
-            "Give the fingerprint a name.",
-        ));
+        return Err(
+            CommandError::new("invalid_input", "Give the fingerprint a name.")
+                .with_args(ErrorArgs::field("name", "missing")),
+        );
     }
     if name.len() > MAX_FINGERPRINT_NAME {
         return Err(CommandError::new(
             "invalid_input",
             format!("That name is too long for the key (at most {MAX_FINGERPRINT_NAME} bytes)."),
-        ));
+        )
+        .with_args(ErrorArgs {
+            limit: Some(MAX_FINGERPRINT_NAME as u64),
+            ..ErrorArgs::field("name", "too_long")
+        }));
     }
     Ok(name.to_owned())
 }
@@ -389,12 +409,12 @@ pub async fn remove_security_key_fingerprint(
     .await
 }
 
-/// The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and advice
-/// on the last one.
+/// The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and how the
+/// last one went, as a code the window words ([`countersign_fido::sample_status`]).
 #[derive(Clone, Serialize, TS)]
 pub(crate) struct EnrollPayload {
     remaining: u32,
-    message: &'static str,
+    status: &'static str,
 }
 
 /// Enrols a fingerprint, reporting each sample on [`ENROLL_EVENT`], and names it.
@@ -413,7 +433,7 @@ pub async fn enroll_security_key_fingerprint(
                     ENROLL_EVENT,
                     EnrollPayload {
                         remaining: progress.remaining_samples,
-                        message: countersign_fido::sample_advice(progress.last_status),
+                        status: countersign_fido::sample_status(progress.last_status),
                     },
                 );
             })?;
@@ -425,12 +445,17 @@ pub async fn enroll_security_key_fingerprint(
     .await
 }
 
-/// One check of the registration test as the list shows it.
+/// One check of the registration test as the list shows it: the window words `code` with
+/// `args` in its language, and shows the English `reason` only for a check without a code.
 #[derive(Serialize, TS)]
 pub struct CheckView {
     name: String,
     outcome: Outcome,
     reason: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    args: BTreeMap<&'static str, String>,
 }
 
 /// The registration test's result.
@@ -491,6 +516,8 @@ pub async fn test_security_key(
                     name: c.name,
                     outcome: c.outcome,
                     reason: c.reason,
+                    code: c.code,
+                    args: c.args,
                 })
                 .collect(),
         })
@@ -645,5 +672,14 @@ mod tests {
             "invalid_input"
         );
         assert_eq!(fingerprint_name(" left thumb ").unwrap(), "left thumb");
+        let args = |error: CommandError| serde_json::to_value(&error).unwrap()["args"].clone();
+        assert_eq!(
+            args(fingerprint_name(&"x".repeat(65)).unwrap_err()),
+            serde_json::json!({"field": "name", "problem": "too_long", "limit": 64})
+        );
+        assert_eq!(
+            args(decode_id("", "fingerprint").unwrap_err()),
+            serde_json::json!({"field": "fingerprint", "problem": "invalid"})
+        );
     }
 }

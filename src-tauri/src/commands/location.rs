@@ -10,10 +10,11 @@ use tauri::{AppHandle, Manager, WebviewWindow};
 use ts_rs::TS;
 
 use super::{blocking, with_state};
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::location;
 use crate::lock::{LockReason, lock};
 use crate::state::AppState;
+use crate::words::Dialog;
 
 /// Where the vault is.
 #[derive(Serialize, TS)]
@@ -38,6 +39,7 @@ fn current(state: &AppState) -> CommandResult<VaultLocation> {
 fn absolute(path: &Path) -> CommandResult<PathBuf> {
     std::path::absolute(path).map_err(|error| {
         CommandError::new("io", format!("{} cannot be used: {error}.", path.display()))
+            .with_args(ErrorArgs::io(path, &error))
     })
 }
 
@@ -59,7 +61,7 @@ pub async fn move_vault(
         let state = app.state::<AppState>();
         state.touch();
         state.with_vault(|_| Ok(()))?;
-        let Some(picked) = super::pick_folder(app, &window, "Choose the vault's new folder") else {
+        let Some(picked) = super::pick_folder(app, &window, Dialog::VaultFolder) else {
             return Ok(None);
         };
         let target = absolute(&picked)?;
@@ -89,8 +91,7 @@ pub async fn open_existing_vault(
 ) -> CommandResult<Option<VaultLocation>> {
     blocking(app, move |app| {
         let state = app.state::<AppState>();
-        let filter = ("Countersign vault", &["countersign"][..]);
-        let Some(picked) = super::pick_file(app, &window, "Choose a vault file", Some(filter))
+        let Some(picked) = super::pick_file(app, &window, Dialog::VaultFile, &["countersign"])
         else {
             return Ok(None);
         };
@@ -103,7 +104,11 @@ pub async fn open_existing_vault(
                     "A Countersign vault is a file named {VAULT_FILE}; {} is not one.",
                     file.display()
                 ),
-            ));
+            )
+            .with_args(ErrorArgs {
+                path: Some(file.display().to_string()),
+                ..ErrorArgs::default()
+            }));
         };
         let bytes = std::fs::read(&file).map_err(|error| {
             CommandError::new(

@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager};
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+use crate::words::{Dialog, window_language};
 
 /// In debug builds, makes every open dialog (importing a file, scanning an image file) return
 /// this path without showing: end-to-end tests cannot click through a native dialog.
@@ -28,16 +29,21 @@ const TEST_OPEN_PATH: &str = "COUNTERSIGN_TEST_OPEN_PATH";
 fn pick_file(
     app: &tauri::AppHandle,
     window: &tauri::WebviewWindow,
-    title: &str,
-    filter: Option<(&str, &[&str])>,
+    asking: Dialog,
+    extensions: &[&str],
 ) -> Option<std::path::PathBuf> {
     use tauri_plugin_dialog::DialogExt;
     #[cfg(debug_assertions)]
     if let Some(path) = std::env::var_os(TEST_OPEN_PATH) {
         return Some(path.into());
     }
-    let mut dialog = app.dialog().file().set_parent(window).set_title(title);
-    if let Some((name, extensions)) = filter {
+    let language = window_language(app);
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_parent(window)
+        .set_title(asking.title(language));
+    if let Some(name) = asking.filter_name(language) {
         dialog = dialog.add_filter(name, extensions);
     }
     dialog
@@ -55,7 +61,7 @@ const TEST_OPEN_FOLDER: &str = "COUNTERSIGN_TEST_OPEN_FOLDER";
 fn pick_folder(
     app: &tauri::AppHandle,
     window: &tauri::WebviewWindow,
-    title: &str,
+    asking: Dialog,
 ) -> Option<std::path::PathBuf> {
     use tauri_plugin_dialog::DialogExt;
     #[cfg(debug_assertions)]
@@ -65,7 +71,7 @@ fn pick_folder(
     app.dialog()
         .file()
         .set_parent(window)
-        .set_title(title)
+        .set_title(asking.title(window_language(app)))
         .blocking_pick_folder()
         .and_then(|folder| folder.into_path().ok())
 }

@@ -23,6 +23,7 @@ use crate::links::Links;
 use crate::scan::{PendingCode, ScanOutcome, ScanState, read_image_codes};
 use crate::scan_camera::{Camera, CameraEvent, CameraView};
 use crate::state::AppState;
+use crate::words::Dialog;
 
 /// [`super::blocking`] with the app's and the scanning state.
 async fn with_scan<T: Send + 'static>(
@@ -95,8 +96,8 @@ fn pick_image(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
     super::pick_file(
         app,
         window,
-        "Choose an image with a QR code",
-        Some(("Images", &["png", "jpg", "jpeg", "webp", "gif", "bmp"])),
+        Dialog::ImageToScan,
+        &["png", "jpg", "jpeg", "webp", "gif", "bmp"],
     )
 }
 
@@ -230,6 +231,7 @@ impl SetupKeyEntry {
         };
         let algorithm = Algorithm::parse(&self.algorithm).ok_or_else(|| {
             CommandError::new("invalid_algorithm", "Choose SHA1, SHA256 or SHA512.")
+                .with_args(ErrorArgs::field("algorithm", "unsupported"))
         })?;
         let key = SetupKey {
             issuer: &self.issuer,

@@ -10,8 +10,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use countersign_backup::{
-    ExportError, ExportFormat, Exported, ImportError, MAX_INPUT_LEN, detect_format, export,
-    import_auto,
+    ExportError, ExportFormat, ExportLimit, Exported, ImportError, LeftOut, MAX_INPUT_LEN,
+    detect_format, export, import_auto,
 };
 use countersign_vault::{Entry, calibrate};
 use serde::{Deserialize, Serialize};
@@ -20,9 +20,10 @@ use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorArgs};
 use crate::state::AppState;
 use crate::transfer::{ImportPreview, Opened, TransferState, import_error};
+use crate::words::{Dialog, window_language};
 
 /// In debug builds, makes the save dialog of an export return this path without showing.
 #[cfg(debug_assertions)]
@@ -85,13 +86,14 @@ pub async fn transfer_open_import(
 }
 
 fn pick_import(app: &AppHandle, window: &WebviewWindow) -> Option<PathBuf> {
-    super::pick_file(app, window, "Choose a file to import", None)
+    super::pick_file(app, window, Dialog::ImportFile, &[])
 }
 
 /// The file's bytes, refusing (without reading them all) anything larger than an export can be.
 fn read_import(path: &Path) -> CommandResult<Zeroizing<Vec<u8>>> {
     let unreadable = |e: std::io::Error| {
         CommandError::new("io", format!("{} could not be read: {e}.", path.display()))
+            .with_args(ErrorArgs::io(path, &e))
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut bytes = Zeroizing::new(Vec::new());
@@ -224,6 +226,7 @@ pub async fn transfer_export(
                 "io",
                 format!("{} could not be written: {e}.", path.display()),
             )
+            .with_args(ErrorArgs::io(&path, &e))
         })?;
         Ok(Some(ExportDone {
             path: path.display().to_string(),
@@ -241,7 +244,7 @@ fn pick_save(app: &AppHandle, window: &WebviewWindow, format: ExportFormat) -> O
     app.dialog()
         .file()
         .set_parent(window)
-        .set_title("Export your accounts")
+        .set_title(Dialog::Export.title(window_language(app)))
         .set_file_name(format.file_name())
         .add_filter(format.name(), format.extensions())
         .blocking_save_file()
@@ -291,7 +294,39 @@ pub struct QrCodeView {
     #[ts(as = "String")]
     svg: Zeroizing<String>,
     /// Accounts the style cannot hold, and why (first code only).
-    left_out: Vec<String>,
+    left_out: Vec<LeftOutView>,
+}
+
+/// An account a QR export cannot hold, and why: for the window to say in its language.
+#[derive(Serialize, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeftOutView {
+    /// The account's name as lists show it ("GitHub (octocat)").
+    account: String,
+    /// Why: "period" (not 30 s), "digits" (not 6 or 8), "steam", or "other".
+    #[ts(type = "\"period\" | \"digits\" | \"steam\" | \"other\"")]
+    limit: &'static str,
+    /// The account's period in seconds or its number of digits, for "period" and "digits".
+    value: Option<u32>,
+    /// The whole line in English.
+    message: String,
+}
+
+impl LeftOutView {
+    fn of(left_out: &LeftOut) -> Self {
+        let (limit, value) = match left_out.limit {
+            ExportLimit::Period(period) => ("period", Some(period)),
+            ExportLimit::Digits(digits) => ("digits", Some(u32::from(digits))),
+            ExportLimit::Steam => ("steam", None),
+            _ => ("other", None),
+        };
+        LeftOutView {
+            account: left_out.account.clone(),
+            limit,
+            value,
+            message: left_out.to_string(),
+        }
+    }
 }
 
 /// Shows the vault's accounts as QR codes to scan with a phone, after asking the vault password
@@ -321,7 +356,7 @@ pub async fn transfer_show_qr(
         let Exported::Codes { codes, left_out } = exported else {
             unreachable!("QR formats export codes");
         };
-        let left_out = left_out.iter().map(ToString::to_string).collect();
+        let left_out = left_out.iter().map(LeftOutView::of).collect();
         let token = transfer.show_qr(codes);
         let (label, svg, count) = transfer.qr_code(&token, 0)?;
         Ok(QrCodeView {
@@ -367,4 +402,31 @@ pub async fn transfer_forget(app: AppHandle) -> CommandResult<()> {
         Ok(())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_left_out_of_qr_codes_sends_why_as_a_code_and_a_number() {
+        let view = LeftOutView::of(&LeftOut {
+            account: "GitHub (octocat)".into(),
+            limit: ExportLimit::Period(60),
+        });
+        assert_eq!(
+            serde_json::to_value(&view).unwrap(),
+            serde_json::json!({
+                "account": "GitHub (octocat)",
+                "limit": "period",
+                "value": 60,
+                "message": "GitHub (octocat): Google Authenticator only supports a 30 s period, not 60 s",
+            })
+        );
+        let steam = LeftOutView::of(&LeftOut {
+            account: "Steam".into(),
+            limit: ExportLimit::Steam,
+        });
+        assert_eq!((steam.limit, steam.value), ("steam", None));
+    }
 }

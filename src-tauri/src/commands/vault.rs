@@ -19,7 +19,10 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct KeyringState {
     available: bool,
+    /// Why not, in English (the platform's words).
     reason: Option<String>,
+    /// Why not, as a code the window words in its language (see `ErrorArgs::cause`).
+    cause: Option<String>,
 }
 
 fn keyring_state() -> KeyringState {
@@ -27,11 +30,16 @@ fn keyring_state() -> KeyringState {
         Ok(()) => KeyringState {
             available: true,
             reason: None,
+            cause: None,
         },
-        Err(error) => KeyringState {
-            available: false,
-            reason: Some(CommandError::from(error).message),
-        },
+        Err(error) => {
+            let error = CommandError::from(error);
+            KeyringState {
+                available: false,
+                cause: error.args.as_ref().and_then(|args| args.cause.clone()),
+                reason: Some(error.message),
+            }
+        }
     }
 }
 

@@ -41,7 +41,8 @@ slot?: string,
  */
 attemptsLeft?: number,
 /**
- * A backup code's number, from 1 (`no_such_backup_code`).
+ * A backup code's number, from 1 (`no_such_backup_code`), or the pasted line at fault
+ * (`invalid_backup_codes`).
  */
 number?: number,
 /**
@@ -52,7 +53,8 @@ number?: number,
 field?: string,
 /**
  * How many accounts there were to export (`nothing_to_export`: none at all, or none that
- * fits `format`).
+ * fits `format`), the letters and digits of a pasted line (`invalid_backup_codes`), or a
+ * vault's unlock methods from a newer version (`newer_slots`).
  */
 count?: number,
 /**
@@ -71,14 +73,67 @@ setting?: string,
 /**
  * What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
  * "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
- * Steam codes use).
+ * Steam codes use). For security keys, which case of the kind it is: `pin_policy`'s rule
+ * ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
+ * `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
+ * ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
+ * "device", "protocol"). For pasted backup codes (`invalid_backup_codes`): "no_codes",
+ * "too_long", "character", "separators", "length".
  */
-problem?: string, };
+problem?: string,
+/**
+ * The limit broken: a PIN's minimum characters or maximum bytes (`pin_policy`), a name's
+ * maximum bytes (`invalid_input`).
+ */
+limit?: number,
+/**
+ * What a security key lacks (`key_error` with problem "unsupported"): "algorithm",
+ * "command_or_option", "no_algorithm", "passkey_management", "fingerprints",
+ * "hmac_secret", "pin", "always_uv", "config".
+ */
+feature?: string,
+/**
+ * A CTAP status a key answered, by its name in the specification and its byte
+ * ("CTAP2_ERR_PIN_AUTH_INVALID (0x33)"), the same in every language.
+ */
+status?: string,
+/**
+ * A technical detail from the device or a library, in English, shown as it is after the
+ * translated sentence (`key_error` with problem "device" or "protocol").
+ */
+detail?: string,
+/**
+ * Why the system keyring cannot be used (`keyring_unavailable`): "no_session",
+ * "no_service", "no_keyring", "locked", "refused", "timeout" or "platform".
+ */
+cause?: string,
+/**
+ * What the OS answered when a file could not be read or written (`io`,
+ * `unreadable_file`): "not_found", "permission_denied", "already_exists", "storage_full",
+ * "read_only" or "other".
+ */
+osError?: string,
+/**
+ * The version a file declares (`unsupported_version`).
+ */
+version?: string,
+/**
+ * The newest version of that format this build reads (`unsupported_version`).
+ */
+supported?: string, };
 
 /**
  * Whether the OS keyring can hold a key now, and if not, why.
  */
-export type KeyringState = { available: boolean, reason: string | null, };
+export type KeyringState = { available: boolean,
+/**
+ * Why not, in English (the platform's words).
+ */
+reason: string | null,
+/**
+ * Why not, as a code the window words in its language (see `ErrorArgs::cause`).
+ */
+cause: string | null, };
 
 /**
  * Which ways to unlock the vault has.
@@ -401,6 +456,35 @@ error: string | null,
 correctionSeconds: number, };
 
 /**
+ * Why a code was copied instead of typed: a reason code and its details for the window to
+ * say in its language, and the English sentence.
+ */
+export type CopiedInstead = {
+/**
+ * "no_target" (the window the code goes to is unknown), or why typing failed: one of
+ * `TypeError::kind`'s names ("no_display", "no_key", "refused", ...).
+ */
+reason: string,
+/**
+ * The note in English.
+ */
+message: string,
+/**
+ * The position in the code, from 1, of the character that has no key (`no_key`,
+ * `untypable`).
+ */
+position: number | null,
+/**
+ * What kind of character that is: "digit", "letter" or "character" (never the character).
+ */
+character: "digit" | "letter" | "character" | null,
+/**
+ * Whether part of the code may have been typed before typing stopped: the field should be
+ * cleared.
+ */
+partlyTyped: boolean, };
+
+/**
  * What became of a code to type.
  */
 export type QuickTyped = {
@@ -412,7 +496,7 @@ typed: boolean,
  * Why it was copied instead, the first time that happens; `None`: nothing to say, the
  * quick search closes.
  */
-note: string | null, };
+note: CopiedInstead | null, };
 
 /**
  * What locked the vault.
@@ -437,7 +521,27 @@ changed: number,
 removed: number, };
 
 /**
- * What the window is told after a sync: the counts, and one sentence for its toast.
+ * A file the sync could not merge, and why.
+ */
+export type LeftAlone = {
+/**
+ * The file's name (it lies in the data folder, known to the person).
+ */
+file: string,
+/**
+ * Why it was not merged: "other_vault", "other_key", "corrupt", "newer_version",
+ * "unreadable" or "other".
+ */
+reason: "other_vault" | "other_key" | "corrupt" | "newer_version" | "unreadable" | "other",
+/**
+ * Whether it is the vault file itself, replaced by this copy: changes made here are not
+ * saved until the vault is locked and unlocked. Otherwise a conflict copy beside it.
+ */
+replaced: boolean, };
+
+/**
+ * What the window is told after a sync: the counts, and the copies left alone, for its toast
+ * to say in the window's language.
  */
 export type VaultChanged = {
 /**
@@ -445,9 +549,9 @@ export type VaultChanged = {
  */
 counts: Counts,
 /**
- * For the toast, e.g. "2 accounts added, 1 changed on another computer."
+ * Files that could not be merged, each named once.
  */
-message: string, };
+leftAlone: Array<LeftAlone>, };
 
 /**
  * A scanned account as the confirmation card shows it.
@@ -481,6 +585,20 @@ validUntil: number | null,
 now: number, };
 
 /**
+ * An account of an export that could not be used.
+ */
+export type SkippedAccount = {
+/**
+ * Issuer and name as the export gave them.
+ */
+label: string,
+/**
+ * Why, as an `invalid_uri` error: `args` name the field and the problem, `message` says
+ * it in English (within a sentence: no capital, no full stop).
+ */
+problem: CommandError, };
+
+/**
  * Progress through one Google Authenticator export.
  */
 export type ExportProgress = {
@@ -507,16 +625,46 @@ duplicates: number,
 /**
  * Accounts of this batch that could not be used, with why.
  */
-skipped: Array<string>, };
+skipped: Array<SkippedAccount>, };
 
 /**
- * A QR code that added nothing, described for the person.
+ * A QR code that added nothing, described for the person: `message` in English, and what
+ * the window needs to say it in its own language.
  */
 export type ScanNote = {
 /**
  * "web_address", "text", "invalid" (an OTP link with a problem) or "duplicate".
  */
-kind: "web_address" | "text" | "invalid" | "duplicate", message: string, };
+kind: "web_address" | "text" | "invalid" | "duplicate",
+/**
+ * Where the text came from: "scan" (a QR code read), "link" (a link opened from another
+ * program) or "file" (a dropped file that could not be scanned).
+ */
+source: "scan" | "link" | "file",
+/**
+ * The note in English.
+ */
+message: string,
+/**
+ * The web address the code holds, cut at `MAX_SHOWN_ADDRESS` characters (`web_address`).
+ */
+address?: string,
+/**
+ * The vault's account that has this secret already, by name (`duplicate`).
+ */
+existing?: string,
+/**
+ * The account of an export link that cannot be used, by issuer and name (`invalid`).
+ */
+label?: string,
+/**
+ * The dropped file's name (`source` "file").
+ */
+file?: string,
+/**
+ * What is wrong (`invalid`), as commands fail: by kind and `args`.
+ */
+problem?: CommandError, };
 
 /**
  * What one scan found.
@@ -578,7 +726,12 @@ export type CameraEvent = { "event": "preview", url: string, } | { "event": "fou
 /**
  * What opening a file gave: a preview, or the need for the file's password first.
  */
-export type Opened = { "state": "needsPassword", token: string, fileName: string, format: string, } | { "state": "preview" } & ImportPreview;
+export type Opened = { "state": "needsPassword", token: string, fileName: string, format: string,
+/**
+ * The format's stable id ("countersign", "aegis", ...): the window names the formats
+ * that are no app's name in its own words.
+ */
+formatId: string, } | { "state": "preview" } & ImportPreview;
 
 /**
  * Every entry of an opened file, as the preview lists it.
@@ -591,11 +744,15 @@ token: string, fileName: string,
 /**
  * The app the file comes from ("Aegis", "Countersign backup", ...).
  */
-format: string, items: Array<PreviewItem>,
+format: string,
+/**
+ * The format's stable id ("aegis", "countersign", "uris", ...).
+ */
+formatId: string, items: Array<PreviewItem>,
 /**
  * About the file as a whole (a missing migration batch).
  */
-warnings: Array<string>, };
+warnings: Array<WarningView>, };
 
 /**
  * One entry of an opened file: never its secret.
@@ -610,14 +767,54 @@ index: number, issuer: string, name: string,
  */
 kind: "totp" | "hotp" | "steam" | null, status: ItemStatus,
 /**
- * Why it is a duplicate or invalid, for a person.
+ * Why it is a duplicate or invalid, in English.
  */
-detail: string | null, };
+detail: string | null,
+/**
+ * The position in the file, from 1, of an entry that cannot be read and has no name: the
+ * window calls it "Entry N" (`issuer` and `name` are empty then).
+ */
+position: number | null,
+/**
+ * A duplicate of the vault: the vault's account with the same secret, by name.
+ */
+existing: string | null,
+/**
+ * A duplicate within the file: the entry, from 1, that has the same secret first.
+ */
+sameAs: number | null,
+/**
+ * Why an entry cannot be imported, as commands fail (by kind and `args`), where the
+ * file's reader knows it as more than a sentence (a setup link's fault).
+ */
+problem: CommandError | null, };
 
 /**
  * Whether an entry can be imported.
  */
 export type ItemStatus = "new" | "duplicate" | "invalid";
+
+/**
+ * Something about an opened file as a whole, for the preview to say.
+ */
+export type WarningView = {
+/**
+ * What it is: "missing_batches" (a Google Authenticator export lacks some of its QR
+ * codes, `size` and `missing` say which).
+ */
+kind: "missing_batches" | "other",
+/**
+ * The warning in English.
+ */
+message: string,
+/**
+ * How many QR codes the export has.
+ */
+size: number | null,
+/**
+ * The QR codes missing, counted from 1.
+ */
+missing: Array<number>, };
 
 /**
  * What an import added.
@@ -653,6 +850,27 @@ export type ExportDone = { path: string, count: number, };
 export type QrStyle = "migration" | "account";
 
 /**
+ * An account a QR export cannot hold, and why: for the window to say in its language.
+ */
+export type LeftOutView = {
+/**
+ * The account's name as lists show it ("GitHub (octocat)").
+ */
+account: string,
+/**
+ * Why: "period" (not 30 s), "digits" (not 6 or 8), "steam", or "other".
+ */
+limit: "period" | "digits" | "steam" | "other",
+/**
+ * The account's period in seconds or its number of digits, for "period" and "digits".
+ */
+value: number | null,
+/**
+ * The whole line in English.
+ */
+message: string, };
+
+/**
  * One QR code of an export.
  */
 export type QrCodeView = {
@@ -675,10 +893,10 @@ svg: string,
 /**
  * Accounts the style cannot hold, and why (first code only).
  */
-leftOut: Array<string>, };
+leftOut: Array<LeftOutView>, };
 
 /**
- * A key as the list shows it.
+ * A key as the list shows it. The window words the software key's name and detail itself.
  */
 export type KeySummary = {
 /**
@@ -686,13 +904,19 @@ export type KeySummary = {
  */
 id: string,
 /**
- * Product name.
+ * Product name, as the key reports it; none for the software key or a key without one
+ * (the window names those).
  */
-name: string,
+name: string | null,
 /**
- * Manufacturer and USB ids, for telling two keys apart.
+ * Manufacturer, as the key reports it, when it does.
  */
-detail: string,
+manufacturer: string | null,
+/**
+ * USB vendor and product ids ("1050:0407"), for telling two keys apart; none for the
+ * software key.
+ */
+usb: string | null,
 /**
  * The in-process software key of test mode.
  */
@@ -732,6 +956,12 @@ minLength: number,
 remembered: boolean, };
 
 /**
+ * A signature algorithm a key offers: its COSE identifier, and its usual name when Countersign
+ * knows it (the window names the others).
+ */
+export type AlgorithmView = { cose: number, name: string | null, };
+
+/**
  * What a key is, as the page's definition list shows it.
  */
 export type KeyInfoView = { model: string | null, aaguid: string, firmware: string | null, versions: Array<string>, extensions: Array<string>,
@@ -740,9 +970,9 @@ export type KeyInfoView = { model: string | null, aaguid: string, firmware: stri
  */
 options: { [key in string]: boolean }, pinProtocols: Array<number>,
 /**
- * Algorithm names (ES256, EdDSA, ...).
+ * The signature algorithms the key offers, in its order of preference.
  */
-algorithms: Array<string>, transports: Array<string>, remainingPasskeys: number | null, pin: PinView,
+algorithms: Array<AlgorithmView>, transports: Array<string>, remainingPasskeys: number | null, pin: PinView,
 /**
  * The key can store and manage passkeys.
  */
@@ -793,9 +1023,10 @@ name: string | null, };
 export type Outcome = "pass" | "fail" | "skipped";
 
 /**
- * One check of the registration test as the list shows it.
+ * One check of the registration test as the list shows it: the window words `code` with
+ * `args` in its language, and shows the English `reason` only for a check without a code.
  */
-export type CheckView = { name: string, outcome: Outcome, reason: string, };
+export type CheckView = { name: string, outcome: Outcome, reason: string, code?: string, args: { [key in string]: string }, };
 
 /**
  * The registration test's result.
@@ -813,10 +1044,10 @@ export type ResetStage = "unplug" | "replug" | "touch";
 export type TouchPayload = { id: string, };
 
 /**
- * The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and advice
- * on the last one.
+ * The payload of `security-key-enroll` ([`ENROLL_EVENT`]): samples still needed, and how the
+ * last one went, as a code the window words ([`countersign_fido::sample_status`]).
  */
-export type EnrollPayload = { remaining: number, message: string, };
+export type EnrollPayload = { remaining: number, status: string, };
 
 /**
  * The payload of `security-key-reset` ([`RESET_EVENT`]): the guided reset's step.

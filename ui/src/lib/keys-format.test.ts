@@ -46,10 +46,10 @@ describe("newPinProblem", () => {
 describe("groupChecks", () => {
   it("groups by step in order and keeps the rest of the name", () => {
     const groups = groupChecks([
-      { name: "key.info", outcome: "pass", reason: "FIDO_2_1" },
-      { name: "es256/make_credential", outcome: "pass", reason: "packed" },
-      { name: "es256/registration/client_data.challenge", outcome: "pass", reason: "ok" },
-      { name: "eddsa_discoverable", outcome: "skipped", reason: "needs the PIN" },
+      { name: "key.info", outcome: "pass", reason: "FIDO_2_1", args: {} },
+      { name: "es256/make_credential", outcome: "pass", reason: "packed", args: {} },
+      { name: "es256/registration/client_data.challenge", outcome: "pass", reason: "ok", args: {} },
+      { name: "eddsa_discoverable", outcome: "skipped", reason: "needs the PIN", args: {} },
     ]);
     expect(groups.map((g) => [g.step, g.checks.map((c) => c.short)])).toEqual([
       ["key", ["info"]],

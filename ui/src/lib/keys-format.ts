@@ -1,7 +1,39 @@
 /** Words for what a security key reports: option names, PIN rules, test steps. */
-import { t } from "./i18n";
+import { errorText, t } from "./i18n";
 import { en } from "./i18n/en";
-import type { CheckView, PinState } from "./keys-api";
+import type { CheckView, KeySummary, PinState } from "./keys-api";
+
+/** The key's name: its product name, or the catalog's for the software key and a key without
+ *  one. */
+export function keyName(key: KeySummary): string {
+  if (key.software) return t().securityKeys.softwareName;
+  return key.name ?? t().securityKeys.unnamed;
+}
+
+/** The line under a key's name that tells two keys apart: maker and USB ids. */
+export function keyDetail(key: KeySummary): string {
+  const words = t().securityKeys;
+  if (key.software || key.usb === null) return words.softwareDetail;
+  const usb = words.usb(key.usb);
+  return key.manufacturer ? words.detail(key.manufacturer, usb) : usb;
+}
+
+/** What a fingerprint sample's status asks of the person. */
+export function sampleText(status: string): string {
+  const samples = t().securityKeys.samples;
+  return samples[status] ?? samples.unusable ?? status;
+}
+
+/** A registration-test line in the window's language, by its code; the English reason Rust
+ *  wrote for a line without one. A key's error inside a line is worded as `errorText` words
+ *  it (`fault`). */
+export function checkText(check: CheckView): string {
+  const word = check.code === undefined ? undefined : t().securityKeys.checks[check.code];
+  if (!word) return check.reason;
+  const args: Record<string, string | undefined> = { ...check.args };
+  if (args.kind !== undefined) args.fault = errorText({ kind: args.kind, message: args.detail ?? "" });
+  return word(args);
+}
 
 /** getInfo options, in the order they matter to a person (their words are in the catalog). */
 const OPTION_ORDER = Object.keys(en.keys.optionLabels);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultSelection, importedMessage, previewSummary, type PreviewItem } from "./transfer-api";
 
 function item(index: number, status: PreviewItem["status"]): PreviewItem {
-  return { index, issuer: `I${index}`, name: "", kind: "totp", status, detail: null };
+  return { index, issuer: `I${index}`, name: "", kind: "totp", status, detail: null, position: null, existing: null, sameAs: null, problem: null };
 }
 
 describe("import previews", () => {

@@ -38,9 +38,9 @@ describe("export batches", () => {
   });
 
   it("names a single-QR export without batches, and lists unusable accounts", () => {
-    const single = progress({ size: 1, scanned: [1], added: 2, skipped: ["Old: MD5 is not supported"] });
+    const single = progress({ size: 1, scanned: [1], added: 2, skipped: [{ label: "Old", problem: { kind: "invalid_uri", message: "MD5 is not supported" } }] });
     expect(batchTitle(single)).toBe("Google Authenticator export scanned");
-    expect(batchDetail(single)).toBe("2 accounts added. One account could not be used: Old: MD5 is not supported.");
+    expect(batchDetail(single)).toBe("2 accounts added. One account could not be used: \u2068Old\u2069: MD5 is not supported.");
   });
 });
 
@@ -53,7 +53,7 @@ describe("scan outcomes", () => {
   it("knows when only confirmation cards remain", () => {
     const pending = { token: "t", issuer: "A", name: "b", kind: "totp" as const, algorithm: "SHA1" as const, digits: 6, period: 30, weakBits: null };
     expect(onlyPending({ codes: 1, pending: [pending], exports: [], notes: [] })).toBe(true);
-    expect(onlyPending({ codes: 2, pending: [pending], exports: [], notes: [{ kind: "text", message: "x" }] })).toBe(false);
+    expect(onlyPending({ codes: 2, pending: [pending], exports: [], notes: [{ kind: "text", source: "scan", message: "x" }] })).toBe(false);
     expect(onlyPending({ codes: 0, pending: [], exports: [], notes: [] })).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 /** What the add dialog says about a scan: pure functions, unit-tested. */
 import { t } from "../../lib/i18n";
+import { skippedText } from "../../lib/i18n/notes";
 import type { ExportProgress, ScanOutcome } from "../../lib/scan-api";
 
 /** The ways to add an account, as the dialog's tabs name them. */
@@ -33,7 +34,7 @@ export function batchDetail(progress: ExportProgress): string {
   if (progress.duplicates > 0) parts.push(words.add.batchDuplicates(progress.duplicates));
   let text = `${parts.join(words.added.join)}.`;
   if (progress.skipped.length > 0) {
-    text += words.add.batchSkipped(progress.skipped.length, progress.skipped.join(words.added.join));
+    text += words.add.batchSkipped(progress.skipped.length, progress.skipped.map(skippedText).join(words.added.join));
   }
   const missing = missingBatches(progress);
   if (progress.size > 1) text += missing.length === 0 ? words.add.batchAllIn : words.add.batchMissing(missing);

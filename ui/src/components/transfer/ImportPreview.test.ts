@@ -4,16 +4,38 @@ import { describe, expect, it, vi } from "vitest";
 import type { ImportPreview as Preview } from "../../lib/transfer-api";
 import ImportPreview from "./ImportPreview.svelte";
 
+/** The details a preview item carries only for duplicates and unnamed entries. */
+const none = { position: null, existing: null, sameAs: null, problem: null };
+
 const preview: Preview = {
   token: "t1",
   fileName: "aegis.json",
   format: "Aegis",
+  formatId: "aegis",
   warnings: [],
   items: [
-    { index: 0, issuer: "Deno", name: "Mason", kind: "totp", status: "new", detail: null },
-    { index: 1, issuer: "WWE", name: "Mason", kind: "hotp", status: "duplicate", detail: "Already in your vault as WWE (Mason)" },
-    { index: 2, issuer: "Entry 3", name: "", kind: null, status: "invalid", detail: "Digits: 12 is not a number from 1 to 10." },
-    { index: 3, issuer: "Boeing", name: "Sophia", kind: "steam", status: "new", detail: null },
+    { ...none, index: 0, issuer: "Deno", name: "Mason", kind: "totp", status: "new", detail: null },
+    {
+      ...none,
+      index: 1,
+      issuer: "WWE",
+      name: "Mason",
+      kind: "hotp",
+      status: "duplicate",
+      detail: "Already in your vault as WWE (Mason)",
+      existing: "WWE (Mason)",
+    },
+    {
+      ...none,
+      index: 2,
+      issuer: "",
+      name: "",
+      kind: null,
+      status: "invalid",
+      detail: "Digits: 12 is not a number from 1 to 10.",
+      position: 3,
+    },
+    { ...none, index: 3, issuer: "Boeing", name: "Sophia", kind: "steam", status: "new", detail: null },
   ],
 };
 

@@ -24,11 +24,86 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "algorithm.steam": "رموز Steam تستخدم SHA1.",
     "digits.out_of_range": `يجب أن يكون عدد الأرقام من ${n(1)} إلى ${n(10)}.`,
     "digits.steam": `رموز Steam من ${n(5)} محارف.`,
+    "digits.unsupported": "عدد أرقام غير مدعوم.",
     "period.out_of_range": `يجب أن تكون المدة من ${n(1)} إلى ${n(86400)} ثانية.`,
     "counter.out_of_range": "يجب أن يكون العدّاد عددًا صحيحًا من صفر فأكثر.",
     "name.missing": "أعطِ الحساب جهة مُصدِرة أو اسمًا لتميّزه عن غيره.",
   };
   return known[`${field}.${problem}`] ?? error.message;
+}
+
+/** قيم سطر من اختبار التسجيل (انظر `securityKeys.checks`) كما يرسلها Rust. */
+type CheckArgs = { [name: string]: string | undefined };
+
+/** عدد يرسله Rust نصًّا، مكتوبًا بالعربية. */
+const num = (value: string | undefined) => n(Number(value ?? 0));
+
+/** أنواع الإثبات، بحسب الرمز من Rust. */
+const attestationTypes: Record<string, string> = {
+  basic: "إثبات أساسي (كامل)",
+  att_ca: "جهة إصدار شهادات الإثبات",
+  anon_ca: "جهة إصدار شهادات مُجهِّلة",
+  self: "إثبات ذاتي (موقَّع بمفتاح بيانات الاعتماد نفسه)",
+  none: "بلا إثبات",
+  other: "نوع إثبات لا يُثبت شيئًا",
+};
+const attestationType = (code?: string) => attestationTypes[code ?? ""] ?? code ?? "";
+
+/** ما قد ينقص مفتاح الأمان، بحسب الرمز من Rust. */
+const features: Record<string, string> = {
+  algorithm: "الخوارزمية المطلوبة",
+  command_or_option: "هذا الأمر أو هذا الخيار",
+  no_algorithm: "بيانات اعتماد بلا خوارزمية",
+  passkey_management: "إدارة مفاتيح المرور",
+  fingerprints: "بصمات الأصابع",
+  hmac_secret: "hmac-secret",
+  pin: "رمز PIN",
+  always_uv: "طلب التحقق دائمًا",
+  config: "authenticatorConfig",
+};
+
+/** لماذا لا يمكن استخدام سلسلة مفاتيح النظام، بحسب الرمز من Rust. */
+const keyringCauses: Record<string, string> = {
+  no_session: "تعذّر تشغيل خدمة سلسلة المفاتيح (لا توجد جلسة D-Bus)",
+  no_service: "لا يعمل في هذه الجلسة أي برنامج لسلسلة المفاتيح (مثل GNOME Keyring أو KWallet)",
+  no_keyring: "لا يحوي برنامج سلسلة المفاتيح بعدُ سلسلة مفاتيح للتخزين فيها",
+  locked: "سلسلة المفاتيح مقفلة، وقد رُفضت نافذة فتح القفل أو تعذّر عرضها",
+  refused: "رفضت سلسلة المفاتيح الوصول",
+  timeout: "لم تُجب سلسلة المفاتيح في الوقت المحدد (هل تنتظر نافذة فتح القفل؟)",
+  platform: "أبلغت سلسلة المفاتيح عن خطأ",
+};
+
+/** ما قاله نظام التشغيل عن ملف (`osError`)، بين قوسين بعد الجملة؛ لا شيء إن لم يُعرف. */
+function osReason(code: string | undefined): string {
+  const reason = (
+    {
+      not_found: "غير موجود",
+      permission_denied: "لا إذن بالوصول",
+      already_exists: "موجود بالفعل",
+      storage_full: "القرص ممتلئ",
+      read_only: "نظام الملفات للقراءة فقط",
+    } as Record<string, string>
+  )[code ?? ""];
+  return reason ? ` (${reason})` : "";
+}
+
+/** A name, file or address written left to right, isolated (FSI … PDI) so that its brackets and
+ *  punctuation stay with it inside a right-to-left sentence: "GitHub (octocat)", not
+ *  "GitHub (octocat". */
+function ltr(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
+/** «أُضيف حسابان» وأمثالها: الفعل المبني للمجهول `verb` مع عدد الحسابات بصيغه الست. */
+function accountsVerb(count: number, verb: { past: string; pastFew: string; negated: string }): string {
+  return plural("ar", count, {
+    zero: `${verb.negated} أي حساب`,
+    one: `${verb.past} حساب واحد`,
+    two: `${verb.past} حسابان`,
+    few: `${verb.pastFew} ${n(count)} حسابات`,
+    many: `${verb.past} ${n(count)} حسابًا`,
+    other: `${verb.past} ${n(count)} حساب`,
+  });
 }
 
 export const ar: Catalog = {
@@ -748,6 +823,132 @@ export const ar: Catalog = {
       eddsa_discoverable: "مفتاح مرور EdDSA (مخزّن على المفتاح، يُحذف بعد ذلك)",
     },
   },
+  // i18n4 (issue #18): كلمات مفاتيح الأمان التي يرسلها Rust رموزًا؛ وأسباب تعذّر سلسلة المفاتيح.
+  securityKeys: {
+    softwareName: "مفتاح Countersign البرمجي (OpenSK)",
+    softwareDetail: "مفتاح اختبار داخل البرنامج · وضع الاختبار",
+    unnamed: "مفتاح أمان FIDO",
+    usb: (ids: string) => `USB ${ids}`,
+    detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `خوارزمية COSE ${id}`,
+    samples: {
+      good: "عيّنة جيدة.",
+      too_high: "مرتفع جدًا: حرّك إصبعك إلى الأسفل قليلًا.",
+      too_low: "منخفض جدًا: حرّك إصبعك إلى الأعلى قليلًا.",
+      too_left: "إلى اليسار كثيرًا: حرّك إصبعك إلى اليمين قليلًا.",
+      too_right: "إلى اليمين كثيرًا: حرّك إصبعك إلى اليسار قليلًا.",
+      too_fast: "سريع جدًا: أبقِ إصبعك ثابتًا لحظة أطول.",
+      too_slow: "بطيء جدًا: ارفع إصبعك أسرع.",
+      poor_quality: "جودة ضعيفة: نظّف المستشعر وإصبعك، ثم حاول مجددًا.",
+      too_skewed: "مائل جدًا: ضع إصبعك مستقيمًا على المستشعر.",
+      too_short: "قصير جدًا: أبقِ إصبعك على المستشعر مدة أطول قليلًا.",
+      merge_failure: "لم تطابق هذه العيّنة العيّنات الأخرى: استخدم الإصبع نفسه.",
+      exists: "هذه البصمة مسجّلة بالفعل.",
+      no_finger: "لم يُكتشف أي إصبع.",
+      lift_finger: "ارفع إصبعك بين العيّنات.",
+      unusable: "تعذّر استخدام العيّنة: حاول مجددًا.",
+    } as Record<string, string>,
+    features,
+    attestationTypes,
+    checks: {
+      format: (a: CheckArgs) => `التنسيق «${a.format}»`,
+      unreadable: (a: CheckArgs) => `تتعذّر قراءته: ${a.detail}`,
+      no_credential: () => "علامة AT غير مضبوطة: لا توجد بيانات اعتماد في بيانات المصادِق",
+      credential_id: (a: CheckArgs) => `معرّف بيانات الاعتماد بطول ${num(a.bytes)} بايت`,
+      ec_key: (a: CheckArgs) => `مفتاح منحنى إهليلجي ${a.algorithm}`,
+      ed25519_key: () => "مفتاح Ed25519",
+      rsa_key: (a: CheckArgs) => `مفتاح RSA بطول ${num(a.bits)} بت (${a.algorithm})`,
+      algorithm_ok: (a: CheckArgs) => `${a.algorithm} مقبولة`,
+      algorithm_not_requested: (a: CheckArgs) => `لم تُطلب ${a.algorithm}`,
+      no_public_key: () => "لا يوجد مفتاح عام صالح للاستخدام",
+      format_registered: (a: CheckArgs) => `«${a.format}» تنسيق مسجّل`,
+      format_unknown: (a: CheckArgs) => `«${a.format}» ليس تنسيق إثبات WebAuthn`,
+      model: (a: CheckArgs) => `${a.model} (${a.aaguid})`,
+      aaguid_zero: () => "معرّف AAGUID كله أصفار (U2F أو مفتاح مُجهَّل الهوية)",
+      aaguid_unknown: (a: CheckArgs) => `${a.aaguid} ليس في القائمة المرفقة`,
+      bytes: (a: CheckArgs) => `${num(a.bytes)} بايت`,
+      signature_valid: (a: CheckArgs) => `توقيع ${a.algorithm} صالح`,
+      signature_invalid: () => "لا يتحقق التوقيع بالمفتاح العام لبيانات الاعتماد",
+      counter_unused: () => "لا يستخدم المفتاح عدّاد توقيعات (0)",
+      counter_above: (a: CheckArgs) => `${num(a.counter)} أكبر من القيمة المخزّنة ${num(a.stored)}`,
+      counter_not_above: (a: CheckArgs) =>
+        `${num(a.counter)} ليس أكبر من القيمة المخزّنة ${num(a.stored)}: ربما نُسخ المفتاح`,
+      data_unreadable: () => "تتعذّر قراءة بيانات المصادِق",
+      json_not_object: () => "clientDataJSON ليس كائن JSON",
+      json_unreadable: () => "تتعذّر قراءة clientDataJSON",
+      json: (a: CheckArgs) => `${num(a.bytes)} بايت من JSON`,
+      value: (a: CheckArgs) => `«${a.found}»`,
+      value_wrong: (a: CheckArgs) => `المتوقَّع «${a.expected}»، والموجود «${a.found}»`,
+      challenge_matches: () => "يطابق التحدي الذي أُرسل",
+      challenge_wrong: (a: CheckArgs) => `«${a.found}» ليس التحدي الذي أُرسل (${a.expected})`,
+      cross_origin: () => "أُنشئ في إطار iframe من أصل مختلف",
+      origin_invalid: (a: CheckArgs) => `الأصل «${a.origin}» ليس عنوانًا صالحًا`,
+      origin_no_host: (a: CheckArgs) => `الأصل «${a.origin}» بلا مضيف`,
+      rp_id_host: (a: CheckArgs) => `«${a.rp_id}» هو مضيف الأصل`,
+      rp_id_address: (a: CheckArgs) =>
+        `مضيف الأصل هو العنوان ${a.host}، ولا يسمح بمعرّف RP غيره، لا «${a.rp_id}»`,
+      rp_id_other_site: (a: CheckArgs) =>
+        `«${a.rp_id}» ليس مضيف الأصل «${a.host}» ولا نطاقًا ينتمي إليه: ستكون بيانات الاعتماد لموقع آخر`,
+      rp_id_public_suffix: (a: CheckArgs) =>
+        `«${a.rp_id}» لاحقة عامة (بحسب Public Suffix List)، ولا يحق لأي موقع ادعاؤها`,
+      rp_id_top_level: (a: CheckArgs) => `«${a.rp_id}» نطاق من المستوى الأعلى، ولا يحق لأي موقع ادعاؤه`,
+      rp_id_domain: (a: CheckArgs) => `«${a.rp_id}» نطاق ينتمي إليه المضيف «${a.host}»`,
+      rp_id_hash: (a: CheckArgs) => `SHA-256 لـ «${a.rp_id}»`,
+      rp_id_hash_wrong: (a: CheckArgs) => `ليس SHA-256 لـ «${a.rp_id}»: بيانات الاعتماد لموقع آخر`,
+      up_set: () => "علامة UP مضبوطة: لُمس المفتاح",
+      up_clear: () => "علامة UP غير مضبوطة: لم يلمس أحد المفتاح",
+      uv_set: () => "علامة UV مضبوطة: تم التحقق برمز PIN أو البصمة",
+      uv_required: () => "علامة UV غير مضبوطة رغم أن التحقق من المستخدم كان مطلوبًا",
+      uv_clear: () => "علامة UV غير مضبوطة: لم يُتحقق من المستخدم (غير مطلوب)",
+      backup_inconsistent: () => "منسوخ احتياطيًا (BS) لكنه غير مؤهل للنسخ الاحتياطي (BE)",
+      backup_eligible: () => "مؤهل للنسخ الاحتياطي (مفتاح مرور متزامن)",
+      device_bound: () => "مرتبط بالجهاز",
+      not_judged: () => "فشلت فحوص سابقة، لذا لم يُحكم على الإثبات",
+      statement_invalid: (a: CheckArgs) => `بيان الإثبات غير صالح: ${a.detail}`,
+      certificate_invalid: (a: CheckArgs) => `شهادة الإثبات غير صالحة: ${a.detail}`,
+      after_invalid_statement: () => "البيان غير صالح",
+      statement_valid: (a: CheckArgs) => `بيان ${a.format} صالح: ${attestationType(a.type)}`,
+      no_certificate: (a: CheckArgs) => `${attestationType(a.type)}: بلا شهادة`,
+      no_chain: (a: CheckArgs) => `${attestationType(a.type)}: لا شيء يتسلسل إلى جذر مُصنِّع`,
+      certificates: (a: CheckArgs) =>
+        plural("ar", Number(a.count), {
+          zero: "لا شهادات؛ متطلبات التنسيق للشهادات مستوفاة",
+          one: "شهادة واحدة؛ متطلبات التنسيق للشهادات مستوفاة",
+          two: "شهادتان؛ متطلبات التنسيق للشهادات مستوفاة",
+          few: `${num(a.count)} شهادات؛ متطلبات التنسيق للشهادات مستوفاة`,
+          many: `${num(a.count)} شهادةً؛ متطلبات التنسيق للشهادات مستوفاة`,
+          other: `${num(a.count)} شهادة؛ متطلبات التنسيق للشهادات مستوفاة`,
+        }),
+      chains_to_bundled: (a: CheckArgs) => `يتسلسل إلى جذر ${a.vendor} المرفق`,
+      chains_to_supplied: (a: CheckArgs) => `يتسلسل إلى الجذر المقدَّم رقم ${num(a.number)}`,
+      chain_invalid: (a: CheckArgs) => `سلسلة الشهادات غير صالحة: ${a.detail}`,
+      no_bundled_root: (a: CheckArgs) =>
+        `لا تتسلسل الشهادة إلى أي من الجذور الموثوقة المرفقة (${num(a.count)})، والجذر الموثوق مطلوب: مُصنِّع مجهول، أو مفتاح غير أصلي`,
+      no_supplied_root: (a: CheckArgs) =>
+        `لا تتسلسل الشهادة إلى أي من الجذور الموثوقة المقدَّمة (${num(a.count)})، والجذر الموثوق مطلوب: مُصنِّع مجهول، أو مفتاح غير أصلي`,
+      unknown_root: (a: CheckArgs) =>
+        `صالح، والسلسلة تنتهي بجذر مجهول: البيان وشهاداته صالحة، لكنها تنتهي بجذر لا يرفقه Countersign (المُصدِر «${a.issuer}»)، فلا شيء يضمن المُصنِّع (لم يكن الجذر الموثوق مطلوبًا)`,
+      versions: (a: CheckArgs) => `${a.versions}`,
+      pin_not_given: () => "للمفتاح رمز PIN لكن لم يُعطَ أي رمز؛ قد يرفض المفتاح",
+      not_requested: () => "غير مطلوب",
+      no_discoverable: () => "لا يستطيع المفتاح تخزين بيانات اعتماد قابلة للاكتشاف",
+      needs_pin: () => "يحتاج إلى رمز PIN ليُحذف مفتاح المرور التجريبي بعد ذلك",
+      cannot_delete: () => "لا يستطيع المفتاح حذف مفاتيح المرور، لذا لا يُنشأ أي منها",
+      passkey_deleted: () => "حُذف مفتاح المرور التجريبي",
+      passkey_not_deleted: (a: CheckArgs) => `تعذّر حذف مفتاح المرور التجريبي لـ ${a.rp_id}: ${a.fault}`,
+      key_failed: (a: CheckArgs) => `${a.fault}`,
+      attestation_format: (a: CheckArgs) => `إثبات «${a.format}»`,
+      no_credentials: () => "ليس لدى المفتاح بيانات اعتماد لهذا الموقع",
+      new_credential_signed: () => "وقّعت بيانات الاعتماد الجديدة",
+      other_credential_signed: (a: CheckArgs) => `وقّعت بيانات اعتماد أخرى (${a.credential})`,
+      hmac_same: () => "أعطى الملح نفسه السرّ نفسه ذا 32 بايت مرتين",
+      hmac_different: () => "أعطى الملح نفسه أسرارًا مختلفة",
+      hmac_missing: () => "لم يُرجع المفتاح أي مخرجات hmac-secret",
+      hmac_not_offered: () => "لا يوفّر المفتاح hmac-secret",
+    } as Record<string, (a: CheckArgs) => string>,
+  },
+  // i18n4: لماذا لا يمكن استخدام سلسلة مفاتيح النظام، بحسب السبب من Rust.
+  keyringCause: keyringCauses,
   settings: {
     title: "الإعدادات",
     language: "اللغة",
@@ -852,7 +1053,155 @@ export const ar: Catalog = {
     deleteThem: "حذفها",
     deleteHint: "لا يبقى شيء مما قبل هذا التغيير.",
   },
+  syncNews: {
+    counts: (added: number, changed: number, removed: number) => {
+      const parts = [
+        added > 0 && accountsVerb(added, { past: "أُضيف", pastFew: "أُضيفت", negated: "لم يُضَف" }),
+        changed > 0 && accountsVerb(changed, { past: "عُدِّل", pastFew: "عُدِّلت", negated: "لم يُعدَّل" }),
+        removed > 0 && accountsVerb(removed, { past: "حُذف", pastFew: "حُذفت", negated: "لم يُحذف" }),
+      ].filter((part) => part !== false);
+      return `على حاسوب آخر: ${parts.join("، ")}.`;
+    },
+    reasons: {
+      other_vault: "فيها خزنة أخرى",
+      other_key: "محميّة بكلمة مرور أخرى، أو تالفة",
+      corrupt: "تالفة أو ليست خزنة",
+      newer_version: "من إصدار أحدث من Countersign",
+      unreadable: "تعذّرت قراءتها",
+      other: "تعذّر دمجها",
+    },
+    leftAlone: (file: string, why: string) => `تُرك ${ltr(file)} كما هو: ${why}.`,
+    replaced: (file: string, why: string) =>
+      `حلّت محلّ ${ltr(file)} نسخة لا يمكن دمجها (${why}): لن تُحفظ التغييرات هنا حتى تقفل الخزنة وتفتحها.`,
+  },
+  scanNotes: {
+    webAddress: (address: string) => `يحمل رمز QR هذا عنوان ويب، لا حساب تحقق بخطوتين: ${ltr(address)}`,
+    text: "يحمل رمز QR هذا نصًا، لا حساب تحقق بخطوتين.",
+    linkText: "الرابط الذي فتحته لا يحمل حساب تحقق بخطوتين.",
+    duplicate: (existing: string) => `هذا الحساب موجود في خزنتك بالفعل باسم ${ltr(existing)}. لم يُضَف مرة أخرى.`,
+    invalid: (problem: string) => `يحمل رمز QR هذا رابط إعداد لا يستطيع Countersign استخدامه: ${problem}`,
+    invalidLink: (problem: string) => `الرابط الذي فتحته رابط إعداد لا يستطيع Countersign استخدامه: ${problem}`,
+    invalidExportAccount: (label: string, problem: string) =>
+      `في رابط التصدير الذي فتحته حساب لا يستطيع Countersign استخدامه: ${ltr(label)}: ${problem}`,
+    file: (file: string, problem: string) => `${ltr(file)}: ${problem}`,
+  },
+  copiedInstead: {
+    character: (character: string | null, position: number | null) =>
+      `${character === "digit" ? "الرقم" : character === "letter" ? "الحرف" : "المحرف"} في الموضع ${n(position ?? 0)} من الرمز`,
+    reasons: {
+      no_target: "لا يعرف Countersign النافذة التي يذهب إليها الرمز: انقر في الحقل الذي يطلبه، ثم عُد وحاول مجددًا.",
+      no_display: "لا يمكن الكتابة هنا: لم تُعيَّن شاشة X.",
+      cannot_connect: "لا يمكن الكتابة هنا: تعذّر الوصول إلى شاشة X.",
+      xtest_missing: "لا يمكن الكتابة هنا: خادم X بلا امتداد XTEST.",
+      no_key: (what: string) =>
+        `لا يمكن الكتابة هنا: ليس في تخطيط لوحة المفاتيح المستخدم مفتاح لـ${what}. انتقل إلى تخطيط بحروف لاتينية وأرقام (مثل الإنجليزية (الولايات المتحدة))، أو الصق الرمز.`,
+      untypable: (what: string) => `لا يمكن كتابة ${what}: لا يُكتب هنا إلا الأرقام والحروف اللاتينية. الصق الرمز.`,
+      modifiers_held: "لا يمكن الكتابة ما دامت Ctrl أو Alt أو Shift أو Super مضغوطة: حرّرها وحاول مجددًا.",
+      refused: "لم يُسمح بالكتابة في نافذة الأذونات لسطح المكتب (اسمح بها هناك لكتابة الرموز).",
+      unavailable: "لا يمكن الكتابة في هذا النوع من الجلسات.",
+      accessibility_needed:
+        "لا يمكن الكتابة هنا: اسمح لـCountersign في إعدادات النظام ← الخصوصية والأمن ← تسهيلات الاستخدام، ثم حاول مجددًا.",
+      input_blocked:
+        "لا يسمح Windows للبرامج بالكتابة في نافذة تعمل بصلاحيات المسؤول، ولا في شاشة آمنة مثل طلب UAC. الصق الرمز.",
+      connection_lost: "توقفت الكتابة: انقطع الاتصال بالشاشة.",
+      other: "تعذّرت كتابة الرمز.",
+    },
+    partlyTyped: "ربما كُتب جزء من الرمز: امسح الحقل أولًا.",
+    copied: "نُسخ الرمز بدلًا من ذلك.",
+  },
+  importNotes: {
+    entry: (position: number) => `المُدخل ${n(position)}`,
+    inVault: (name: string) => `موجود في خزنتك بالفعل باسم ${ltr(name)}`,
+    sameAs: (entry: number) => `السر نفسه الذي في المُدخل ${n(entry)} من هذا الملف`,
+    cannotImport: "لا يمكن استيراد هذا المُدخل.",
+    formats: {
+      countersign: "نسخة Countersign الاحتياطية",
+      uris: `قائمة روابط ${ltr("otpauth://")}`,
+      "google-db": "Google Authenticator (قاعدة البيانات)",
+    },
+    missingBatches: (size: number, missing: number[]) => {
+      const codes = plural("ar", size, {
+        zero: `${n(size)} رمز QR`,
+        one: "رمز QR واحد",
+        two: "رمزَي QR",
+        few: `${n(size)} رموز QR`,
+        many: `${n(size)} رمزًا من رموز QR`,
+        other: `${n(size)} رمز QR`,
+      });
+      const list = missing.map(n).join("، ");
+      return plural("ar", missing.length, {
+        one: `ينقص تصديرَ Google Authenticator المؤلَّف من ${codes} الرمزُ ${list}: امسحه أيضًا، وإلا فلن تُستورد حساباته.`,
+        other: `ينقص تصديرَ Google Authenticator المؤلَّف من ${codes} الرموزُ ${list}: امسحها أيضًا، وإلا فلن تُستورد حساباتها.`,
+      });
+    },
+  },
+  exportNotes: {
+    batch: (batch: number, count: number) => `الدفعة ${n(batch)} من ${n(count)}`,
+    period: (seconds: number) => `لا يدعم Google Authenticator إلا مدة ${n(30)} ثانية، لا ${n(seconds)}`,
+    digits: (digits: number) => `لا يدعم Google Authenticator إلا ${n(6)} أو ${n(8)} أرقام، لا ${n(digits)}`,
+    steam: "لا يتّسع Google Authenticator لحسابات Steam",
+    other: "لا يتّسع Google Authenticator لهذا الحساب",
+  },
   errors: {
+    // i18n4 (issue #18): مفاتيح الأمان وسلسلة المفاتيح، بحسب `problem` و`limit` و`feature`
+    // و`status` و`detail` و`cause` من Rust.
+    pin_policy: (error: { message: string; args?: ErrorArgs }) => {
+      const limit = error.args?.limit ?? 0;
+      switch (error.args?.problem) {
+        case "too_short":
+          return plural("ar", limit, {
+            zero: `يتطلب المفتاح رمز PIN من ${n(limit)} محرف على الأقل.`,
+            one: "يتطلب المفتاح رمز PIN من محرف واحد على الأقل.",
+            two: "يتطلب المفتاح رمز PIN من محرفين على الأقل.",
+            few: `يتطلب المفتاح رمز PIN من ${n(limit)} محارف على الأقل.`,
+            many: `يتطلب المفتاح رمز PIN من ${n(limit)} محرفًا على الأقل.`,
+            other: `يتطلب المفتاح رمز PIN من ${n(limit)} محرف على الأقل.`,
+          });
+        case "too_long": return `لا يتجاوز رمز PIN ${n(limit)} بايت.`;
+        case "key_policy": return "رفض المفتاح رمز PIN الجديد: إنه قصير جدًا أو طويل جدًا أو بسيط جدًا بالنسبة لقواعد المفتاح.";
+        default: return "رفض المفتاح رمز PIN الجديد.";
+      }
+    },
+    access_denied: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        udev: "لا يحق لحسابك قراءة جهاز هذا المفتاح (/dev/hidraw*). الأنظمة التي تعمل بـ systemd 244 أو أحدث تسمح للمستخدم المسجّل دخوله؛ وفي غيرها ثبّت قاعدة udev الخاصة بـ Countersign وهي 70-countersign-fido.rules في /etc/udev/rules.d/ (حزمة ‎.deb تضعها في /usr/lib/udev/rules.d/)، ثم شغّل \"sudo udevadm control --reload\"، ثم انزع المفتاح وأعد توصيله.",
+        administrator: "لا يسمح Windows إلا للمسؤولين بالتخاطب مع مفاتيح الأمان مباشرة. شغّل Countersign كمسؤول لإدارة هذا المفتاح.",
+        os: "رفض نظام التشغيل الوصول إلى المفتاح.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "رفض نظام التشغيل الوصول إلى المفتاح.",
+    reset_window: `رفض المفتاح: لا يقبل إعادة الضبط إلا خلال نحو ${n(10)} ثوانٍ من توصيله. ابدأ من جديد، والمس المفتاح فور أن يومض.`,
+    timeout: (error: { args?: ErrorArgs }) =>
+      ({
+        unplug: "لم يُنزع المفتاح خلال دقيقة. ابدأ من جديد حين تكون مستعدًا.",
+        replug: "لم يُعَد توصيل المفتاح خلال دقيقة. ابدأ من جديد حين تكون مستعدًا.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "لم يُلمس المفتاح في الوقت المحدد. حاول مجددًا والمس المفتاح حين يومض.",
+    key_error: (error: { message: string; args?: ErrorArgs }) => {
+      const args = error.args ?? {};
+      switch (args.problem) {
+        case "credential_excluded": return "هذا المفتاح مسجّل بالفعل.";
+        case "no_credentials": return "ليس لدى المفتاح بيانات اعتماد لهذا الموقع.";
+        case "storage_full": return "مساحة تخزين المفتاح ممتلئة.";
+        case "unsupported": return `هذا المفتاح لا يدعم ${features[args.feature ?? ""] ?? args.feature}.`;
+        case "ctap": return `أجاب المفتاح بـ ${args.status}.`;
+        case "device": return `تعذّر الوصول إلى المفتاح (${args.detail}).`;
+        case "protocol": return `تعذّر فهم إجابة المفتاح (${args.detail}).`;
+        default: return error.message;
+      }
+    },
+    busy: "المفتاح مشغول بعملية أخرى. أنهِها أو ألغِها أولًا.",
+    pin_needed: "أدخل رمز PIN الخاص بالمفتاح للمتابعة.",
+    invalid_input: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        "passkey.invalid": "مفتاح المرور هذا غير صالح.",
+        "fingerprint.invalid": "هذه البصمة غير صالحة.",
+        "name.missing": "أعطِ البصمة اسمًا.",
+        "name.too_long": `هذا الاسم أطول مما يقبله المفتاح (${n(error.args?.limit ?? 0)} بايت على الأكثر).`,
+      } as Record<string, string>)[`${error.args?.field}.${error.args?.problem}`] ?? error.message,
+    no_report: "شغّل الاختبار أولًا.",
+    keyring_unavailable: (error: { message: string; args?: ErrorArgs }) => {
+      const cause = keyringCauses[error.args?.cause ?? ""];
+      return cause ? `سلسلة مفاتيح النظام غير متاحة: ${cause}.` : error.message;
+    },
+
     wrong_password: "كلمة المرور هذه غير صحيحة.",
     wrong_recovery_key: "مفتاح الاسترداد هذا غير صحيح.",
     rate_limited: (error: { retryAfter?: number }) =>
@@ -874,7 +1223,6 @@ export const ar: Catalog = {
     pin_not_set: "لم يُعيَّن رمز PIN لهذا المفتاح.",
     pin_required: "يتطلب هذا المفتاح رمز PIN لهذه العملية.",
     uv_blocked: "التحقق بالبصمة محظور؛ استخدم رمز PIN.",
-    timeout: "انتهت مهلة انتظار المفتاح (هل لُمس؟).",
     cancelled: "أُلغي.",
     operation_denied: "رفض المفتاح العملية.",
     not_allowed: "لا يسمح المفتاح بهذه العملية الآن.",
@@ -882,11 +1230,46 @@ export const ar: Catalog = {
 
     in_use: (error: { args?: ErrorArgs }) =>
       `الخزنة مستخدمة في نسخة أخرى قيد التشغيل (${error.args?.path ?? "?"}).`,
-    io: (error: { args?: ErrorArgs }) => `تعذّرت قراءة ${error.args?.path ?? "ملف"} أو الكتابة إليه.`,
+    io: (error: { args?: ErrorArgs }) =>
+      `تعذّرت قراءة ${error.args?.path ?? "ملف"} أو الكتابة إليه${osReason(error.args?.osError)}.`,
     other_vault_there: (error: { args?: ErrorArgs }) =>
       `يحوي ${error.args?.path ?? "هذا المجلد"} خزنة أخرى بالفعل.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `يحوي ${error.args?.path ?? "هذا المجلد"} هذه الخزنة بالفعل؛ افتحها من هناك.`,
+    invalid_shortcut: (error: { args?: ErrorArgs }) =>
+      `«${ltr(error.args?.name ?? "?")}» ليس اختصار لوحة مفاتيح: اكتبه بالشكل Ctrl+Alt+K.`,
+    shortcut_taken: (error: { args?: ErrorArgs }) =>
+      `الاختصار ${ltr(error.args?.name ?? "?")} يستخدمه برنامج آخر: اختر اختصارًا آخر.`,
+    shortcut_unavailable: "لم تسمح بيئة سطح المكتب لـ Countersign بتعيين اختصار. يمكنك بدلًا من ذلك ربط الأمر \u2068countersign-app --quick\u2069 بمفتاح من إعدادات سطح المكتب.",
+    not_a_vault_file: (error: { args?: ErrorArgs }) =>
+      `خزنة Countersign ملف اسمه vault.countersign؛ و${ltr(error.args?.path ?? "هذا الملف")} ليس كذلك.`,
+    switching: "يجري فتح خزنة أخرى الآن.",
+    newer_slots: (error: { args?: ErrorArgs }) =>
+      `في الخزنة ${plural("ar", error.args?.count ?? 1, {
+        one: "طريقة فتح واحدة",
+        two: "طريقتا فتح",
+        few: `${n(error.args?.count ?? 3)} طرق فتح`,
+        many: `${n(error.args?.count ?? 11)} طريقة فتح`,
+        other: `${n(error.args?.count ?? 1)} طريقة فتح`,
+      })} من إصدار أحدث من Countersign: غيّر بيانات الدخول هناك.`,
+    nothing_to_add: "لا يحوي هذا أي حساب يمكن لـ Countersign استخدامه.",
+    invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
+      const line = `السطر ${n(error.args?.number ?? 0)} ليس رمز احتياط`;
+      return ({
+        no_codes: "لم يُعثر على رمز احتياط: الصق الرموز رمزًا في كل سطر، كما يعرضها الموقع.",
+        too_long: "النص أطول من أن يكون قائمة رموز احتياط.",
+        character: `${line}: فيه حرف غير الحروف والأرقام و«-» والمسافات.`,
+        separators: `${line}: مجموعاته غير موصولة بـ«-» واحدة أو مسافة واحدة.`,
+        length: `${line}: فيه ${n(error.args?.count ?? 0)} من الحروف والأرقام؛ ورمز الاحتياط من ٦ إلى ٦٤.`,
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? error.message;
+    },
+    internal: "حدث خطأ داخل Countersign ولم يتغير شيء. حاول مرة أخرى.",
+    autostart: "تعذّر تغيير التشغيل عند تسجيل الدخول.",
+    password_after_lock: "بعد القفل يطلب Countersign كلمة المرور (الإعدادات، الأمان).",
+    old_backups_required: "اختر إعادة تشفير النسخ الاحتياطية القديمة أو حذفها.",
+    recovery_key_required: "تعيين أول كلمة مرور يحتاج إلى مفتاح الاسترداد.",
+    vault_not_found: (error: { args?: ErrorArgs }) =>
+      `تعذّرت قراءة خزنة في ${ltr(error.args?.path ?? "مجلدها")}${osReason(error.args?.osError)}: هل نُقل المجلد أو لم يُوصل بعد؟`,
     no_such_slot: (error: { args?: ErrorArgs }) =>
       ({
         password: "ليس للخزنة كلمة مرور.",
@@ -906,7 +1289,10 @@ export const ar: Catalog = {
       });
     },
     invalid_uri: setupProblem,
-    invalid_account: setupProblem,
+    invalid_account: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.number !== undefined && error.args.field === undefined
+        ? `لا يمكن استيراد المُدخل ${n(error.args.number)}.`
+        : setupProblem(error),
     invalid_issuer: setupProblem,
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
@@ -936,9 +1322,53 @@ export const ar: Catalog = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: بيانات أكثر مما يسعه رمز QR واحد.`,
-    corrupt: "ملف الخزنة تالف أو جرى العبث به. لم يُغيَّر شيء؛ نسخك الاحتياطية في مجلد backups بجانبه.",
+    corrupt: (error: { args?: ErrorArgs }) =>
+      error.args?.format === undefined
+        ? "ملف الخزنة تالف أو جرى العبث به. لم يُغيَّر شيء؛ نسخك الاحتياطية في مجلد backups بجانبه."
+        : `ملف ${error.args.format} تالف أو ناقص.`,
     no_backup_code_left: "لم يبقَ رمز احتياط غير مستخدم لهذا الحساب.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `ليس للحساب رمز احتياط رقم ${n(error.args?.number ?? 0)}.`,
+
+    // المسح والإدخال اليدوي واستيراد الملفات (المسألة ‎#18، البند ٣).
+    unsupported_version: (error: { message: string; args?: ErrorArgs }) => {
+      const { format, version, supported } = error.args ?? {};
+      if (version === undefined || supported === undefined) return error.message;
+      if (format === undefined)
+        return `صيغة ملف الخزنة هي الإصدار ${version}، وهذا الإصدار من Countersign يقرأ ${supported}. حدّث Countersign لفتحه.`;
+      return `الإصدار ${version} من ملفات ${format} غير مدعوم (يقرأ هذا الإصدار من Countersign حتى ${supported}).`;
+    },
+    unreadable_file: (error: { args?: ErrorArgs }) => `تعذّرت قراءة الملف${osReason(error.args?.osError)}.`,
+    invalid_algorithm: "اختر SHA1 أو SHA256 أو SHA512.",
+    invalid_kind: "اختر TOTP أو HOTP أو Steam.",
+    invalid_selection: (error: { args?: ErrorArgs }) => `لا يوجد هنا رقم ${n(error.args?.number ?? 0)} لاختياره.`,
+    nothing_selected: "اختر حسابًا واحدًا على الأقل لاستيراده.",
+    expired: "لم يعد هذا مفتوحًا (أُغلق، أو قُفلت الخزنة): ابدأ من جديد.",
+    password_required: "أدخل كلمة المرور أولًا.",
+    unrecognised: "هذا الملف ليس تصديرًا من أي تطبيق يستطيع Countersign الاستيراد منه.",
+    image: "هذا الملف صورة: امسح رمز QR الذي فيها بدلًا من ذلك.",
+    wrong_format: (error: { args?: ErrorArgs }) =>
+      `هذا ليس ملفًا بصيغة ${error.args?.format ?? "التطبيق المختار"}.`,
+    unsupported: (error: { args?: ErrorArgs }) =>
+      `${error.args?.format ?? "هذا التطبيق"}: لا يمكن استيراد هذا النوع من التصدير.`,
+    too_large: "الملف أكبر مما يمكن أن يكون عليه أي تصدير.",
+    kdf_too_expensive: "يطلب الملف اشتقاق مفتاح أكلف بكثير من أي تصدير حقيقي: إنه تالف أو خبيث.",
+    unsupported_image: "هذا الملف ليس صورة يستطيع Countersign قراءتها (PNG أو JPEG أو WebP أو GIF أو BMP).",
+    image_too_large: "الصورة أكبر من أن تُقرأ.",
+    corrupt_image: "الصورة تالفة أو ناقصة.",
+    scan_failed: "تعذّرت قراءة الصورة.",
+    no_display: "لا توجد شاشة لالتقاطها هنا. استخدم ملف صورة أو الحافظة بدلًا من ذلك.",
+    screen_denied: "لم يُسمح بالتقاط الشاشة. اسمح به في إعدادات النظام، أو أضف الحساب بطريقة أخرى.",
+    portal_unavailable:
+      "لا تقدّم بيئة سطح المكتب هذه خدمة لقطات الشاشة (xdg-desktop-portal). استخدم ملف صورة أو الكاميرا أو الحافظة بدلًا من ذلك.",
+    capture_failed: "تعذّر التقاط الشاشة.",
+    camera_not_found: "هذه الكاميرا غير متاحة: ربما فُصلت أو يستخدمها برنامج آخر.",
+    camera_denied: "لم يُسمح بالوصول إلى الكاميرا. اسمح به في إعدادات النظام وحاول مجددًا.",
+    camera_failed: "توقفت الكاميرا عن العمل.",
+    clipboard_unavailable: "تعذّرت قراءة الحافظة.",
+    clipboard_empty: "لا تحوي الحافظة صورة ولا نصًا. انسخ لقطة شاشة لرمز QR، أو رابط إعداده، وحاول مجددًا.",
+    no_setup_link: "تحوي الحافظة نصًا، لكن بلا رابط إعداد (otpauth://). انسخ لقطة شاشة لرمز QR، أو الرابط نفسه، وحاول مجددًا.",
+    no_password: "يطلب التصدير كلمة مرور الخزنة، ولا كلمة مرور لهذه الخزنة: عيّن واحدة في الإعدادات أولًا.",
+    not_found: "لم يعد هذا الحساب موجودًا.",
   },
 };

@@ -23,11 +23,67 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "algorithm.steam": "Steam-Codes verwenden SHA1.",
     "digits.out_of_range": `Die Stellenzahl muss zwischen ${n(1)} und ${n(10)} liegen.`,
     "digits.steam": `Steam-Codes haben ${n(5)} Zeichen.`,
+    "digits.unsupported": "Nicht unterstützte Stellenzahl.",
     "period.out_of_range": `Der Zeitraum muss zwischen ${n(1)} und ${n(86400)} Sekunden liegen.`,
     "counter.out_of_range": "Der Zähler muss eine ganze Zahl ab 0 sein.",
     "name.missing": "Geben Sie dem Konto einen Anbieter oder Namen, damit Sie es unterscheiden können.",
   };
   return known[`${field}.${problem}`] ?? error.message;
+}
+
+/** Werte einer Zeile des Registrierungstests (siehe `securityKeys.checks`), wie Rust sie sendet. */
+type CheckArgs = { [name: string]: string | undefined };
+
+/** Eine Zahl, die Rust als Text sendet, deutsch geschrieben. */
+const num = (value: string | undefined) => n(Number(value ?? 0));
+
+/** Die Arten der Attestierung, nach dem Code aus Rust. */
+const attestationTypes: Record<string, string> = {
+  basic: "Basis-Attestierung (vollständig)",
+  att_ca: "Attestierungs-CA",
+  anon_ca: "Anonymisierungs-CA",
+  self: "Selbst-Attestierung (mit dem eigenen Schlüssel des Zugangs signiert)",
+  none: "keine Attestierung",
+  other: "eine Attestierungsart, die nichts belegt",
+};
+const attestationType = (code?: string) => attestationTypes[code ?? ""] ?? code ?? "";
+
+/** Was einem Sicherheitsschlüssel fehlen kann, nach dem Code aus Rust. */
+const features: Record<string, string> = {
+  algorithm: "den angeforderten Algorithmus",
+  command_or_option: "diesen Befehl oder diese Option",
+  no_algorithm: "einen Zugang ohne Algorithmus",
+  passkey_management: "die Verwaltung von Passkeys",
+  fingerprints: "Fingerabdrücke",
+  hmac_secret: "hmac-secret",
+  pin: "eine PIN",
+  always_uv: "das ständige Verlangen einer Bestätigung",
+  config: "authenticatorConfig",
+};
+
+/** Warum der Schlüsselbund des Systems nicht nutzbar ist, nach dem Code aus Rust. */
+const keyringCauses: Record<string, string> = {
+  no_session: "kein Schlüsselbunddienst konnte starten (keine D-Bus-Sitzung)",
+  no_service: "in dieser Sitzung läuft kein Schlüsselbundprogramm (etwa GNOME Keyring oder KWallet)",
+  no_keyring: "das Schlüsselbundprogramm hat noch keinen Schlüsselbund zum Speichern",
+  locked: "der Schlüsselbund ist gesperrt, und seine Entsperrabfrage wurde abgelehnt oder konnte nicht erscheinen",
+  refused: "der Schlüsselbund hat den Zugriff verweigert",
+  timeout: "der Schlüsselbund hat nicht rechtzeitig geantwortet (wartet eine Entsperrabfrage?)",
+  platform: "der Schlüsselbund hat einen Fehler gemeldet",
+};
+
+/** Was das Betriebssystem zu einer Datei sagte (`osError`), als „ (…)“ nach einem Satz. */
+function osReason(code: string | undefined): string {
+  const reason = (
+    {
+      not_found: "sie existiert nicht",
+      permission_denied: "keine Berechtigung",
+      already_exists: "sie existiert bereits",
+      storage_full: "der Datenträger ist voll",
+      read_only: "das Dateisystem ist schreibgeschützt",
+    } as Record<string, string>
+  )[code ?? ""];
+  return reason ? ` (${reason})` : "";
 }
 
 export const de: Catalog = {
@@ -605,6 +661,129 @@ export const de: Catalog = {
       eddsa_discoverable: "EdDSA-Passkey (auf dem Schlüssel gespeichert, danach gelöscht)",
     },
   },
+  // i18n4 (issue #18): die Wörter der Sicherheitsschlüssel, die Rust als Codes sendet; und die
+  // Ursachen beim Schlüsselbund.
+  securityKeys: {
+    softwareName: "Countersign-Softwareschlüssel (OpenSK)",
+    softwareDetail: "Testschlüssel im Programm · Testmodus",
+    unnamed: "FIDO-Sicherheitsschlüssel",
+    usb: (ids: string) => `USB ${ids}`,
+    detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `COSE-Algorithmus ${id}`,
+    samples: {
+      good: "Gute Abtastung.",
+      too_high: "Zu hoch: Finger etwas nach unten bewegen.",
+      too_low: "Zu tief: Finger etwas nach oben bewegen.",
+      too_left: "Zu weit links: Finger etwas nach rechts bewegen.",
+      too_right: "Zu weit rechts: Finger etwas nach links bewegen.",
+      too_fast: "Zu schnell: Finger einen Moment länger ruhig halten.",
+      too_slow: "Zu langsam: Finger früher anheben.",
+      poor_quality: "Schlechte Qualität: Sensor und Finger reinigen, dann erneut versuchen.",
+      too_skewed: "Zu schräg: Finger gerade auf den Sensor legen.",
+      too_short: "Zu kurz: Finger etwas länger auf dem Sensor lassen.",
+      merge_failure: "Diese Abtastung passte nicht zu den anderen: denselben Finger verwenden.",
+      exists: "Dieser Fingerabdruck ist bereits eingerichtet.",
+      no_finger: "Es wurde kein Finger erkannt.",
+      lift_finger: "Finger zwischen den Abtastungen anheben.",
+      unusable: "Die Abtastung war nicht verwendbar: erneut versuchen.",
+    } as Record<string, string>,
+    features,
+    attestationTypes,
+    checks: {
+      format: (a: CheckArgs) => `Format „${a.format}“`,
+      unreadable: (a: CheckArgs) => `nicht lesbar: ${a.detail}`,
+      no_credential: () => "AT-Flag nicht gesetzt: keine Zugangsdaten in den Authentifikatordaten",
+      credential_id: (a: CheckArgs) => `Zugangs-ID mit ${num(a.bytes)} Bytes`,
+      ec_key: (a: CheckArgs) => `${a.algorithm}-Schlüssel auf elliptischer Kurve`,
+      ed25519_key: () => "Ed25519-Schlüssel",
+      rsa_key: (a: CheckArgs) => `${num(a.bits)}-Bit-RSA-Schlüssel (${a.algorithm})`,
+      algorithm_ok: (a: CheckArgs) => `${a.algorithm} ist zulässig`,
+      algorithm_not_requested: (a: CheckArgs) => `${a.algorithm} wurde nicht angefordert`,
+      no_public_key: () => "kein verwendbarer öffentlicher Schlüssel",
+      format_registered: (a: CheckArgs) => `„${a.format}“ ist ein registriertes Format`,
+      format_unknown: (a: CheckArgs) => `„${a.format}“ ist kein WebAuthn-Attestierungsformat`,
+      model: (a: CheckArgs) => `${a.model} (${a.aaguid})`,
+      aaguid_zero: () => "Die AAGUID besteht nur aus Nullen (U2F oder ein anonymisierter Schlüssel)",
+      aaguid_unknown: (a: CheckArgs) => `${a.aaguid} steht nicht in der mitgelieferten Liste`,
+      bytes: (a: CheckArgs) => `${num(a.bytes)} Bytes`,
+      signature_valid: (a: CheckArgs) => `gültige ${a.algorithm}-Signatur`,
+      signature_invalid: () => "die Signatur lässt sich mit dem öffentlichen Schlüssel des Zugangs nicht bestätigen",
+      counter_unused: () => "der Schlüssel verwendet keinen Signaturzähler (0)",
+      counter_above: (a: CheckArgs) => `${num(a.counter)} liegt über dem gespeicherten Wert ${num(a.stored)}`,
+      counter_not_above: (a: CheckArgs) =>
+        `${num(a.counter)} liegt nicht über dem gespeicherten Wert ${num(a.stored)}: der Schlüssel könnte geklont worden sein`,
+      data_unreadable: () => "Authentifikatordaten nicht lesbar",
+      json_not_object: () => "clientDataJSON ist kein JSON-Objekt",
+      json_unreadable: () => "clientDataJSON nicht lesbar",
+      json: (a: CheckArgs) => `${num(a.bytes)} Bytes JSON`,
+      value: (a: CheckArgs) => `„${a.found}“`,
+      value_wrong: (a: CheckArgs) => `erwartet „${a.expected}“, gefunden „${a.found}“`,
+      challenge_matches: () => "stimmt mit der gesendeten Challenge überein",
+      challenge_wrong: (a: CheckArgs) => `„${a.found}“ ist nicht die gesendete Challenge (${a.expected})`,
+      cross_origin: () => "in einem ursprungsfremden iframe erstellt",
+      origin_invalid: (a: CheckArgs) => `der Ursprung „${a.origin}“ ist keine gültige Adresse`,
+      origin_no_host: (a: CheckArgs) => `der Ursprung „${a.origin}“ hat keinen Host`,
+      rp_id_host: (a: CheckArgs) => `„${a.rp_id}“ ist der Host des Ursprungs`,
+      rp_id_address: (a: CheckArgs) =>
+        `der Host des Ursprungs ist die Adresse ${a.host}, die keine andere RP-ID als sich selbst zulässt, nicht „${a.rp_id}“`,
+      rp_id_other_site: (a: CheckArgs) =>
+        `„${a.rp_id}“ ist weder der Host des Ursprungs „${a.host}“ noch eine Domain, zu der er gehört: der Zugang wäre für eine andere Website`,
+      rp_id_public_suffix: (a: CheckArgs) =>
+        `„${a.rp_id}“ ist ein öffentliches Suffix (laut Public Suffix List), das keine Website beanspruchen darf`,
+      rp_id_top_level: (a: CheckArgs) => `„${a.rp_id}“ ist eine Top-Level-Domain, die keine Website beanspruchen darf`,
+      rp_id_domain: (a: CheckArgs) => `„${a.rp_id}“ ist eine Domain, zu der der Host „${a.host}“ gehört`,
+      rp_id_hash: (a: CheckArgs) => `SHA-256 von „${a.rp_id}“`,
+      rp_id_hash_wrong: (a: CheckArgs) => `nicht der SHA-256 von „${a.rp_id}“: der Zugang ist für eine andere Website`,
+      up_set: () => "UP gesetzt: der Schlüssel wurde berührt",
+      up_clear: () => "UP nicht gesetzt: niemand hat den Schlüssel berührt",
+      uv_set: () => "UV gesetzt: PIN oder Fingerabdruck bestätigt",
+      uv_required: () => "UV nicht gesetzt, obwohl eine Bestätigung verlangt war",
+      uv_clear: () => "UV nicht gesetzt: die Person wurde nicht bestätigt (nicht verlangt)",
+      backup_inconsistent: () => "gesichert (BS), aber nicht sicherungsfähig (BE)",
+      backup_eligible: () => "sicherungsfähig (ein synchronisierter Passkey)",
+      device_bound: () => "gerätegebunden",
+      not_judged: () => "frühere Prüfungen schlugen fehl, daher wurde die Attestierung nicht beurteilt",
+      statement_invalid: (a: CheckArgs) => `die Attestierungsangabe ist ungültig: ${a.detail}`,
+      certificate_invalid: (a: CheckArgs) => `das Attestierungszertifikat ist ungültig: ${a.detail}`,
+      after_invalid_statement: () => "Angabe ungültig",
+      statement_valid: (a: CheckArgs) => `gültige ${a.format}-Angabe: ${attestationType(a.type)}`,
+      no_certificate: (a: CheckArgs) => `${attestationType(a.type)}: kein Zertifikat`,
+      no_chain: (a: CheckArgs) => `${attestationType(a.type)}: nichts führt zu einer Herstellerwurzel`,
+      certificates: (a: CheckArgs) =>
+        plural("de", Number(a.count), {
+          one: "1 Zertifikat; die Zertifikatsanforderungen des Formats sind erfüllt",
+          other: `${num(a.count)} Zertifikate; die Zertifikatsanforderungen des Formats sind erfüllt`,
+        }),
+      chains_to_bundled: (a: CheckArgs) => `führt zur mitgelieferten Wurzel von ${a.vendor}`,
+      chains_to_supplied: (a: CheckArgs) => `führt zur angegebenen Wurzel Nr. ${num(a.number)}`,
+      chain_invalid: (a: CheckArgs) => `die Zertifikatskette ist ungültig: ${a.detail}`,
+      no_bundled_root: (a: CheckArgs) =>
+        `das Zertifikat führt zu keiner der ${num(a.count)} mitgelieferten vertrauenswürdigen Wurzeln, und eine vertrauenswürdige Wurzel ist verlangt: ein unbekannter Hersteller oder nicht echt`,
+      no_supplied_root: (a: CheckArgs) =>
+        `das Zertifikat führt zu keiner der ${num(a.count)} angegebenen vertrauenswürdigen Wurzeln, und eine vertrauenswürdige Wurzel ist verlangt: ein unbekannter Hersteller oder nicht echt`,
+      unknown_root: (a: CheckArgs) =>
+        `gültig, Kette zu einer unbekannten Wurzel: Angabe und Zertifikate sind gültig, enden aber bei einer Wurzel, die Countersign nicht mitliefert (Aussteller „${a.issuer}“), daher bürgt nichts für den Hersteller (eine vertrauenswürdige Wurzel war nicht verlangt)`,
+      versions: (a: CheckArgs) => `${a.versions}`,
+      pin_not_given: () => "der Schlüssel hat eine PIN, aber keine wurde angegeben; der Schlüssel könnte ablehnen",
+      not_requested: () => "nicht angefordert",
+      no_discoverable: () => "der Schlüssel kann keine auffindbaren Zugänge speichern",
+      needs_pin: () => "braucht die PIN, damit der Test-Passkey danach gelöscht werden kann",
+      cannot_delete: () => "der Schlüssel kann keine Passkeys löschen, daher wird keiner erstellt",
+      passkey_deleted: () => "der Test-Passkey wurde gelöscht",
+      passkey_not_deleted: (a: CheckArgs) => `der Test-Passkey für ${a.rp_id} konnte nicht gelöscht werden: ${a.fault}`,
+      key_failed: (a: CheckArgs) => `${a.fault}`,
+      attestation_format: (a: CheckArgs) => `Attestierung „${a.format}“`,
+      no_credentials: () => "der Schlüssel hat keinen Zugang für diese Website",
+      new_credential_signed: () => "der neue Zugang hat signiert",
+      other_credential_signed: (a: CheckArgs) => `ein anderer Zugang hat signiert (${a.credential})`,
+      hmac_same: () => "dasselbe Salt ergab zweimal dasselbe 32-Byte-Geheimnis",
+      hmac_different: () => "dasselbe Salt ergab verschiedene Geheimnisse",
+      hmac_missing: () => "der Schlüssel lieferte keine hmac-secret-Ausgabe",
+      hmac_not_offered: () => "der Schlüssel bietet hmac-secret nicht an",
+    } as Record<string, (a: CheckArgs) => string>,
+  },
+  // i18n4: warum der Schlüsselbund des Systems nicht nutzbar ist, nach der Ursache aus Rust.
+  keyringCause: keyringCauses,
   settings: {
     title: "Einstellungen",
     language: "Sprache",
@@ -709,7 +888,139 @@ export const de: Catalog = {
     deleteThem: "Löschen",
     deleteHint: "Von vor dieser Änderung bleibt nichts übrig.",
   },
+  syncNews: {
+    counts: (added: number, changed: number, removed: number) => {
+      const parts = [
+        added > 0 && plural("de", added, { one: "1 Konto hinzugefügt", other: `${n(added)} Konten hinzugefügt` }),
+        changed > 0 && plural("de", changed, { one: "1 Konto geändert", other: `${n(changed)} Konten geändert` }),
+        removed > 0 && plural("de", removed, { one: "1 Konto entfernt", other: `${n(removed)} Konten entfernt` }),
+      ].filter((part) => part !== false);
+      return `Auf einem anderen Computer: ${parts.join(", ")}.`;
+    },
+    reasons: {
+      other_vault: "sie enthält einen anderen Tresor",
+      other_key: "sie ist mit einem anderen Passwort geschützt oder beschädigt",
+      corrupt: "sie ist beschädigt oder kein Tresor",
+      newer_version: "sie stammt von einer neueren Version von Countersign",
+      unreadable: "sie konnte nicht gelesen werden",
+      other: "sie konnte nicht zusammengeführt werden",
+    },
+    leftAlone: (file: string, why: string) => `${file} wurde nicht angetastet: ${why}.`,
+    replaced: (file: string, why: string) =>
+      `${file} wurde durch eine Kopie ersetzt, die sich nicht zusammenführen lässt (${why}): Änderungen hier werden erst gespeichert, wenn Sie sperren und wieder entsperren.`,
+  },
+  scanNotes: {
+    webAddress: (address: string) => `Dieser QR-Code enthält eine Webadresse, kein Zwei-Faktor-Konto: ${address}`,
+    text: "Dieser QR-Code enthält Text, kein Zwei-Faktor-Konto.",
+    linkText: "Der geöffnete Link enthält kein Zwei-Faktor-Konto.",
+    duplicate: (existing: string) =>
+      `Dieses Konto ist schon in Ihrem Tresor, als ${existing}. Es wurde nicht noch einmal hinzugefügt.`,
+    invalid: (problem: string) => `Dieser QR-Code enthält einen Einrichtungslink, den Countersign nicht verwenden kann: ${problem}`,
+    invalidLink: (problem: string) => `Der geöffnete Link ist ein Einrichtungslink, den Countersign nicht verwenden kann: ${problem}`,
+    invalidExportAccount: (label: string, problem: string) =>
+      `Der geöffnete Export-Link enthält ein Konto, das Countersign nicht verwenden kann: ${label}: ${problem}`,
+    file: (file: string, problem: string) => `${file}: ${problem}`,
+  },
+  copiedInstead: {
+    character: (character: string | null, position: number | null) =>
+      `${character === "digit" ? "die Ziffer" : character === "letter" ? "den Buchstaben" : "das Zeichen"} an Stelle ${n(position ?? 0)} des Codes`,
+    reasons: {
+      no_target:
+        "Countersign weiß nicht, in welches Fenster der Code gehört: Klicken Sie in das Feld, das danach fragt, kommen Sie zurück und versuchen Sie es erneut.",
+      no_display: "Hier kann nicht getippt werden: Es ist kein X-Display gesetzt.",
+      cannot_connect: "Hier kann nicht getippt werden: Das X-Display war nicht erreichbar.",
+      xtest_missing: "Hier kann nicht getippt werden: Der X-Server hat keine XTEST-Erweiterung.",
+      no_key: (what: string) =>
+        `Hier kann nicht getippt werden: Die verwendete Tastaturbelegung hat keine Taste für ${what}. Wechseln Sie zu einer Belegung mit lateinischen Buchstaben und Ziffern (zum Beispiel Deutsch oder Englisch (US)), oder fügen Sie den Code ein.`,
+      untypable: (what: string) =>
+        `${what.charAt(0).toUpperCase()}${what.slice(1)} kann nicht getippt werden: Hier werden nur Ziffern und lateinische Buchstaben getippt. Fügen Sie den Code ein.`,
+      modifiers_held:
+        "Solange Strg, Alt, Umschalt oder Super gedrückt sind, kann nicht getippt werden: Lassen Sie sie los und versuchen Sie es erneut.",
+      refused: "Das Tippen wurde im Berechtigungsdialog der Arbeitsumgebung nicht erlaubt (erlauben Sie es dort, um Codes zu tippen).",
+      unavailable: "In dieser Art von Sitzung kann nicht getippt werden.",
+      accessibility_needed:
+        "Hier kann nicht getippt werden: Erlauben Sie Countersign unter Systemeinstellungen → Datenschutz & Sicherheit → Bedienungshilfen und versuchen Sie es erneut.",
+      input_blocked:
+        "Windows lässt Programme nicht in ein Fenster tippen, das als Administrator läuft, oder in einen sicheren Bildschirm wie eine UAC-Abfrage. Fügen Sie den Code ein.",
+      connection_lost: "Das Tippen brach ab: Die Verbindung zum Display ist abgerissen.",
+      other: "Der Code konnte nicht getippt werden.",
+    },
+    partlyTyped: "Ein Teil des Codes wurde vielleicht schon getippt: Leeren Sie zuerst das Feld.",
+    copied: "Der Code wurde stattdessen kopiert.",
+  },
+  importNotes: {
+    entry: (position: number) => `Eintrag ${n(position)}`,
+    inVault: (name: string) => `Schon in Ihrem Tresor als ${name}`,
+    sameAs: (entry: number) => `Gleiches Geheimnis wie Eintrag ${n(entry)} dieser Datei`,
+    cannotImport: "Dieser Eintrag kann nicht importiert werden.",
+    formats: {
+      countersign: "Countersign-Sicherung",
+      uris: "otpauth://-Linkliste",
+      "google-db": "Google Authenticator (Datenbank)",
+    },
+    missingBatches: (size: number, missing: number[]) =>
+      `Einem Google-Authenticator-Export aus ${n(size)} QR-Codes ${plural("de", missing.length, { one: "fehlt Code", other: "fehlen die Codes" })} ${missing.map(n).join(", ")}: Scannen Sie ${plural("de", missing.length, { one: "ihn", other: "sie" })} auch, sonst werden ${plural("de", missing.length, { one: "seine", other: "ihre" })} Konten nicht importiert.`,
+  },
+  exportNotes: {
+    batch: (batch: number, count: number) => `Teil ${n(batch)} von ${n(count)}`,
+    period: (seconds: number) => `Google Authenticator kennt nur einen Zeitraum von 30 s, nicht ${n(seconds)} s`,
+    digits: (digits: number) => `Google Authenticator kennt nur 6 oder 8 Stellen, nicht ${n(digits)}`,
+    steam: "Google Authenticator kann keine Steam-Konten aufnehmen",
+    other: "Google Authenticator kann dieses Konto nicht aufnehmen",
+  },
   errors: {
+    // i18n4 (issue #18): Sicherheitsschlüssel und Schlüsselbund, nach `problem`, `limit`,
+    // `feature`, `status`, `detail` und `cause` aus Rust.
+    pin_policy: (error: { message: string; args?: ErrorArgs }) => {
+      const limit = error.args?.limit ?? 0;
+      return ({
+        too_short: `Der Schlüssel verlangt eine PIN mit mindestens ${n(limit)} Zeichen.`,
+        too_long: `Eine PIN hat höchstens ${n(limit)} Bytes.`,
+        key_policy: "Der Schlüssel hat die neue PIN abgelehnt: Sie ist für seine Regeln zu kurz, zu lang oder zu einfach.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "Der Schlüssel hat die neue PIN abgelehnt.";
+    },
+    access_denied: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        udev: "Ihr Konto darf das Gerät dieses Schlüssels (/dev/hidraw*) nicht lesen. Systeme mit systemd 244 oder neuer erlauben es der angemeldeten Person; andernfalls installieren Sie die udev-Regel 70-countersign-fido.rules von Countersign nach /etc/udev/rules.d/ (das .deb legt sie nach /usr/lib/udev/rules.d/), führen \"sudo udevadm control --reload\" aus und stecken den Schlüssel ab und wieder an.",
+        administrator: "Windows lässt nur Administratoren direkt mit Sicherheitsschlüsseln sprechen. Starten Sie Countersign als Administrator, um diesen Schlüssel zu verwalten.",
+        os: "Das Betriebssystem hat den Zugriff auf den Schlüssel verweigert.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? "Das Betriebssystem hat den Zugriff auf den Schlüssel verweigert.",
+    reset_window:
+      "Der Schlüssel hat abgelehnt: Er nimmt ein Zurücksetzen nur innerhalb von etwa 10 Sekunden nach dem Anstecken an. Beginnen Sie erneut und berühren Sie den Schlüssel, sobald er blinkt.",
+    timeout: (error: { args?: ErrorArgs }) =>
+      ({
+        unplug: "Der Schlüssel wurde nicht innerhalb einer Minute abgezogen. Beginnen Sie erneut, wenn Sie bereit sind.",
+        replug: "Der Schlüssel wurde nicht innerhalb einer Minute wieder angesteckt. Beginnen Sie erneut, wenn Sie bereit sind.",
+      } as Record<string, string>)[error.args?.problem ?? ""] ??
+      "Der Schlüssel wurde nicht rechtzeitig berührt. Versuchen Sie es erneut und berühren Sie den Schlüssel, wenn er blinkt.",
+    key_error: (error: { message: string; args?: ErrorArgs }) => {
+      const args = error.args ?? {};
+      switch (args.problem) {
+        case "credential_excluded": return "Dieser Schlüssel ist bereits registriert.";
+        case "no_credentials": return "Der Schlüssel hat keinen Zugang für diese Website.";
+        case "storage_full": return "Der Speicher des Schlüssels ist voll.";
+        case "unsupported": return `Dieser Schlüssel unterstützt ${features[args.feature ?? ""] ?? args.feature} nicht.`;
+        case "ctap": return `Der Schlüssel antwortete mit ${args.status}.`;
+        case "device": return `Der Schlüssel ist nicht erreichbar (${args.detail}).`;
+        case "protocol": return `Die Antwort des Schlüssels war unverständlich (${args.detail}).`;
+        default: return error.message;
+      }
+    },
+    busy: "Der Schlüssel ist mit einem anderen Vorgang beschäftigt. Schließen Sie ihn ab oder brechen Sie ihn ab.",
+    pin_needed: "Geben Sie die PIN des Schlüssels ein, um fortzufahren.",
+    invalid_input: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        "passkey.invalid": "Dieser Passkey ist ungültig.",
+        "fingerprint.invalid": "Dieser Fingerabdruck ist ungültig.",
+        "name.missing": "Geben Sie dem Fingerabdruck einen Namen.",
+        "name.too_long": `Dieser Name ist zu lang für den Schlüssel (höchstens ${n(error.args?.limit ?? 0)} Bytes).`,
+      } as Record<string, string>)[`${error.args?.field}.${error.args?.problem}`] ?? error.message,
+    no_report: "Führen Sie zuerst den Test aus.",
+    keyring_unavailable: (error: { message: string; args?: ErrorArgs }) => {
+      const cause = keyringCauses[error.args?.cause ?? ""];
+      return cause ? `Der Schlüsselbund des Systems ist nicht verfügbar: ${cause}.` : error.message;
+    },
+
     wrong_password: "Dieses Passwort ist nicht richtig.",
     wrong_recovery_key: "Dieser Wiederherstellungsschlüssel ist nicht richtig.",
     rate_limited: (error: { retryAfter?: number }) =>
@@ -731,7 +1042,6 @@ export const de: Catalog = {
     pin_not_set: "Für diesen Schlüssel ist keine PIN festgelegt.",
     pin_required: "Dieser Schlüssel verlangt dafür seine PIN.",
     uv_blocked: "Die Fingerabdruckprüfung ist gesperrt; verwenden Sie die PIN.",
-    timeout: "Zeitüberschreitung beim Warten auf den Schlüssel (wurde er berührt?).",
     cancelled: "Abgebrochen.",
     operation_denied: "Der Schlüssel hat den Vorgang abgelehnt.",
     not_allowed: "Der Schlüssel erlaubt diesen Vorgang gerade nicht.",
@@ -740,11 +1050,39 @@ export const de: Catalog = {
     in_use: (error: { args?: ErrorArgs }) =>
       `Der Tresor wird von einer anderen laufenden Instanz verwendet (${error.args?.path ?? "?"}).`,
     io: (error: { args?: ErrorArgs }) =>
-      `${error.args?.path ?? "Eine Datei"} konnte nicht gelesen oder geschrieben werden.`,
+      `${error.args?.path ?? "Eine Datei"} konnte nicht gelesen oder geschrieben werden${osReason(error.args?.osError)}.`,
     other_vault_there: (error: { args?: ErrorArgs }) =>
       `In ${error.args?.path ?? "diesem Ordner"} liegt schon ein anderer Tresor.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `In ${error.args?.path ?? "diesem Ordner"} liegt schon dieser Tresor; öffnen Sie ihn stattdessen dort.`,
+    invalid_shortcut: (error: { args?: ErrorArgs }) =>
+      `„${error.args?.name ?? "?"}“ ist kein Tastenkürzel: Schreiben Sie es wie Strg+Alt+K.`,
+    shortcut_taken: (error: { args?: ErrorArgs }) =>
+      `${error.args?.name ?? "Dieses Tastenkürzel"} ist von einem anderen Programm belegt: Wählen Sie ein anderes.`,
+    shortcut_unavailable: "Die Arbeitsumgebung hat Countersign kein Tastenkürzel setzen lassen. Sie können stattdessen countersign-app --quick in den Einstellungen Ihrer Arbeitsumgebung auf eine Taste legen.",
+    not_a_vault_file: (error: { args?: ErrorArgs }) =>
+      `Ein Countersign-Tresor ist eine Datei namens vault.countersign; ${error.args?.path ?? "diese Datei"} ist keiner.`,
+    switching: "Gerade wird ein anderer Tresor geöffnet.",
+    newer_slots: (error: { args?: ErrorArgs }) =>
+      `Der Tresor hat ${plural("de", error.args?.count ?? 1, { one: "eine Entsperrmethode", other: `${n(error.args?.count ?? 1)} Entsperrmethoden` })} aus einer neueren Version von Countersign: Ändern Sie seine Zugangsdaten dort.`,
+    nothing_to_add: "Hier ist kein Konto, das Countersign verwenden kann.",
+    invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
+      const line = `Zeile ${n(error.args?.number ?? 0)} ist kein Backup-Code`;
+      return ({
+        no_codes: "Kein Backup-Code gefunden: Fügen Sie die Codes ein, einen pro Zeile, wie die Website sie zeigt.",
+        too_long: "Der Text ist zu lang für eine Liste von Backup-Codes.",
+        character: `${line}: Sie enthält ein anderes Zeichen als Buchstaben, Ziffern, „-“ und Leerzeichen.`,
+        separators: `${line}: Ihre Gruppen sind nicht durch genau ein „-“ oder Leerzeichen verbunden.`,
+        length: `${line}: Sie hat ${n(error.args?.count ?? 0)} Buchstaben und Ziffern; ein Backup-Code hat 6 bis 64.`,
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? error.message;
+    },
+    internal: "In Countersign ist etwas schiefgegangen; nichts wurde geändert. Versuchen Sie es noch einmal.",
+    autostart: "Der Start bei der Anmeldung konnte nicht geändert werden.",
+    password_after_lock: "Nach einer Sperre fragt Countersign nach Ihrem Passwort (Einstellungen, Sicherheit).",
+    old_backups_required: "Wählen Sie, ob die alten Sicherungen neu verschlüsselt oder gelöscht werden.",
+    recovery_key_required: "Für ein erstes Passwort ist der Wiederherstellungsschlüssel nötig.",
+    vault_not_found: (error: { args?: ErrorArgs }) =>
+      `In ${error.args?.path ?? "seinem Ordner"} konnte kein Tresor gelesen werden${osReason(error.args?.osError)}: Wurde der Ordner verschoben oder ist er nicht eingehängt?`,
     no_such_slot: (error: { args?: ErrorArgs }) =>
       ({
         password: "Der Tresor hat kein Passwort.",
@@ -760,7 +1098,10 @@ export const de: Catalog = {
       });
     },
     invalid_uri: setupProblem,
-    invalid_account: setupProblem,
+    invalid_account: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.number !== undefined && error.args.field === undefined
+        ? `Eintrag ${n(error.args.number)} kann nicht importiert werden.`
+        : setupProblem(error),
     invalid_issuer: setupProblem,
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
@@ -786,10 +1127,60 @@ export const de: Catalog = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: zu viele Daten für einen QR-Code.`,
-    corrupt:
-      "Die Tresordatei ist beschädigt oder wurde manipuliert. Es wurde nichts geändert; Ihre Sicherungen liegen im Ordner „backups“ daneben.",
+    corrupt: (error: { args?: ErrorArgs }) =>
+      error.args?.format === undefined
+        ? "Die Tresordatei ist beschädigt oder wurde manipuliert. Es wurde nichts geändert; Ihre Sicherungen liegen im Ordner „backups“ daneben."
+        : `Die ${error.args.format}-Datei ist beschädigt oder unvollständig.`,
     no_backup_code_left: "Für dieses Konto ist kein unbenutzter Backup-Code mehr übrig.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `Das Konto hat keinen Backup-Code Nummer ${n(error.args?.number ?? 0)}.`,
+
+    // Scannen, Eingeben von Hand und Importieren von Dateien (Issue #18, Punkt 3).
+    unsupported_version: (error: { message: string; args?: ErrorArgs }) => {
+      const { format, version, supported } = error.args ?? {};
+      if (version === undefined || supported === undefined) return error.message;
+      if (format === undefined)
+        return `Die Tresordatei hat das Format ${version}; diese Version von Countersign liest ${supported}. Aktualisieren Sie Countersign, um sie zu öffnen.`;
+      return `${format}-Dateien der Version ${version} werden nicht unterstützt (diese Version von Countersign liest bis ${supported}).`;
+    },
+    unreadable_file: (error: { args?: ErrorArgs }) =>
+      `Die Datei konnte nicht gelesen werden${osReason(error.args?.osError)}.`,
+    invalid_algorithm: "Wählen Sie SHA1, SHA256 oder SHA512.",
+    invalid_kind: "Wählen Sie TOTP, HOTP oder Steam.",
+    invalid_selection: (error: { args?: ErrorArgs }) =>
+      `Nummer ${n(error.args?.number ?? 0)} gibt es hier nicht zur Auswahl.`,
+    nothing_selected: "Wählen Sie mindestens ein Konto zum Importieren.",
+    expired: "Das ist nicht mehr geöffnet (es wurde geschlossen, oder der Tresor wurde gesperrt): Beginnen Sie von vorn.",
+    password_required: "Geben Sie zuerst das Passwort ein.",
+    unrecognised: "Diese Datei ist kein Export einer App, aus der Countersign importieren kann.",
+    image: "Diese Datei ist ein Bild: Scannen Sie stattdessen den QR-Code darin.",
+    wrong_format: (error: { args?: ErrorArgs }) =>
+      `Das ist keine Datei im Format ${error.args?.format ?? "der gewählten App"}.`,
+    unsupported: (error: { args?: ErrorArgs }) =>
+      `${error.args?.format ?? "Diese App"}: Diese Art von Export kann nicht importiert werden.`,
+    too_large: "Die Datei ist größer, als ein Export sein kann.",
+    kdf_too_expensive:
+      "Die Datei verlangt eine Schlüsselableitung, die weit aufwendiger ist als bei jedem echten Export: Sie ist beschädigt oder böswillig.",
+    unsupported_image: "Diese Datei ist kein Bild, das Countersign lesen kann (PNG, JPEG, WebP, GIF oder BMP).",
+    image_too_large: "Das Bild ist zu groß zum Lesen.",
+    corrupt_image: "Das Bild ist beschädigt oder unvollständig.",
+    scan_failed: "Das Bild konnte nicht gelesen werden.",
+    no_display: "Hier gibt es keinen Bildschirm zum Aufnehmen. Verwenden Sie stattdessen eine Bilddatei oder die Zwischenablage.",
+    screen_denied:
+      "Die Bildschirmaufnahme wurde nicht erlaubt. Erlauben Sie sie in den Systemeinstellungen, oder fügen Sie das Konto auf andere Weise hinzu.",
+    portal_unavailable:
+      "Diese Arbeitsumgebung bietet keinen Bildschirmfoto-Dienst (xdg-desktop-portal). Verwenden Sie stattdessen eine Bilddatei, die Kamera oder die Zwischenablage.",
+    capture_failed: "Der Bildschirm konnte nicht aufgenommen werden.",
+    camera_not_found: "Diese Kamera ist nicht verfügbar: Sie ist vielleicht ausgesteckt oder wird von einem anderen Programm verwendet.",
+    camera_denied: "Der Kamerazugriff wurde nicht erlaubt. Erlauben Sie ihn in den Systemeinstellungen und versuchen Sie es erneut.",
+    camera_failed: "Die Kamera funktioniert nicht mehr.",
+    clipboard_unavailable: "Die Zwischenablage konnte nicht gelesen werden.",
+    clipboard_empty:
+      "Die Zwischenablage enthält weder Bild noch Text. Kopieren Sie ein Bildschirmfoto des QR-Codes oder seinen Einrichtungslink und versuchen Sie es erneut.",
+    no_setup_link:
+      "Die Zwischenablage enthält Text, aber keinen Einrichtungslink (otpauth://). Kopieren Sie ein Bildschirmfoto des QR-Codes oder den Link selbst und versuchen Sie es erneut.",
+    no_password:
+      "Exporte verlangen das Tresor-Passwort, und dieser Tresor hat keines: Legen Sie zuerst in den Einstellungen eines fest.",
+    not_found: "Dieses Konto ist nicht mehr da.",
   },
 };

@@ -24,11 +24,67 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "algorithm.steam": "Steam codes use SHA1.",
     "digits.out_of_range": `Digits must be a number from ${n(1)} to ${n(10)}.`,
     "digits.steam": `Steam codes have ${n(5)} characters.`,
+    "digits.unsupported": "Unsupported number of digits.",
     "period.out_of_range": `The period must be from ${n(1)} to ${n(86400)} seconds.`,
     "counter.out_of_range": "The counter must be a whole number, 0 or more.",
     "name.missing": "Give the account an issuer or a name, so you can tell it apart.",
   };
   return known[`${field}.${problem}`] ?? error.message;
+}
+
+/** The values of a registration-test line (see `securityKeys.checks`), as Rust sends them. */
+export type CheckArgs = { [name: string]: string | undefined };
+
+/** A number Rust sent as text, written for English. */
+const num = (value: string | undefined) => n(Number(value ?? 0));
+
+/** The kinds of attestation, by the code Rust sends. */
+const attestationTypes: Record<string, string> = {
+  basic: "basic (full) attestation",
+  att_ca: "attestation CA",
+  anon_ca: "anonymisation CA",
+  self: "self attestation (signed with the credential's own key)",
+  none: "no attestation",
+  other: "an attestation type that proves nothing",
+};
+const attestationType = (code?: string) => attestationTypes[code ?? ""] ?? code ?? "";
+
+/** What a security key may lack, by the code Rust sends. */
+const features: Record<string, string> = {
+  algorithm: "the requested algorithm",
+  command_or_option: "this command or option",
+  no_algorithm: "a credential without an algorithm",
+  passkey_management: "passkey management",
+  fingerprints: "fingerprints",
+  hmac_secret: "hmac-secret",
+  pin: "a PIN",
+  always_uv: "always requiring verification",
+  config: "authenticatorConfig",
+};
+
+/** Why the system keyring cannot be used, by the cause Rust sends. */
+const keyringCauses: Record<string, string> = {
+  no_session: "no keyring service could start (no D-Bus session)",
+  no_service: "no keyring program (such as GNOME Keyring or KWallet) runs in this session",
+  no_keyring: "the keyring program holds no keyring to store in yet",
+  locked: "the keyring is locked and its unlock prompt was dismissed or could not be shown",
+  refused: "the keyring refused access",
+  timeout: "the keyring did not answer in time (is an unlock prompt waiting?)",
+  platform: "the keyring reported an error",
+};
+
+/** What the OS answered about a file (`osError`), as " (…)" after a sentence; "" when unknown. */
+function osReason(code: string | undefined): string {
+  const reason = (
+    {
+      not_found: "it does not exist",
+      permission_denied: "permission denied",
+      already_exists: "it already exists",
+      storage_full: "the disk is full",
+      read_only: "the file system is read-only",
+    } as Record<string, string>
+  )[code ?? ""];
+  return reason ? ` (${reason})` : "";
 }
 
 export const en = {
@@ -609,6 +665,131 @@ export const en = {
       eddsa_discoverable: "EdDSA passkey (stored on the key, deleted afterwards)",
     },
   },
+  // i18n4 (issue #18): the security-key words Rust sends as codes: the key list's names, the
+  // fingerprint samples, the registration test's lines; and the keyring's causes.
+  securityKeys: {
+    softwareName: "Countersign software key (OpenSK)",
+    softwareDetail: "In-process test key · test mode",
+    unnamed: "FIDO security key",
+    usb: (ids: string) => `USB ${ids}`,
+    detail: (maker: string, usb: string) => `${maker} · ${usb}`,
+    coseAlgorithm: (id: number) => `COSE algorithm ${id}`,
+    samples: {
+      good: "Good sample.",
+      too_high: "Too high: move your finger down a little.",
+      too_low: "Too low: move your finger up a little.",
+      too_left: "Too far left: move your finger right a little.",
+      too_right: "Too far right: move your finger left a little.",
+      too_fast: "Too fast: hold your finger still a moment longer.",
+      too_slow: "Too slow: lift your finger sooner.",
+      poor_quality: "Poor quality: clean the sensor and your finger, then try again.",
+      too_skewed: "Too skewed: place your finger straight on the sensor.",
+      too_short: "Too short: hold your finger on the sensor a little longer.",
+      merge_failure: "That sample did not match the others: use the same finger.",
+      exists: "This fingerprint is already enrolled.",
+      no_finger: "No finger was detected.",
+      lift_finger: "Lift your finger between samples.",
+      unusable: "The sample was not usable: try again.",
+    } as Record<string, string>,
+    features,
+    attestationTypes,
+    /** The registration test's lines by the code Rust sends; `a` holds its values as text, and
+     *  `fault` a key error already worded (keys-format.ts `checkText`). */
+    checks: {
+      format: (a: CheckArgs) => `format "${a.format}"`,
+      unreadable: (a: CheckArgs) => `cannot be read: ${a.detail}`,
+      no_credential: () => "AT flag clear: no credential in the authenticator data",
+      credential_id: (a: CheckArgs) => `credential ID of ${num(a.bytes)} bytes`,
+      ec_key: (a: CheckArgs) => `${a.algorithm} elliptic-curve key`,
+      ed25519_key: () => "Ed25519 key",
+      rsa_key: (a: CheckArgs) => `${num(a.bits)}-bit RSA key (${a.algorithm})`,
+      algorithm_ok: (a: CheckArgs) => `${a.algorithm} is acceptable`,
+      algorithm_not_requested: (a: CheckArgs) => `${a.algorithm} was not requested`,
+      no_public_key: () => "no usable public key",
+      format_registered: (a: CheckArgs) => `"${a.format}" is a registered format`,
+      format_unknown: (a: CheckArgs) => `"${a.format}" is not a WebAuthn attestation format`,
+      model: (a: CheckArgs) => `${a.model} (${a.aaguid})`,
+      aaguid_zero: () => "AAGUID is all zeros (U2F or an anonymised key)",
+      aaguid_unknown: (a: CheckArgs) => `${a.aaguid} is not in the bundled list`,
+      bytes: (a: CheckArgs) => `${num(a.bytes)} bytes`,
+      signature_valid: (a: CheckArgs) => `valid ${a.algorithm} signature`,
+      signature_invalid: () => "the signature does not verify with the credential's public key",
+      counter_unused: () => "the key does not use a signature counter (0)",
+      counter_above: (a: CheckArgs) => `${num(a.counter)} is above the stored ${num(a.stored)}`,
+      counter_not_above: (a: CheckArgs) =>
+        `${num(a.counter)} is not above the stored ${num(a.stored)}: the key may have been cloned`,
+      data_unreadable: () => "authenticator data unreadable",
+      json_not_object: () => "clientDataJSON is not a JSON object",
+      json_unreadable: () => "clientDataJSON unreadable",
+      json: (a: CheckArgs) => `${num(a.bytes)} bytes of JSON`,
+      value: (a: CheckArgs) => `"${a.found}"`,
+      value_wrong: (a: CheckArgs) => `expected "${a.expected}", found "${a.found}"`,
+      challenge_matches: () => "matches the challenge that was sent",
+      challenge_wrong: (a: CheckArgs) => `"${a.found}" is not the challenge that was sent (${a.expected})`,
+      cross_origin: () => "made in a cross-origin iframe",
+      origin_invalid: (a: CheckArgs) => `the origin "${a.origin}" is not a valid address`,
+      origin_no_host: (a: CheckArgs) => `the origin "${a.origin}" has no host`,
+      rp_id_host: (a: CheckArgs) => `"${a.rp_id}" is the origin's host`,
+      rp_id_address: (a: CheckArgs) =>
+        `the origin's host is the address ${a.host}, which allows no other RP ID than itself, not "${a.rp_id}"`,
+      rp_id_other_site: (a: CheckArgs) =>
+        `"${a.rp_id}" is neither the origin's host "${a.host}" nor a domain it belongs to: the credential would be for another site`,
+      rp_id_public_suffix: (a: CheckArgs) =>
+        `"${a.rp_id}" is a public suffix (as listed by the Public Suffix List), which no site may claim`,
+      rp_id_top_level: (a: CheckArgs) => `"${a.rp_id}" is a top-level domain, which no site may claim`,
+      rp_id_domain: (a: CheckArgs) => `"${a.rp_id}" is a domain the host "${a.host}" belongs to`,
+      rp_id_hash: (a: CheckArgs) => `SHA-256 of "${a.rp_id}"`,
+      rp_id_hash_wrong: (a: CheckArgs) => `not the SHA-256 of "${a.rp_id}": the credential is for another site`,
+      up_set: () => "UP set: the key was touched",
+      up_clear: () => "UP clear: nobody touched the key",
+      uv_set: () => "UV set: PIN or fingerprint verified",
+      uv_required: () => "UV clear although user verification was required",
+      uv_clear: () => "UV clear: the user was not verified (not required)",
+      backup_inconsistent: () => "backed up (BS) but not backup eligible (BE)",
+      backup_eligible: () => "backup eligible (a synced passkey)",
+      device_bound: () => "device-bound",
+      not_judged: () => "earlier checks failed, so the attestation was not judged",
+      statement_invalid: (a: CheckArgs) => `the attestation statement is not valid: ${a.detail}`,
+      certificate_invalid: (a: CheckArgs) => `the attestation certificate is not valid: ${a.detail}`,
+      after_invalid_statement: () => "statement invalid",
+      statement_valid: (a: CheckArgs) => `valid ${a.format} statement: ${attestationType(a.type)}`,
+      no_certificate: (a: CheckArgs) => `${attestationType(a.type)} carries no certificate`,
+      no_chain: (a: CheckArgs) => `${attestationType(a.type)}: nothing chains to a vendor root`,
+      certificates: (a: CheckArgs) =>
+        plural("en", Number(a.count), {
+          one: "1 certificate; the format's certificate requirements hold",
+          other: `${num(a.count)} certificates; the format's certificate requirements hold`,
+        }),
+      chains_to_bundled: (a: CheckArgs) => `chains to the bundled ${a.vendor} root`,
+      chains_to_supplied: (a: CheckArgs) => `chains to supplied root #${num(a.number)}`,
+      chain_invalid: (a: CheckArgs) => `the certificate chain is not valid: ${a.detail}`,
+      no_bundled_root: (a: CheckArgs) =>
+        `the certificate chains to none of the ${num(a.count)} bundled trusted roots, and a trusted root is required: an unknown vendor, or not genuine`,
+      no_supplied_root: (a: CheckArgs) =>
+        `the certificate chains to none of the ${num(a.count)} supplied trusted roots, and a trusted root is required: an unknown vendor, or not genuine`,
+      unknown_root: (a: CheckArgs) =>
+        `valid, chain to an unknown root: the statement and its certificates are valid, but they end at a root Countersign does not bundle (issuer "${a.issuer}"), so nothing vouches for the vendor (a trusted root was not required)`,
+      versions: (a: CheckArgs) => `${a.versions}`,
+      pin_not_given: () => "the key has a PIN but none was given; the key may refuse",
+      not_requested: () => "not requested",
+      no_discoverable: () => "the key cannot store discoverable credentials",
+      needs_pin: () => "needs the PIN, so the test passkey can be deleted afterwards",
+      cannot_delete: () => "the key cannot delete passkeys, so none is created",
+      passkey_deleted: () => "the test passkey was deleted",
+      passkey_not_deleted: (a: CheckArgs) => `could not delete the test passkey for ${a.rp_id}: ${a.fault}`,
+      key_failed: (a: CheckArgs) => `${a.fault}`,
+      attestation_format: (a: CheckArgs) => `"${a.format}" attestation`,
+      no_credentials: () => "the key has no credential for this site",
+      new_credential_signed: () => "the new credential signed",
+      other_credential_signed: (a: CheckArgs) => `another credential signed (${a.credential})`,
+      hmac_same: () => "the same salt gave the same 32-byte secret twice",
+      hmac_different: () => "the same salt gave different secrets",
+      hmac_missing: () => "the key returned no hmac-secret output",
+      hmac_not_offered: () => "the key does not offer hmac-secret",
+    } as Record<string, (a: CheckArgs) => string>,
+  },
+  // i18n4: why the system keyring cannot be used, by the cause Rust sends.
+  keyringCause: keyringCauses,
   settings: {
     title: "Settings",
     language: "Language",
@@ -714,7 +895,152 @@ export const en = {
   },
   /** Errors from Rust by their `kind`, for translators: English shows Rust's own sentence, and
    *  a kind a translation lacks shows it too. */
+  /** The toast after another computer's changes were merged (issue #18 item 3). */
+  syncNews: {
+    /** What the sync did to the accounts; at least one count is above 0. */
+    counts: (added: number, changed: number, removed: number) => {
+      // English names the accounts once, with the first count: "2 accounts added, 1 changed".
+      const parts: [number, string][] = [
+        [added, "added"],
+        [changed, "changed"],
+        [removed, "removed"],
+      ];
+      const said = parts
+        .filter(([count]) => count > 0)
+        .map(([count, verb], i) =>
+          i === 0 ? plural("en", count, { one: `1 account ${verb}`, other: `${n(count)} accounts ${verb}` }) : `${n(count)} ${verb}`,
+        );
+      return `${said.join(", ")} on another computer.`;
+    },
+    /** Why a file was not merged, by the reason Rust sends. */
+    reasons: {
+      other_vault: "it holds another vault",
+      other_key: "it is under another password, or damaged",
+      corrupt: "it is damaged or not a vault",
+      newer_version: "it is from a newer version of Countersign",
+      unreadable: "it could not be read",
+      other: "it could not be merged",
+    },
+    /** A conflict copy beside the vault that was left as it is. */
+    leftAlone: (file: string, why: string) => `Left ${file} alone: ${why}.`,
+    /** The vault file itself, replaced by a copy that cannot be merged. */
+    replaced: (file: string, why: string) =>
+      `${file} was replaced by a copy that cannot be merged (${why}): changes here are not saved until you lock and unlock.`,
+  },
+  /** What the add dialog says about a code that added nothing (issue #18 item 3). */
+  scanNotes: {
+    webAddress: (address: string) => `This QR code holds a web address, not a two-factor account: ${address}`,
+    text: "This QR code holds text, not a two-factor account.",
+    linkText: "The link you opened holds no two-factor account.",
+    duplicate: (existing: string) => `This account is already in your vault, as ${existing}. It was not added again.`,
+    invalid: (problem: string) => `This QR code holds a setup link Countersign cannot use: ${problem}`,
+    invalidLink: (problem: string) => `The link you opened is a setup link Countersign cannot use: ${problem}`,
+    invalidExportAccount: (label: string, problem: string) =>
+      `The export link you opened has an account Countersign cannot use: ${label}: ${problem}`,
+    file: (file: string, problem: string) => `${file}: ${problem}`,
+  },
+  /** Why a code was copied instead of typed, by the reason Rust sends (issue #18 item 3). */
+  copiedInstead: {
+    /** The character of the code that could not be typed, by its class. */
+    character: (character: string | null, position: number | null) =>
+      `the ${character === "digit" ? "digit" : character === "letter" ? "letter" : "character"} at position ${n(position ?? 0)} of the code`,
+    reasons: {
+      no_target:
+        "Countersign does not know which window the code goes to: click in the field that asks for it, come back, and try again.",
+      no_display: "Cannot type here: no X display is set.",
+      cannot_connect: "Cannot type here: the X display could not be reached.",
+      xtest_missing: "Cannot type here: the X server has no XTEST extension.",
+      no_key: (what: string) =>
+        `Cannot type here: the keyboard layout in use has no key for ${what}. Switch to a layout with Latin letters and digits (for example English (US)), or paste the code.`,
+      untypable: (what: string) => `Cannot type ${what}: only digits and Latin letters are typed here. Paste the code.`,
+      modifiers_held: "Cannot type while Ctrl, Alt, Shift or Super is held down: release them and try again.",
+      refused: "Typing was not allowed in the desktop's permission dialog (allow it there to type codes).",
+      unavailable: "Cannot type in this kind of session.",
+      accessibility_needed:
+        "Cannot type here: allow Countersign under System Settings → Privacy & Security → Accessibility, then try again.",
+      input_blocked:
+        "Windows does not let programs type into a window that runs as administrator, or into a secure screen such as a UAC prompt. Paste the code.",
+      connection_lost: "Typing stopped: the connection to the display broke.",
+      other: "The code could not be typed.",
+    },
+    partlyTyped: "Part of the code may have been typed: clear the field first.",
+    copied: "The code was copied instead.",
+  },
+  /** The import preview's words for what Rust sends as numbers and names (issue #18 item 3). */
+  importNotes: {
+    entry: (position: number) => `Entry ${n(position)}`,
+    inVault: (name: string) => `Already in your vault as ${name}`,
+    sameAs: (entry: number) => `Same secret as entry ${n(entry)} of this file`,
+    cannotImport: "This entry cannot be imported.",
+    /** The import formats named in words, by their id; the others are apps' names. */
+    formats: {
+      countersign: "Countersign backup",
+      uris: "otpauth:// URI list",
+      "google-db": "Google Authenticator (database)",
+    },
+    missingBatches: (size: number, missing: number[]) =>
+      `A Google Authenticator export of ${n(size)} QR codes is missing ${plural("en", missing.length, { one: "code", other: "codes" })} ${missing.map(n).join(", ")}: scan ${plural("en", missing.length, { one: "it", other: "them" })} too, or ${plural("en", missing.length, { one: "its", other: "their" })} accounts are not imported.`,
+  },
+  /** What a QR export says about its codes (issue #18 item 3). */
+  exportNotes: {
+    batch: (batch: number, count: number) => `Batch ${n(batch)} of ${n(count)}`,
+    period: (seconds: number) => `Google Authenticator only supports a 30 s period, not ${n(seconds)} s`,
+    digits: (digits: number) => `Google Authenticator only supports 6 or 8 digits, not ${n(digits)}`,
+    steam: "Google Authenticator cannot hold Steam accounts",
+    other: "Google Authenticator cannot hold this account",
+  },
   errors: {
+    // i18n4 (issue #18): security keys and the keyring, by the `problem`, `limit`, `feature`,
+    // `status`, `detail` and `cause` Rust sends (src-tauri/src/keys.rs `key_error_args`).
+    pin_policy: (error: { message: string; args?: ErrorArgs }) => {
+      const limit = error.args?.limit ?? 0;
+      return ({
+        too_short: `The key needs a PIN of at least ${n(limit)} characters.`,
+        too_long: `A PIN is at most ${n(limit)} bytes.`,
+        key_policy: "The key refused the new PIN: it is too short, too long or too simple for the key's rules.",
+      })[error.args?.problem ?? ""] ?? error.message;
+    },
+    access_denied: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        udev: "Your account may not read this key's device (/dev/hidraw*). Systems with systemd 244 or newer allow the signed-in user; elsewhere install Countersign's udev rule 70-countersign-fido.rules into /etc/udev/rules.d/ (the .deb puts it in /usr/lib/udev/rules.d/), run \"sudo udevadm control --reload\", then unplug the key and plug it back in.",
+        administrator: "Windows lets only administrators talk to security keys directly. Run Countersign as administrator to manage this key.",
+        os: "The operating system refused access to the key.",
+      })[error.args?.problem ?? ""] ?? error.message,
+    reset_window:
+      "The key refused: it accepts a reset only within about 10 seconds of being plugged in. Start again, and touch the key as soon as it blinks.",
+    timeout: (error: { args?: ErrorArgs }) =>
+      ({
+        unplug: "The key was not unplugged within a minute. Start again when you are ready.",
+        replug: "The key was not plugged back in within a minute. Start again when you are ready.",
+      })[error.args?.problem ?? ""] ?? "The key was not touched in time. Try again and touch the key when it blinks.",
+    key_error: (error: { message: string; args?: ErrorArgs }) => {
+      const args = error.args ?? {};
+      switch (args.problem) {
+        case "credential_excluded": return "This key is already registered.";
+        case "no_credentials": return "The key has no credential for this site.";
+        case "storage_full": return "The key's storage is full.";
+        case "unsupported": return `This key does not support ${features[args.feature ?? ""] ?? args.feature}.`;
+        case "ctap": return `The key answered ${args.status}.`;
+        case "device": return `The key could not be reached (${args.detail}).`;
+        case "protocol": return `The key's answer could not be understood (${args.detail}).`;
+        default: return error.message;
+      }
+    },
+    busy: "The key is busy with another operation. Finish or cancel it first.",
+    pin_needed: "Enter the key's PIN to continue.",
+    invalid_input: (error: { message: string; args?: ErrorArgs }) =>
+      ({
+        "passkey.invalid": "That passkey is not valid.",
+        "fingerprint.invalid": "That fingerprint is not valid.",
+        "name.missing": "Give the fingerprint a name.",
+        "name.too_long": `That name is too long for the key (at most ${n(error.args?.limit ?? 0)} bytes).`,
+      } as Record<string, string>)[`${error.args?.field}.${error.args?.problem}`] ?? error.message,
+    no_report: "Run the test first.",
+    keyring_unavailable: (error: { message: string; args?: ErrorArgs }) => {
+      const cause = keyringCauses[error.args?.cause ?? ""];
+      return cause ? `The system keyring is unavailable: ${cause}.` : error.message;
+    },
+
     wrong_password: "That password is not right.",
     wrong_recovery_key: "That recovery key is not right.",
     rate_limited: (error: { retryAfter?: number }) =>
@@ -736,7 +1062,6 @@ export const en = {
     pin_not_set: "This key has no PIN set.",
     pin_required: "This key requires its PIN for this operation.",
     uv_blocked: "Fingerprint verification is blocked; use the PIN.",
-    timeout: "Timed out waiting for the key (was it touched?).",
     cancelled: "Cancelled.",
     operation_denied: "The key denied the operation.",
     not_allowed: "The key does not allow this operation now.",
@@ -745,10 +1070,39 @@ export const en = {
     // With the details Rust sends in `args` (see src-tauri/src/error.rs `ErrorArgs`).
     in_use: (error: { args?: ErrorArgs }) =>
       `The vault is in use by another running instance (${error.args?.path ?? "?"}).`,
-    io: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "A file"} could not be read or written.`,
+    io: (error: { args?: ErrorArgs }) =>
+      `${error.args?.path ?? "A file"} could not be read or written${osReason(error.args?.osError)}.`,
     other_vault_there: (error: { args?: ErrorArgs }) => `${error.args?.path ?? "That folder"} already holds another vault.`,
     same_vault_there: (error: { args?: ErrorArgs }) =>
       `${error.args?.path ?? "That folder"} already holds this vault; open it from there instead.`,
+    invalid_shortcut: (error: { args?: ErrorArgs }) =>
+      `"${error.args?.name ?? "?"}" is not a shortcut: write it like Ctrl+Alt+K.`,
+    shortcut_taken: (error: { args?: ErrorArgs }) =>
+      `${error.args?.name ?? "That shortcut"} is taken by another program: choose another shortcut.`,
+    shortcut_unavailable: "The desktop did not let Countersign set a shortcut. You can bind countersign-app --quick to a key in your desktop's settings instead.",
+    not_a_vault_file: (error: { args?: ErrorArgs }) =>
+      `A Countersign vault is a file named vault.countersign; ${error.args?.path ?? "that file"} is not one.`,
+    switching: "Another vault is being opened.",
+    newer_slots: (error: { args?: ErrorArgs }) =>
+      `The vault has ${plural("en", error.args?.count ?? 1, { one: "an unlock method", other: `${n(error.args?.count ?? 1)} unlock methods` })} from a newer version of Countersign: change its credentials there.`,
+    nothing_to_add: "This holds no account Countersign can use.",
+    invalid_backup_codes: (error: { message: string; args?: ErrorArgs }) => {
+      const line = `Line ${n(error.args?.number ?? 0)} is not a backup code`;
+      return ({
+        no_codes: "No backup code found: paste the codes one per line, as the site shows them.",
+        too_long: "The text is too long to be a list of backup codes.",
+        character: `${line}: it has a character other than letters, digits, '-' and spaces.`,
+        separators: `${line}: its groups are not joined by a single '-' or space.`,
+        length: `${line}: it has ${n(error.args?.count ?? 0)} letters and digits; a backup code has 6 to 64.`,
+      } as Record<string, string>)[error.args?.problem ?? ""] ?? error.message;
+    },
+    internal: "Something went wrong inside Countersign; nothing was changed. Try again.",
+    autostart: "Starting at login could not be changed.",
+    password_after_lock: "After a lock, Countersign asks for your password (Settings, Security).",
+    old_backups_required: "Choose whether to re-encrypt or delete the old backups.",
+    recovery_key_required: "Setting a first password needs the recovery key.",
+    vault_not_found: (error: { args?: ErrorArgs }) =>
+      `No vault could be read at ${error.args?.path ?? "its folder"}${osReason(error.args?.osError)}: was its folder moved, or is it not mounted?`,
     no_such_slot: (error: { args?: ErrorArgs }) =>
       ({
         password: "The vault has no password.",
@@ -764,7 +1118,10 @@ export const en = {
       });
     },
     invalid_uri: setupProblem,
-    invalid_account: setupProblem,
+    invalid_account: (error: { message: string; args?: ErrorArgs }) =>
+      error.args?.number !== undefined && error.args.field === undefined
+        ? `Entry ${n(error.args.number)} cannot be imported.`
+        : setupProblem(error),
     invalid_issuer: setupProblem,
     invalid_secret: setupProblem,
     invalid_digits: setupProblem,
@@ -790,11 +1147,55 @@ export const en = {
     },
     qr_too_long: (error: { message: string; args?: ErrorArgs }) =>
       error.args?.name === undefined ? error.message : `${error.args.name}: too much data for one QR code.`,
-    corrupt:
-      "The vault file is damaged or was tampered with. Nothing was changed; your backups are in the backups folder next to it.",
+    corrupt: (error: { args?: ErrorArgs }) =>
+      error.args?.format === undefined
+        ? "The vault file is damaged or was tampered with. Nothing was changed; your backups are in the backups folder next to it."
+        : `The ${error.args.format} file is damaged or incomplete.`,
     no_backup_code_left: "No unused backup code is left for this account.",
     no_such_backup_code: (error: { args?: ErrorArgs }) =>
       `The account has no backup code number ${n(error.args?.number ?? 0)}.`,
+
+    // Scanning, adding by hand and importing files (issue #18 item 3).
+    unsupported_version: (error: { message: string; args?: ErrorArgs }) => {
+      const { format, version, supported } = error.args ?? {};
+      if (version === undefined || supported === undefined) return error.message;
+      if (format === undefined)
+        return `The vault file has format version ${version}; this version of Countersign reads ${supported}. Update Countersign to open it.`;
+      return `${format} file version ${version} is not supported (this version of Countersign reads up to ${supported}).`;
+    },
+    unreadable_file: (error: { args?: ErrorArgs }) => `The file could not be read${osReason(error.args?.osError)}.`,
+    invalid_algorithm: "Choose SHA1, SHA256 or SHA512.",
+    invalid_kind: "Choose TOTP, HOTP or Steam.",
+    invalid_selection: (error: { args?: ErrorArgs }) => `There is no number ${n(error.args?.number ?? 0)} to choose.`,
+    nothing_selected: "Choose at least one account to import.",
+    expired: "This is no longer open (it was closed, or the vault locked): start again.",
+    password_required: "Enter the password first.",
+    unrecognised: "This file is not an export of any app Countersign can import from.",
+    image: "This file is an image: scan the QR code in it instead.",
+    wrong_format: (error: { args?: ErrorArgs }) => `This is not a file in the ${error.args?.format ?? "chosen"} format.`,
+    unsupported: (error: { args?: ErrorArgs }) =>
+      `${error.args?.format ?? "This app"}: this kind of export cannot be imported.`,
+    too_large: "The file is larger than any export can be.",
+    kdf_too_expensive: "The file asks for a key derivation far costlier than any real export: it is damaged or hostile.",
+    unsupported_image: "That file is not an image Countersign can read (PNG, JPEG, WebP, GIF or BMP).",
+    image_too_large: "That image is too large to read.",
+    corrupt_image: "That image is damaged or incomplete.",
+    scan_failed: "The image could not be read.",
+    no_display: "There is no screen to capture here. Use an image file or the clipboard instead.",
+    screen_denied:
+      "Screen capture was not allowed. Allow it in your system settings, or use another way to add the account.",
+    portal_unavailable:
+      "This desktop offers no screenshot service (xdg-desktop-portal). Use an image file, the camera or the clipboard instead.",
+    capture_failed: "The screen could not be captured.",
+    camera_not_found: "That camera is not available: it may be unplugged or used by another program.",
+    camera_denied: "Camera access was not allowed. Allow it in your system settings and try again.",
+    camera_failed: "The camera stopped working.",
+    clipboard_unavailable: "The clipboard could not be read.",
+    clipboard_empty: "The clipboard holds no image or text. Copy a screenshot of the QR code, or its setup link, and try again.",
+    no_setup_link:
+      "The clipboard holds text, but no setup link (otpauth://). Copy a screenshot of the QR code, or the link itself, and try again.",
+    no_password: "Exports ask for the vault password, and this vault has none: set one in Settings first.",
+    not_found: "That account is no longer there.",
   },
 };
 

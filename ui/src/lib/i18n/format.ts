@@ -56,3 +56,10 @@ export function formatRelative(locale: string, unixSeconds: number, now = Date.n
   }
   return format.format(Math.round(diff), "second");
 }
+
+/** Values (versions, protocol numbers) as a list for `locale`: "1, 2"; Arabic "١، ٢", with its
+ *  comma and digits. Not Intl.ListFormat: its lists are sentences ("1, 2 und 3", "1 و2"). */
+export function formatList(locale: string, items: readonly (string | number)[]): string {
+  const separator = locale === "ar" ? "، " : ", ";
+  return items.map((item) => (typeof item === "number" ? formatNumber(locale, item) : item)).join(separator);
+}

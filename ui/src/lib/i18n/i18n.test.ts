@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { applyLanguage, catalogs, errorText, matchLocale, resolveLocale, setOsLanguages, t, type Catalog } from ".";
-import { formatNumber, formatRelative, plural } from "./format";
+import { formatList, formatNumber, formatRelative, plural } from "./format";
 
 /** Every key path of a catalog ("codes.search"), with the kind of value it holds. */
 function shape(value: unknown, prefix = ""): string[] {
@@ -192,5 +192,15 @@ describe("errors from Rust", () => {
     applyLanguage("ar");
     expect(errorText({ kind: "key_error", message: "Disk full." })).toBe("Disk full.");
     expect(errorText(new Error("boom"))).toBe("boom");
+  });
+});
+
+describe("lists of values", () => {
+  it("use each language's comma and digits", () => {
+    expect(formatList("en", [1, 2])).toBe("1, 2");
+    expect(formatList("de", ["FIDO_2_0", "U2F_V2"])).toBe("FIDO_2_0, U2F_V2");
+    // Arabic's digits as this ICU writes them (WebKitGTK's: ١، ٢).
+    expect(formatList("ar", [1, 2])).toBe(`${formatNumber("ar", 1)}\u060C ${formatNumber("ar", 2)}`);
+    expect(formatList("ar", ["FIDO_2_0", "U2F_V2"])).toBe("FIDO_2_0\u060C U2F_V2");
   });
 });

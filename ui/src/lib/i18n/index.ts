@@ -34,6 +34,20 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
+/** Why the system keyring cannot be used, in the window's language: by the cause Rust sends,
+ *  else Rust's English reason; "" when neither is known. */
+export function keyringCause(state: { cause?: string | null; reason?: string | null }): string {
+  return t().keyringCause[state.cause ?? ""] ?? state.reason ?? "";
+}
+
+/** The same as a sentence of its own: capitalised, with a full stop. */
+export function keyringCauseSentence(state: { cause?: string | null; reason?: string | null }): string {
+  const cause = keyringCause(state);
+  if (cause === "") return "";
+  const sentence = cause.charAt(0).toLocaleUpperCase(locale()) + cause.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
 /** Whether `value` is an error a command returned (`{kind, message}`). */
 export function isCommandError(value: unknown): value is CommandError {
   return (
