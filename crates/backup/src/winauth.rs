@@ -268,6 +268,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unusable_line_is_reported_with_its_setup_link_error() {
+        let imported = read(
+            "otpauth://totp/Good?secret=JBSWY3DPEHPK3PXP&digits=6\r\n\
+             otpauth://totp/Bad?secret=JBSWY3DPEHPK3PXP&digits=12\r\n",
+        )
+        .unwrap();
+        assert_eq!(imported.accounts().count(), 1);
+        let invalid = imported.invalid().next().unwrap();
+        assert_eq!(invalid.position, 2);
+        assert!(
+            matches!(invalid.cause, Some(EntryCause::Provisioning(_))),
+            "{:?}",
+            invalid.cause
+        );
+        assert_eq!(
+            invalid.reason,
+            r#"digits: "12" is not a number from 1 to 10"#
+        );
+    }
+
+    #[test]
     fn battle_net_serials_get_their_dashes_back() {
         assert_eq!(battle_net_serial("us123456789012"), "US-1234-5678-9012");
         assert_eq!(battle_net_serial("EU-1234-5678-9012"), "EU-1234-5678-9012");
