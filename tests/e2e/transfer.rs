@@ -2,7 +2,8 @@
 //! person's open dialog answered by COUNTERSIGN_TEST_OPEN_PATH), see the preview, import, and
 //! check the codes against oathtool; a wrong file password imports nothing; export a Countersign
 //! backup and restore it in a fresh app; export the otpauth:// list; show the QR codes and read
-//! them back from the screen with zbarimg.
+//! them back from the screen with zbarimg. Raivo OTP's WinZip AES archive and WinAuth's ZipCrypto
+//! ZIP open with their passwords (a wrong one first, for Raivo) and preview what they hold.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -601,5 +602,153 @@ async fn qr_codes_are_shown_one_at_a_time_and_hold_the_accounts() {
         app.text(".left-out li").await,
         "ACME Co (alice): Google Authenticator only supports a 30 s period, not 60 s"
     );
+    app.quit().await;
+}
+
+/// A file of the backup crate's test data: Raivo OTP and WinAuth exports built as those apps
+/// write them (crates/backup/tests/data/RAIVO_WINAUTH.md).
+fn backup_data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/backup/tests/data")
+        .join(name)
+}
+
+/// Raivo OTP's accounts: issuer, name, type, secret, algorithm, digits, period or counter.
+const RAIVO_ACCOUNTS: [(&str, &str, &str, &str, &str, u32, u64); 4] = [
+    (
+        "GitHub",
+        "octocat@example.com",
+        "TOTP",
+        "JBSWY3DPEHPK3PXP",
+        "SHA1",
+        6,
+        30,
+    ),
+    (
+        "AT&T / Mobile",
+        "alice",
+        "TOTP",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "SHA256",
+        8,
+        60,
+    ),
+    (
+        "Bank",
+        "bob",
+        "HOTP",
+        "KRUGS4ZANFZSAYJAONSWG4TFOQ",
+        "SHA512",
+        6,
+        42,
+    ),
+    (
+        "Zürich Kantonalbank",
+        "",
+        "TOTP",
+        "GEZDGNBVGY3TQOJQ",
+        "SHA1",
+        6,
+        30,
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_raivo_archive_opens_with_its_password_and_gives_the_right_codes() {
+    let app = launch(Some(&backup_data("raivo/raivo_aes256.zip")), None).await;
+    app.onboard(PASSWORD).await;
+    open_transfer(&app).await;
+    let hint = app
+        .text("section[aria-labelledby=import-title] .hint")
+        .await;
+    assert!(
+        hint.contains("Raivo OTP") && hint.contains("WinAuth"),
+        "{hint}"
+    );
+    app.screenshot("transfer-import-hint-light").await;
+    app.click("#import-file").await;
+    assert_eq!(app.text("#modal-title").await, "Open raivo_aes256.zip");
+    app.type_into("#reauth-password", "raivo-tset").await;
+    app.click("form.prompt button[type=submit]").await;
+    assert_eq!(
+        app.text("form.prompt [role=alert]").await,
+        "The password is wrong."
+    );
+    app.find("#reauth-password").await.clear().await.unwrap();
+    app.type_into("#reauth-password", "raivo-test").await;
+    app.click("form.prompt button[type=submit]").await;
+
+    let rows = preview_rows(&app).await;
+    let expected: Vec<String> = RAIVO_ACCOUNTS
+        .iter()
+        .map(|(issuer, name, kind, ..)| format!("{issuer}|{name}|{kind}|new|true"))
+        .collect();
+    assert_eq!(rows, expected);
+    assert_eq!(app.text(".source .format").await, "Raivo OTP");
+    app.screenshot("transfer-import-preview-raivo").await;
+    app.click("#import-selected").await;
+    assert_eq!(wait_status(&app, "Imported").await, "Imported 4 accounts.");
+    app.click("#transfer-status button").await;
+    app.wait_for("four accounts listed", || async {
+        (code_rows(&app).await.len() == 4).then_some(())
+    })
+    .await;
+
+    let button = "button[aria-label='Next code for Bank']";
+    app.hover(&format!("li.row:has({button})")).await;
+    app.click(button).await;
+    let before = unix_now();
+    let rows = app
+        .wait_for("every code shown", || async {
+            let rows = code_rows(&app).await;
+            rows.iter().all(|row| !row.ends_with('|')).then_some(rows)
+        })
+        .await;
+    let after = unix_now();
+    for (issuer, name, kind, secret, algorithm, digits, moving) in RAIVO_ACCOUNTS {
+        let row = rows
+            .iter()
+            .find(|row| row.starts_with(&format!("{issuer}|{name}|")))
+            .unwrap_or_else(|| panic!("{issuer} not listed: {rows:?}"));
+        let code = row.rsplit('|').next().unwrap();
+        let candidates: Vec<String> = match kind {
+            "HOTP" => vec![hotp(secret, algorithm, digits, moving)],
+            _ => (before..=after)
+                .map(|t| totp(secret, algorithm, digits, moving, t))
+                .collect(),
+        };
+        assert!(
+            candidates.iter().any(|candidate| candidate == code),
+            "{issuer}: shown {code}, expected one of {candidates:?}"
+        );
+    }
+    app.screenshot("transfer-imported-raivo-codes").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_winauth_zip_opens_with_its_password_and_keeps_winauth_names() {
+    let app = launch(Some(&backup_data("winauth/winauth-export.zip")), None).await;
+    app.onboard(PASSWORD).await;
+    choose_theme(&app, "dark").await;
+    app.click("#import-file").await;
+    assert_eq!(app.text("#modal-title").await, "Open winauth-export.zip");
+    app.type_into("#reauth-password", "winauth-test").await;
+    app.click("form.prompt button[type=submit]").await;
+    assert_eq!(
+        preview_rows(&app).await,
+        [
+            "Google|alice@gmail.com|TOTP|new|true",
+            "Work VPN||TOTP|new|true",
+            "Battle.net|Battle.net|TOTP|new|true",
+            "Steam|gaben|Steam|new|true",
+            "Home Router||HOTP|new|true",
+            "My Bank|joint+savings|TOTP|new|true",
+        ]
+    );
+    assert_eq!(app.text(".source .format").await, "WinAuth");
+    app.screenshot("transfer-import-preview-winauth-dark").await;
+    app.click("#import-selected").await;
+    assert_eq!(wait_status(&app, "Imported").await, "Imported 6 accounts.");
     app.quit().await;
 }

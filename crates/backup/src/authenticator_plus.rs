@@ -5,7 +5,8 @@ use crate::zip::{self, ZipError};
 use crate::{Detection, Format, ImportError, Imported, uris};
 
 const NAME: &str = "Authenticator Plus";
-const MEMBER: &str = "Accounts.txt";
+/// The member Authenticator Plus writes its URIs to.
+pub(crate) const MEMBER: &str = "Accounts.txt";
 
 /// Authenticator Plus's ZIP export.
 pub(crate) struct AuthenticatorPlus;
@@ -36,19 +37,8 @@ impl Format for AuthenticatorPlus {
 
     fn import(&self, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError> {
         crate::check_size(bytes)?;
-        let content = zip::read(bytes, MEMBER, password).map_err(|error| match error {
-            ZipError::NotFound => ImportError::WrongFormat {
-                format: NAME,
-                reason: format!("not a ZIP archive with {MEMBER} in it"),
-            },
-            ZipError::PasswordRequired => ImportError::PasswordRequired,
-            ZipError::WrongPassword => ImportError::WrongPassword,
-            ZipError::Damaged(part) => ImportError::Corrupt {
-                format: NAME,
-                part,
-                detail: "the archive was changed or truncated (or, rarely, the password is wrong)"
-                    .to_owned(),
-            },
+        let content = zip::read(bytes, MEMBER, password).map_err(|error| {
+            error.for_format(NAME, &format!("a ZIP archive with {MEMBER} in it"))
         })?;
         let text = crate::text(&content).ok_or_else(|| ImportError::Corrupt {
             format: NAME,

@@ -45,12 +45,14 @@ mod microsoft;
 mod prefs;
 mod proton;
 mod qr;
+mod raivo;
 mod sqlite;
 mod steam;
 mod stratum;
 mod totp_authenticator;
 mod twofas;
 mod uris;
+mod winauth;
 mod zip;
 
 use std::fmt;
@@ -255,6 +257,8 @@ pub fn formats() -> &'static [&'static dyn Format] {
         &google_db::GoogleDb,
         &microsoft::Microsoft,
         &authenticator_plus::AuthenticatorPlus,
+        &raivo::Raivo,
+        &winauth::WinAuth,
         &totp_authenticator::TotpAuthenticator,
         &andotp::AndOtp,
         &google::Google,

@@ -120,6 +120,8 @@ fn wrong_format() {
         "microsoft",
         "authenticator-plus",
         "totp-authenticator",
+        "raivo",
+        "winauth",
     ] {
         assert_eq!(
             kind_of(format, aegis.as_bytes(), None),

@@ -19,14 +19,14 @@ use crate::passwords::Passwords;
 #[derive(Args)]
 pub struct ImportArgs {
     /// The exported file (a Countersign backup; Aegis, 2FAS, andOTP, Authenticator Plus, Authy,
-    /// Battle.net, Bitwarden, Duo, Ente, FreeOTP, FreeOTP+, LastPass, Proton, Steam, Stratum or
-    /// TOTP Authenticator files; Google or Microsoft Authenticator databases; Google
-    /// Authenticator migration URIs, or a list of otpauth:// URIs).
+    /// Battle.net, Bitwarden, Duo, Ente, FreeOTP, FreeOTP+, LastPass, Proton, Raivo OTP, Steam,
+    /// Stratum, TOTP Authenticator or WinAuth files; Google or Microsoft Authenticator
+    /// databases; Google Authenticator migration URIs, or a list of otpauth:// URIs).
     file: PathBuf,
     /// The file's format, when detection guesses wrong: countersign, aegis, 2fas, andotp,
     /// authenticator-plus, authy, battle-net, bitwarden, duo, ente, freeotp, freeotp-plus,
-    /// freeotp2, google, google-db, lastpass, microsoft, proton, steam, stratum,
-    /// totp-authenticator or uris.
+    /// freeotp2, google, google-db, lastpass, microsoft, proton, raivo, steam, stratum,
+    /// totp-authenticator, uris or winauth.
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
     /// Read passwords from standard input, one per line: the file's (if it is encrypted), then

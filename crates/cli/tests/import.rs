@@ -162,12 +162,12 @@ fn format_option_and_unrecognised_files() {
         "{stderr}"
     );
 
-    let out = countersign(&["import", &file, "--format", "raivo", "--dry-run"], "");
+    let out = countersign(&["import", &file, "--format", "keepass", "--dry-run"], "");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         lines(&out.stderr),
         [
-            r#"countersign: unknown format "raivo" (known: countersign, aegis, 2fas, ente, bitwarden, proton, freeotp-plus, freeotp, freeotp2, authy, battle-net, duo, lastpass, steam, stratum, google-db, microsoft, authenticator-plus, totp-authenticator, andotp, google, uris)"#
+            r#"countersign: unknown format "keepass" (known: countersign, aegis, 2fas, ente, bitwarden, proton, freeotp-plus, freeotp, freeotp2, authy, battle-net, duo, lastpass, steam, stratum, google-db, microsoft, authenticator-plus, raivo, winauth, totp-authenticator, andotp, google, uris)"#
         ]
     );
 
@@ -552,4 +552,98 @@ fn dry_run_of_a_password_protected_bitwarden_export() {
         r#"{"type":"steam","issuer":"Steam","account":"john@example.com","secret":"GJD4ZX3RQMLCAXKCT7GGQ4U27VN4FPK6","algorithm":"SHA1","digits":5,"period":30}"#
     );
     assert!(out.stderr.is_empty());
+}
+
+/// Raivo OTP's WinZip AES archive (tests/data/raivo, password `raivo-test`): detected, opened
+/// with the password from stdin; a wrong password and a changed byte are told apart.
+#[test]
+fn dry_run_of_a_raivo_archive() {
+    let file = third_party_file("raivo/raivo_aes256.zip");
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run", "--json"],
+        "raivo-test\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        lines(&out.stdout),
+        [
+            r#"{"type":"totp","issuer":"GitHub","account":"octocat@example.com","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,"period":30}"#,
+            r#"{"type":"totp","issuer":"AT&T / Mobile","account":"alice","secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","algorithm":"SHA256","digits":8,"period":60}"#,
+            r#"{"type":"hotp","issuer":"Bank","account":"bob","secret":"KRUGS4ZANFZSAYJAONSWG4TFOQ","algorithm":"SHA512","digits":6,"counter":42}"#,
+            r#"{"type":"totp","issuer":"Zürich Kantonalbank","account":"","secret":"GEZDGNBVGY3TQOJQ","algorithm":"SHA1","digits":6,"period":30}"#,
+        ]
+    );
+    assert!(out.stderr.is_empty());
+
+    let out = countersign(
+        &["import", &file, "--password-stdin", "--dry-run"],
+        "raivo-tset\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        lines(&out.stderr),
+        [format!("countersign: {file}: the password is wrong")]
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    // A byte in the middle of the JSON member's ciphertext (its local header comes first).
+    let name = b"raivo-otp-export.json";
+    let header = bytes.windows(name.len()).position(|w| w == name).unwrap() - 30;
+    let field = |at: usize| usize::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+    let data = header + 30 + field(header + 26) + field(header + 28);
+    let size = u32::from_le_bytes(bytes[header + 18..header + 22].try_into().unwrap()) as usize;
+    bytes[data + size / 2] ^= 0x01;
+    let damaged = dir.path().join("damaged.zip");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let damaged = damaged.to_str().unwrap();
+    let out = countersign(
+        &["import", damaged, "--password-stdin", "--dry-run"],
+        "raivo-test\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        lines(&out.stderr),
+        [format!(
+            "countersign: {damaged}: the Raivo OTP file is damaged or incomplete (authentication code): the archive was changed or truncated (or, rarely, the password is wrong)"
+        )]
+    );
+}
+
+/// WinAuth's password-protected ZIP (tests/data/winauth, password `winauth-test`), with
+/// WinAuth's label rules applied, and its plain text export read the same.
+#[test]
+fn dry_run_of_winauth_exports() {
+    let expected = [
+        "Google (alice@gmail.com)\tTOTP SHA1 6 digits 30 s\tJBSWY3DPEHPK3PXP",
+        "Work VPN\tTOTP SHA256 8 digits 60 s\tGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "Battle.net (Battle.net)\tTOTP SHA1 8 digits 30 s\tMJQXI5DMMUXG4ZLUFVZWKY3SMV2C2MRQ",
+        "Steam (gaben)\tSTEAM SHA1 5 digits 30 s\tON2GKYLNFVZWQYLSMVSC243FMNZGK5BB",
+        "Home Router\tHOTP SHA512 6 digits counter 7\tKRUGS4ZANFZSAYJAONSWG4TFOQ",
+        "My Bank (joint+savings)\tTOTP SHA1 6 digits 30 s\tGEZDGNBVGY3TQOJQ",
+    ];
+    let zip = third_party_file("winauth/winauth-export.zip");
+    let out = countersign(
+        &["import", &zip, "--password-stdin", "--dry-run"],
+        "winauth-test\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(lines(&out.stdout), expected);
+    assert!(out.stderr.is_empty());
+
+    let text = third_party_file("winauth/winauth-export.txt");
+    let out = countersign(&["import", &text, "--dry-run"], "");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(lines(&out.stdout), expected);
+
+    let out = countersign(&["import", &zip, "--dry-run"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        lines(&out.stderr),
+        [format!(
+            "countersign: no terminal to ask for the password of {zip}: use --password-stdin"
+        )]
+    );
 }

@@ -512,7 +512,7 @@ export const ar: Catalog = {
     title: "النقل",
     showCodes: "عرض الرموز",
     import: "الاستيراد",
-    importHint: "من نسخة احتياطية لـ Countersign؛ أو من تصديرات Aegis أو 2FAS أو andOTP أو Authenticator Plus أو Authy أو Bitwarden أو Duo أو Ente Auth أو FreeOTP أو FreeOTP+ أو LastPass أو Proton Authenticator أو Steam أو Stratum أو TOTP Authenticator أو Google Authenticator؛ أو من بيانات تطبيقات Google Authenticator أو Microsoft Authenticator أو Battle.net؛ أو من قائمة روابط otpauth://. ترى كل حساب قبل إضافة أي شيء.",
+    importHint: "من نسخة احتياطية لـ Countersign؛ أو من تصديرات Aegis أو 2FAS أو andOTP أو Authenticator Plus أو Authy أو Bitwarden أو Duo أو Ente Auth أو FreeOTP أو FreeOTP+ أو LastPass أو Proton Authenticator أو Raivo OTP أو Steam أو Stratum أو TOTP Authenticator أو WinAuth أو Google Authenticator؛ أو من بيانات تطبيقات Google Authenticator أو Microsoft Authenticator أو Battle.net؛ أو من قائمة روابط otpauth://. ترى كل حساب قبل إضافة أي شيء.",
     readingFile: "جارٍ قراءة الملف…",
     chooseFile: "اختيار ملف…",
     export: "التصدير",

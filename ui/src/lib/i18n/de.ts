@@ -406,7 +406,7 @@ export const de: Catalog = {
     title: "Übertragen",
     showCodes: "Codes anzeigen",
     import: "Import",
-    importHint: "Aus einer Countersign-Sicherung; aus Exporten von Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Bitwarden, Duo, Ente Auth, FreeOTP, FreeOTP+, LastPass, Proton Authenticator, Steam, Stratum, TOTP Authenticator oder Google Authenticator; aus App-Daten von Google oder Microsoft Authenticator und Battle.net; oder aus einer Liste von otpauth://-Links. Sie sehen jedes Konto, bevor etwas hinzugefügt wird.",
+    importHint: "Aus einer Countersign-Sicherung; aus Exporten von Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Bitwarden, Duo, Ente Auth, FreeOTP, FreeOTP+, LastPass, Proton Authenticator, Raivo OTP, Steam, Stratum, TOTP Authenticator, WinAuth oder Google Authenticator; aus App-Daten von Google oder Microsoft Authenticator und Battle.net; oder aus einer Liste von otpauth://-Links. Sie sehen jedes Konto, bevor etwas hinzugefügt wird.",
     readingFile: "Datei wird gelesen …",
     chooseFile: "Datei wählen …",
     export: "Export",

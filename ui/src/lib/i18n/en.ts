@@ -406,7 +406,7 @@ export const en = {
     title: "Transfer",
     showCodes: "Show codes",
     import: "Import",
-    importHint: "From a Countersign backup; Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Bitwarden, Duo, Ente Auth, FreeOTP, FreeOTP+, LastPass, Proton Authenticator, Steam, Stratum, TOTP Authenticator or Google Authenticator exports; Google or Microsoft Authenticator and Battle.net app data; or a list of otpauth:// links. You see every account before anything is added.",
+    importHint: "From a Countersign backup; Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Bitwarden, Duo, Ente Auth, FreeOTP, FreeOTP+, LastPass, Proton Authenticator, Raivo OTP, Steam, Stratum, TOTP Authenticator, WinAuth or Google Authenticator exports; Google or Microsoft Authenticator and Battle.net app data; or a list of otpauth:// links. You see every account before anything is added.",
     readingFile: "Reading the file…",
     chooseFile: "Choose a file…",
     export: "Export",
