@@ -211,3 +211,70 @@ fn secrets_missing_or_in_the_wrong_encoding_have_causes() {
         )
     );
 }
+
+/// Imports the repository's test file `path` (tests/data) with its first `from` replaced by
+/// `to`, and returns the one entry that cannot be imported.
+fn broken_here(path: &str, format: &str, from: &str, to: &str) -> InvalidEntry {
+    let text = std::fs::read_to_string(format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(changed, text, "{path}: {from:?} is not in it");
+    let imported = format_by_id(format)
+        .unwrap()
+        .import(changed.as_bytes(), None)
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut invalid: Vec<InvalidEntry> = imported.invalid().cloned().collect();
+    assert_eq!(invalid.len(), 1, "{path}: {invalid:?}");
+    invalid.remove(0)
+}
+
+#[test]
+fn raivo_and_winauth_entries_have_causes() {
+    let raivo =
+        |from: &str, to: &str| broken_here("raivo/raivo-otp-export.json", "raivo", from, to);
+    let secret = raivo(
+        r#""secret":"JBSWY3DPEHPK3PXP""#,
+        r#""secret":"JBSWY3DPEHPK3PX!""#,
+    );
+    assert_eq!(
+        (secret.reason.as_str(), secret.cause),
+        (
+            "secret: the secret has a character that is not base32: '!' at position 16",
+            Some(EntryCause::Secret(SecretError::InvalidCharacter {
+                character: '!',
+                position: 16
+            }))
+        )
+    );
+    let timer = raivo(r#""timer":"30""#, r#""timer":"half a minute""#);
+    assert_eq!(
+        (timer.reason.as_str(), timer.cause),
+        ("timer is not a number", Some(EntryCause::Period))
+    );
+    let kind = raivo(r#""kind":"TOTP""#, r#""kind":"MOTP""#);
+    assert_eq!(
+        (kind.reason.as_str(), kind.cause),
+        (r#"unknown kind "MOTP""#, Some(EntryCause::UnknownType))
+    );
+    let digits = raivo(r#""digits":"6""#, r#""digits":"300""#);
+    assert_eq!(
+        (digits.reason.as_str(), digits.cause),
+        ("digits is out of range", Some(EntryCause::Digits))
+    );
+
+    let winauth = broken_here(
+        "winauth/winauth-export.txt",
+        "winauth",
+        "secret=JBSWY3DPEHPK3PXP&digits=6",
+        "secret=JBSWY3DPEHPK3PXP&digits=6&period=0",
+    );
+    assert!(
+        matches!(
+            winauth.cause,
+            Some(EntryCause::Provisioning(ProvisioningError::Uri(
+                UriError::Period(_)
+            )))
+        ),
+        "{winauth:?}"
+    );
+}
