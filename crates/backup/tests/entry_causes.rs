@@ -44,15 +44,28 @@ fn broken_with(
     to: &str,
 ) -> Option<InvalidEntry> {
     let text = read(folder, file)?;
+    Some(the_invalid_entry(&text, file, format, password, from, to))
+}
+
+/// Imports `text` (the file `name`) with its first `from` replaced by `to`, and returns the
+/// one entry that cannot be imported.
+fn the_invalid_entry(
+    text: &str,
+    name: &str,
+    format: &str,
+    password: Option<&str>,
+    from: &str,
+    to: &str,
+) -> InvalidEntry {
     let changed = text.replacen(from, to, 1);
-    assert_ne!(changed, text, "{file}: {from:?} is not in it");
+    assert_ne!(changed, text, "{name}: {from:?} is not in it");
     let imported = format_by_id(format)
         .unwrap()
         .import(changed.as_bytes(), password)
-        .unwrap_or_else(|e| panic!("{file}: {e}"));
-    let invalid: Vec<InvalidEntry> = imported.invalid().cloned().collect();
-    assert_eq!(invalid.len(), 1, "{file}: {invalid:?}");
-    invalid.into_iter().next()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut invalid: Vec<InvalidEntry> = imported.invalid().cloned().collect();
+    assert_eq!(invalid.len(), 1, "{name}: {invalid:?}");
+    invalid.remove(0)
 }
 
 /// The cause a secret with `!` as its 26th character has.
@@ -217,15 +230,7 @@ fn secrets_missing_or_in_the_wrong_encoding_have_causes() {
 fn broken_here(path: &str, format: &str, from: &str, to: &str) -> InvalidEntry {
     let text = std::fs::read_to_string(format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR")))
         .unwrap();
-    let changed = text.replacen(from, to, 1);
-    assert_ne!(changed, text, "{path}: {from:?} is not in it");
-    let imported = format_by_id(format)
-        .unwrap()
-        .import(changed.as_bytes(), None)
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut invalid: Vec<InvalidEntry> = imported.invalid().cloned().collect();
-    assert_eq!(invalid.len(), 1, "{path}: {invalid:?}");
-    invalid.remove(0)
+    the_invalid_entry(&text, path, format, None, from, to)
 }
 
 #[test]
