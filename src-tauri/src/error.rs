@@ -44,8 +44,8 @@ pub struct ErrorArgs {
     #[ts(optional)]
     pub number: Option<u64>,
     /// The part of a setup link or account at fault (`invalid_uri`, `invalid_account`):
-    /// "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", or the
-    /// percent-encoded part's name.
+    /// "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", "entry" (an
+    /// imported entry as a whole), or the percent-encoded part's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
@@ -59,7 +59,9 @@ pub struct ErrorArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub format: Option<String>,
-    /// The account (or batch) a QR code was for (`qr_too_long`).
+    /// The account (or batch) a QR code was for (`qr_too_long`), or the type of one-time
+    /// password an imported entry has that no code is made for (`invalid_account` with field
+    /// "type": "Yandex OTP", "mOTP").
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub name: Option<String>,
@@ -69,8 +71,10 @@ pub struct ErrorArgs {
     #[ts(optional)]
     pub setting: Option<String>,
     /// What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
-    /// "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
-    /// Steam codes use). For security keys, which case of the kind it is: `pin_policy`'s rule
+    /// "too_short", "invalid", "unsupported", "out_of_range", "encoding", "steam" (not what
+    /// Steam codes use), "unreadable" (an imported secret or entry that cannot be read) or
+    /// "damaged" (an imported secret that does not decrypt, though the file's password is
+    /// right). For security keys, which case of the kind it is: `pin_policy`'s rule
     /// ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
     /// `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
     /// ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",
@@ -175,7 +179,7 @@ impl ErrorArgs {
     }
 
     /// Which parameter of an account is at fault, and how.
-    fn of_account(error: &countersign_otp::InvalidAccount) -> Self {
+    pub(crate) fn of_account(error: &countersign_otp::InvalidAccount) -> Self {
         use countersign_otp::InvalidAccount as A;
         match error {
             A::Digits(_) => Self::field("digits", "out_of_range"),
@@ -187,7 +191,7 @@ impl ErrorArgs {
     }
 
     /// What is wrong with a secret.
-    fn of_secret(error: &countersign_otp::SecretError) -> Self {
+    pub(crate) fn of_secret(error: &countersign_otp::SecretError) -> Self {
         use countersign_otp::SecretError as S;
         let problem = match error {
             S::Empty => "missing",

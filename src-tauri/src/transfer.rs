@@ -9,7 +9,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use countersign_backup::{
-    Account, EntryCause, Format, ImportError, ImportWarning, Imported, ImportedEntry, QrCode,
+    Account, EntryCause, Format, ImportError, ImportWarning, Imported, ImportedEntry, InvalidEntry,
+    QrCode,
 };
 use countersign_vault::{Novelty, Payload, StoredBackupCode};
 use serde::Serialize;
@@ -240,22 +241,41 @@ pub fn preview_items(entries: &[ImportedEntry], existing: &Payload) -> Vec<Previ
                 position: invalid.label.is_empty().then_some(invalid.position),
                 existing: None,
                 same_as: None,
-                problem: invalid.cause.as_ref().and_then(entry_problem),
+                problem: entry_problem(invalid),
             },
         })
         .collect()
 }
 
-/// An entry's cause as an error the window words by its kind and `args`.
-fn entry_problem(cause: &EntryCause) -> Option<CommandError> {
-    match cause {
-        EntryCause::Provisioning(error) => Some(error.clone().into()),
-        EntryCause::Export(error) => Some(
-            CommandError::new("invalid_uri", sentence(&error.to_string()))
-                .with_args(ErrorArgs::of_export_entry(error)),
+/// An entry's cause as an error the window words by its kind and `args`; `None` for a reason
+/// only one format has, which the window leaves in English.
+fn entry_problem(invalid: &InvalidEntry) -> Option<CommandError> {
+    use EntryCause as C;
+    let field = ErrorArgs::field;
+    let (kind, args) = match invalid.cause.as_ref()? {
+        C::Provisioning(error) => return Some(error.clone().into()),
+        C::Export(error) => ("invalid_uri", ErrorArgs::of_export_entry(error)),
+        C::Secret(error) => ("invalid_account", ErrorArgs::of_secret(error)),
+        C::Account(error) => ("invalid_account", ErrorArgs::of_account(error)),
+        C::MissingSecret => ("invalid_account", field("secret", "missing")),
+        C::SecretUnreadable => ("invalid_account", field("secret", "unreadable")),
+        C::SecretDamaged => ("invalid_account", field("secret", "damaged")),
+        C::UnknownType => ("invalid_account", field("type", "unsupported")),
+        C::UnsupportedType(name) => (
+            "invalid_account",
+            ErrorArgs {
+                name: Some((*name).to_owned()),
+                ..field("type", "unsupported")
+            },
         ),
-        _ => None,
-    }
+        C::Algorithm => ("invalid_account", field("algorithm", "unsupported")),
+        C::Digits => ("invalid_account", field("digits", "out_of_range")),
+        C::Period => ("invalid_account", field("period", "out_of_range")),
+        C::Counter => ("invalid_account", field("counter", "out_of_range")),
+        C::Unreadable => ("invalid_account", field("entry", "unreadable")),
+        _ => return None,
+    };
+    Some(CommandError::new(kind, sentence(&invalid.reason)).with_args(args))
 }
 
 /// A file's import error as the window shows it.
@@ -590,6 +610,74 @@ mod tests {
             items
                 .iter()
                 .all(|item| item.index == 2 || item.problem.is_none())
+        );
+    }
+
+    #[test]
+    fn an_aegis_entry_s_cause_reaches_the_preview_as_field_and_problem() {
+        let file = countersign_backup::export_aegis_plain(&[
+            account("Good", "GEZDGNBVGY3TQOJQ"),
+            account("Bad", "JBSWY3DPEHPK3PXP"),
+            account("Yandex", "MFRGGZDFMZTWQ2LK"),
+            account("Wrong", "KRUGKIDROVUWG2ZA"),
+        ]);
+        // The second entry's secret is not base32; the third entry's type and the fourth's
+        // algorithm are ones no code is made for.
+        let file = file.replacen("JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PX!", 1);
+        let mut value: serde_json::Value = serde_json::from_str(&file).unwrap();
+        value["db"]["entries"][2]["type"] = "yandex".into();
+        value["db"]["entries"][3]["info"]["algo"] = "MD5".into();
+        let imported = format_by_id("aegis")
+            .unwrap()
+            .import(value.to_string().as_bytes(), None)
+            .unwrap();
+        let items = preview_items(&imported.entries, &Payload::default());
+        let sent: Vec<_> = items
+            .iter()
+            .map(|item| serde_json::to_value(&item.problem).unwrap())
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                serde_json::Value::Null,
+                serde_json::json!({
+                    "kind": "invalid_account",
+                    "message": "Secret: the secret has a character that is not base32: '!' at \
+                                position 16.",
+                    "args": {"field": "secret", "problem": "not_base32"},
+                }),
+                serde_json::json!({
+                    "kind": "invalid_account",
+                    "message": "Yandex OTP is not supported.",
+                    "args": {"field": "type", "problem": "unsupported", "name": "Yandex OTP"},
+                }),
+                serde_json::json!({
+                    "kind": "invalid_account",
+                    "message": "Unsupported algorithm \"MD5\".",
+                    "args": {"field": "algorithm", "problem": "unsupported"},
+                }),
+            ]
+        );
+        // The English sentence the window shows in English stays the reader's own.
+        assert_eq!(
+            items[2].detail.as_deref(),
+            Some("Yandex OTP is not supported.")
+        );
+    }
+
+    #[test]
+    fn a_reason_only_one_format_has_sends_no_problem() {
+        let entries: Vec<ImportedEntry> = vec![Err(InvalidEntry {
+            position: 1,
+            label: "Ente (me)".into(),
+            reason: "in Ente's trash (deleted there), so not imported".into(),
+            cause: None,
+        })];
+        let items = preview_items(&entries, &Payload::default());
+        assert!(items[0].problem.is_none());
+        assert_eq!(
+            items[0].detail.as_deref(),
+            Some("In Ente's trash (deleted there), so not imported.")
         );
     }
 

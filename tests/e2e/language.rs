@@ -194,6 +194,23 @@ async fn toast_starting(app: &App, prefix: &str) -> String {
     .await
 }
 
+/// The app on the vault in `data` (seeded with `uris()`), in a German session, its file dialog
+/// answering with `import`; once its list shows.
+async fn launch_german(data: &std::path::Path, import: &std::path::Path) -> App {
+    let mut launch = Launch::folder(data);
+    launch.env = vec![
+        ("LANG".into(), "de_DE.UTF-8".into()),
+        ("LANGUAGE".into(), "de_DE:de".into()),
+        (
+            "COUNTERSIGN_TEST_OPEN_PATH".into(),
+            import.display().to_string(),
+        ),
+    ];
+    let app = App::launch_with(launch).await;
+    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    app
+}
+
 /// Opens the import file through the Transfer page and returns the preview's warning.
 async fn open_import(app: &App) -> String {
     app.click("[data-page=transfer]").await;
@@ -210,17 +227,7 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
     let files = tempfile::tempdir().unwrap();
     seed_vault(data.path(), PASSWORD, &uris());
     let import = import_file(files.path());
-    let mut launch = Launch::folder(data.path());
-    launch.env = vec![
-        ("LANG".into(), "de_DE.UTF-8".into()),
-        ("LANGUAGE".into(), "de_DE:de".into()),
-        (
-            "COUNTERSIGN_TEST_OPEN_PATH".into(),
-            import.display().to_string(),
-        ),
-    ];
-    let app = App::launch_with(launch).await;
-    app.wait_for_issuers(&["GitHub", "GitLab", "Bank"]).await;
+    let app = launch_german(data.path(), &import).await;
 
     // The import preview: the missing QR code, the duplicate and the unreadable line.
     assert_eq!(
@@ -318,6 +325,64 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
         "على حاسوب آخر: حُذف حساب واحد."
     );
     app.screenshot("lang-ar-sync-toast").await;
+    app.quit().await;
+}
+
+/// An Aegis export (plain, its layout) of three accounts: Deno's secret is not base32 (its last
+/// character is "!"), Yandex's type is one Countersign makes no codes for, SPDX is fine.
+const AEGIS_WITH_BAD_ENTRIES: &str = r#"{"version":1,"header":{"slots":null,"params":null},
+"db":{"version":2,"entries":[
+{"type":"totp","uuid":"3ae6f1ad-2e65-4ed2-a953-1ec0dff2386d","name":"Mason","issuer":"Deno",
+ "icon":null,"info":{"secret":"4SJHB4GSD43FZBAI7C2HLRJGP!","algo":"SHA1","digits":6,"period":30}},
+{"type":"yandex","uuid":"4bd9d7c4-6f6d-4d2a-9c43-4a0e0f5f2c11","name":"ivan","issuer":"Yandex",
+ "icon":null,"info":{"secret":"MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U","algo":"SHA256","digits":8,
+ "period":30,"pin":"1234"}},
+{"type":"totp","uuid":"84b55971-a3d2-4173-a5bb-0aea113dbc17","name":"James","issuer":"SPDX",
+ "icon":null,"info":{"secret":"5OM4WOOGPLQEF6UGN3CPEOOLWU","algo":"SHA256","digits":7,"period":20}}
+]}}"#;
+
+/// Issue #18 item 3: another app's file with entries that cannot be imported. A German window
+/// says why in German, from the cause the Aegis reader names (not only "cannot be imported"),
+/// and keeps the reader's English reason as the tooltip.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_aegis_entry_whose_secret_is_not_base32_says_why_in_german() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    seed_vault(data.path(), PASSWORD, &uris());
+    let import = files.path().join("aegis-export.json");
+    std::fs::write(&import, AEGIS_WITH_BAD_ENTRIES).unwrap();
+    let app = launch_german(data.path(), &import).await;
+
+    app.click("[data-page=transfer]").await;
+    app.click("#import-file").await;
+    app.find("[data-testid=import-preview] li[data-status=invalid]")
+        .await;
+    let invalid = app
+        .js("return [...document.querySelectorAll('[data-testid=import-preview] li[data-status=invalid]')]\
+             .map((li) => [li.querySelector('.issuer').textContent, li.querySelector('.detail').textContent, \
+             li.querySelector('.detail').title])")
+        .await;
+    assert_eq!(
+        invalid,
+        serde_json::json!([
+            [
+                "Deno (Mason)",
+                "Das Geheimnis enthält ein Zeichen, das nicht Base32 ist (A–Z, 2–7).",
+                "Secret: the secret has a character that is not base32: '!' at position 26."
+            ],
+            [
+                "Yandex (ivan)",
+                "Yandex OTP wird nicht unterstützt.",
+                "Yandex OTP is not supported."
+            ],
+        ])
+    );
+    assert_eq!(
+        app.text("[data-testid=import-preview] li[data-status=new] .issuer")
+            .await,
+        "SPDX"
+    );
+    app.screenshot("lang-de-import-aegis-invalid").await;
     app.quit().await;
 }
 

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use crate::crypto::{self, ScryptParams};
-use crate::json::{self, Converted};
+use crate::json::{self, Converted, Problem};
 use crate::{Detection, Format, ImportError, Imported};
 
 const NAME: &str = "Aegis";
@@ -296,9 +296,9 @@ fn convert_db(db: Db) -> Result<Imported, ImportError> {
 fn convert_entry(entry: Entry, groups: &HashMap<&str, &str>) -> Converted {
     let issuer = entry.issuer.unwrap_or_default();
     let name = entry.name.unwrap_or_default();
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&issuer, &name, reason);
+    let fail = |problem: Problem| json::fail(&issuer, &name, problem);
     let info = entry.info;
-    let secret = Secret::from_base32(&info.secret).map_err(|e| fail(&format!("secret: {e}")))?;
+    let secret = Secret::from_base32(&info.secret).map_err(|e| fail(e.into()))?;
     let period = info.period.unwrap_or(30);
     let kind = match entry.kind.to_ascii_lowercase().as_str() {
         "totp" => Kind::Totp { period },
@@ -306,14 +306,13 @@ fn convert_entry(entry: Entry, groups: &HashMap<&str, &str>) -> Converted {
         "hotp" => Kind::Hotp {
             counter: info.counter.unwrap_or(0),
         },
-        "yandex" => return Err(fail(&"Yandex OTP is not supported")),
-        "motp" => return Err(fail(&"mOTP is not supported")),
-        other => return Err(fail(&format!("unknown OTP type {other:?}"))),
+        "yandex" => return Err(fail(Problem::unsupported_type("Yandex OTP"))),
+        "motp" => return Err(fail(Problem::unsupported_type("mOTP"))),
+        other => return Err(fail(Problem::unknown_type(other))),
     };
     let algorithm = match info.algo.as_deref() {
         None => Algorithm::Sha1,
-        Some(algo) => Algorithm::parse(algo)
-            .ok_or_else(|| fail(&format!("unsupported algorithm {algo:?}")))?,
+        Some(algo) => Algorithm::parse(algo).ok_or_else(|| fail(Problem::algorithm(algo)))?,
     };
     // Version 3 lists group UUIDs; a person's account sits in one group here, so the first
     // group the vault knows wins. Version 2 named the group directly.
@@ -337,7 +336,7 @@ fn convert_entry(entry: Entry, groups: &HashMap<&str, &str>) -> Converted {
         icon: None,
         time_offset: 0,
     };
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }
 

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::crypto;
-use crate::json::{self, Converted};
+use crate::json::{self, Converted, Problem};
 use crate::{Detection, Format, ImportError, Imported};
 
 const NAME: &str = "andOTP";
@@ -146,8 +146,8 @@ fn convert_entry(entry: Entry) -> Converted {
             None => (String::new(), entry.label),
         },
     };
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&issuer, &name, reason);
-    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(&format!("secret: {e}")))?;
+    let fail = |problem: Problem| json::fail(&issuer, &name, problem);
+    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(e.into()))?;
     let period = entry.period.unwrap_or(30);
     let kind = match entry.kind.to_ascii_lowercase().as_str() {
         "totp" => Kind::Totp { period },
@@ -155,13 +155,12 @@ fn convert_entry(entry: Entry) -> Converted {
         "hotp" => Kind::Hotp {
             counter: entry.counter.unwrap_or(0),
         },
-        "motp" => return Err(fail(&"mOTP is not supported")),
-        other => return Err(fail(&format!("unknown OTP type {other:?}"))),
+        "motp" => return Err(fail(Problem::unsupported_type("mOTP"))),
+        other => return Err(fail(Problem::unknown_type(other))),
     };
     let algorithm = match entry.algorithm.as_deref() {
         None => Algorithm::Sha1,
-        Some(algo) => Algorithm::parse(algo)
-            .ok_or_else(|| fail(&format!("unsupported algorithm {algo:?}")))?,
+        Some(algo) => Algorithm::parse(algo).ok_or_else(|| fail(Problem::algorithm(algo)))?,
     };
     let mut account = Account::totp(issuer.clone(), name.clone(), secret);
     account.kind = kind;
@@ -169,7 +168,7 @@ fn convert_entry(entry: Entry) -> Converted {
     account.digits = entry.digits.unwrap_or(6);
     // andOTP tags an entry with any number of tags; the first is its group here.
     account.group = entry.tags.into_iter().next();
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }
 

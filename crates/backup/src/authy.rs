@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported, prefs};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, prefs};
 
 const NAME: &str = "Authy";
 /// The string holding the tokens; Aegis also knows the older "authy" key.
@@ -116,7 +116,7 @@ impl Format for Authy {
         let entries = json::convert_each(&raws, |token: Token| {
             let result = convert(token, password);
             match &result {
-                Err((_, reason)) if reason == WRONG_PASSWORD => wrong += 1,
+                Err(failure) if failure.reason() == WRONG_PASSWORD => wrong += 1,
                 Ok(_) => opened += 1,
                 Err(_) => {}
             }
@@ -151,6 +151,12 @@ const WRONG_PASSWORD: &str = "the password does not open this secret";
 const DAMAGED: &str = "the secret does not decrypt with the password that opens the others: the \
                        file was changed";
 
+/// A secret that does not decrypt: its cause is a damaged file whenever the entry is reported
+/// (when no token opens, the whole file's password is wrong instead).
+fn wrong_password() -> Problem {
+    Problem::new(WRONG_PASSWORD, EntryCause::SecretDamaged)
+}
+
 fn convert(token: Token, password: Option<&str>) -> Converted {
     let issuer = token.issuer.unwrap_or_default();
     // "Deno: Mason" -> "Mason": the name repeats the issuer.
@@ -159,32 +165,38 @@ fn convert(token: Token, password: Option<&str>) -> Converted {
         _ => token.name.as_str(),
     }
     .to_owned();
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&issuer, &name, reason);
+    let fail = |problem: Problem| json::fail(&issuer, &name, problem);
     let (secret, period) = if let Some(text) = &token.decrypted {
-        (
-            Secret::from_base32(text).map_err(|e| fail(&format!("secret: {e}")))?,
-            30,
-        )
+        (Secret::from_base32(text).map_err(|e| fail(e.into()))?, 30)
     } else if let Some(seed) = &token.seed {
-        let bytes = crate::crypto::hex_decode(seed).ok_or_else(|| fail(&"secret: not hex"))?;
-        (
-            Secret::from_bytes(bytes).map_err(|e| fail(&format!("secret: {e}")))?,
-            10,
-        )
+        let bytes = crate::crypto::hex_decode(seed).ok_or_else(|| {
+            fail(Problem::new(
+                "secret: not hex",
+                EntryCause::SecretUnreadable,
+            ))
+        })?;
+        (Secret::from_bytes(bytes).map_err(|e| fail(e.into()))?, 10)
     } else {
         let (Some(encrypted), Some(salt), Some(password)) =
             (&token.encrypted, &token.salt, password)
         else {
-            return Err(fail(&"the token has no secret"));
+            return Err(fail(Problem::new(
+                "the token has no secret",
+                EntryCause::MissingSecret,
+            )));
         };
-        let ciphertext =
-            crate::crypto::base64_decode(encrypted).ok_or_else(|| fail(&"secret: not base64"))?;
+        let ciphertext = crate::crypto::base64_decode(encrypted).ok_or_else(|| {
+            fail(Problem::new(
+                "secret: not base64",
+                EntryCause::SecretUnreadable,
+            ))
+        })?;
         let key = crate::crypto::pbkdf2_sha1(password.as_bytes(), salt.as_bytes(), ITERATIONS);
         let text = crate::crypto::aes_cbc_decrypt(key.as_ref(), &[0; 16], &ciphertext)
-            .ok_or_else(|| fail(&WRONG_PASSWORD))?;
-        let text = std::str::from_utf8(&text).map_err(|_| fail(&WRONG_PASSWORD))?;
+            .ok_or_else(|| fail(wrong_password()))?;
+        let text = std::str::from_utf8(&text).map_err(|_| fail(wrong_password()))?;
         (
-            Secret::from_base32(text).map_err(|_| fail(&WRONG_PASSWORD))?,
+            Secret::from_base32(text).map_err(|_| fail(wrong_password()))?,
             30,
         )
     };
@@ -193,6 +205,6 @@ fn convert(token: Token, password: Option<&str>) -> Converted {
     account.digits = token
         .digits
         .unwrap_or(if token.seed.is_some() { 7 } else { 6 });
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }

@@ -7,7 +7,7 @@
 use countersign_otp::{Account, Secret};
 use zeroize::Zeroizing;
 
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry, crypto, prefs};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, InvalidEntry, crypto, prefs};
 
 const NAME: &str = "Battle.net";
 const PREFIX: &str = "com.blizzard.messenger.";
@@ -92,7 +92,7 @@ impl Format for BattleNet {
                 position: 1,
                 label: crate::label(NAME, &serial),
                 reason: "the device secret cannot be unmasked".to_owned(),
-                cause: None,
+                cause: Some(EntryCause::SecretUnreadable),
             });
         Ok(Imported {
             entries: vec![entry],

@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::crypto::{self, Argon2Params};
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, Format, ImportError, Imported};
 
 const NAME: &str = "Bitwarden";
 
@@ -363,14 +363,9 @@ fn import_csv(bytes: &[u8]) -> Result<Imported, ImportError> {
                 None => continue,
             },
             // Positions below are rows after the header; csv's errors name only a position.
-            Err(error) => Err((String::new(), format!("unreadable row: {error}"))),
+            Err(error) => Err(json::unreadable("row", &error.to_string())),
         };
-        entries.push(entry.map_err(|(label, reason)| InvalidEntry {
-            position: index + 1,
-            label,
-            reason,
-            cause: None,
-        }));
+        entries.push(entry.map_err(|failure| failure.at(index + 1)));
     }
     Ok(Imported {
         entries,
@@ -394,7 +389,7 @@ fn convert(item: Item) -> Option<Converted> {
 }
 
 fn convert_totp(totp: &str, item: &Item) -> Converted {
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&item.name, &item.username, reason);
+    let fail = |problem: Problem| json::fail(&item.name, &item.username, problem);
     let person_name = if item.username.is_empty() {
         item.name.clone()
     } else {
@@ -405,14 +400,14 @@ fn convert_totp(totp: &str, item: &Item) -> Converted {
             .get(..8)
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("steam://"))
         {
-            let mut account = parse_uri(totp).map_err(|e| fail(&e))?;
+            let mut account = parse_uri(totp).map_err(|e| fail(e.into()))?;
             account.name = person_name;
             account
         } else if totp
             .get(..10)
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
         {
-            let mut account = parse_uri(totp).map_err(|e| fail(&e))?;
+            let mut account = parse_uri(totp).map_err(|e| fail(e.into()))?;
             if account.issuer.is_empty() {
                 account.issuer = item.name.clone();
             }
@@ -421,7 +416,7 @@ fn convert_totp(totp: &str, item: &Item) -> Converted {
             }
             account
         } else {
-            let secret = Secret::from_base32(totp).map_err(|e| fail(&format!("secret: {e}")))?;
+            let secret = Secret::from_base32(totp).map_err(|e| fail(e.into()))?;
             Account::totp(item.name.clone(), item.username.clone(), secret)
         },
     )

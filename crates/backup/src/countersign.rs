@@ -3,7 +3,7 @@
 
 use countersign_vault::{Error as VaultError, KdfParams, backup_file};
 
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, InvalidEntry};
 
 const NAME: &str = "Countersign backup";
 
@@ -78,7 +78,7 @@ impl Format for Countersign {
                     position: index + 1,
                     label: crate::label(&entry.account.issuer, &entry.account.name),
                     reason: invalid.to_string(),
-                    cause: None,
+                    cause: Some(EntryCause::Account(invalid)),
                 }),
             })
             .collect();

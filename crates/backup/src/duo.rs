@@ -71,8 +71,8 @@ impl Format for Duo {
 }
 
 fn convert(entry: Entry) -> Converted {
-    let secret = Secret::from_base32(&entry.generator.secret)
-        .map_err(|e| json::fail("", &entry.name, format!("secret: {e}")))?;
+    let secret =
+        Secret::from_base32(&entry.generator.secret).map_err(|e| json::fail("", &entry.name, e))?;
     let mut account = Account::totp("", entry.name, secret);
     if let Some(counter) = entry.generator.counter {
         account.kind = Kind::Hotp { counter };

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::crypto::{self, Argon2Params};
 use crate::json;
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry};
+use crate::{Detection, Format, ImportError, Imported};
 
 const NAME: &str = "Ente Auth";
 
@@ -144,14 +144,7 @@ fn import_text(text: &str) -> Imported {
         .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            convert_line(line.trim()).map_err(|(label, reason)| InvalidEntry {
-                position: index + 1,
-                label,
-                reason,
-                cause: None,
-            })
-        })
+        .map(|(index, line)| convert_line(line.trim()).map_err(|failure| failure.at(index + 1)))
         .collect();
     Imported {
         entries,
@@ -161,7 +154,7 @@ fn import_text(text: &str) -> Imported {
 }
 
 fn convert_line(line: &str) -> json::Converted {
-    let mut account = parse_uri(line).map_err(|e| (String::new(), e.to_string()))?;
+    let mut account = parse_uri(line).map_err(|e| json::fail("", "", e))?;
     let display = code_display(line);
     if display.trashed {
         return Err(json::fail(

@@ -66,12 +66,7 @@ impl Format for FreeOtp {
             .map(|(index, (key, value))| {
                 let converted = match serde_json::from_str::<&RawValue>(value) {
                     Ok(raw) => json::convert_each(&[raw], convert_token).remove(0),
-                    Err(error) => Err(InvalidEntry {
-                        position: 1,
-                        label: String::new(),
-                        reason: format!("unreadable token: {}", json::describe(&error)),
-                        cause: None,
-                    }),
+                    Err(error) => Err(json::unreadable("token", &json::describe(&error)).at(1)),
                 };
                 converted.map_err(|invalid| InvalidEntry {
                     position: index + 1,

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::freeotp_plus::{self, Params};
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry, crypto};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, crypto};
 
 const NAME: &str = "FreeOTP 2";
 const MAGIC: [u8; 4] = [0xac, 0xed, 0x00, 0x05];
@@ -122,12 +122,7 @@ impl Format for FreeOtp2 {
             .into_iter()
             .enumerate()
             .map(|(index, uuid)| {
-                convert(&map, uuid, &master_key).map_err(|(label, reason)| InvalidEntry {
-                    position: index + 1,
-                    label,
-                    reason,
-                    cause: None,
-                })
+                convert(&map, uuid, &master_key).map_err(|failure| failure.at(index + 1))
             })
             .collect();
         Ok(Imported {
@@ -148,24 +143,27 @@ fn corrupt(part: &'static str, detail: impl Into<String>) -> ImportError {
 
 fn convert(map: &HashMap<String, Zeroizing<String>>, uuid: &str, master_key: &[u8]) -> Converted {
     let token = &map[&format!("{uuid}{TOKEN_SUFFIX}")];
-    let params: Params = serde_json::from_str(token).map_err(|e| {
-        (
-            String::new(),
-            format!("unreadable token: {}", json::describe(&e)),
+    let params: Params =
+        serde_json::from_str(token).map_err(|e| json::unreadable("token", &json::describe(&e)))?;
+    let unreadable = || {
+        Problem::new(
+            "the token's secret is unreadable",
+            EntryCause::SecretUnreadable,
         )
-    })?;
+    };
     let secret = map
         .get(uuid)
-        .ok_or("the token's secret is missing")
+        .ok_or_else(|| Problem::new("the token's secret is missing", EntryCause::MissingSecret))
         .and_then(|json| {
-            let outer: TokenKey =
-                serde_json::from_str(json).map_err(|_| "the token's secret is unreadable")?;
-            let key: EncryptedKey =
-                serde_json::from_str(&outer.key).map_err(|_| "the token's secret is unreadable")?;
+            let outer: TokenKey = serde_json::from_str(json).map_err(|_| unreadable())?;
+            let key: EncryptedKey = serde_json::from_str(&outer.key).map_err(|_| unreadable())?;
             match open(master_key, &key) {
                 Ok(Some(secret)) => Ok(secret.to_vec()),
-                Ok(None) => Err("the token's secret does not authenticate: the file was changed"),
-                Err(_) => Err("the token's secret is unreadable"),
+                Ok(None) => Err(Problem::new(
+                    "the token's secret does not authenticate: the file was changed",
+                    EntryCause::SecretDamaged,
+                )),
+                Err(_) => Err(unreadable()),
             }
         });
     freeotp_plus::convert_params(params, secret)

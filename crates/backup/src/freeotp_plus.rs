@@ -8,8 +8,8 @@ use countersign_otp::{Account, Algorithm, Kind, STEAM_DIGITS, Secret};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported};
 
 const NAME: &str = "FreeOTP+";
 
@@ -89,15 +89,19 @@ pub(crate) fn java_bytes(signed: &[i16]) -> Option<zeroize::Zeroizing<Vec<u8>>> 
 
 /// Makes an account of a token.
 pub(crate) fn convert_token(token: Token) -> Converted {
-    let secret = java_bytes(&token.secret).ok_or("secret: a byte is out of range");
+    let secret = java_bytes(&token.secret).ok_or_else(|| {
+        Problem::new(
+            "secret: a byte is out of range",
+            EntryCause::SecretUnreadable,
+        )
+    });
     convert_params(token.params, secret.map(|bytes| bytes.to_vec()))
 }
 
 /// Makes an account of a token's parameters and its secret (or why there is none).
-pub(crate) fn convert_params(token: Params, secret: Result<Vec<u8>, &str>) -> Converted {
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&token.issuer, &token.label, reason);
-    let secret = Secret::from_bytes(secret.map_err(|reason| fail(&reason))?)
-        .map_err(|e| fail(&format!("secret: {e}")))?;
+pub(crate) fn convert_params(token: Params, secret: Result<Vec<u8>, Problem>) -> Converted {
+    let fail = |problem: Problem| json::fail(&token.issuer, &token.label, problem);
+    let secret = Secret::from_bytes(secret.map_err(fail)?).map_err(|e| fail(e.into()))?;
     let mut account = Account::totp(token.issuer.clone(), token.label.clone(), secret);
     let period = token.period.unwrap_or(30);
     account.kind = match token.kind.to_ascii_lowercase().as_str() {
@@ -106,17 +110,16 @@ pub(crate) fn convert_params(token: Params, secret: Result<Vec<u8>, &str>) -> Co
         "hotp" => Kind::Hotp {
             counter: token.counter.unwrap_or(0),
         },
-        other => return Err(fail(&format!("unknown OTP type {other:?}"))),
+        other => return Err(fail(Problem::unknown_type(other))),
     };
     if let Some(algo) = &token.algo {
-        account.algorithm = Algorithm::parse(algo)
-            .ok_or_else(|| fail(&format!("unsupported algorithm {algo:?}")))?;
+        account.algorithm = Algorithm::parse(algo).ok_or_else(|| fail(Problem::algorithm(algo)))?;
     }
     account.digits = match account.kind {
         Kind::Steam { .. } => STEAM_DIGITS,
         _ => token.digits.unwrap_or(6),
     };
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }
 

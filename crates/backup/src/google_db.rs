@@ -5,7 +5,8 @@
 use countersign_otp::{Account, Kind, Secret};
 use zeroize::Zeroizing;
 
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry, label, sqlite};
+use crate::json::{self, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, sqlite};
 
 const NAME: &str = "Google Authenticator (database)";
 const COLUMNS: [&str; 4] = ["email", "secret", "counter", "type"];
@@ -61,12 +62,8 @@ impl Format for GoogleDb {
             .into_iter()
             .enumerate()
             .map(|(index, row)| {
-                convert(&row).map_err(|reason| InvalidEntry {
-                    position: index + 1,
-                    label: label(&row.issuer, &row.email),
-                    reason,
-                    cause: None,
-                })
+                convert(&row)
+                    .map_err(|problem| json::fail(&row.issuer, &row.email, problem).at(index + 1))
             })
             .collect();
         Ok(Imported {
@@ -85,8 +82,8 @@ struct Row {
     issuer: String,
 }
 
-fn convert(row: &Row) -> Result<Account, String> {
-    let secret = Secret::from_base32(row.secret.trim()).map_err(|e| format!("secret: {e}"))?;
+fn convert(row: &Row) -> Result<Account, Problem> {
+    let secret = Secret::from_base32(row.secret.trim())?;
     // "Issuer:name" when the label has the issuer in it.
     let name = match row.email.split(':').collect::<Vec<_>>()[..] {
         [_, name] => name,
@@ -96,9 +93,10 @@ fn convert(row: &Row) -> Result<Account, String> {
     account.kind = match row.kind {
         0 => Kind::Totp { period: 30 },
         1 => Kind::Hotp {
-            counter: u64::try_from(row.counter).map_err(|_| "a negative counter".to_owned())?,
+            counter: u64::try_from(row.counter)
+                .map_err(|_| Problem::new("a negative counter", EntryCause::Counter))?,
         },
-        other => return Err(format!("unknown OTP type {other}")),
+        other => return Err(Problem::unknown_type(other)),
     };
     Ok(account)
 }

@@ -5,7 +5,9 @@ use serde::Deserialize;
 use serde_json::error::Category;
 use serde_json::value::RawValue;
 
-use crate::{ImportError, ImportedEntry, InvalidEntry, label};
+use countersign_otp::{InvalidAccount, ProvisioningError, SecretError, UriError};
+
+use crate::{EntryCause, ImportError, ImportedEntry, InvalidEntry, label};
 
 /// Parses a whole file; a truncated file is `Corrupt`, anything else that fails is not this
 /// format.
@@ -70,7 +72,7 @@ pub(crate) fn describe(error: &serde_json::Error) -> String {
 }
 
 /// What one entry of a file turned into: an account, or the entry's label and what is wrong.
-pub(crate) type Converted = Result<countersign_otp::Account, (String, String)>;
+pub(crate) type Converted = Result<countersign_otp::Account, Failure>;
 
 /// Converts each raw entry on its own: position `i` is entry `i + 1` of the file.
 pub(crate) fn convert_each<'a, T: Deserialize<'a>>(
@@ -90,22 +92,135 @@ pub(crate) fn convert_some<'a, T: Deserialize<'a>>(
         .filter_map(|(index, raw)| {
             let converted = match serde_json::from_str::<T>(raw.get()) {
                 Ok(entry) => convert(entry)?,
-                Err(error) => Err((
-                    String::new(),
-                    format!("unreadable entry: {}", describe(&error)),
-                )),
+                Err(error) => Err(unreadable("entry", &describe(&error))),
             };
-            Some(converted.map_err(|(label, reason)| InvalidEntry {
-                position: index + 1,
-                label,
-                reason,
-                cause: None,
-            }))
+            Some(converted.map_err(|failure| failure.at(index + 1)))
         })
         .collect()
 }
 
-/// The label of an entry that failed, for [`Converted`].
-pub(crate) fn fail(issuer: &str, name: &str, reason: impl ToString) -> (String, String) {
-    (label(issuer, name), reason.to_string())
+/// What is wrong with one entry: the English reason a person reads and, where it is one of the
+/// common faults, its cause, for a caller that words it in its own language.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    reason: String,
+    cause: Option<EntryCause>,
+}
+
+impl Problem {
+    /// A reason with the cause it says in English.
+    pub(crate) fn new(reason: impl Into<String>, cause: EntryCause) -> Self {
+        Problem {
+            reason: reason.into(),
+            cause: Some(cause),
+        }
+    }
+
+    /// A type of one-time password the reader does not know, as the file names it.
+    pub(crate) fn unknown_type(name: impl std::fmt::Debug) -> Self {
+        Problem::new(
+            format!("unknown OTP type {name:?}"),
+            EntryCause::UnknownType,
+        )
+    }
+
+    /// A known type of one-time password Countersign does not make codes for.
+    pub(crate) fn unsupported_type(name: &'static str) -> Self {
+        Problem::new(
+            format!("{name} is not supported"),
+            EntryCause::UnsupportedType(name),
+        )
+    }
+
+    /// A hash algorithm other than SHA1, SHA256 and SHA512, as the file names it.
+    pub(crate) fn algorithm(name: impl std::fmt::Debug) -> Self {
+        Problem::new(
+            format!("unsupported algorithm {name:?}"),
+            EntryCause::Algorithm,
+        )
+    }
+}
+
+/// A reason only this format has: English is all there is.
+impl From<&str> for Problem {
+    fn from(reason: &str) -> Self {
+        reason.to_owned().into()
+    }
+}
+
+/// A reason only this format has: English is all there is.
+impl From<String> for Problem {
+    fn from(reason: String) -> Self {
+        Problem {
+            reason,
+            cause: None,
+        }
+    }
+}
+
+impl From<SecretError> for Problem {
+    fn from(error: SecretError) -> Self {
+        Problem::new(format!("secret: {error}"), EntryCause::Secret(error))
+    }
+}
+
+impl From<InvalidAccount> for Problem {
+    fn from(error: InvalidAccount) -> Self {
+        Problem::new(error.to_string(), EntryCause::Account(error))
+    }
+}
+
+/// A setup link an entry holds (Bitwarden, Proton, Ente) that cannot be used.
+impl From<UriError> for Problem {
+    fn from(error: UriError) -> Self {
+        Problem::new(
+            error.to_string(),
+            EntryCause::Provisioning(ProvisioningError::Uri(error)),
+        )
+    }
+}
+
+/// An entry that cannot become an account, before its position in the file is known.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    label: String,
+    problem: Problem,
+}
+
+impl Failure {
+    /// The English reason, for readers that decide by it (Authy's wrong password).
+    pub(crate) fn reason(&self) -> &str {
+        &self.problem.reason
+    }
+
+    /// The invalid entry at `position` (from 1) of the file.
+    pub(crate) fn at(self, position: usize) -> InvalidEntry {
+        InvalidEntry {
+            position,
+            label: self.label,
+            reason: self.problem.reason,
+            cause: self.problem.cause,
+        }
+    }
+}
+
+/// The label of an entry that failed, and why, for [`Converted`].
+pub(crate) fn fail(issuer: &str, name: &str, problem: impl Into<Problem>) -> Failure {
+    Failure {
+        label: label(issuer, name),
+        problem: problem.into(),
+    }
+}
+
+/// An entry (a record, `what`: "entry", "token", "row") that does not parse, and why: no label
+/// is known.
+pub(crate) fn unreadable(what: &str, detail: &str) -> Failure {
+    fail(
+        "",
+        "",
+        Problem::new(
+            format!("unreadable {what}: {detail}"),
+            EntryCause::Unreadable,
+        ),
+    )
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
-use crate::json::{self, Converted};
+use crate::json::{self, Converted, Problem};
 use crate::{Detection, Format, ImportError, Imported};
 
 const NAME: &str = "LastPass Authenticator";
@@ -112,23 +112,22 @@ impl Format for LastPass {
 }
 
 fn convert(entry: Entry, folders: &HashMap<i64, &str>) -> Converted {
-    let fail =
-        |reason: &dyn std::fmt::Display| json::fail(&entry.issuer_name, &entry.user_name, reason);
-    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(&format!("secret: {e}")))?;
+    let fail = |problem: Problem| json::fail(&entry.issuer_name, &entry.user_name, problem);
+    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(e.into()))?;
     let mut account = Account::totp(entry.issuer_name.clone(), entry.user_name.clone(), secret);
     account.kind = Kind::Totp {
         period: entry.time_step.unwrap_or(30),
     };
     account.digits = entry.digits.unwrap_or(6);
     if let Some(algorithm) = &entry.algorithm {
-        account.algorithm = Algorithm::parse(algorithm)
-            .ok_or_else(|| fail(&format!("unsupported algorithm {algorithm:?}")))?;
+        account.algorithm =
+            Algorithm::parse(algorithm).ok_or_else(|| fail(Problem::algorithm(algorithm)))?;
     }
     account.favourite = entry.is_favorite;
     account.group = entry
         .folder_data
         .and_then(|data| folders.get(&data.folder_id))
         .map(|name| (*name).to_owned());
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }

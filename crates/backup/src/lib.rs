@@ -125,6 +125,32 @@ pub enum EntryCause {
     Provisioning(countersign_otp::ProvisioningError),
     /// An account of a Google Authenticator export that cannot be used.
     Export(countersign_otp::EntryError),
+    /// The secret is not a usable secret: empty, not base32, too short or too long.
+    Secret(countersign_otp::SecretError),
+    /// The parameters do not make codes (digits, period, what Steam codes need).
+    Account(countersign_otp::InvalidAccount),
+    /// The entry holds no secret.
+    MissingSecret,
+    /// The secret cannot be read: it is not in the encoding its format writes (hex, base64, a
+    /// wrapped key).
+    SecretUnreadable,
+    /// The secret does not decrypt, though the password opens the file: the file was changed.
+    SecretDamaged,
+    /// A type of one-time password the reader does not know.
+    UnknownType,
+    /// A known type of one-time password Countersign does not make codes for, by its name
+    /// ("Yandex OTP", "mOTP").
+    UnsupportedType(&'static str),
+    /// A hash algorithm other than SHA1, SHA256 and SHA512.
+    Algorithm,
+    /// A number of digits that is not a number, or too large.
+    Digits,
+    /// A period that is not a number of seconds, or out of range.
+    Period,
+    /// A counter that is not a whole number, 0 or more.
+    Counter,
+    /// The entry itself cannot be read: a part is missing or has the wrong form.
+    Unreadable,
 }
 
 impl fmt::Display for InvalidEntry {

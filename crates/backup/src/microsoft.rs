@@ -6,7 +6,8 @@
 use countersign_otp::{Account, Secret};
 use zeroize::Zeroizing;
 
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry, crypto, label, sqlite};
+use crate::json::{self, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, crypto, sqlite};
 
 const NAME: &str = "Microsoft Authenticator";
 const COLUMNS: [&str; 4] = ["account_type", "oath_secret_key", "name", "username"];
@@ -59,11 +60,13 @@ impl Format for Microsoft {
             .enumerate()
             .filter_map(|(index, (kind, secret, issuer, name))| {
                 let (secret, digits) = match kind {
-                    0 => (Secret::from_base32(&secret).map_err(|e| e.to_string()), 6),
+                    0 => (Secret::from_base32(&secret).map_err(Problem::from), 6),
                     1 => (
                         crypto::base64_decode(&secret)
-                            .ok_or_else(|| "not base64".to_owned())
-                            .and_then(|bytes| Secret::from_bytes(bytes).map_err(|e| e.to_string())),
+                            .ok_or_else(|| {
+                                Problem::new("secret: not base64", EntryCause::SecretUnreadable)
+                            })
+                            .and_then(|bytes| Secret::from_bytes(bytes).map_err(Problem::from)),
                         8,
                     ),
                     _ => return None,
@@ -75,12 +78,7 @@ impl Format for Microsoft {
                             account.digits = digits;
                             account
                         })
-                        .map_err(|reason| InvalidEntry {
-                            position: index + 1,
-                            label: label(&issuer, &name),
-                            reason: format!("secret: {reason}"),
-                            cause: None,
-                        }),
+                        .map_err(|problem| json::fail(&issuer, &name, problem).at(index + 1)),
                 )
             })
             .collect();

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
-use crate::json::{self, Converted};
+use crate::json::{self, Converted, Problem};
 use crate::zip::{self, ZipError};
-use crate::{Detection, Format, ImportError, Imported};
+use crate::{Detection, EntryCause, Format, ImportError, Imported};
 
 const NAME: &str = "Raivo OTP";
 const MEMBER: &str = "raivo-otp-export.json";
@@ -108,32 +108,36 @@ fn read(entries: &[&RawValue]) -> Imported {
 }
 
 fn convert(entry: Entry) -> Converted {
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&entry.issuer, &entry.account, reason);
-    let number = |field: &str, text: &str| {
+    let fail = |problem: Problem| json::fail(&entry.issuer, &entry.account, problem);
+    let number = |field: &str, text: &str, cause: EntryCause| {
         text.trim()
             .parse::<u64>()
-            .map_err(|_| fail(&format!("{field} is not a number")))
+            .map_err(|_| fail(Problem::new(format!("{field} is not a number"), cause)))
     };
-    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(&format!("secret: {e}")))?;
+    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(e.into()))?;
     let mut account = Account::totp(entry.issuer.clone(), entry.account.clone(), secret);
     account.kind = if entry.kind.eq_ignore_ascii_case("TOTP") {
-        let period = number("timer", &entry.timer)?;
+        let period = number("timer", &entry.timer, EntryCause::Period)?;
         Kind::Totp {
-            period: u32::try_from(period).map_err(|_| fail(&"timer is out of range"))?,
+            period: u32::try_from(period)
+                .map_err(|_| fail(Problem::new("timer is out of range", EntryCause::Period)))?,
         }
     } else if entry.kind.eq_ignore_ascii_case("HOTP") {
         Kind::Hotp {
-            counter: number("counter", &entry.counter)?,
+            counter: number("counter", &entry.counter, EntryCause::Counter)?,
         }
     } else {
-        return Err(fail(&format!("unknown kind {:?}", entry.kind)));
+        return Err(fail(Problem::new(
+            format!("unknown kind {:?}", entry.kind),
+            EntryCause::UnknownType,
+        )));
     };
     account.algorithm = Algorithm::parse(&entry.algorithm)
-        .ok_or_else(|| fail(&format!("unsupported algorithm {:?}", entry.algorithm)))?;
-    account.digits = u8::try_from(number("digits", &entry.digits)?)
-        .map_err(|_| fail(&"digits is out of range"))?;
+        .ok_or_else(|| fail(Problem::algorithm(&entry.algorithm)))?;
+    account.digits = u8::try_from(number("digits", &entry.digits, EntryCause::Digits)?)
+        .map_err(|_| fail(Problem::new("digits is out of range", EntryCause::Digits)))?;
     // Swift's String(Bool) writes "true"/"false".
     account.favourite = entry.pinned.eq_ignore_ascii_case("true");
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }

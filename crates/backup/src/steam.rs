@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported, crypto};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, crypto};
 
 const NAME: &str = "Steam";
 
@@ -101,9 +101,18 @@ impl Format for Steam {
 }
 
 fn convert(guard: Guard) -> Converted {
-    let fail = |reason: &str| json::fail(NAME, &guard.account_name, reason);
-    let bytes = crypto::base64_decode(&guard.shared_secret)
-        .ok_or_else(|| fail("shared_secret is not base64"))?;
-    let secret = Secret::from_bytes(bytes).map_err(|e| fail(&format!("shared_secret: {e}")))?;
+    let fail = |problem: Problem| json::fail(NAME, &guard.account_name, problem);
+    let bytes = crypto::base64_decode(&guard.shared_secret).ok_or_else(|| {
+        fail(Problem::new(
+            "shared_secret is not base64",
+            EntryCause::SecretUnreadable,
+        ))
+    })?;
+    let secret = Secret::from_bytes(bytes).map_err(|e| {
+        fail(Problem::new(
+            format!("shared_secret: {e}"),
+            EntryCause::Secret(e),
+        ))
+    })?;
     Ok(Account::steam(NAME, guard.account_name.clone(), secret))
 }

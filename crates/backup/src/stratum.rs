@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::crypto::{self, Argon2Params};
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported, InvalidEntry, label, sqlite};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, sqlite};
 
 const NAME: &str = "Stratum";
 const HEADER: &[u8] = b"AUTHENTICATORPRO";
@@ -189,14 +189,7 @@ fn import_db(bytes: &[u8]) -> Result<Imported, ImportError> {
     let entries = rows
         .into_iter()
         .enumerate()
-        .map(|(index, row)| {
-            convert(row).map_err(|(label, reason)| InvalidEntry {
-                position: index + 1,
-                label,
-                reason,
-                cause: None,
-            })
-        })
+        .map(|(index, row)| convert(row).map_err(|failure| failure.at(index + 1)))
         .collect();
     Ok(Imported {
         entries,
@@ -208,33 +201,49 @@ fn import_db(bytes: &[u8]) -> Result<Imported, ImportError> {
 fn convert(entry: Authenticator) -> Converted {
     let issuer = entry.issuer.unwrap_or_default();
     let name = entry.username.unwrap_or_default();
-    let fail = |reason: String| (label(&issuer, &name), reason);
-    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(format!("secret: {e}")))?;
+    let fail = |problem: Problem| json::fail(&issuer, &name, problem);
+    let secret = Secret::from_base32(&entry.secret).map_err(|e| fail(e.into()))?;
     let period = entry.period.unwrap_or(30);
-    let period = u32::try_from(period).map_err(|_| fail(format!("a period of {period}")))?;
+    let period = u32::try_from(period).map_err(|_| {
+        fail(Problem::new(
+            format!("a period of {period}"),
+            EntryCause::Period,
+        ))
+    })?;
     let counter = entry.counter.unwrap_or(0);
-    let counter = u64::try_from(counter).map_err(|_| fail(format!("a counter of {counter}")))?;
+    let counter = u64::try_from(counter).map_err(|_| {
+        fail(Problem::new(
+            format!("a counter of {counter}"),
+            EntryCause::Counter,
+        ))
+    })?;
     let kind = match entry.kind {
         1 => Kind::Hotp { counter },
         2 => Kind::Totp { period },
         4 => Kind::Steam { period },
-        3 => return Err(fail("mOTP is not supported".to_owned())),
-        5 => return Err(fail("Yandex OTP is not supported".to_owned())),
-        other => return Err(fail(format!("unknown OTP type {other}"))),
+        3 => return Err(fail(Problem::unsupported_type("mOTP"))),
+        5 => return Err(fail(Problem::unsupported_type("Yandex OTP"))),
+        other => return Err(fail(Problem::unknown_type(other))),
     };
     let algorithm = match entry.algorithm.unwrap_or(0) {
         0 => Algorithm::Sha1,
         1 => Algorithm::Sha256,
         2 => Algorithm::Sha512,
-        other => return Err(fail(format!("unknown algorithm {other}"))),
+        other => {
+            return Err(fail(Problem::new(
+                format!("unknown algorithm {other}"),
+                EntryCause::Algorithm,
+            )));
+        }
     };
     let digits = entry.digits.unwrap_or(6);
     let account = Account {
         algorithm,
         kind,
-        digits: u8::try_from(digits).map_err(|_| fail(format!("{digits} digits")))?,
+        digits: u8::try_from(digits)
+            .map_err(|_| fail(Problem::new(format!("{digits} digits"), EntryCause::Digits)))?,
         ..Account::totp(issuer.clone(), name.clone(), secret)
     };
-    account.validate().map_err(|e| fail(e.to_string()))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }

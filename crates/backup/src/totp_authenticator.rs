@@ -14,8 +14,8 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported, crypto, prefs};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported, crypto, prefs};
 
 const NAME: &str = "TOTP Authenticator";
 const LIST: &str = "STATIC_TOTP_CODES_LIST";
@@ -156,30 +156,36 @@ impl<'de> Deserialize<'de> for FirstKey {
 }
 
 fn convert(entry: Entry) -> Converted {
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&entry.issuer, &entry.name, reason);
+    let fail = |problem: Problem| json::fail(&entry.issuer, &entry.name, problem);
+    // The English reason keeps this format's short words; the cause says which fault it is.
+    let unreadable = |reason: &'static str| (reason, EntryCause::SecretUnreadable);
+    let bytes = |bytes: Vec<u8>| {
+        Secret::from_bytes(bytes).map_err(|e| ("empty or too long", EntryCause::Secret(e)))
+    };
     let secret = match entry.base {
         16 => crypto::hex_decode(&entry.key)
-            .ok_or("not hex")
-            .and_then(|bytes| Secret::from_bytes(bytes).map_err(|_| "empty or too long")),
-        32 => Secret::from_base32(&entry.key).map_err(|_| "not base32"),
+            .ok_or_else(|| unreadable("not hex"))
+            .and_then(bytes),
+        32 => Secret::from_base32(&entry.key).map_err(|e| ("not base32", EntryCause::Secret(e))),
         64 => crypto::base64_decode(&entry.key)
-            .ok_or("not base64")
-            .and_then(|bytes| Secret::from_bytes(bytes).map_err(|_| "empty or too long")),
-        _ => Err("written in an unknown base"),
+            .ok_or_else(|| unreadable("not base64"))
+            .and_then(bytes),
+        _ => Err(unreadable("written in an unknown base")),
     }
-    .map_err(|reason| fail(&format!("secret: {reason}")))?;
-    let number = |text: &Option<String>, default| match text.as_deref().map(str::trim) {
-        None | Some("") => Ok(default),
-        Some(text) => text
-            .parse::<u32>()
-            .map_err(|_| fail(&format!("not a number: {text:?}"))),
-    };
+    .map_err(|(reason, cause)| fail(Problem::new(format!("secret: {reason}"), cause)))?;
+    let number =
+        |text: &Option<String>, default, cause: EntryCause| match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(default),
+            Some(text) => text
+                .parse::<u32>()
+                .map_err(|_| fail(Problem::new(format!("not a number: {text:?}"), cause))),
+        };
     let mut account = Account::totp(entry.issuer.clone(), entry.name.clone(), secret);
-    account.digits =
-        u8::try_from(number(&entry.digits, 6)?).map_err(|_| fail(&"too many digits"))?;
+    account.digits = u8::try_from(number(&entry.digits, 6, EntryCause::Digits)?)
+        .map_err(|_| fail(Problem::new("too many digits", EntryCause::Digits)))?;
     account.kind = Kind::Totp {
-        period: number(&entry.period, 30)?,
+        period: number(&entry.period, 30, EntryCause::Period)?,
     };
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }

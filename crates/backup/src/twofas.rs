@@ -14,8 +14,8 @@ use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use crate::crypto;
-use crate::json::{self, Converted};
-use crate::{Detection, Format, ImportError, Imported};
+use crate::json::{self, Converted, Problem};
+use crate::{Detection, EntryCause, Format, ImportError, Imported};
 
 const NAME: &str = "2FAS";
 const NEWEST_SCHEMA: u32 = 4;
@@ -174,8 +174,8 @@ fn convert_service(service: Service, groups: &[Group]) -> Converted {
         .or(otp.issuer)
         .unwrap_or_default();
     let name = otp.account.unwrap_or_default();
-    let fail = |reason: &dyn std::fmt::Display| json::fail(&issuer, &name, reason);
-    let secret = Secret::from_base32(&service.secret).map_err(|e| fail(&format!("secret: {e}")))?;
+    let fail = |problem: Problem| json::fail(&issuer, &name, problem);
+    let secret = Secret::from_base32(&service.secret).map_err(|e| fail(e.into()))?;
     let period = otp.period.unwrap_or(30);
     let mut account = Account::totp(issuer.clone(), name.clone(), secret);
     match otp.token_type.as_deref() {
@@ -189,11 +189,16 @@ fn convert_service(service: Service, groups: &[Group]) -> Converted {
             account.kind = Kind::Steam { period };
             account.digits = STEAM_DIGITS;
         }
-        Some(other) => return Err(fail(&format!("unknown token type {other:?}"))),
+        Some(other) => {
+            return Err(fail(Problem::new(
+                format!("unknown token type {other:?}"),
+                EntryCause::UnknownType,
+            )));
+        }
     }
     if let Some(algorithm) = otp.algorithm {
-        account.algorithm = Algorithm::parse(&algorithm)
-            .ok_or_else(|| fail(&format!("unsupported algorithm {algorithm:?}")))?;
+        account.algorithm =
+            Algorithm::parse(&algorithm).ok_or_else(|| fail(Problem::algorithm(algorithm)))?;
     }
     if let (Some(digits), false) = (otp.digits, matches!(account.kind, Kind::Steam { .. })) {
         account.digits = digits;
@@ -202,7 +207,7 @@ fn convert_service(service: Service, groups: &[Group]) -> Converted {
         .group_id
         .and_then(|id| groups.iter().find(|group| group.id == id))
         .map(|group| group.name.clone());
-    account.validate().map_err(|e| fail(&e))?;
+    account.validate().map_err(|e| fail(e.into()))?;
     Ok(account)
 }
 

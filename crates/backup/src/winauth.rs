@@ -13,13 +13,12 @@
 //! - Steam's `deviceid` and `data` (the Steam session, with more secrets) are left out: codes
 //!   need only the shared secret, which is the URI's `secret`.
 
-use countersign_otp::{Account, ProvisioningError, parse_uri};
+use countersign_otp::parse_uri;
 use zeroize::Zeroizing;
 
+use crate::json::{self, Converted};
 use crate::zip::{self, ZipError};
-use crate::{
-    Detection, EntryCause, Format, ImportError, Imported, InvalidEntry, authenticator_plus, uris,
-};
+use crate::{Detection, Format, ImportError, Imported, authenticator_plus, uris};
 
 const NAME: &str = "WinAuth";
 /// The parameters WinAuth writes after `secret` and `digits`, in the order it writes them.
@@ -171,23 +170,15 @@ fn read(text: &str) -> Result<Imported, ImportError> {
         }
         imported
             .entries
-            .push(convert(line).map_err(|(reason, cause)| InvalidEntry {
-                position: index + 1,
-                label: String::new(),
-                reason,
-                cause,
-            }));
+            .push(convert(line).map_err(|failure| failure.at(index + 1)));
     }
     Ok(imported)
 }
 
 /// One line, with WinAuth's rules applied to what the URI importer reads; or what is wrong,
-/// with the setup-link error where there is one.
-fn convert(line: &str) -> Result<Account, (String, Option<EntryCause>)> {
-    let mut account = parse_uri(&spaces_in_label(line)).map_err(|error| {
-        let error = ProvisioningError::Uri(error);
-        (error.to_string(), Some(EntryCause::Provisioning(error)))
-    })?;
+/// with its cause (the setup-link error, or the account's).
+fn convert(line: &str) -> Converted {
+    let mut account = parse_uri(&spaces_in_label(line)).map_err(|e| json::fail("", "", e))?;
     if account.issuer.is_empty() {
         account.issuer = std::mem::take(&mut account.name);
     } else if account.issuer.eq_ignore_ascii_case("BattleNet") {
@@ -196,7 +187,7 @@ fn convert(line: &str) -> Result<Account, (String, Option<EntryCause>)> {
             account.note = format!("Serial {}", battle_net_serial(&serial));
         }
     }
-    account.validate().map_err(|e| (e.to_string(), None))?;
+    account.validate().map_err(|e| json::fail("", "", e))?;
     Ok(account)
 }
 
@@ -245,6 +236,7 @@ fn battle_net_serial(serial: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::EntryCause;
 
     #[test]
     fn winauth_lines_are_told_from_other_uri_lists() {

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use countersign_backup::{
-    Account, Algorithm, Imported, Kind, Secret, detect_format, format_by_id, formats,
+    Account, Algorithm, EntryCause, Imported, Kind, Secret, detect_format, format_by_id, formats,
 };
 
 /// One expected account.
@@ -663,6 +663,7 @@ fn damage_is_told_from_a_wrong_password() {
             invalid[0].reason,
             "the token's secret does not authenticate: the file was changed"
         );
+        assert_eq!(invalid[0].cause, Some(EntryCause::SecretDamaged));
     }
     // Authy: one token's encrypted secret changed, the others open.
     if let Some(bytes) = read("authy_encrypted.xml") {
@@ -682,6 +683,7 @@ fn damage_is_told_from_a_wrong_password() {
             "the secret does not decrypt with the password that opens the others: the file was \
              changed"
         );
+        assert_eq!(invalid[0].cause, Some(EntryCause::SecretDamaged));
     }
     // Stratum: a header too short for its salt and nonce.
     if let Some(bytes) = read("stratum_encrypted.bin") {

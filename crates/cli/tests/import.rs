@@ -105,6 +105,33 @@ fn invalid_entries_go_to_stderr_and_the_rest_still_print() {
     );
 }
 
+/// The readers' English reasons, unchanged now that each also names a cause for the window.
+#[test]
+fn an_aegis_file_s_unusable_entries_are_named_in_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let aegis = countersign_backup::export_aegis_plain(&accounts()).replacen(
+        "4SJHB4GSD43FZBAI7C2HLRJGPQ",
+        "4SJHB4GSD43FZBAI7C2HLRJGP!",
+        1,
+    );
+    let mut value: serde_json::Value = serde_json::from_str(&aegis).unwrap();
+    value["db"]["entries"][1]["type"] = "yandex".into();
+    let file = write(dir.path(), "aegis.json", &value.to_string());
+    let out = countersign(&["import", &file, "--dry-run", "--json"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(lines(&out.stdout), [EXPECTED_JSON[2]]);
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            format!(
+                "countersign: {file}: entry 1 (Deno (Mason)): secret: the secret has a character \
+                 that is not base32: '!' at position 26"
+            ),
+            format!("countersign: {file}: entry 2 (WWE (Mason)): Yandex OTP is not supported"),
+        ]
+    );
+}
+
 #[test]
 fn human_readable_dry_run() {
     let dir = tempfile::tempdir().unwrap();

@@ -47,8 +47,8 @@ attemptsLeft?: number,
 number?: number,
 /**
  * The part of a setup link or account at fault (`invalid_uri`, `invalid_account`):
- * "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", or the
- * percent-encoded part's name.
+ * "uri", "type", "secret", "algorithm", "digits", "period", "counter", "name", "entry" (an
+ * imported entry as a whole), or the percent-encoded part's name.
  */
 field?: string,
 /**
@@ -62,7 +62,9 @@ count?: number,
  */
 format?: string,
 /**
- * The account (or batch) a QR code was for (`qr_too_long`).
+ * The account (or batch) a QR code was for (`qr_too_long`), or the type of one-time
+ * password an imported entry has that no code is made for (`invalid_account` with field
+ * "type": "Yandex OTP", "mOTP").
  */
 name?: string,
 /**
@@ -72,8 +74,10 @@ name?: string,
 setting?: string,
 /**
  * What is wrong with `field`: "not_otpauth", "too_long", "missing", "not_base32",
- * "too_short", "invalid", "unsupported", "out_of_range", "encoding" or "steam" (not what
- * Steam codes use). For security keys, which case of the kind it is: `pin_policy`'s rule
+ * "too_short", "invalid", "unsupported", "out_of_range", "encoding", "steam" (not what
+ * Steam codes use), "unreadable" (an imported secret or entry that cannot be read) or
+ * "damaged" (an imported secret that does not decrypt, though the file's password is
+ * right). For security keys, which case of the kind it is: `pin_policy`'s rule
  * ("too_short", "too_long", "key_policy"), `timeout`'s reset step ("unplug", "replug"),
  * `access_denied`'s remedy ("udev", "administrator", "os"), and `key_error`'s fault
  * ("credential_excluded", "no_credentials", "storage_full", "unsupported", "ctap",

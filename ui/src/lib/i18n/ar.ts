@@ -9,8 +9,9 @@ const n = (value: number) => formatNumber("ar", value);
 
 /** خطأ رابط الإعداد أو الحساب، بحسب `field` و`problem` من Rust. */
 function setupProblem(error: { message: string; args?: ErrorArgs }): string {
-  const { field, problem } = error.args ?? {};
+  const { field, problem, name } = error.args ?? {};
   if (problem === "encoding") return `${field}: ليس ترميز UTF-8 صالحًا بالنسبة المئوية.`;
+  if (field === "type" && problem === "unsupported" && name) return `\u2068${name}\u2069 غير مدعوم.`;
   const known: Record<string, string> = {
     "uri.not_otpauth": "هذا ليس رابط إعداد otpauth://.",
     "uri.too_long": "رابط الإعداد طويل جدًا.",
@@ -20,6 +21,8 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "secret.too_short": "السر قصير جدًا.",
     "secret.too_long": "السر طويل جدًا.",
     "secret.invalid": "السر غير صالح.",
+    "secret.unreadable": "تعذّرت قراءة السر: ليس بالصيغة التي يستخدمها هذا النوع من الملفات.",
+    "secret.damaged": "تعذّر فك تشفير السر مع أن كلمة المرور تفتح بقية الملف: لقد تغيّر الملف.",
     "algorithm.unsupported": "اختر SHA1 أو SHA256 أو SHA512.",
     "algorithm.steam": "رموز Steam تستخدم SHA1.",
     "digits.out_of_range": `يجب أن يكون عدد الأرقام من ${n(1)} إلى ${n(10)}.`,
@@ -28,6 +31,7 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "period.out_of_range": `يجب أن تكون المدة من ${n(1)} إلى ${n(86400)} ثانية.`,
     "counter.out_of_range": "يجب أن يكون العدّاد عددًا صحيحًا من صفر فأكثر.",
     "name.missing": "أعطِ الحساب جهة مُصدِرة أو اسمًا لتميّزه عن غيره.",
+    "entry.unreadable": "تعذّرت قراءة هذا الإدخال: جزء منه مفقود أو بصيغة غير صحيحة.",
   };
   return known[`${field}.${problem}`] ?? error.message;
 }

@@ -8,8 +8,9 @@ const n = (value: number) => formatNumber("de", value);
 
 /** Der Fehler eines Einrichtungslinks oder Kontos, nach `field` und `problem` aus Rust. */
 function setupProblem(error: { message: string; args?: ErrorArgs }): string {
-  const { field, problem } = error.args ?? {};
+  const { field, problem, name } = error.args ?? {};
   if (problem === "encoding") return `${field}: keine gültige prozentkodierte UTF-8-Angabe.`;
+  if (field === "type" && problem === "unsupported" && name) return `${name} wird nicht unterstützt.`;
   const known: Record<string, string> = {
     "uri.not_otpauth": "Das ist kein otpauth://-Einrichtungslink.",
     "uri.too_long": "Der Einrichtungslink ist zu lang.",
@@ -19,6 +20,8 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "secret.too_short": "Das Geheimnis ist zu kurz.",
     "secret.too_long": "Das Geheimnis ist zu lang.",
     "secret.invalid": "Das Geheimnis ist ungültig.",
+    "secret.unreadable": "Das Geheimnis ist nicht lesbar: Es hat nicht die Form, die diese Art Datei verwendet.",
+    "secret.damaged": "Das Geheimnis lässt sich nicht entschlüsseln, obwohl das Passwort den Rest der Datei öffnet: Die Datei wurde verändert.",
     "algorithm.unsupported": "Wählen Sie SHA1, SHA256 oder SHA512.",
     "algorithm.steam": "Steam-Codes verwenden SHA1.",
     "digits.out_of_range": `Die Stellenzahl muss zwischen ${n(1)} und ${n(10)} liegen.`,
@@ -27,6 +30,7 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "period.out_of_range": `Der Zeitraum muss zwischen ${n(1)} und ${n(86400)} Sekunden liegen.`,
     "counter.out_of_range": "Der Zähler muss eine ganze Zahl ab 0 sein.",
     "name.missing": "Geben Sie dem Konto einen Anbieter oder Namen, damit Sie es unterscheiden können.",
+    "entry.unreadable": "Dieser Eintrag ist nicht lesbar: Ein Teil fehlt oder hat die falsche Form.",
   };
   return known[`${field}.${problem}`] ?? error.message;
 }

@@ -9,8 +9,9 @@ const n = (value: number) => formatNumber("en", value);
 /** A setup link's or account's fault, by the `field` and `problem` Rust sends; Rust's own
  *  sentence when they are not known here. */
 function setupProblem(error: { message: string; args?: ErrorArgs }): string {
-  const { field, problem } = error.args ?? {};
+  const { field, problem, name } = error.args ?? {};
   if (problem === "encoding") return `${field}: not valid percent-encoded UTF-8.`;
+  if (field === "type" && problem === "unsupported" && name) return `${name} is not supported.`;
   const known: Record<string, string> = {
     "uri.not_otpauth": "This is not an otpauth:// setup link.",
     "uri.too_long": "The setup link is too long.",
@@ -20,6 +21,8 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "secret.too_short": "The secret is too short.",
     "secret.too_long": "The secret is too long.",
     "secret.invalid": "The secret is not valid.",
+    "secret.unreadable": "The secret cannot be read: it is not in the form this kind of file uses.",
+    "secret.damaged": "The secret does not decrypt, though the password opens the rest of the file: the file was changed.",
     "algorithm.unsupported": "Choose SHA1, SHA256 or SHA512.",
     "algorithm.steam": "Steam codes use SHA1.",
     "digits.out_of_range": `Digits must be a number from ${n(1)} to ${n(10)}.`,
@@ -28,6 +31,7 @@ function setupProblem(error: { message: string; args?: ErrorArgs }): string {
     "period.out_of_range": `The period must be from ${n(1)} to ${n(86400)} seconds.`,
     "counter.out_of_range": "The counter must be a whole number, 0 or more.",
     "name.missing": "Give the account an issuer or a name, so you can tell it apart.",
+    "entry.unreadable": "This entry cannot be read: a part of it is missing or has the wrong form.",
   };
   return known[`${field}.${problem}`] ?? error.message;
 }

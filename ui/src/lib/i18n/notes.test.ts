@@ -183,6 +183,44 @@ describe("the import preview", () => {
     );
   });
 
+  /** What Rust sends for an entry another app's file holds, by its field and problem. */
+  const entry = (field: string, problem: string, name?: string) => ({
+    problem: { kind: "invalid_account", message: "English", args: { field, problem, ...(name ? { name } : {}) } },
+  });
+
+  /** What the preview says of an entry of another app's file that Rust sent `over`. */
+  const said = (over: Partial<PreviewItem>) => previewDetail(item({ issuer: "Deno (Mason)", ...over }));
+
+  it("says in German why another app's entry cannot be imported", () => {
+    applyLanguage("de");
+    expect(said(entry("secret", "not_base32"))).toBe("Das Geheimnis enthält ein Zeichen, das nicht Base32 ist (A–Z, 2–7).");
+    expect(said(entry("secret", "missing"))).toBe("Das Geheimnis fehlt.");
+    expect(said(entry("secret", "unreadable"))).toBe("Das Geheimnis ist nicht lesbar: Es hat nicht die Form, die diese Art Datei verwendet.");
+    expect(said(entry("secret", "damaged"))).toBe(
+      "Das Geheimnis lässt sich nicht entschlüsseln, obwohl das Passwort den Rest der Datei öffnet: Die Datei wurde verändert.",
+    );
+    expect(said(entry("type", "unsupported", "Yandex OTP"))).toBe("Yandex OTP wird nicht unterstützt.");
+    expect(said(entry("type", "unsupported"))).toBe("Unbekannte Code-Art (erwartet: totp, hotp oder steam).");
+    expect(said(entry("algorithm", "unsupported"))).toBe("Wählen Sie SHA1, SHA256 oder SHA512.");
+    expect(said(entry("period", "out_of_range"))).toBe("Der Zeitraum muss zwischen 1 und 86.400 Sekunden liegen.");
+    expect(said(entry("entry", "unreadable"))).toBe("Dieser Eintrag ist nicht lesbar: Ein Teil fehlt oder hat die falsche Form.");
+  });
+
+  it("says in Arabic why another app's entry cannot be imported", () => {
+    applyLanguage("ar");
+    expect(said(entry("secret", "not_base32"))).toBe("في السر حرف ليس من Base32 (A–Z، 2–7).");
+    expect(said(entry("secret", "unreadable"))).toBe("تعذّرت قراءة السر: ليس بالصيغة التي يستخدمها هذا النوع من الملفات.");
+    expect(said(entry("secret", "damaged"))).toBe("تعذّر فك تشفير السر مع أن كلمة المرور تفتح بقية الملف: لقد تغيّر الملف.");
+    expect(said(entry("type", "unsupported", "mOTP"))).toBe(`${iso("mOTP")} غير مدعوم.`);
+    expect(said(entry("entry", "unreadable"))).toBe("تعذّرت قراءة هذا الإدخال: جزء منه مفقود أو بصيغة غير صحيحة.");
+  });
+
+  it("keeps the reader's English reason in English, whatever the cause", () => {
+    expect(previewDetail(item({ detail: "Yandex OTP is not supported.", ...entry("type", "unsupported", "Yandex OTP") }))).toBe(
+      "Yandex OTP is not supported.",
+    );
+  });
+
   it("names the formats that are no app's name in the window's language", () => {
     expect(formatName("uris", "otpauth:// URI list")).toBe("otpauth:// URI list");
     applyLanguage("de");
