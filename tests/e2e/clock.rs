@@ -26,6 +26,36 @@ fn folder(server: &SntpResponder, theme: &str, correction: i64) -> tempfile::Tem
     data
 }
 
+/// The app started on a [`folder`] against a responder answering `answer`, with the list shown;
+/// the folder and the responder live as long as the test keeps them.
+async fn launched(
+    answer: SntpAnswer,
+    theme: &str,
+    correction: i64,
+) -> (App, tempfile::TempDir, SntpResponder) {
+    let server = SntpResponder::start(answer);
+    let data = folder(&server, theme, correction);
+    let app = App::launch_with(Launch::folder(data.path())).await;
+    app.wait_for_issuers(&["GitHub"]).await;
+    (app, data, server)
+}
+
+/// Settings' line about the last check, once it starts with `start`.
+async fn last_check(app: &App, start: &str) -> String {
+    app.wait_for("the last check's result", || async {
+        let text = app.text("#clock-result").await;
+        text.starts_with(start).then_some(text)
+    })
+    .await
+}
+
+/// Whether the list shows the clock banner.
+async fn banner_shown(app: &App) -> bool {
+    app.js("return document.getElementById('clock-banner') !== null")
+        .await
+        == serde_json::Value::Bool(true)
+}
+
 fn totp_at(at: u64) -> String {
     oathtool(&["--totp", "--base32", &format!("--now=@{at}"), SECRET])
 }
@@ -62,11 +92,7 @@ async fn theme(app: &App, theme: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers_codes() {
-    let server = SntpResponder::start(SntpAnswer::Shifted(47));
-    let data = folder(&server, "light", 0);
-    let app = App::launch_with(Launch::folder(data.path())).await;
-    app.wait_for_issuers(&["GitHub"]).await;
-
+    let (app, _data, _server) = launched(SntpAnswer::Shifted(47), "light", 0).await;
     let banner = app
         .wait_for("the clock banner", || async {
             let text = app.text("#clock-banner p").await;
@@ -94,10 +120,7 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
     })
     .await;
     app.wait_for("the banner to go", || async {
-        let gone = app
-            .js("return document.getElementById('clock-banner') === null")
-            .await;
-        (gone == serde_json::Value::Bool(true)).then_some(())
+        (!banner_shown(&app).await).then_some(())
     })
     .await;
     app.wait_for_saved_setting("clockOffsetSeconds", 47.into())
@@ -126,11 +149,10 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
         app.text("#clock-correction").await,
         "Codes are corrected for a clock 47 s slow."
     );
-    app.wait_for("the last check's result", || async {
-        let text = app.text("#clock-result").await;
-        (text == "Your clock is 47 s slow.").then_some(())
-    })
-    .await;
+    assert_eq!(
+        last_check(&app, "Your clock is").await,
+        "Your clock is 47 s slow."
+    );
     app.js("document.querySelector('[aria-labelledby=clock-title]').scrollIntoView()")
         .await;
     shot(&app, "clock-settings-light").await;
@@ -148,20 +170,10 @@ async fn a_clock_47_seconds_slow_shows_a_banner_and_correcting_gives_the_servers
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_answering_garbage_changes_nothing_and_settings_say_why() {
-    let server = SntpResponder::start(SntpAnswer::Garbage);
-    let data = folder(&server, "dark", 0);
-    let app = App::launch_with(Launch::folder(data.path())).await;
-    app.wait_for_issuers(&["GitHub"]).await;
-
+    let (app, _data, _server) = launched(SntpAnswer::Garbage, "dark", 0).await;
     app.click("[data-page=settings]").await;
-    let result = app
-        .wait_for("the last check's result", || async {
-            let text = app.text("#clock-result").await;
-            text.starts_with("The last check failed").then_some(text)
-        })
-        .await;
     assert_eq!(
-        result,
+        last_check(&app, "The last check failed").await,
         "The last check failed: the server's answer is not SNTP: too short."
     );
     assert_eq!(
@@ -182,45 +194,27 @@ async fn a_server_answering_garbage_changes_nothing_and_settings_say_why() {
         expected.contains(&shown),
         "shown {shown}, expected {expected:?}"
     );
-    let banner = app
-        .js("return document.getElementById('clock-banner') === null")
-        .await;
-    assert_eq!(banner, serde_json::Value::Bool(true));
+    assert!(!banner_shown(&app).await);
     app.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_does_not_answer_changes_nothing_and_settings_say_so() {
-    let server = SntpResponder::start(SntpAnswer::Nothing);
-    let data = folder(&server, "light", 0);
-    let app = App::launch_with(Launch::folder(data.path())).await;
-    app.wait_for_issuers(&["GitHub"]).await;
+    let (app, _data, _server) = launched(SntpAnswer::Nothing, "light", 0).await;
     app.click("[data-page=settings]").await;
-    let result = app
-        .wait_for("the last check's result", || async {
-            let text = app.text("#clock-result").await;
-            text.starts_with("The last check failed").then_some(text)
-        })
-        .await;
     assert_eq!(
-        result,
+        last_check(&app, "The last check failed").await,
         "The last check failed: no answer from the server within 3 s."
     );
     app.click("[data-page=codes]").await;
     app.wait_for_issuers(&["GitHub"]).await;
-    let banner = app
-        .js("return document.getElementById('clock-banner') === null")
-        .await;
-    assert_eq!(banner, serde_json::Value::Bool(true));
+    assert!(!banner_shown(&app).await);
     app.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clock_found_right_again_drops_the_correction() {
-    let server = SntpResponder::start(SntpAnswer::Shifted(0));
-    let data = folder(&server, "light", 47);
-    let app = App::launch_with(Launch::folder(data.path())).await;
-    app.wait_for_issuers(&["GitHub"]).await;
+    let (app, _data, _server) = launched(SntpAnswer::Shifted(0), "light", 47).await;
     app.wait_for_saved_setting("clockOffsetSeconds", 0.into())
         .await;
     // The page shows this clock's codes again, without a banner.
@@ -231,20 +225,16 @@ async fn a_clock_found_right_again_drops_the_correction() {
         expected.contains(&shown).then_some(())
     })
     .await;
-    let banner = app
-        .js("return document.getElementById('clock-banner') === null")
-        .await;
-    assert_eq!(banner, serde_json::Value::Bool(true));
+    assert!(!banner_shown(&app).await);
 
     app.click("[data-page=settings]").await;
     assert_eq!(
         app.text("#clock-correction").await,
         "Codes use this computer's clock."
     );
-    app.wait_for("the last check's result", || async {
-        let text = app.text("#clock-result").await;
-        (text == "Your clock is right (within 10 s of the server).").then_some(())
-    })
-    .await;
+    assert_eq!(
+        last_check(&app, "Your clock is right").await,
+        "Your clock is right (within 10 s of the server)."
+    );
     app.quit().await;
 }
