@@ -76,6 +76,25 @@ async fn shown_passkeys(app: &App) -> Vec<String> {
     serde_json::from_value(shown).expect("a list of strings")
 }
 
+/// Opens the PIN dialog and submits `new` (twice), after `current` when the key has a PIN.
+async fn submit_pin(app: &App, current: Option<&str>, new: &str) {
+    app.click("[data-testid=pin-button]").await;
+    if let Some(current) = current {
+        app.type_into("#current-key-pin", current).await;
+    }
+    app.type_into("#new-key-pin", new).await;
+    app.type_into("#confirm-key-pin", new).await;
+    app.click("[data-testid=pin-dialog] button[type=submit]")
+        .await;
+}
+
+/// Types `pin` into the prompt an operation asked with, and submits it.
+async fn answer_pin_prompt(app: &App, pin: &str) {
+    app.type_into("#key-pin", pin).await;
+    app.click("[data-testid=key-pin-prompt] button[type=submit]")
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn software_key_pin_registration_test_report_and_passkeys() {
     let app = open_keys_page(Some("github.com:alice,github.com:bob,example.com:carol")).await;
@@ -137,12 +156,7 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
     assert_eq!(app.text("[data-testid=pin-button]").await, "Change PIN");
 
     // Change it, first with a wrong current PIN: the key says how many attempts are left.
-    app.click("[data-testid=pin-button]").await;
-    app.type_into("#current-key-pin", "000000").await;
-    app.type_into("#new-key-pin", "135790").await;
-    app.type_into("#confirm-key-pin", "135790").await;
-    app.click("[data-testid=pin-dialog] button[type=submit]")
-        .await;
+    submit_pin(&app, Some("000000"), "135790").await;
     wait_text(
         &app,
         "[data-testid=pin-error]",
@@ -165,9 +179,7 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
     app.click("button[data-page=codes]").await;
     app.click("button[data-page=keys]").await;
     app.click("[data-testid=run-test]").await;
-    app.type_into("#key-pin", "246810").await;
-    app.click("[data-testid=key-pin-prompt] button[type=submit]")
-        .await;
+    answer_pin_prompt(&app, "246810").await;
     wait_text(
         &app,
         "#key-pin-error",
@@ -175,9 +187,7 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
     )
     .await;
     app.screenshot("keys-pin-prompt-light").await;
-    app.type_into("#key-pin", "135790").await;
-    app.click("[data-testid=key-pin-prompt] button[type=submit]")
-        .await;
+    answer_pin_prompt(&app, "135790").await;
     app.find("[data-testid=test-report]").await;
 
     let checks = shown_checks(&app).await;
@@ -289,9 +299,7 @@ async fn software_key_pin_registration_test_report_and_passkeys() {
     app.find("[data-testid=key-info]").await;
     app.screenshot("keys-info-dark").await;
     app.click("[data-testid=run-test]").await;
-    app.type_into("#key-pin", "135790").await;
-    app.click("[data-testid=key-pin-prompt] button[type=submit]")
-        .await;
+    answer_pin_prompt(&app, "135790").await;
     app.find("[data-testid=test-report]").await;
     assert_eq!(
         app.text("[data-testid=test-summary] .counts").await,
@@ -310,11 +318,7 @@ async fn software_key_fingerprints_wink_and_guided_reset() {
     wait_text(&app, ".toast span", "The key is blinking.").await;
 
     // Fingerprints need a PIN.
-    app.click("[data-testid=pin-button]").await;
-    app.type_into("#new-key-pin", "9876").await;
-    app.type_into("#confirm-key-pin", "9876").await;
-    app.click("[data-testid=pin-dialog] button[type=submit]")
-        .await;
+    submit_pin(&app, None, "9876").await;
     wait_text(
         &app,
         "[data-testid=pin-summary]",
@@ -420,11 +424,7 @@ async fn without_a_key_the_page_explains_plugging_one_in() {
 #[tokio::test(flavor = "multi_thread")]
 async fn locking_forgets_the_key_pin_typed_before() {
     let app = open_keys_page(None).await;
-    app.click("[data-testid=pin-button]").await;
-    app.type_into("#new-key-pin", "9876").await;
-    app.type_into("#confirm-key-pin", "9876").await;
-    app.click("[data-testid=pin-dialog] button[type=submit]")
-        .await;
+    submit_pin(&app, None, "9876").await;
     wait_text(
         &app,
         "[data-testid=pin-summary]",
@@ -460,19 +460,6 @@ async fn locking_forgets_the_key_pin_typed_before() {
     app.quit().await;
 }
 
-/// Sets the Settings page's `<select id=…>` to `value` as a person choosing it would, and waits
-/// until the settings file has it.
-async fn choose_setting(app: &App, id: &str, value: &str) {
-    app.click("[data-page=settings]").await;
-    app.find(&format!("#{id}")).await;
-    app.js(&format!(
-        "const s = document.getElementById('{id}'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
-    ))
-    .await;
-    app.wait_for_saved_setting(id, serde_json::json!(value))
-        .await;
-}
-
 /// Scrolls the registration test's origin checks into view, for a screenshot of its lines.
 async fn show_report_lines(app: &App) {
     app.js("document.querySelector(\"[data-name='es256/registration/client_data.type']\").scrollIntoView({block: 'start'}); return true")
@@ -505,23 +492,14 @@ async fn security_keys_speak_german_then_arabic() {
     app.find("[data-testid=key-info]").await;
 
     // A PIN, then a wrong current PIN: the key's count of attempts, in German words.
-    app.click("[data-testid=pin-button]").await;
-    app.type_into("#new-key-pin", "246810").await;
-    app.type_into("#confirm-key-pin", "246810").await;
-    app.click("[data-testid=pin-dialog] button[type=submit]")
-        .await;
+    submit_pin(&app, None, "246810").await;
     wait_text(
         &app,
         "[data-testid=pin-summary]",
         "PIN festgelegt, noch 8 Versuche.",
     )
     .await;
-    app.click("[data-testid=pin-button]").await;
-    app.type_into("#current-key-pin", "000000").await;
-    app.type_into("#new-key-pin", "135790").await;
-    app.type_into("#confirm-key-pin", "135790").await;
-    app.click("[data-testid=pin-dialog] button[type=submit]")
-        .await;
+    submit_pin(&app, Some("000000"), "135790").await;
     wait_text(
         &app,
         "[data-testid=pin-error]",
@@ -535,9 +513,7 @@ async fn security_keys_speak_german_then_arabic() {
     // A name the key cannot hold (65 bytes in 33 characters): Rust refuses it with its limit.
     // The wrong PIN made the page forget the right one: it asks again.
     app.click("[data-testid=show-fingerprints]").await;
-    app.type_into("#key-pin", "246810").await;
-    app.click("[data-testid=key-pin-prompt] button[type=submit]")
-        .await;
+    answer_pin_prompt(&app, "246810").await;
     app.find("[data-testid=no-fingerprints]").await;
     app.click("button.add").await;
     app.type_into("#enroll-name", &format!("{}x", "Ä".repeat(32)))
@@ -593,15 +569,13 @@ async fn security_keys_speak_german_then_arabic() {
     app.screenshot("keys-de-test").await;
 
     // Arabic: the same page, right to left.
-    choose_setting(&app, "language", "ar").await;
+    app.choose_setting("language", "ar").await;
     app.click("button[data-page=keys]").await;
     wait_text(&app, "#key-name", "مفتاح Countersign البرمجي (OpenSK)").await;
     app.find("[data-testid=key-info]").await;
     app.screenshot("keys-ar-info").await;
     app.click("[data-testid=run-test]").await;
-    app.type_into("#key-pin", "246810").await;
-    app.click("[data-testid=key-pin-prompt] button[type=submit]")
-        .await;
+    answer_pin_prompt(&app, "246810").await;
     app.find("[data-testid=test-report]").await;
     assert_eq!(
         app.text(&reason("es256/registration/flags.user_present"))

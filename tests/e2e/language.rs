@@ -19,19 +19,6 @@ fn uris() -> Vec<String> {
     ]
 }
 
-/// Sets the `<select id=…>` of the Settings page to `value` as a person choosing it would
-/// (a change event), and waits until the settings file has it.
-async fn choose(app: &App, id: &str, value: &str) {
-    app.click("[data-page=settings]").await;
-    app.find(&format!("#{id}")).await;
-    app.js(&format!(
-        "const s = document.getElementById('{id}'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
-    ))
-    .await;
-    app.wait_for_saved_setting(id, serde_json::json!(value))
-        .await;
-}
-
 /// The `<html>` element's `lang` and `dir`.
 async fn html_lang_dir(app: &App) -> (String, String) {
     let both = app
@@ -54,7 +41,7 @@ async fn tab_names(app: &App) -> Vec<String> {
 /// Takes the list and the add dialog in both themes, as `lang-<code>-<what>-<theme>.png`.
 async fn screenshots(app: &App, code: &str) {
     for theme in ["light", "dark"] {
-        choose(app, "theme", theme).await;
+        app.choose_setting("theme", theme).await;
         app.screenshot(&format!("lang-{code}-settings-{theme}"))
             .await;
         app.click("[data-page=codes]").await;
@@ -110,7 +97,7 @@ async fn german_from_the_environment_then_arabic_from_settings() {
     screenshots(&app, "de").await;
 
     // The person's choice in Settings.
-    choose(&app, "language", "ar").await;
+    app.choose_setting("language", "ar").await;
     app.wait_for("the window to turn right to left", || async {
         (html_lang_dir(&app).await == ("ar".to_owned(), "rtl".to_owned())).then_some(())
     })
@@ -274,7 +261,7 @@ async fn an_import_preview_and_a_sync_toast_speak_german_then_arabic() {
     app.screenshot("lang-de-sync-toast").await;
 
     // The same in Arabic.
-    choose(&app, "language", "ar").await;
+    app.choose_setting("language", "ar").await;
     let warning = open_import(&app).await;
     assert!(
         warning.starts_with("ينقص تصديرَ Google Authenticator المؤلَّف من")
@@ -428,7 +415,7 @@ async fn a_scanned_code_already_in_the_vault_is_noted_in_german_then_arabic() {
     app.screenshot("lang-de-scan-note").await;
     app.click("dialog .close").await;
 
-    choose(&app, "language", "ar").await;
+    app.choose_setting("language", "ar").await;
     app.click("[data-page=codes]").await;
     assert_eq!(
         scan_note(&app).await,

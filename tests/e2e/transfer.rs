@@ -194,6 +194,25 @@ fn hotp(secret: &str, algorithm: &str, digits: u32, counter: u64) -> String {
     totp(secret, algorithm, digits, 1, counter)
 }
 
+/// The codes an account of `kind` may show while the list was read during `seconds`: one for
+/// HOTP (`moving` is its counter), one per second for TOTP and Steam (`moving` is the period).
+fn expected_codes(
+    kind: &str,
+    secret: &str,
+    algorithm: &str,
+    digits: u32,
+    moving: u64,
+    seconds: std::ops::RangeInclusive<u64>,
+) -> Vec<String> {
+    match kind {
+        "HOTP" => vec![hotp(secret, algorithm, digits, moving)],
+        "Steam" => seconds.map(|t| steam_code(secret, t)).collect(),
+        _ => seconds
+            .map(|t| totp(secret, algorithm, digits, moving, t))
+            .collect(),
+    }
+}
+
 /// The fixture's accounts from EXPECTED.md that Aegis holds (not Battle.net): issuer, name,
 /// type, secret, algorithm, digits, period or counter.
 const AEGIS_ACCOUNTS: [(&str, &str, &str, &str, &str, u32, u64); 7] = [
@@ -317,13 +336,7 @@ async fn importing_an_encrypted_aegis_export_shows_seven_accounts_and_their_code
         let (shown_issuer, rest) = row.split_once('|').unwrap();
         let (shown_name, code) = rest.split_once('|').unwrap();
         assert_eq!((shown_issuer, shown_name), (issuer, name));
-        let candidates: Vec<String> = match kind {
-            "HOTP" => vec![hotp(secret, algorithm, digits, moving)],
-            "Steam" => (before..=after).map(|t| steam_code(secret, t)).collect(),
-            _ => (before..=after)
-                .map(|t| totp(secret, algorithm, digits, moving, t))
-                .collect(),
-        };
+        let candidates = expected_codes(kind, secret, algorithm, digits, moving, before..=after);
         assert!(
             candidates.iter().any(|candidate| candidate == code),
             "{issuer}: shown {code}, expected one of {candidates:?}"
@@ -711,12 +724,7 @@ async fn a_raivo_archive_opens_with_its_password_and_gives_the_right_codes() {
             .find(|row| row.starts_with(&format!("{issuer}|{name}|")))
             .unwrap_or_else(|| panic!("{issuer} not listed: {rows:?}"));
         let code = row.rsplit('|').next().unwrap();
-        let candidates: Vec<String> = match kind {
-            "HOTP" => vec![hotp(secret, algorithm, digits, moving)],
-            _ => (before..=after)
-                .map(|t| totp(secret, algorithm, digits, moving, t))
-                .collect(),
-        };
+        let candidates = expected_codes(kind, secret, algorithm, digits, moving, before..=after);
         assert!(
             candidates.iter().any(|candidate| candidate == code),
             "{issuer}: shown {code}, expected one of {candidates:?}"

@@ -304,6 +304,19 @@ impl App {
             .unwrap_or_else(|e| panic!("axe-core's answer {found}: {e}"))
     }
 
+    /// Sets the Settings page's `<select id=…>` to `value` as a person choosing it would (a
+    /// change event), and waits until the settings file has it.
+    pub async fn choose_setting(&self, id: &str, value: &str) {
+        self.click("[data-page=settings]").await;
+        self.find(&format!("#{id}")).await;
+        self.js(&format!(
+            "const s = document.getElementById('{id}'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
+        ))
+        .await;
+        self.wait_for_saved_setting(id, serde_json::json!(value))
+            .await;
+    }
+
     /// Chooses `theme` ("light", "dark" or "system") in Settings's menu, as a person does, and
     /// waits until it applies (the page stays on Settings).
     pub async fn choose_theme(&self, theme: &str) {

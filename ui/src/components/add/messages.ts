@@ -30,7 +30,7 @@ export function batchTitle(progress: ExportProgress): string {
 export function batchDetail(progress: ExportProgress): string {
   const words = t();
   const parts: string[] = [];
-  if (progress.added > 0 || progress.duplicates === 0) parts.push(words.add.batchAdded(progress.added));
+  if (progress.added > 0 || progress.duplicates === 0) parts.push(words.added.accounts(progress.added));
   if (progress.duplicates > 0) parts.push(words.add.batchDuplicates(progress.duplicates));
   let text = `${parts.join(words.added.join)}.`;
   if (progress.skipped.length > 0) {

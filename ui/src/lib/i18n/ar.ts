@@ -313,15 +313,6 @@ export const ar: Catalog = {
     nothing: "لم يُعثر على رمز QR.",
     exportScanned: "مُسح تصدير Google Authenticator",
     batchScanned: (batch: number, size: number) => `مُسح الجزء ${n(batch)} من ${n(size)}`,
-    batchAdded: (count: number) =>
-      plural("ar", count, {
-        zero: "لم يُضف أيّ حساب",
-        one: "أُضيف حساب واحد",
-        two: "أُضيف حسابان",
-        few: `أُضيفت ${n(count)} حسابات`,
-        many: `أُضيف ${n(count)} حسابًا`,
-        other: `أُضيف ${n(count)} حساب`,
-      }),
     batchDuplicates: (count: number) =>
       plural("ar", count, {
         one: "كان حساب واحد في خزنتك بالفعل ولم يُضف مجددًا",

@@ -266,8 +266,6 @@ export const de: Catalog = {
     nothing: "Es wurde kein QR-Code gefunden.",
     exportScanned: "Export aus Google Authenticator gescannt",
     batchScanned: (batch: number, size: number) => `Teil ${n(batch)} von ${n(size)} gescannt`,
-    batchAdded: (count: number) =>
-      plural("de", count, { one: "1 Konto hinzugefügt", other: `${n(count)} Konten hinzugefügt` }),
     batchDuplicates: (count: number) =>
       plural("de", count, {
         one: "1 Konto war schon in Ihrem Tresor und wurde nicht erneut hinzugefügt",

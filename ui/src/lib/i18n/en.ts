@@ -267,7 +267,6 @@ export const en = {
     nothing: "No QR code was found.",
     exportScanned: "Google Authenticator export scanned",
     batchScanned: (batch: number, size: number) => `Batch ${n(batch)} of ${n(size)} scanned`,
-    batchAdded: (count: number) => plural("en", count, { one: "1 account added", other: `${n(count)} accounts added` }),
     batchDuplicates: (count: number) =>
       plural("en", count, {
         one: "1 account was already in your vault and not added again",
